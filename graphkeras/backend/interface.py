@@ -1,0 +1,138 @@
+"""The backend interface: what every backend module provides, and its contract.
+
+A backend is a plain module. The loader checks it against this table when it
+is imported, and ``tests/test_backend_conformance.py`` checks each entry's
+behaviour against every available backend. Arrays below mean the backend's
+own array type; every function that takes arrays also takes the backend's
+Variables (reading their value) and returns new arrays without changing its
+inputs. Dtypes are given and returned as names (``"float32"``).
+
+To add a backend: write a module providing every name below, add it to
+``AVAILABLE_BACKENDS`` in ``graphkeras/backend/__init__.py``; the conformance
+suite then runs against it too.
+"""
+
+from __future__ import annotations
+
+BACKEND_INTERFACE: dict[str, str] = {
+    # ------------------------------------------------------------ identity
+    "backend": "backend() -> str: the backend's name.",
+    # --------------------------------------------------- arrays and variables
+    "Variable": "Variable(value, dtype=None, name=None, trainable=True): a mutable named "
+    "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, "
+    ".assign(value) (shape must match, else ValueError), .assign_add, .assign_sub.",
+    "variable": "variable(value, dtype=None, name=None, trainable=True) -> Variable; "
+    "floating values default to floatx().",
+    "is_variable": "is_variable(x) -> bool.",
+    "is_tensor": "is_tensor(x) -> bool: x is a backend array (not a Variable).",
+    "is_keras_tensor": "is_keras_tensor(x) -> bool: x is a symbolic KerasTensor.",
+    "convert_to_tensor": "convert_to_tensor(x, dtype=None) -> array; Python floats give floatx().",
+    "convert_to_numpy": "convert_to_numpy(x) -> numpy.ndarray.",
+    "cast": "cast(x, dtype) -> array of that dtype (x itself when it already has it).",
+    "dtype": "dtype(x) -> str: dtype name of an array, Variable or KerasTensor.",
+    "result_type": "result_type(*dtypes) -> str: dtype of combining them; Python int/float "
+    "stand for weak scalars that do not widen.",
+    "int_shape": "int_shape(x) -> tuple: shape with None for unknown dims; "
+    "works on arrays, Variables and KerasTensors.",
+    "ndim": "ndim(x) -> int.",
+    "count_params": "count_params(x) -> int: number of scalars.",
+    "get_value": "get_value(x) -> numpy.ndarray: a copy of a Variable's value.",
+    "set_value": "set_value(variable, value): assign; ValueError on a shape mismatch.",
+    "batch_get_value": "batch_get_value(variables) -> list of numpy arrays.",
+    "batch_set_value": "batch_set_value(pairs): assign each (variable, value); every shape "
+    "is checked before any is assigned.",
+    # ------------------------------------------------------------- creation
+    "zeros": "zeros(shape, dtype=None) -> array (floatx by default).",
+    "ones": "ones(shape, dtype=None) -> array.",
+    "full": "full(shape, fill_value, dtype=None) -> array.",
+    "zeros_like": "zeros_like(x, dtype=None) -> array.",
+    "ones_like": "ones_like(x, dtype=None) -> array.",
+    "eye": "eye(n, m=None, dtype=None) -> identity matrix.",
+    "arange": "arange(start, stop=None, step=1, dtype=None) -> array.",
+    # --------------------------------------------------------------- random
+    "set_random_seed": "set_random_seed(seed): makes every unseeded draw reproducible.",
+    "random_uniform": "random_uniform(shape, minval=0, maxval=1, dtype=None, seed=None).",
+    "random_normal": "random_normal(shape, mean=0, stddev=1, dtype=None, seed=None).",
+    "truncated_normal": "truncated_normal(shape, mean=0, stddev=1, dtype=None, seed=None): "
+    "normal draws within two standard deviations.",
+    "random_permutation": "random_permutation(n, seed=None) -> int array, a permutation.",
+    "dropout": "dropout(x, rate, noise_shape=None, seed=None): zero with probability rate, "
+    "scale the rest by 1/(1-rate).",
+    # --------------------------------------------------------- element-wise
+    "add": "add(x, y): x + y, broadcasting.",
+    "subtract": "subtract(x, y): x - y.",
+    "multiply": "multiply(x, y): x * y.",
+    "divide": "divide(x, y): true division.",
+    "power": "power(x, y): x ** y.",
+    "negative": "negative(x): -x.",
+    "abs": "abs(x): |x|.",
+    "sign": "sign(x): -1, 0 or 1.",
+    "sqrt": "sqrt(x).",
+    "square": "square(x).",
+    "exp": "exp(x).",
+    "log": "log(x).",
+    "maximum": "maximum(x, y): element-wise.",
+    "minimum": "minimum(x, y): element-wise.",
+    "clip": "clip(x, min_value, max_value).",
+    "where": "where(condition, x, y).",
+    "equal": "equal(x, y) -> bool array.",
+    "not_equal": "not_equal(x, y) -> bool array.",
+    "greater": "greater(x, y) -> bool array.",
+    "greater_equal": "greater_equal(x, y) -> bool array.",
+    "less": "less(x, y) -> bool array.",
+    "less_equal": "less_equal(x, y) -> bool array.",
+    "logical_and": "logical_and(x, y).",
+    "logical_or": "logical_or(x, y).",
+    "logical_not": "logical_not(x).",
+    # ----------------------------------------------------------- reductions
+    "sum": "sum(x, axis=None, keepdims=False).",
+    "mean": "mean(x, axis=None, keepdims=False).",
+    "max": "max(x, axis=None, keepdims=False).",
+    "min": "min(x, axis=None, keepdims=False).",
+    "prod": "prod(x, axis=None, keepdims=False).",
+    "var": "var(x, axis=None, keepdims=False): population variance.",
+    "std": "std(x, axis=None, keepdims=False): population standard deviation.",
+    "any": "any(x, axis=None, keepdims=False).",
+    "all": "all(x, axis=None, keepdims=False).",
+    "argmax": "argmax(x, axis=-1).",
+    "argmin": "argmin(x, axis=-1).",
+    # ------------------------------------------------------- linear algebra
+    "dot": "dot(x, y): contract x's last axis with y's second-to-last (x @ y for a matrix y).",
+    "matmul": "matmul(x, y): x @ y with batching.",
+    "batch_dot": "batch_dot(x, y, axes): per-sample dot along axes; rank-1 results "
+    "come back as (batch, 1).",
+    "l2_normalize": "l2_normalize(x, axis=-1): x / max(||x||, 1e-6).",
+    "qr": "qr(x, mode='reduced') -> (q, r).",
+    # ------------------------------------------------------------ reshaping
+    "reshape": "reshape(x, shape).",
+    "transpose": "transpose(x, axes=None).",
+    "expand_dims": "expand_dims(x, axis).",
+    "squeeze": "squeeze(x, axis=None).",
+    "concatenate": "concatenate(tensors, axis=-1).",
+    "stack": "stack(tensors, axis=0).",
+    "repeat": "repeat(x, repeats, axis=None): each entry repeated.",
+    "tile": "tile(x, repeats): the whole array repeated.",
+    "batch_flatten": "batch_flatten(x): (batch, ...) -> (batch, rest).",
+    "getitem": "getitem(x, key): x[key] with ints, slices, Ellipsis and None.",
+    # ----------------------------------------------------------- neural nets
+    "bias_add": "bias_add(x, bias, data_format=None): add on the channel axis.",
+    "relu": "relu(x, negative_slope=0, max_value=None, threshold=0).",
+    "relu6": "relu6(x): min(max(x, 0), 6).",
+    "leaky_relu": "leaky_relu(x, negative_slope=0.2).",
+    "elu": "elu(x, alpha=1.0).",
+    "selu": "selu(x).",
+    "celu": "celu(x, alpha=1.0).",
+    "gelu": "gelu(x, approximate=False).",
+    "sigmoid": "sigmoid(x), stable for large |x|.",
+    "hard_sigmoid": "hard_sigmoid(x): clip(x / 6 + 0.5, 0, 1).",
+    "silu": "silu(x): x * sigmoid(x).",
+    "hard_silu": "hard_silu(x): x * hard_sigmoid(x).",
+    "tanh": "tanh(x).",
+    "softplus": "softplus(x): log(1 + exp(x)), stable.",
+    "softsign": "softsign(x): x / (1 + |x|).",
+    "mish": "mish(x): x * tanh(softplus(x)).",
+    "erf": "erf(x).",
+    "erfc": "erfc(x): 1 - erf(x), accurate in the tails.",
+    "softmax": "softmax(x, axis=-1), stable.",
+    "log_softmax": "log_softmax(x, axis=-1), stable.",
+}

@@ -1,0 +1,185 @@
+"""Neural-network primitives on numpy arrays: bias, activations, softmax.
+
+Each function is written to be numerically stable over the whole float range
+(no overflow warnings from ``exp``) and keeps the dtype of its input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphkeras.backend import config
+from graphkeras.backend.numpy_backend.core import unwrap
+
+_SELU_ALPHA = 1.6732632423543772
+_SELU_SCALE = 1.0507009873554805
+
+
+def bias_add(x, bias, data_format: str | None = None) -> np.ndarray:
+    """``x`` plus ``bias`` on the channel axis (last, or 1 for ``channels_first``)."""
+    x = unwrap(x)
+    bias = unwrap(bias)
+    if data_format is None or data_format == "channels_last" or x.ndim <= 2:
+        return x + bias
+    config.standardize_data_format(data_format)
+    return x + bias.reshape((1, bias.shape[0]) + (1,) * (x.ndim - 2))
+
+
+def relu(x, negative_slope: float = 0.0, max_value=None, threshold: float = 0.0) -> np.ndarray:
+    """Rectified linear unit with Keras's options.
+
+    ``max_value`` where ``x >= max_value``; ``x`` where ``threshold <= x``;
+    ``negative_slope * (x - threshold)`` below the threshold.
+    """
+    x = unwrap(x)
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind == "f" else np.maximum(x, 0)
+    zero = np.zeros((), dtype=x.dtype)
+    below = x < threshold
+    result = np.where(below, negative_slope * (x - threshold) if negative_slope else zero, x)
+    if max_value is not None:
+        result = np.minimum(result, np.asarray(max_value, dtype=x.dtype))
+    return result.astype(x.dtype, copy=False)
+
+
+def relu6(x) -> np.ndarray:
+    """``min(max(x, 0), 6)``."""
+    x = unwrap(x)
+    return np.clip(x, 0, 6).astype(x.dtype, copy=False)
+
+
+def leaky_relu(x, negative_slope: float = 0.2) -> np.ndarray:
+    """``x`` above zero, ``negative_slope * x`` below."""
+    x = unwrap(x)
+    return np.where(x >= 0, x, (negative_slope * x).astype(x.dtype, copy=False))
+
+
+def elu(x, alpha: float = 1.0) -> np.ndarray:
+    """``x`` above zero, ``alpha * (exp(x) - 1)`` below."""
+    x = unwrap(x)
+    return np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False))
+
+
+def selu(x) -> np.ndarray:
+    """Scaled ELU with the self-normalising constants."""
+    x = unwrap(x)
+    scaled = _SELU_SCALE * elu(x, _SELU_ALPHA)
+    return scaled.astype(x.dtype, copy=False)
+
+
+def celu(x, alpha: float = 1.0) -> np.ndarray:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    x = unwrap(x)
+    negative = alpha * np.expm1(np.minimum(x, 0) / alpha)
+    return (np.maximum(x, 0) + negative).astype(x.dtype, copy=False)
+
+
+def sigmoid(x) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` without overflow for large ``|x|``."""
+    x = unwrap(x)
+    decay = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + decay), decay / (1 + decay)).astype(x.dtype, copy=False)
+
+
+def hard_sigmoid(x) -> np.ndarray:
+    """Piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)`` (Keras 3)."""
+    x = unwrap(x)
+    return np.clip(x / 6 + 0.5, 0, 1).astype(x.dtype, copy=False)
+
+
+def silu(x) -> np.ndarray:
+    """``x * sigmoid(x)`` (also called swish)."""
+    x = unwrap(x)
+    return x * sigmoid(x)
+
+
+def hard_silu(x) -> np.ndarray:
+    """``x * hard_sigmoid(x)`` (also called hard swish)."""
+    x = unwrap(x)
+    return x * hard_sigmoid(x)
+
+
+def tanh(x) -> np.ndarray:
+    """Hyperbolic tangent."""
+    return np.tanh(unwrap(x))
+
+
+def softplus(x) -> np.ndarray:
+    """``log(1 + exp(x))`` computed without overflow."""
+    x = unwrap(x)
+    return np.logaddexp(np.zeros((), dtype=x.dtype), x)
+
+
+def softsign(x) -> np.ndarray:
+    """``x / (1 + |x|)``."""
+    x = unwrap(x)
+    return x / (1 + np.abs(x))
+
+
+def mish(x) -> np.ndarray:
+    """``x * tanh(softplus(x))``."""
+    x = unwrap(x)
+    return x * np.tanh(softplus(x))
+
+
+def erf(x) -> np.ndarray:
+    """The error function, with relative error below 1.2e-7 (dtype kept)."""
+    x = unwrap(x)
+    value = np.asarray(x, dtype=np.float64)
+    result = 1.0 - _erfc_nonnegative(np.abs(value))
+    return (np.sign(value) * result).astype(x.dtype, copy=False)
+
+
+def erfc(x) -> np.ndarray:
+    """``1 - erf(x)``, accurate in its tails (relative error below 1.2e-7)."""
+    x = unwrap(x)
+    value = np.asarray(x, dtype=np.float64)
+    tail = _erfc_nonnegative(np.abs(value))
+    return np.where(value >= 0, tail, 2.0 - tail).astype(x.dtype, copy=False)
+
+
+def _erfc_nonnegative(z: np.ndarray) -> np.ndarray:
+    """erfc for ``z >= 0`` by a Chebyshev fit (fractional error < 1.2e-7 everywhere)."""
+    t = 1.0 / (1.0 + 0.5 * z)
+    coefficients = (
+        0.17087277,
+        -0.82215223,
+        1.48851587,
+        -1.13520398,
+        0.27886807,
+        -0.18628806,
+        0.09678418,
+        0.37409196,
+        1.00002368,
+        -1.26551223,
+    )
+    polynomial = np.zeros_like(z)
+    for coefficient in coefficients:
+        polynomial = polynomial * t + coefficient
+    return t * np.exp(-z * z + polynomial)
+
+
+def gelu(x, approximate: bool = False) -> np.ndarray:
+    """Gaussian error linear unit: ``x * P(X <= x)``, ``X ~ N(0, 1)``.
+
+    ``approximate=True`` uses the tanh form of Hendrycks and Gimpel.
+    """
+    x = unwrap(x)
+    if approximate:
+        inner = np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)
+        return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype, copy=False)
+    return (0.5 * x * erfc(-x / np.sqrt(2).astype(x.dtype))).astype(x.dtype, copy=False)
+
+
+def softmax(x, axis: int = -1) -> np.ndarray:
+    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max for stability."""
+    x = unwrap(x)
+    shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return shifted / np.sum(shifted, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis: int = -1) -> np.ndarray:
+    """``log(softmax(x))`` computed as ``x - logsumexp(x)``."""
+    x = unwrap(x)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))

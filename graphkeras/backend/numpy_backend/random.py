@@ -1,0 +1,76 @@
+"""Random numbers for the numpy backend, reproducible through one seed.
+
+Draws without a ``seed`` come from one process-wide generator that
+:func:`set_random_seed` resets. A draw with an integer ``seed`` uses a fresh
+generator of that seed, so it gives the same numbers every time (as a seeded
+Keras initializer does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphkeras.backend import config
+from graphkeras.backend.numpy_backend.core import unwrap
+
+_global_generator = np.random.default_rng()
+
+
+def set_random_seed(seed: int) -> None:
+    """Reset the process-wide generator, making every unseeded draw reproducible."""
+    global _global_generator
+    _global_generator = np.random.default_rng(seed)
+
+
+def _generator(seed) -> np.random.Generator:
+    if seed is None:
+        return _global_generator
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> np.ndarray:
+    """Uniform draws from ``[minval, maxval)``."""
+    dtype = config.standardize_dtype(dtype)
+    return _generator(seed).uniform(minval, maxval, size=shape).astype(dtype)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> np.ndarray:
+    """Normal draws with the given mean and standard deviation."""
+    dtype = config.standardize_dtype(dtype)
+    return _generator(seed).normal(mean, stddev, size=shape).astype(dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> np.ndarray:
+    """Normal draws, redrawn until each lies within two standard deviations of the mean."""
+    dtype = config.standardize_dtype(dtype)
+    generator = _generator(seed)
+    values = generator.standard_normal(size=shape)
+    outside = np.abs(values) > 2.0
+    while np.any(outside):
+        values[outside] = generator.standard_normal(size=int(np.count_nonzero(outside)))
+        outside = np.abs(values) > 2.0
+    return (mean + stddev * values).astype(dtype)
+
+
+def random_permutation(n: int, seed=None) -> np.ndarray:
+    """A random ordering of ``range(n)``."""
+    return _generator(seed).permutation(n)
+
+
+def dropout(x, rate: float, noise_shape=None, seed=None) -> np.ndarray:
+    """Zero each entry with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+
+    ``noise_shape`` (broadcastable to ``x``) shares one draw along its axes of
+    length 1, as spatial dropout does.
+    """
+    x = unwrap(x)
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), received {rate}.")
+    if rate == 0.0:
+        return x
+    keep = 1.0 - rate
+    shape = x.shape if noise_shape is None else tuple(noise_shape)
+    kept = _generator(seed).random(size=shape) < keep
+    return x * (kept / np.asarray(keep, dtype=x.dtype)).astype(x.dtype, copy=False)

@@ -1,0 +1,141 @@
+"""The numpy backend's Variable: a named, mutable array that layers own as weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphkeras.backend import config
+
+
+class Variable:
+    """A mutable array with a name, as a layer weight or an optimizer slot.
+
+    ``value`` is the backing ``numpy.ndarray``; reading it costs nothing, so the
+    layers' hot paths use it directly. ``assign`` replaces it by a new array of
+    the same shape, which keeps arrays handed out earlier unchanged.
+
+    >>> v = Variable(np.zeros((2, 3)), name="kernel")
+    >>> v.shape, v.dtype
+    ((2, 3), 'float32')
+    """
+
+    def __init__(
+        self,
+        value,
+        dtype=None,
+        name: str | None = None,
+        trainable: bool = True,
+    ) -> None:
+        if isinstance(value, Variable):
+            value = value.value
+        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
+        self.value = np.array(value, dtype=dtype)
+        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
+        self.trainable = bool(trainable)
+        self.regularizer = None
+        self.constraint = None
+
+    @property
+    def shape(self) -> tuple:
+        return self.value.shape
+
+    @property
+    def dtype(self) -> str:
+        return self.value.dtype.name
+
+    @property
+    def ndim(self) -> int:
+        return self.value.ndim
+
+    @property
+    def size(self) -> int:
+        return self.value.size
+
+    def numpy(self) -> np.ndarray:
+        """A copy of the value, safe to keep while the variable changes."""
+        return self.value.copy()
+
+    def assign(self, value) -> Variable:
+        """Replace the value; the new value must have this variable's shape."""
+        if isinstance(value, Variable):
+            value = value.value
+        new_value = np.asarray(value, dtype=self.value.dtype)
+        if new_value.shape != self.value.shape:
+            raise ValueError(
+                f"Variable '{self.name}' has shape {self.value.shape}; "
+                f"cannot assign a value of shape {new_value.shape}."
+            )
+        if new_value is value:
+            new_value = new_value.copy()
+        self.value = new_value
+        return self
+
+    def assign_add(self, delta) -> Variable:
+        return self.assign(self.value + np.asarray(delta, dtype=self.value.dtype))
+
+    def assign_sub(self, delta) -> Variable:
+        return self.assign(self.value - np.asarray(delta, dtype=self.value.dtype))
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self.value
+        return self.value.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __getitem__(self, key):
+        return self.value[key]
+
+    # Arithmetic reads the value, as TensorFlow variables do.
+    def __add__(self, other):
+        return self.value + _unwrap(other)
+
+    def __radd__(self, other):
+        return _unwrap(other) + self.value
+
+    def __sub__(self, other):
+        return self.value - _unwrap(other)
+
+    def __rsub__(self, other):
+        return _unwrap(other) - self.value
+
+    def __mul__(self, other):
+        return self.value * _unwrap(other)
+
+    def __rmul__(self, other):
+        return _unwrap(other) * self.value
+
+    def __truediv__(self, other):
+        return self.value / _unwrap(other)
+
+    def __rtruediv__(self, other):
+        return _unwrap(other) / self.value
+
+    def __matmul__(self, other):
+        return self.value @ _unwrap(other)
+
+    def __rmatmul__(self, other):
+        return _unwrap(other) @ self.value
+
+    def __pow__(self, other):
+        return self.value ** _unwrap(other)
+
+    def __neg__(self):
+        return -self.value
+
+    def __abs__(self):
+        return np.abs(self.value)
+
+
+def _unwrap(x):
+    return x.value if type(x) is Variable else x
+
+
+def _default_dtype(value) -> str:
+    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep theirs."""
+    kind = np.asarray(value).dtype.kind
+    return config.floatx() if kind in "fc" else np.asarray(value).dtype.name

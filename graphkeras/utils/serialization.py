@@ -1,0 +1,127 @@
+"""Names to classes and back, without ever importing a module named in a file.
+
+A config names a class by a short string (``"Dense"``, ``"GlorotUniform"``,
+``"MyPackage>MyLayer"``). That string is looked up, in order, in the
+``custom_objects`` the caller passes, in the objects users registered with
+:func:`register_serializable`, and in the table of built-ins the caller
+names. Nothing else resolves: an unknown name is a ``ValueError`` that lists
+what was expected, never an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# "package>name" -> class or function, filled by register_serializable.
+_REGISTERED_OBJECTS: dict[str, Any] = {}
+# class or function -> "package>name", the name it is written under.
+_REGISTERED_NAMES: dict[Any, str] = {}
+
+
+def register_serializable(package: str = "Custom", name: str | None = None) -> Callable:
+    """Decorator: make a class or function loadable by name from configs.
+
+    The object is stored as ``"package>name"`` (``name`` defaults to the
+    object's ``__name__``) and written under that name.
+
+    >>> @register_serializable(package="demo")
+    ... class Scale(Layer): ...
+    """
+    if ">" in package:
+        raise ValueError(f"package must not contain '>', received {package!r}.")
+
+    def decorator(obj):
+        registered_name = f"{package}>{name or obj.__name__}"
+        if (
+            registered_name in _REGISTERED_OBJECTS
+            and _REGISTERED_OBJECTS[registered_name] is not obj
+        ):
+            raise ValueError(f"{registered_name!r} is already registered to another object.")
+        _REGISTERED_OBJECTS[registered_name] = obj
+        _REGISTERED_NAMES[obj] = registered_name
+        return obj
+
+    return decorator
+
+
+def get_registered_name(obj) -> str:
+    """The name ``obj`` is written under: its registered name, else its ``__name__``."""
+    return _REGISTERED_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
+
+
+def get_registered_object(name: str) -> Any:
+    """The object registered as ``name`` (``"package>name"``), or None."""
+    return _REGISTERED_OBJECTS.get(name)
+
+
+def resolve(
+    name: str,
+    custom_objects: Mapping[str, Any] | None,
+    builtins: Mapping[str, Any],
+    kind: str,
+) -> Any:
+    """Find the object a config calls ``name``; ``ValueError`` when nothing matches.
+
+    ``kind`` words the error (``"layer"``, ``"initializer"``, ...).
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"Expected a {kind} name (a string), received {name!r}.")
+    if custom_objects:
+        if name in custom_objects:
+            return custom_objects[name]
+        short_name = name.rsplit(">", 1)[-1]
+        if short_name in custom_objects:
+            return custom_objects[short_name]
+    if name in _REGISTERED_OBJECTS:
+        return _REGISTERED_OBJECTS[name]
+    if name in builtins:
+        return builtins[name]
+    known = sorted(set(builtins) | set(_REGISTERED_OBJECTS) | set(custom_objects or ()))
+    raise ValueError(
+        f"Unknown {kind}: {name!r}. Pass it in custom_objects or register it with "
+        f"graphkeras.utils.register_serializable(). Known {kind}s: {known}."
+    )
+
+
+def serialize_object(obj) -> dict:
+    """``{"class_name", "config"}`` for an object with ``get_config``."""
+    return {"class_name": get_registered_name(type(obj)), "config": obj.get_config()}
+
+
+def deserialize_object(
+    config: Any,
+    custom_objects: Mapping[str, Any] | None,
+    builtins: Mapping[str, Any],
+    kind: str,
+) -> Any:
+    """Build an object from ``{"class_name", "config"}`` through :func:`resolve`.
+
+    ``from_config`` receives ``custom_objects`` too when it accepts it, so
+    containers (models, wrappers) can resolve what they hold.
+    """
+    if not isinstance(config, Mapping) or "class_name" not in config:
+        raise ValueError(
+            f"Expected a {kind} config: a dict with 'class_name' and 'config', received {config!r}."
+        )
+    cls = resolve(config["class_name"], custom_objects, builtins, kind)
+    inner = config.get("config", {})
+    if not isinstance(inner, Mapping):
+        raise ValueError(
+            f"The 'config' of {kind} {config['class_name']!r} must be a dict, received {inner!r}."
+        )
+    from_config = getattr(cls, "from_config", None)
+    if from_config is None:
+        raise ValueError(f"{kind} {config['class_name']!r} cannot be built from a config.")
+    if _accepts_custom_objects(from_config):
+        return from_config(dict(inner), custom_objects=custom_objects)
+    return from_config(dict(inner))
+
+
+def _accepts_custom_objects(function) -> bool:
+    import inspect
+
+    try:
+        return "custom_objects" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
