@@ -30,8 +30,9 @@ BACKEND_INTERFACE: dict[str, str] = {
     "convert_to_numpy": "convert_to_numpy(x) -> numpy.ndarray.",
     "cast": "cast(x, dtype) -> array of that dtype (x itself when it already has it).",
     "dtype": "dtype(x) -> str: dtype name of an array, Variable or KerasTensor.",
-    "result_type": "result_type(*dtypes) -> str: dtype of combining them; Python int/float "
-    "stand for weak scalars that do not widen.",
+    "result_type": "result_type(*dtypes) -> str: the dtype this backend's arithmetic gives "
+    "when combining arrays of these dtypes; Python int/float/bool stand for weak scalars "
+    "that do not widen.",
     "int_shape": "int_shape(x) -> tuple: shape with None for unknown dims; "
     "works on arrays, Variables and KerasTensors.",
     "ndim": "ndim(x) -> int.",
@@ -51,7 +52,11 @@ BACKEND_INTERFACE: dict[str, str] = {
     "arange": "arange(start, stop=None, step=1, dtype=None) -> array.",
     # --------------------------------------------------------------- random
     "set_random_seed": "set_random_seed(seed): makes every unseeded draw reproducible.",
-    "random_uniform": "random_uniform(shape, minval=0, maxval=1, dtype=None, seed=None).",
+    "seed_generator": "seed_generator(seed=None) -> an opaque generator to pass as seed= to the "
+    "random functions; each draw advances it; without a seed its own seed comes from the "
+    "process-wide generator (so set_random_seed makes it reproducible).",
+    "random_uniform": "random_uniform(shape, minval=0, maxval=1, dtype=None, seed=None); seed "
+    "is None (process-wide generator), an int (same draw every call) or a seed_generator.",
     "random_normal": "random_normal(shape, mean=0, stddev=1, dtype=None, seed=None).",
     "truncated_normal": "truncated_normal(shape, mean=0, stddev=1, dtype=None, seed=None): "
     "normal draws within two standard deviations.",
@@ -115,8 +120,11 @@ BACKEND_INTERFACE: dict[str, str] = {
     "batch_flatten": "batch_flatten(x): (batch, ...) -> (batch, rest).",
     "getitem": "getitem(x, key): x[key] with ints, slices, Ellipsis and None.",
     # ----------------------------------------------------------- neural nets
-    "bias_add": "bias_add(x, bias, data_format=None): add on the channel axis.",
-    "relu": "relu(x, negative_slope=0, max_value=None, threshold=0).",
+    "bias_add": "bias_add(x, bias, data_format=None): add on the channel axis; None means "
+    "image_data_format().",
+    "relu": "relu(x, negative_slope=0, max_value=None, threshold=0): Keras 3 semantics: "
+    "(x if x > threshold else 0) clipped to [0, max_value], minus "
+    "negative_slope * max(threshold - x, 0).",
     "relu6": "relu6(x): min(max(x, 0), 6).",
     "leaky_relu": "leaky_relu(x, negative_slope=0.2).",
     "elu": "elu(x, alpha=1.0).",

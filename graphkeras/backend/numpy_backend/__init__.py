@@ -110,6 +110,7 @@ from graphkeras.backend.numpy_backend.random import (
     random_normal,
     random_permutation,
     random_uniform,
+    seed_generator,
     set_random_seed,
     truncated_normal,
 )

@@ -43,7 +43,7 @@ def is_variable(x) -> bool:
 
 def is_keras_tensor(x) -> bool:
     """Whether ``x`` is a symbolic KerasTensor (the engine marks that class)."""
-    return getattr(type(x), "_is_keras_tensor", False)
+    return bool(getattr(type(x), "_is_keras_tensor", False))
 
 
 def cast(x, dtype) -> np.ndarray:
@@ -66,18 +66,25 @@ def dtype(x) -> str:
 
 
 def result_type(*dtypes) -> str:
-    """The dtype that combining values of these dtypes gives.
+    """The dtype this backend gives when combining values of these dtypes.
 
-    Python ``int`` and ``float`` stand for weakly typed scalars: they do not
+    Dtypes are names (or numpy dtypes); the Python types ``int``, ``float``
+    and ``bool`` stand for Python scalars, which are weakly typed and do not
     widen an array's type (``float32`` with ``float`` stays ``float32``).
+    Arrays combine as numpy combines them (``int32`` with ``float32`` gives
+    ``float64``), so a symbolic dtype always matches the computed one.
     """
-    names = []
-    for item in dtypes:
-        if item in (int, float, bool):
-            names.append(item)
-        else:
-            names.append(np.dtype(config.standardize_dtype(item)))
-    return np.result_type(*names).name
+    weak_scalars = {int: 0, float: 0.0, bool: False}
+    operands = [
+        weak_scalars[item] if item is int or item is float or item is bool
+        else np.dtype(config.standardize_dtype(item))
+        for item in dtypes
+    ]
+    if all(not isinstance(operand, np.dtype) for operand in operands):
+        if any(isinstance(operand, float) for operand in operands):
+            return config.floatx()
+        return "int64" if any(type(operand) is int for operand in operands) else "bool"
+    return np.result_type(*operands).name
 
 
 def int_shape(x) -> tuple:
@@ -175,5 +182,5 @@ def arange(start, stop=None, step=1, dtype=None) -> np.ndarray:
     """Evenly spaced values, as ``numpy.arange`` (int64 unless a dtype is given)."""
     dtype = None if dtype is None else config.standardize_dtype(dtype)
     if stop is None:
-        return np.arange(start, dtype=dtype)
+        start, stop = 0, start
     return np.arange(start, stop, step, dtype=dtype)

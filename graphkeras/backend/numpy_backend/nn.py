@@ -16,29 +16,38 @@ _SELU_SCALE = 1.0507009873554805
 
 
 def bias_add(x, bias, data_format: str | None = None) -> np.ndarray:
-    """``x`` plus ``bias`` on the channel axis (last, or 1 for ``channels_first``)."""
+    """``x`` plus ``bias`` on the channel axis: the last, or axis 1 for ``channels_first``.
+
+    ``data_format=None`` means the global ``image_data_format()``.
+    """
     x = unwrap(x)
     bias = unwrap(bias)
-    if data_format is None or data_format == "channels_last" or x.ndim <= 2:
+    data_format = config.standardize_data_format(data_format)
+    if data_format == "channels_last" or x.ndim <= 2:
         return x + bias
-    config.standardize_data_format(data_format)
     return x + bias.reshape((1, bias.shape[0]) + (1,) * (x.ndim - 2))
 
 
 def relu(x, negative_slope: float = 0.0, max_value=None, threshold: float = 0.0) -> np.ndarray:
-    """Rectified linear unit with Keras's options.
+    """Rectified linear unit with Keras 3's options.
 
-    ``max_value`` where ``x >= max_value``; ``x`` where ``threshold <= x``;
-    ``negative_slope * (x - threshold)`` below the threshold.
+    The positive part is ``x`` where ``x > threshold`` (plain ``max(x, 0)`` when
+    the threshold is 0), clipped to ``[0, max_value]`` when ``max_value`` is
+    given; ``negative_slope * max(threshold - x, 0)`` is then subtracted.
     """
     x = unwrap(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
-        return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind == "f" else np.maximum(x, 0)
+        return np.maximum(x, 0)
     zero = np.zeros((), dtype=x.dtype)
-    below = x < threshold
-    result = np.where(below, negative_slope * (x - threshold) if negative_slope else zero, x)
+    if threshold != 0.0:
+        result = np.where(x > np.asarray(threshold, dtype=x.dtype), x, zero)
+    else:
+        result = np.maximum(x, zero)
     if max_value is not None:
-        result = np.minimum(result, np.asarray(max_value, dtype=x.dtype))
+        result = np.clip(result, zero, np.asarray(max_value, dtype=x.dtype))
+    if negative_slope != 0.0:
+        below = np.maximum(np.asarray(threshold, dtype=x.dtype) - x, zero)
+        result = result - np.asarray(negative_slope, dtype=x.dtype) * below
     return result.astype(x.dtype, copy=False)
 
 
@@ -123,11 +132,29 @@ def mish(x) -> np.ndarray:
 
 
 def erf(x) -> np.ndarray:
-    """The error function, with relative error below 1.2e-7 (dtype kept)."""
+    """The error function, with relative error below 1.2e-7 everywhere (dtype kept).
+
+    Near zero a Taylor series is used, since ``1 - erfc`` loses the relative
+    accuracy there.
+    """
     x = unwrap(x)
     value = np.asarray(x, dtype=np.float64)
-    result = 1.0 - _erfc_nonnegative(np.abs(value))
-    return (np.sign(value) * result).astype(x.dtype, copy=False)
+    result = np.sign(value) * (1.0 - _erfc_nonnegative(np.abs(value)))
+    small = np.abs(value) < 0.5
+    if np.any(small):
+        result = np.where(small, _erf_series(np.where(small, value, 0.0)), result)
+    return result.astype(x.dtype, copy=False)
+
+
+def _erf_series(z: np.ndarray) -> np.ndarray:
+    """erf by its Maclaurin series; 12 terms reach double precision for ``|z| < 0.5``."""
+    total = np.zeros_like(z)
+    term = z.copy()
+    squared = z * z
+    for n in range(12):
+        total += term / (2 * n + 1)
+        term = -term * squared / (n + 1)
+    return total * (2.0 / np.sqrt(np.pi))
 
 
 def erfc(x) -> np.ndarray:

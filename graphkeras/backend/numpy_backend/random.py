@@ -22,6 +22,18 @@ def set_random_seed(seed: int) -> None:
     _global_generator = np.random.default_rng(seed)
 
 
+def seed_generator(seed: int | None = None) -> np.random.Generator:
+    """A generator of its own for a layer, to pass as ``seed=`` to the draws here.
+
+    Each draw advances it, so a seeded layer gives a new but reproducible
+    mask every call. Without a seed its seed comes from the process-wide
+    generator, so :func:`set_random_seed` makes it reproducible too.
+    """
+    if seed is None:
+        seed = int(_global_generator.integers(0, 2**63 - 1))
+    return np.random.default_rng(seed)
+
+
 def _generator(seed) -> np.random.Generator:
     if seed is None:
         return _global_generator

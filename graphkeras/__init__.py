@@ -1,0 +1,41 @@
+"""graphkeras: Keras's functional engine, rebuilt small, complete and fast on NumPy.
+
+>>> import graphkeras as gk
+>>> from graphkeras import layers
+>>> x = gk.Input(shape=(4,))
+>>> model = gk.Model(x, layers.Dense(2)(x))
+"""
+
+from graphkeras import (
+    activations,
+    backend,
+    constraints,
+    datasets,
+    engine,
+    initializers,
+    layers,
+    models,
+    regularizers,
+    utils,
+)
+from graphkeras.engine import Input, KerasTensor, Model, Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Input",
+    "KerasTensor",
+    "Model",
+    "Sequential",
+    "__version__",
+    "activations",
+    "backend",
+    "constraints",
+    "datasets",
+    "engine",
+    "initializers",
+    "layers",
+    "models",
+    "regularizers",
+    "utils",
+]

@@ -1,0 +1,893 @@
+"""Layer: the unit of computation, and the place where graph nodes are recorded.
+
+A layer is called two ways, and ``__call__`` tells them apart:
+
+* on KerasTensors (symbolic): it checks ``input_spec``, builds its weights
+  once from the shapes it sees, infers the output shapes and masks, records
+  one :class:`Node`, and returns new KerasTensors. No numbers move.
+* on arrays (eager): it builds once, runs ``call`` and returns arrays.
+
+A subclass writes ``build(input_shape)`` (create weights with
+``add_weight``) and ``call(inputs)`` (math through ``graphkeras.backend``).
+``compute_output_shape`` is optional: without it the engine runs ``call``
+on two tiny probe arrays and reads the output shapes off them.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+import json
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from graphkeras import backend as K
+from graphkeras import constraints, initializers, regularizers
+from graphkeras.engine import call_context
+from graphkeras.engine.input_spec import assert_input_compatibility
+from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.engine.node import Node, is_keras_tensor
+from graphkeras.utils import nest
+from graphkeras.utils.naming import to_snake_case, unique_name
+
+# Layers are ordered by creation when their depth in a model ties.
+_creation_counter = itertools.count()
+
+_BASE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "batch_shape")
+
+# Two sizes substituted for unknown dims when probing ``call`` for shapes:
+# a dim whose output size differs between the probes is unknown in the output.
+_PROBE_SIZES = (2, 3)
+
+
+@functools.cache
+def call_signature(call_function: Callable) -> tuple[bool, bool]:
+    """``(accepts_training, accepts_mask)`` for a layer class's ``call``."""
+    parameters = inspect.signature(call_function).parameters
+    has_var_keywords = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    return (
+        "training" in parameters or has_var_keywords,
+        "mask" in parameters or has_var_keywords,
+    )
+
+
+class Layer:
+    """The base class of every layer, and of Network and Model.
+
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.factor = self.add_weight("factor", shape=(), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return K.multiply(inputs, self.factor)
+    """
+
+    # A layer whose compute_mask returns None when no input mask is given
+    # (merges, say) sets this, so the engine need not probe for its mask.
+    _mask_from_masks_only = False
+
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        # Kept for get_config() of subclasses that do not write their own.
+        layer._constructor_arguments = (args, kwargs)
+        return layer
+
+    def __init__(
+        self,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype=None,
+        **kwargs,
+    ) -> None:
+        unknown = [key for key in kwargs if key not in _BASE_KEYWORDS]
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword argument(s) {unknown}; "
+                f"accepted besides the layer's own: name, trainable, dtype, "
+                f"{', '.join(_BASE_KEYWORDS)}."
+            )
+        if name is None:
+            name = unique_name(to_snake_case(type(self).__name__))
+        _check_name(name, type(self).__name__)
+        self._name = name
+        self._trainable = bool(trainable)
+        self._dtype = K.standardize_dtype(dtype)
+        self.built = False
+        self._build_input_shape = None
+        self._inbound_nodes: list[Node] = []
+        self._outbound_nodes: list[Node] = []
+        self._trainable_weights: list = []
+        self._non_trainable_weights: list = []
+        self._losses: list = []
+        self._updates: list = []
+        self.input_spec = None
+        self._supports_masking: bool | None = None
+        self.stateful = False
+        self._creation_index = next(_creation_counter)
+        self._batch_input_shape = _batch_input_shape_from(kwargs)
+
+    # ---------------------------------------------------------------- identity
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        _check_name(value, type(self).__name__)
+        self._name = value
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights and computations (``"float32"``)."""
+        return self._dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freeze or unfreeze the layer, its own variables and every sublayer."""
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_weights:
+            variable.trainable = value
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def supports_masking(self) -> bool:
+        """Whether an incoming mask survives this layer.
+
+        True by default for layers that define ``compute_mask``; a layer
+        that passes masks through unchanged sets ``supports_masking = True``.
+        """
+        if self._supports_masking is not None:
+            return self._supports_masking
+        return type(self).compute_mask is not Layer.compute_mask
+
+    @supports_masking.setter
+    def supports_masking(self, value: bool) -> None:
+        self._supports_masking = bool(value)
+
+    # ---------------------------------------------------------------- weights
+    def add_weight(
+        self,
+        name: str | None = None,
+        shape=None,
+        dtype=None,
+        initializer=None,
+        regularizer=None,
+        trainable: bool = True,
+        constraint=None,
+    ):
+        """Create a weight variable of this layer and return it.
+
+        ``add_weight("kernel", shape=(3, 4))`` and ``add_weight((3, 4))``
+        both work; in the second (Keras 3) form a second positional argument
+        is the initializer. Floats default to ``glorot_uniform``, others to
+        ``zeros``.
+        """
+        if name is not None and not isinstance(name, str):
+            name, shape, initializer = None, name, initializer if initializer is not None else shape
+        try:
+            shape = () if shape is None else tuple(int(dim) for dim in shape)
+        except TypeError as error:
+            raise ValueError(
+                f"Layer '{self.name}': weight {name or 'variable'!r} needs a fully known "
+                f"shape of ints, received shape={shape!r}."
+            ) from error
+        dtype = K.standardize_dtype(dtype if dtype is not None else self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
+        value = initializers.get(initializer)(shape, dtype=dtype)
+        variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
+        if trainable:
+            self._trainable_weights.append(variable)
+        else:
+            self._non_trainable_weights.append(variable)
+        return variable
+
+    def _sublayers(self) -> list:
+        """Layers held as attributes (directly or in a list, tuple or dict), in order."""
+        found: list = []
+        seen: set[int] = set()
+        for value in self.__dict__.values():
+            if isinstance(value, dict):
+                candidates = value.values()
+            elif isinstance(value, list | tuple):
+                candidates = value
+            else:
+                candidates = (value,)
+            for candidate in candidates:
+                if isinstance(candidate, Layer) and id(candidate) not in seen:
+                    seen.add(id(candidate))
+                    found.append(candidate)
+        return found
+
+    @property
+    def weights(self) -> list:
+        """Own trainable then non-trainable weights, then each sublayer's, each once."""
+        collected: list = []
+        seen_weights: set[int] = set()
+        seen_layers: set[int] = set()
+        stack: list = [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen_layers:
+                continue
+            seen_layers.add(id(layer))
+            for variable in layer._trainable_weights + layer._non_trainable_weights:
+                if id(variable) not in seen_weights:
+                    seen_weights.add(id(variable))
+                    collected.append(variable)
+            stack.extend(reversed(layer._sublayers()))
+        return collected
+
+    @property
+    def variables(self) -> list:
+        return self.weights
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return [variable for variable in self.weights if variable.trainable]
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self.trainable:
+            return self.weights
+        return [variable for variable in self.weights if not variable.trainable]
+
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
+
+    def get_weights(self) -> list:
+        """Copies of the weights' values as numpy arrays, in ``weights`` order."""
+        return [K.get_value(variable) for variable in self.weights]
+
+    def set_weights(self, weights: list) -> None:
+        """Assign ``weights`` (arrays in ``weights`` order); all are checked first."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} weight arrays, "
+                f"but set_weights received {len(weights)}."
+            )
+        pairs = []
+        for variable, value in zip(own, weights, strict=True):
+            received = (
+                tuple(K.int_shape(value)) if hasattr(value, "shape") else _nested_shape(value)
+            )
+            if received != tuple(variable.shape):
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{variable.name}' has shape "
+                    f"{tuple(variable.shape)}, but set_weights received an array of shape "
+                    f"{received}."
+                )
+            pairs.append((variable, value))
+        K.batch_set_value(pairs)
+
+    def count_params(self) -> int:
+        """Number of scalars in the layer's weights."""
+        if not self.built:
+            raise ValueError(
+                f"Layer '{self.name}' is not built yet, so its weights do not exist: "
+                "call it on inputs (or call build) before count_params()."
+            )
+        return sum(K.count_params(variable) for variable in self.weights)
+
+    # ------------------------------------------------------------ subclass API
+    def build(self, input_shape) -> None:
+        """Create the layer's weights for inputs of ``input_shape``; called once."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation, on backend arrays. The base layer is the identity."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape(s) for ``input_shape``; inferred by probing ``call`` by default."""
+        specs = _specs_from_shapes(input_shape, self._dtype)
+        if not self.built:
+            self._build_with_rollback(specs)
+        outputs, _ = self._probe(specs, (), {}, want_masks=False)
+        return nest.map_structure(lambda tensor: tensor.shape, outputs)
+
+    def compute_output_spec(self, inputs, *args, **kwargs):
+        """Detached KerasTensors describing the outputs of ``call(inputs, ...)``.
+
+        Uses ``compute_output_shape`` when the layer defines it (outputs take
+        the layer's dtype), else probes ``call``.
+        """
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = self.compute_output_shape(nest.map_structure(_shape_of, inputs))
+            return _specs_from_shapes(shapes, self.compute_dtype)
+        outputs, _ = self._probe(inputs, args, kwargs, want_masks=False)
+        return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: the incoming one when ``supports_masking``, else None."""
+        return mask if self.supports_masking else None
+
+    # ---------------------------------------------------------------- calling
+    def __call__(self, inputs, *args, **kwargs):
+        try:
+            built = self.built
+        except AttributeError:
+            raise RuntimeError(
+                f"{type(self).__name__} was not initialised: its __init__ must call "
+                "super().__init__()."
+            ) from None
+        if _is_symbolic_call(self.name, inputs, args, kwargs):
+            return self._symbolic_call(inputs, args, kwargs)
+        assert_input_compatibility(self.input_spec, inputs, self.name)
+        if not built:
+            self._build_with_rollback(inputs)
+        inputs = self._convert_inputs(inputs)
+        accepts_training, _ = call_signature(type(self).call)
+        if accepts_training:
+            training = kwargs.get("training")
+            if training is None:
+                training = call_context.current_training()
+                if training is not None:
+                    kwargs["training"] = training
+            if training is not None:
+                with call_context.training_scope(training):
+                    return self.call(inputs, *args, **kwargs)
+        return self.call(inputs, *args, **kwargs)
+
+    def _convert_inputs(self, inputs):
+        """Arrays of the layer's float dtype: floats are cast, other dtypes kept."""
+        if K.is_tensor(inputs):
+            if inputs.dtype.name != self._dtype and K.is_float_dtype(inputs.dtype.name):
+                return K.cast(inputs, self._dtype)
+            return inputs
+        return nest.map_structure(self._convert_leaf, inputs)
+
+    def _convert_leaf(self, value):
+        if value is None or K.is_variable(value):
+            return value
+        array = K.convert_to_tensor(value)
+        if K.is_float_dtype(K.dtype(array)) and K.dtype(array) != self._dtype:
+            return K.cast(array, self._dtype)
+        return array
+
+    def _snapshot(self) -> tuple:
+        """What :meth:`_restore` needs to undo a build: attributes and weight lists."""
+        return dict(self.__dict__), list(self._trainable_weights), list(self._non_trainable_weights)
+
+    def _restore(self, snapshot: tuple) -> None:
+        attributes, trainable, non_trainable = snapshot
+        self.__dict__.clear()
+        self.__dict__.update(attributes)
+        self._trainable_weights[:] = trainable
+        self._non_trainable_weights[:] = non_trainable
+
+    def _build_with_rollback(self, inputs) -> None:
+        """Build from ``inputs``' shapes; a failing build leaves the layer as it was."""
+        snapshot = self._snapshot()
+        shapes = nest.map_structure(_shape_of, inputs)
+        try:
+            self.build(shapes)
+        except BaseException:
+            self._restore(snapshot)
+            raise
+        self.built = True
+        self._build_input_shape = shapes
+
+    def _symbolic_call(self, inputs, args: tuple, kwargs: dict):
+        """Record one Node for a call on KerasTensors and return its outputs.
+
+        Nothing is recorded until every check passed; a first call that fails
+        also undoes the build, so the layer is left as it was.
+        """
+        assert_input_compatibility(self.input_spec, inputs, self.name)
+        snapshot = None if self.built else self._snapshot()
+        try:
+            if snapshot is not None:
+                self._build_with_rollback(inputs)
+            outputs = self.compute_output_spec(inputs, *args, **kwargs)
+            masks = self._output_masks(inputs, args, kwargs, outputs)
+        except BaseException:
+            if snapshot is not None:
+                self._restore(snapshot)
+            raise
+        flat_outputs = nest.flatten(outputs)
+        for tensor, mask in zip(flat_outputs, masks, strict=True):
+            tensor._keras_mask = mask
+        Node(self, (inputs, *args), kwargs, outputs)
+        return outputs
+
+    def _output_masks(self, inputs, args, kwargs, outputs) -> list:
+        """One symbolic mask (or None) per output tensor."""
+        flat_outputs = nest.flatten(outputs)
+        explicit = kwargs.get("mask")
+        input_masks = (
+            explicit
+            if explicit is not None
+            else nest.map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+        )
+        defines_compute_mask = type(self).compute_mask is not Layer.compute_mask
+        no_masks = all(m is None for m in nest.flatten(input_masks))
+        if not defines_compute_mask:
+            if not self.supports_masking or no_masks:
+                return [None] * len(flat_outputs)
+            return _spread_masks(input_masks, len(flat_outputs))
+        if no_masks and self._mask_from_masks_only:
+            return [None] * len(flat_outputs)
+        _, masks = self._probe(inputs, args, kwargs, want_masks=True, want_outputs=False)
+        return _spread_masks(masks, len(flat_outputs))
+
+    # ---------------------------------------------------------------- probing
+    def _probe(self, inputs, args, kwargs, want_masks: bool, want_outputs: bool = True):
+        """Run ``call`` (and ``compute_mask``) on tiny arrays standing in for KerasTensors.
+
+        Unknown dims take two different sizes in two runs; an output dim that
+        differs between the runs is unknown in the result. Returns detached
+        KerasTensors for the outputs and for the masks (None where no mask).
+        """
+        structure = (inputs, args, kwargs)
+        leaves = nest.flatten(structure)
+        has_unknown = any(is_keras_tensor(leaf) and None in leaf.shape for leaf in leaves) or any(
+            is_keras_tensor(leaf)
+            and leaf._keras_mask is not None
+            and None in leaf._keras_mask.shape
+            for leaf in leaves
+        )
+        runs = []
+        for size in _PROBE_SIZES if has_unknown else _PROBE_SIZES[:1]:
+            runs.append(self._probe_once(structure, size, want_masks, want_outputs))
+        outputs = masks = None
+        if want_outputs:
+            outputs = nest.pack_sequence_as(
+                runs[0][0], _merge_probe_leaves([run[0] for run in runs], self.name)
+            )
+        if want_masks:
+            masks = _merge_probe_leaves([run[1] for run in runs], self.name)
+        return outputs, masks
+
+    def _probe_once(self, structure, size: int, want_masks: bool, want_outputs: bool):
+        def concrete(leaf):
+            if not is_keras_tensor(leaf):
+                return leaf
+            return _probe_array(leaf, size)
+
+        inputs, args, kwargs = nest.map_structure(concrete, structure)
+        kwargs = dict(kwargs)
+        accepts_training, accepts_mask = call_signature(type(self).call)
+        if accepts_training and kwargs.get("training") is None:
+            kwargs["training"] = False
+        symbolic_inputs = structure[0]
+        probe_masks = nest.map_structure(
+            lambda t: (
+                None
+                if getattr(t, "_keras_mask", None) is None
+                else _probe_array(t._keras_mask, size)
+            ),
+            symbolic_inputs,
+        )
+        if (
+            accepts_mask
+            and kwargs.get("mask") is None
+            and any(m is not None for m in nest.flatten(probe_masks))
+        ):
+            kwargs["mask"] = probe_masks
+        with warnings.catch_warnings(), _probing():
+            warnings.simplefilter("ignore")
+            outputs = self.call(inputs, *args, **kwargs) if want_outputs else None
+            masks = None
+            if want_masks:
+                masks = self.compute_mask(inputs, kwargs.get("mask", probe_masks))
+        return outputs, masks
+
+    # ------------------------------------------------------------- node views
+    def _get_node_attribute_at_index(self, node_index: int, attribute: str, description: str):
+        if not self._inbound_nodes:
+            raise RuntimeError(
+                f"Layer '{self.name}' has never been called and thus has no defined {description}."
+            )
+        if not 0 <= node_index < len(self._inbound_nodes):
+            raise ValueError(
+                f"Asked to get {description} at node {node_index}, but layer '{self.name}' "
+                f"has only {len(self._inbound_nodes)} inbound node(s)."
+            )
+        values = getattr(self._inbound_nodes[node_index], attribute)
+        return values[0] if len(values) == 1 else values
+
+    def get_input_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "input_tensors", "input")
+
+    def get_output_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "output_tensors", "output")
+
+    def get_input_shape_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "input_shapes", "input shape")
+
+    def get_output_shape_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "output_shapes", "output shape")
+
+    def get_input_mask_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "input_masks", "input mask")
+
+    def get_output_mask_at(self, node_index: int):
+        return self._get_node_attribute_at_index(node_index, "output_masks", "output mask")
+
+    def _single_node_attribute(self, attribute: str, description: str, accessor: str):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' is not connected: it has never been called, "
+                f"so it has no {description}."
+            )
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f"Layer '{self.name}' has {len(self._inbound_nodes)} inbound nodes, so the notion "
+                f"of its {description} is ill-defined for a shared layer. "
+                f"Use {accessor}(node_index) instead."
+            )
+        return self._get_node_attribute_at_index(0, attribute, description)
+
+    @property
+    def input(self):
+        return self._single_node_attribute("input_tensors", "input", "get_input_at")
+
+    @property
+    def output(self):
+        return self._single_node_attribute("output_tensors", "output", "get_output_at")
+
+    @property
+    def input_mask(self):
+        return self._single_node_attribute("input_masks", "input mask", "get_input_mask_at")
+
+    @property
+    def output_mask(self):
+        return self._single_node_attribute("output_masks", "output mask", "get_output_mask_at")
+
+    def _shared_shape(self, attribute: str, description: str, accessor: str):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"Layer '{self.name}' has never been called and thus has no defined {description}."
+            )
+        shapes = [getattr(node, attribute) for node in self._inbound_nodes]
+        if any(other != shapes[0] for other in shapes[1:]):
+            raise AttributeError(
+                f"Layer '{self.name}' has {len(shapes)} inbound nodes with different "
+                f"{description}s, so the notion of its {description} is ill-defined for a "
+                f"shared layer. Use {accessor}(node_index) instead."
+            )
+        return shapes[0][0] if len(shapes[0]) == 1 else shapes[0]
+
+    @property
+    def input_shape(self):
+        return self._shared_shape("input_shapes", "input shape", "get_input_shape_at")
+
+    @property
+    def output_shape(self):
+        return self._shared_shape("output_shapes", "output shape", "get_output_shape_at")
+
+    @property
+    def inbound_nodes(self) -> tuple:
+        """The nodes created by calling this layer (read-only view)."""
+        return tuple(self._inbound_nodes)
+
+    @property
+    def outbound_nodes(self) -> tuple:
+        """The nodes that consume this layer's outputs (read-only view)."""
+        return tuple(self._outbound_nodes)
+
+    # ---------------------------------------------------------- losses, updates
+    def add_loss(self, loss, inputs=None) -> None:
+        """Attach a loss term (an array, a number or a zero-argument callable).
+
+        With ``inputs`` the loss is conditional on those inputs (see
+        :meth:`get_losses_for`); without, it is unconditional.
+        """
+        if _probing_depth[0]:
+            return
+        self._losses.append((loss, _condition_key(inputs)))
+
+    @property
+    def losses(self) -> list:
+        """Added loss terms of this layer and its sublayers, then weight penalties."""
+        values = []
+        for layer in [self, *self._all_sublayers()]:
+            for loss, _ in layer._losses:
+                values.append(loss() if callable(loss) else loss)
+        for variable in self.weights:
+            if variable.regularizer is not None:
+                values.append(variable.regularizer(variable.value))
+        return values
+
+    def get_losses_for(self, inputs) -> list:
+        """Losses added with these ``inputs`` (``None``: the unconditional ones)."""
+        key = _condition_key(inputs)
+        return [
+            loss() if callable(loss) else loss
+            for loss, condition in self._losses
+            if condition == key
+        ]
+
+    def add_update(self, updates, inputs=None) -> None:
+        """Attach updates: ``(variable, new_value)`` pairs or zero-argument callables."""
+        if _probing_depth[0]:
+            return
+        for update in updates if isinstance(updates, list) else [updates]:
+            self._updates.append((update, _condition_key(inputs)))
+
+    @property
+    def updates(self) -> list:
+        updates = []
+        for layer in [self, *self._all_sublayers()]:
+            updates.extend(update for update, _ in layer._updates)
+        return updates
+
+    def get_updates_for(self, inputs) -> list:
+        key = _condition_key(inputs)
+        return [update for update, condition in self._updates if condition == key]
+
+    def _all_sublayers(self) -> list:
+        """Every layer nested inside this one, depth first, each once."""
+        found: list = []
+        seen = {id(self)}
+        stack = list(reversed(self._sublayers()))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            found.append(layer)
+            stack.extend(reversed(layer._sublayers()))
+        return found
+
+    def reset_states(self) -> None:
+        """Reset the state of stateful layers (nothing for stateless ones)."""
+        for layer in self._all_sublayers():
+            layer.reset_states()
+
+    # --------------------------------------------------------- serialization
+    def get_config(self) -> dict:
+        """The constructor arguments that rebuild this layer (JSON-serialisable)."""
+        config: dict[str, Any] = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": self._dtype,
+        }
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        if type(self).get_config is Layer.get_config and type(self).__init__ is not Layer.__init__:
+            config = _automatic_config(self, config)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """Build a layer from :meth:`get_config`'s output."""
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(
+                f"Could not rebuild {cls.__name__} from config keys {sorted(config)}: {error}"
+            ) from error
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_name(name, class_name: str) -> None:
+    if not isinstance(name, str) or not name or "/" in name:
+        raise ValueError(
+            f"{class_name} name must be a non-empty string without '/', received {name!r}."
+        )
+
+
+def _batch_input_shape_from(kwargs: dict):
+    """The first layer's input shape from ``input_shape`` and friends, with the batch dim."""
+    if kwargs.get("batch_input_shape") is not None:
+        return tuple(kwargs["batch_input_shape"])
+    if kwargs.get("batch_shape") is not None:
+        return tuple(kwargs["batch_shape"])
+    if kwargs.get("input_shape") is not None:
+        return (kwargs.get("batch_size"), *tuple(kwargs["input_shape"]))
+    if kwargs.get("input_dim") is not None:
+        return (kwargs.get("batch_size"), int(kwargs["input_dim"]))
+    return None
+
+
+def _shape_of(value):
+    return None if value is None else tuple(K.int_shape(value))
+
+
+def _nested_shape(value) -> tuple:
+    return tuple(K.int_shape(K.convert_to_tensor(value)))
+
+
+def _is_shape(value) -> bool:
+    return isinstance(value, tuple | list) and all(
+        dim is None or isinstance(dim, int) for dim in value
+    )
+
+
+def _specs_from_shapes(shapes, dtype: str):
+    """Detached KerasTensors for a shape, or a list or dict of shapes."""
+    if _is_shape(shapes):
+        return KerasTensor(shapes, dtype=dtype)
+    if isinstance(shapes, dict):
+        return {key: KerasTensor(shape, dtype=dtype) for key, shape in shapes.items()}
+    return [KerasTensor(shape, dtype=dtype) for shape in shapes]
+
+
+def _spread_masks(masks, count: int) -> list:
+    """Masks for ``count`` outputs: one each, or one shared, or none."""
+    flat = nest.flatten(masks) if masks is not None else [None]
+    if len(flat) == count:
+        return flat
+    if len(flat) == 1:
+        return flat * count
+    return [None] * count
+
+
+def _probe_array(tensor, size: int):
+    shape = tuple(size if dim is None else dim for dim in tensor.shape)
+    if tensor.dtype == "bool":
+        return K.ones(shape, dtype="bool")
+    return K.zeros(shape, dtype=tensor.dtype)
+
+
+def _merge_probe_leaves(runs: list, layer_name: str) -> list:
+    """Detached KerasTensors from one or two probe runs' outputs (None stays None)."""
+    flat_runs = [nest.flatten(run) for run in runs]
+    merged = []
+    for values in zip(*flat_runs, strict=True):
+        if values[0] is None:
+            merged.append(None)
+            continue
+        shapes = []
+        for value in values:
+            if not (K.is_tensor(value) or K.is_variable(value) or isinstance(value, int | float)):
+                raise TypeError(
+                    f"Layer '{layer_name}': call() must return arrays, received "
+                    f"{type(value).__name__} while inferring output shapes."
+                )
+            shapes.append(K.int_shape(value))
+        if any(len(shape) != len(shapes[0]) for shape in shapes):
+            raise ValueError(
+                f"Layer '{layer_name}': the rank of the output depends on the input's unknown "
+                f"dims ({shapes}); define compute_output_shape()."
+            )
+        shape = tuple(
+            dims[0] if all(dim == dims[0] for dim in dims) else None
+            for dims in zip(*shapes, strict=True)
+        )
+        merged.append(KerasTensor(shape, dtype=K.dtype(values[0])))
+    return merged
+
+
+def _condition_key(inputs):
+    if inputs is None:
+        return None
+    return tuple(id(tensor) for tensor in nest.flatten(inputs))
+
+
+# While probing ``call`` for shapes, add_loss and add_update are ignored.
+_probing_depth = [0]
+
+
+@contextmanager
+def _probing() -> Iterator[None]:
+    _probing_depth[0] += 1
+    try:
+        yield
+    finally:
+        _probing_depth[0] -= 1
+
+
+def _is_symbolic_call(layer_name: str, inputs, args: tuple, kwargs: dict) -> bool:
+    """True for KerasTensor inputs, False for arrays; a mix raises ``ValueError``."""
+    if is_keras_tensor(inputs):
+        symbolic_inputs = True
+    elif K.is_tensor(inputs):
+        symbolic_inputs = False
+    else:
+        leaves = [leaf for leaf in nest.flatten(inputs) if leaf is not None]
+        marks = [is_keras_tensor(leaf) for leaf in leaves]
+        symbolic_inputs = bool(marks) and all(marks)
+        if any(marks) and not all(marks):
+            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
+    if not args and not kwargs:
+        return symbolic_inputs
+    for leaf in nest.flatten([list(args), kwargs]):
+        if is_keras_tensor(leaf) and not symbolic_inputs:
+            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
+        if symbolic_inputs and (K.is_tensor(leaf) or K.is_variable(leaf)):
+            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
+    return symbolic_inputs
+
+
+def _mix_message(layer_name: str, inputs, args, kwargs) -> str:
+    symbolic, concrete = [], []
+    for path, leaf in _leaves_with_paths(
+        {"inputs": inputs, **{f"args[{i}]": a for i, a in enumerate(args)}, **kwargs}
+    ):
+        if is_keras_tensor(leaf):
+            symbolic.append(path)
+        elif leaf is not None and (
+            K.is_tensor(leaf) or K.is_variable(leaf) or path.startswith("inputs")
+        ):
+            concrete.append(f"{path} ({type(leaf).__name__})")
+    return (
+        f"Layer '{layer_name}' was called with a mix of symbolic KerasTensors "
+        f"({', '.join(symbolic)}) and concrete values ({', '.join(concrete)}). Call a layer on "
+        "KerasTensors only (to build a graph) or on arrays only (to compute)."
+    )
+
+
+def _leaves_with_paths(structure: dict) -> list:
+    found = []
+    stack = [(name, value) for name, value in reversed(list(structure.items()))]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}[{key!r}]", item) for key, item in reversed(list(value.items())))
+        elif isinstance(value, list | tuple):
+            stack.extend(
+                (f"{path}[{index}]", item) for index, item in reversed(list(enumerate(value)))
+            )
+        else:
+            found.append((path, value))
+    return found
+
+
+def _automatic_config(layer: Layer, base_config: dict) -> dict:
+    """Config of a subclass without get_config: its constructor arguments, if JSON-able."""
+    args, kwargs = layer._constructor_arguments
+    signature = inspect.signature(type(layer).__init__)
+    try:
+        bound = signature.bind(layer, *args, **kwargs)
+    except TypeError:
+        bound = None
+    arguments = (
+        {}
+        if bound is None
+        else {
+            name: value
+            for name, value in list(bound.arguments.items())[1:]
+            if signature.parameters[name].kind not in (inspect.Parameter.VAR_POSITIONAL,)
+        }
+    )
+    for name, parameter in list(signature.parameters.items()):
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(arguments.pop(name, {}))
+    try:
+        json.dumps(arguments)
+    except TypeError as error:
+        raise TypeError(
+            f"Layer {type(layer).__name__} cannot write its config automatically: its "
+            f"constructor arguments {sorted(arguments)} are not all JSON-serialisable. "
+            "Override get_config()."
+        ) from error
+    accepts_any = any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()
+    )
+    config = {**base_config, **arguments}
+    if not accepts_any:
+        for key in list(base_config):
+            if key not in signature.parameters:
+                config.pop(key)
+    return config

@@ -1,0 +1,50 @@
+"""GraphFunction: ``K.function(inputs, outputs)`` on the symbolic graph.
+
+Any KerasTensors can be the inputs, intermediate ones included: the graph is
+mapped from the outputs back to those tensors only, so just the layers in
+between run. It takes a list of arrays (one per input) and returns a list of
+arrays (one per output).
+"""
+
+from __future__ import annotations
+
+from graphkeras import backend as K
+from graphkeras.engine.execution_plan import ExecutionPlan
+from graphkeras.engine.graph_mapping import map_graph
+from graphkeras.engine.node import is_keras_tensor
+from graphkeras.utils import nest
+
+
+class GraphFunction:
+    """A callable computing ``outputs`` from values fed for ``inputs``."""
+
+    def __init__(self, inputs, outputs, name: str | None = None) -> None:
+        self.inputs = nest.flatten(inputs)
+        self.outputs = nest.flatten(outputs)
+        self.name = name
+        for role, tensors in (("inputs", self.inputs), ("outputs", self.outputs)):
+            for index, tensor in enumerate(tensors):
+                if not is_keras_tensor(tensor):
+                    raise ValueError(
+                        f"K.function {role} must be KerasTensors; {role}[{index}] is a "
+                        f"{type(tensor).__name__}."
+                    )
+        self._plan = ExecutionPlan(
+            map_graph(self.inputs, self.outputs, check_names=False), self.inputs, self.outputs
+        )
+
+    def __call__(self, values) -> list:
+        values = list(values) if isinstance(values, list | tuple) else [values]
+        if len(values) != len(self.inputs):
+            raise ValueError(
+                f"K.function expects {len(self.inputs)} input arrays, received {len(values)}."
+            )
+        arrays = [
+            K.convert_to_tensor(value, dtype=tensor.dtype)
+            for value, tensor in zip(values, self.inputs, strict=True)
+        ]
+        outputs, _ = self._plan.run(arrays)
+        return outputs
+
+
+K.register_function_builder(GraphFunction)

@@ -1,0 +1,144 @@
+"""KerasTensor: a symbolic placeholder that carries a shape, a dtype and its history.
+
+A KerasTensor holds no numbers. It stands for the value a layer will produce
+once the model runs, and remembers where it came from: ``_keras_history`` is
+``(layer, node_index, tensor_index)``, i.e. output ``tensor_index`` of
+``layer._inbound_nodes[node_index]``. Following those histories backwards from
+a model's outputs is how a Network finds its graph.
+
+Python operators (``+ - * / @ **``, unary ``-``, ``abs()``, ``x[...]``) on
+KerasTensors record op layers, exactly as calling a layer would. The op layers
+live in ``op_layer.py``, which installs itself here with
+:func:`set_operator_handler` when the engine is imported; this module only
+knows that operators exist. ``==``, ``!=`` and ``hash`` stay identity, so
+KerasTensors can be dict keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphkeras import backend as K
+from graphkeras.utils.naming import unique_name
+
+_operator_handler: Callable | None = None
+
+
+def set_operator_handler(handler: Callable) -> None:
+    """Install ``handler(operator_name, operands)``, which records an op node."""
+    global _operator_handler
+    _operator_handler = handler
+
+
+def _apply(operator_name: str, *operands):
+    if _operator_handler is None:
+        raise RuntimeError("KerasTensor operators need graphkeras.engine to be imported.")
+    return _operator_handler(operator_name, operands)
+
+
+class KerasTensor:
+    """A symbolic tensor: shape, dtype, name, and the node that produced it.
+
+    >>> x = Input(shape=(32,), name="features")
+    >>> x
+    <KerasTensor shape=(None, 32), dtype=float32, name=features>
+    """
+
+    _is_keras_tensor = True
+    # Makes numpy hand ``array + keras_tensor`` to ``KerasTensor.__radd__``.
+    __array_ufunc__ = None
+    __slots__ = ("shape", "dtype", "name", "_keras_history", "_keras_mask", "__weakref__")
+
+    def __init__(
+        self,
+        shape,
+        dtype: str | None = None,
+        name: str | None = None,
+        keras_history=None,
+        mask: KerasTensor | None = None,
+    ) -> None:
+        self.shape = tuple(None if dim is None else int(dim) for dim in shape)
+        self.dtype = K.standardize_dtype(dtype)
+        self.name = name if name is not None else unique_name("keras_tensor")
+        self._keras_history = keras_history
+        self._keras_mask = mask
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def node(self):
+        """The Node that produced this tensor (None for a detached spec)."""
+        history = self._keras_history
+        if history is None:
+            return None
+        return history.layer._inbound_nodes[history.node_index]
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+    # A KerasTensor has no value, so anything that needs one is refused clearly.
+    def __bool__(self):
+        raise TypeError(
+            f"KerasTensor '{self.name}' is symbolic and has no truth value; "
+            "use it to build a model, then call the model on arrays."
+        )
+
+    def __iter__(self):
+        raise TypeError(f"KerasTensor '{self.name}' is symbolic and cannot be iterated.")
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"KerasTensor '{self.name}' is symbolic and cannot become an array; "
+            "build a Model with it and call the model on arrays."
+        )
+
+    def __len__(self):
+        raise TypeError(f"KerasTensor '{self.name}' is symbolic: len() is undefined.")
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other):
+        return _apply("add", self, other)
+
+    def __radd__(self, other):
+        return _apply("add", other, self)
+
+    def __sub__(self, other):
+        return _apply("subtract", self, other)
+
+    def __rsub__(self, other):
+        return _apply("subtract", other, self)
+
+    def __mul__(self, other):
+        return _apply("multiply", self, other)
+
+    def __rmul__(self, other):
+        return _apply("multiply", other, self)
+
+    def __truediv__(self, other):
+        return _apply("divide", self, other)
+
+    def __rtruediv__(self, other):
+        return _apply("divide", other, self)
+
+    def __matmul__(self, other):
+        return _apply("matmul", self, other)
+
+    def __rmatmul__(self, other):
+        return _apply("matmul", other, self)
+
+    def __pow__(self, other):
+        return _apply("power", self, other)
+
+    def __rpow__(self, other):
+        return _apply("power", other, self)
+
+    def __neg__(self):
+        return _apply("negative", self)
+
+    def __abs__(self):
+        return _apply("abs", self)
+
+    def __getitem__(self, key):
+        return _apply("getitem", self, key)

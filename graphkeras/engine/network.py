@@ -1,0 +1,387 @@
+"""Network: a directed acyclic graph of layers that is itself a layer.
+
+``Network(inputs, outputs)`` maps the graph between the given tensors once
+(``graph_mapping.py``), checks it, compiles it into an execution plan
+(``execution_plan.py``) and holds node 0 of its own, linking its inputs to its
+outputs. Calling it on arrays runs the plan; calling it on KerasTensors
+records one node on the network, so a model nests inside another like any
+layer. Its configuration (``network_config.py``), summary (``summary.py``) and
+weight files (``saving.py``) each live in their own module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import networkx as nx
+
+from graphkeras import backend as K
+from graphkeras.engine import call_context
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.execution_plan import ExecutionPlan
+from graphkeras.engine.graph_mapping import map_graph
+from graphkeras.engine.input_layer import InputLayer
+from graphkeras.engine.input_spec import InputSpec, assert_input_compatibility
+from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.engine.layer_registry import deserialize_layer, register_layer
+from graphkeras.engine.network_config import network_to_config, rebuild_graph
+from graphkeras.engine.node import Node, is_keras_tensor
+from graphkeras.engine.saving import load_weights_npz, save_weights_npz
+from graphkeras.engine.summary import print_summary
+from graphkeras.utils import nest
+
+
+@register_layer
+class Network(Layer):
+    """A graph of layers from ``inputs`` to ``outputs``, usable as one layer.
+
+    ``inputs`` and ``outputs`` are a KerasTensor, a list or tuple of them, or
+    a dict of them; calling the network returns the same structure as
+    ``outputs`` (a one-element list acts as a single output, as in Keras).
+    """
+
+    autocast = False
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs) -> None:
+        if inputs is None and outputs is None:
+            # A subclassed network: the user's ``call`` is its graph.
+            super().__init__(name=name, **kwargs)
+            self._is_graph_network = False
+            return
+        if inputs is None or outputs is None:
+            raise ValueError(
+                "A functional model needs both inputs and outputs; received "
+                f"inputs={inputs!r} and outputs={outputs!r}."
+            )
+        flat_inputs, flat_outputs = _validated_endpoints(inputs, outputs)
+        graph_map = map_graph(flat_inputs, flat_outputs)
+        super().__init__(name=name, **kwargs)
+        self._init_graph(inputs, outputs, graph_map)
+
+    def _init_graph(self, inputs, outputs, graph_map=None) -> None:
+        """Map the graph from ``inputs`` to ``outputs`` and set every graph attribute.
+
+        Also creates node 0 (or updates it, when a Sequential grows).
+        """
+        flat_inputs, flat_outputs = _validated_endpoints(inputs, outputs)
+        if graph_map is None:
+            graph_map = map_graph(flat_inputs, flat_outputs)
+        self._is_graph_network = True
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs = flat_inputs
+        self.outputs = flat_outputs
+        self._input_keys = sorted(inputs) if isinstance(inputs, dict) else None
+        self._output_keys = sorted(outputs) if isinstance(outputs, dict) else None
+        self._input_layers = [tensor._keras_history.layer for tensor in flat_inputs]
+        self._output_layers = [tensor._keras_history.layer for tensor in flat_outputs]
+        self._input_coordinates = [tuple(tensor._keras_history) for tensor in flat_inputs]
+        self._output_coordinates = [tuple(tensor._keras_history) for tensor in flat_outputs]
+        self.input_names = list(self._input_keys or (layer.name for layer in self._input_layers))
+        self.output_names = list(
+            self._output_keys or (layer.name for layer in self._output_layers)
+        )
+        self._graph: nx.DiGraph = graph_map.graph
+        self._network_nodes = set(graph_map.graph.nodes)
+        self._nodes_by_depth = graph_map.nodes_by_depth
+        self._layers_by_depth = graph_map.layers_by_depth
+        self._layers = graph_map.layers
+        self._plan = ExecutionPlan(graph_map, flat_inputs, flat_outputs)
+        # As in Keras 3, the batch size of an Input does not bind calls.
+        self._input_specs = [InputSpec(shape=(None, *tensor.shape[1:])) for tensor in flat_inputs]
+        self.built = True
+        self._build_input_shape = [tensor.shape for tensor in flat_inputs]
+        if self._inbound_nodes and self._inbound_nodes[0].is_own_node:
+            own = self._inbound_nodes[0]
+            own.input_tensors = list(flat_inputs)
+            own.call_args = (list(flat_inputs),)
+            own.outputs = flat_outputs
+            own.output_tensors = list(flat_outputs)
+        else:
+            Node.own(self, flat_inputs, flat_outputs)
+
+    # -------------------------------------------------------------- structure
+    @property
+    def layers(self) -> list:
+        """The layers by decreasing depth (inputs first), ties in creation order."""
+        return list(self._layers) if self._is_graph_network else self._sublayers()
+
+    def _sublayers(self) -> list:
+        if self._is_graph_network:
+            return list(self._layers)
+        return super()._sublayers()
+
+    def get_layer(self, name: str | None = None, index: int | None = None):
+        """The layer called ``name``, or at position ``index`` of ``layers``."""
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model '{self.name}' "
+                    f"only has {len(layers)} layers."
+                )
+            return layers[index]
+        if name is None:
+            raise ValueError("get_layer needs a name or an index; received neither.")
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name!r} in model '{self.name}'. "
+            f"Existing layers are: {[layer.name for layer in layers]}."
+        )
+
+    @property
+    def input(self):
+        self._require_graph("input")
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        self._require_graph("output")
+        return self._outputs_struct
+
+    @property
+    def input_shape(self):
+        self._require_graph("input_shape")
+        return nest.map_structure(lambda tensor: tensor.shape, self._inputs_struct)
+
+    @property
+    def output_shape(self):
+        self._require_graph("output_shape")
+        return nest.map_structure(lambda tensor: tensor.shape, self._outputs_struct)
+
+    @property
+    def input_mask(self):
+        self._require_graph("input_mask")
+        masks = [tensor._keras_mask for tensor in self.inputs]
+        return masks[0] if len(masks) == 1 else masks
+
+    @property
+    def output_mask(self):
+        self._require_graph("output_mask")
+        masks = [tensor._keras_mask for tensor in self.outputs]
+        return masks[0] if len(masks) == 1 else masks
+
+    def _require_graph(self, what: str) -> None:
+        if not getattr(self, "_is_graph_network", False):
+            raise AttributeError(
+                f"Model '{self.name}' is subclassed (no inputs and outputs were given), "
+                f"so it has no {what}."
+            )
+
+    # ---------------------------------------------------------------- calling
+    def _convert_inputs(self, inputs):
+        return inputs
+
+    def call(self, inputs, training=None, mask=None):
+        """Run the graph on arrays; returns arrays in the structure of ``outputs``."""
+        values = self._flatten_inputs(inputs)
+        values = [
+            K.convert_to_tensor(value, dtype=tensor.dtype)
+            if not (K.is_tensor(value) and value.dtype.name == tensor.dtype)
+            else value
+            for value, tensor in zip(values, self.inputs, strict=True)
+        ]
+        assert_input_compatibility(self._input_specs, values, self.name)
+        masks = None if mask is None else self._flatten_masks(mask)
+        if training is None:
+            outputs, _ = self._plan.run(values, None, masks)
+        else:
+            with call_context.training_scope(training):
+                outputs, _ = self._plan.run(values, training, masks)
+        return self._pack_outputs(outputs)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        """Output KerasTensors (detached) for inputs of these shapes, masks included."""
+        flat = self._flatten_inputs(inputs)
+        assert_input_compatibility(self._input_specs, flat, self.name)
+        masks = self._flatten_masks(mask) if mask is not None else [None] * len(flat)
+        specs = []
+        for tensor, given_mask in zip(flat, masks, strict=True):
+            spec = KerasTensor(tensor.shape, dtype=tensor.dtype)
+            spec._keras_mask = given_mask if given_mask is not None else tensor._keras_mask
+            specs.append(spec)
+        return self._pack_outputs(self._plan.infer(specs))
+
+    def compute_output_shape(self, input_shape):
+        """Output shape(s) for inputs of ``input_shape`` (a shape, list or dict of shapes)."""
+        if isinstance(input_shape, dict):
+            specs = {key: KerasTensor(shape) for key, shape in input_shape.items()}
+        elif input_shape and all(isinstance(s, tuple | list) for s in input_shape):
+            specs = [KerasTensor(shape) for shape in input_shape]
+        else:
+            specs = KerasTensor(input_shape)
+        outputs = self.compute_output_spec(specs)
+        return nest.map_structure(lambda tensor: tensor.shape, outputs)
+
+    def compute_mask(self, inputs, mask=None):
+        """Output masks: symbolic ones for KerasTensors, computed ones for arrays."""
+        if not self._is_graph_network:
+            return None
+        flat = self._flatten_inputs(inputs)
+        if all(is_keras_tensor(value) for value in flat):
+            outputs = nest.flatten(self.compute_output_spec(inputs, mask=mask))
+            masks = [tensor._keras_mask for tensor in outputs]
+        else:
+            input_masks = None if mask is None else self._flatten_masks(mask)
+            values = [K.convert_to_tensor(v) for v in flat]
+            _, masks = self._plan.run(values, None, input_masks)
+            masks = masks if masks is not None else [None] * len(self.outputs)
+        return masks[0] if len(masks) == 1 else masks
+
+    def _flatten_inputs(self, inputs) -> list:
+        """One value per model input, from a single value, a list, or a dict by name."""
+        expected = len(self.inputs)
+        if isinstance(inputs, dict):
+            names = self._input_keys or self.input_names
+            missing = [name for name in names if name not in inputs]
+            extra = [key for key in inputs if key not in names]
+            if missing or extra:
+                raise ValueError(
+                    f"Model '{self.name}' expects inputs named {names}; received keys "
+                    f"{sorted(inputs)} (missing {missing}, unexpected {extra})."
+                )
+            return [inputs[name] for name in names]
+        if isinstance(inputs, list | tuple) and not (expected == 1 and _is_raw_data(inputs)):
+            if len(inputs) != expected:
+                raise ValueError(
+                    f"Model '{self.name}' expects {expected} input(s), "
+                    f"but it received {len(inputs)}."
+                )
+            return list(inputs)
+        if expected != 1:
+            raise ValueError(
+                f"Model '{self.name}' expects {expected} inputs (a list or a dict keyed by "
+                f"{self.input_names}), but it received a single value."
+            )
+        return [inputs]
+
+    def _flatten_masks(self, mask) -> list:
+        if isinstance(mask, dict):
+            names = self._input_keys or self.input_names
+            return [mask.get(name) for name in names]
+        if isinstance(mask, list | tuple):
+            return list(mask)
+        return [mask]
+
+    def _pack_outputs(self, flat_outputs: list):
+        structure = self._outputs_struct
+        if isinstance(structure, dict):
+            return dict(zip(self._output_keys, flat_outputs, strict=True))
+        if len(flat_outputs) == 1:
+            return flat_outputs[0]
+        return list(flat_outputs) if isinstance(structure, list) else tuple(flat_outputs)
+
+    # ------------------------------------------------------------ file formats
+    def get_config(self) -> dict:
+        """The graph as data: layers, their inbound nodes, inputs and outputs (Keras 2.2 form)."""
+        if not self._is_graph_network:
+            return super().get_config()
+        return network_to_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """Rebuild a functional network, its shared and nested layers node by node."""
+        if "layers" not in config:
+            return super().from_config(config)
+        inputs, outputs = rebuild_graph(config, custom_objects)
+        network = cls(inputs=inputs, outputs=outputs, name=config.get("name"))
+        if config.get("trainable") is False:
+            network.trainable = False
+        return network
+
+    def to_json(self, **kwargs) -> str:
+        """The model config as JSON (``json.dumps`` keywords such as ``indent`` pass through)."""
+        payload = {
+            "class_name": type(self).__name__,
+            "config": self.get_config(),
+            "backend": K.backend(),
+        }
+        return json.dumps(payload, default=_json_default, **kwargs)
+
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: list | None = None,
+        print_fn=None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+    ) -> None:
+        """Print a table of the layers: name (type), output shape, parameters, inputs."""
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+        )
+
+    def save_weights(self, filepath: str | os.PathLike) -> None:
+        """Write every weight to an ``.npz`` file (layout in ``saving.py``), atomically."""
+        save_weights_npz(self, filepath)
+
+    def load_weights(
+        self, filepath: str | os.PathLike, by_name: bool = False, skip_mismatch: bool = False
+    ) -> None:
+        """Read weights written by :meth:`save_weights`; a mismatch changes nothing."""
+        load_weights_npz(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+
+
+def _validated_endpoints(inputs, outputs) -> tuple[list, list]:
+    """Flat lists of the model's inputs and outputs, after the construction checks."""
+    flat_inputs = nest.flatten(inputs)
+    for index, tensor in enumerate(flat_inputs):
+        if not is_keras_tensor(tensor):
+            raise ValueError(
+                f"Model inputs must be Input tensors (from gk.Input); input {index} is a "
+                f"{type(tensor).__name__}: {tensor!r}."
+            )
+        layer = tensor._keras_history.layer
+        if not isinstance(layer, InputLayer):
+            raise ValueError(
+                f"Model inputs must be Input tensors (from gk.Input); input {index} "
+                f"({tensor.name}) is an output of layer '{layer.name}'."
+            )
+    for index, tensor in enumerate(flat_inputs):
+        for other in flat_inputs[:index]:
+            if other is tensor:
+                raise ValueError(
+                    f"The same input tensor {tensor.name} is given twice as a model input "
+                    f"(at positions {flat_inputs.index(tensor)} and {index})."
+                )
+    flat_outputs = nest.flatten(outputs)
+    for index, tensor in enumerate(flat_outputs):
+        if not is_keras_tensor(tensor):
+            raise ValueError(
+                f"Model outputs must be KerasTensors; output {index} is a "
+                f"{type(tensor).__name__}: {tensor!r}."
+            )
+    return flat_inputs, flat_outputs
+
+
+def _is_raw_data(sequence) -> bool:
+    """Whether a list is one input's data (numbers, nested lists), not a list of arrays."""
+    return not all(hasattr(item, "shape") for item in sequence)
+
+
+def _json_default(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+def model_from_json(json_string: str, custom_objects: dict | None = None):
+    """Rebuild a model from :meth:`Network.to_json` output."""
+    try:
+        payload = json.loads(json_string)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"model_from_json: the text is not valid JSON ({error}).") from error
+    return model_from_config(payload, custom_objects=custom_objects)
+
+
+def model_from_config(config: dict, custom_objects: dict | None = None):
+    """Rebuild a model (or layer) from ``{"class_name", "config"}``."""
+    return deserialize_layer(config, custom_objects)

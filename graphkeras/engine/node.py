@@ -1,0 +1,183 @@
+"""Node: one call of a layer on symbolic inputs, and the edges it adds to the graph.
+
+A Node is a call event, not a layer. Each time a layer is called on
+KerasTensors, one Node records what was called (``outbound_layer``), on what
+(``input_tensors``, each with the layer, node index and tensor index that
+produced it), with which extra keywords (``arguments``), and what came out
+(``output_tensors``). A layer called three times holds three nodes in
+``layer._inbound_nodes``; this is how a shared layer appears in a graph.
+
+The node links itself in when created: it appends itself to the called
+layer's ``_inbound_nodes`` and, once per input tensor, to the producing
+layer's ``_outbound_nodes``, and stamps each output tensor with its
+``KerasHistory``.
+
+Two kinds of node connect nothing: the node an ``InputLayer`` holds of its own
+tensor, and node 0 of a Network built from inputs and outputs. Their
+``inbound_layers`` are empty while ``input_tensors`` are the tensors they hold.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from graphkeras.utils import nest
+
+KerasHistory = namedtuple("KerasHistory", ["layer", "node_index", "tensor_index"])
+KerasHistory.__doc__ = (
+    "Where a KerasTensor comes from: output ``tensor_index`` of "
+    "``layer._inbound_nodes[node_index]``."
+)
+
+
+def is_keras_tensor(value: Any) -> bool:
+    """Whether ``value`` is a KerasTensor (checked by its class marker)."""
+    return getattr(type(value), "_is_keras_tensor", False)
+
+
+class Node:
+    """One call of ``outbound_layer`` on symbolic inputs.
+
+    ``call_args`` and ``call_kwargs`` are the call's arguments as given, the
+    KerasTensors among them included; the first positional argument is the
+    layer's ``inputs``. Use :meth:`own` for the nodes that connect nothing.
+    """
+
+    __slots__ = (
+        "outbound_layer",
+        "call_args",
+        "call_kwargs",
+        "input_tensors",
+        "output_tensors",
+        "outputs",
+        "arguments",
+        "is_own_node",
+        "__weakref__",
+    )
+
+    def __init__(self, layer, call_args: tuple, call_kwargs: dict, outputs: Any) -> None:
+        self.outbound_layer = layer
+        self.call_args = tuple(call_args)
+        self.call_kwargs = dict(call_kwargs)
+        self.input_tensors = [
+            value
+            for value in nest.flatten([self.call_args, self.call_kwargs])
+            if is_keras_tensor(value)
+        ]
+        self.outputs = outputs
+        self.output_tensors = nest.flatten(outputs)
+        self.arguments = {
+            key: value
+            for key, value in self.call_kwargs.items()
+            if not any(is_keras_tensor(leaf) for leaf in nest.flatten(value))
+        }
+        self.is_own_node = False
+
+        node_index = len(layer._inbound_nodes)
+        layer._inbound_nodes.append(self)
+        for tensor in self.input_tensors:
+            tensor._keras_history.layer._outbound_nodes.append(self)
+        for tensor_index, tensor in enumerate(self.output_tensors):
+            tensor._keras_history = KerasHistory(layer, node_index, tensor_index)
+
+    @classmethod
+    def own(cls, layer, input_tensors: list, outputs: Any) -> Node:
+        """The node a layer holds of itself: it links its inputs to its outputs.
+
+        An InputLayer's node has ``[x]`` as both; a Network's node 0 has the
+        model's inputs and outputs. It connects to no inbound layer and does
+        not change the tensors' histories.
+        """
+        node = cls.__new__(cls)
+        node.outbound_layer = layer
+        node.call_args = (list(input_tensors),)
+        node.call_kwargs = {}
+        node.input_tensors = list(input_tensors)
+        node.outputs = outputs
+        node.output_tensors = nest.flatten(outputs)
+        node.arguments = {}
+        node.is_own_node = True
+        layer._inbound_nodes.append(node)
+        return node
+
+    # ------------------------------------------------------------ derived views
+    @property
+    def layer(self):
+        """Alias of ``outbound_layer``."""
+        return self.outbound_layer
+
+    @property
+    def inbound_layers(self) -> list:
+        """The layers that produced the input tensors (``[]`` for an own node)."""
+        if self.is_own_node:
+            return []
+        return [tensor._keras_history.layer for tensor in self.input_tensors]
+
+    @property
+    def node_indices(self) -> list:
+        """For input ``i``: its node's index in ``inbound_layers[i]._inbound_nodes``."""
+        if self.is_own_node:
+            return []
+        return [tensor._keras_history.node_index for tensor in self.input_tensors]
+
+    @property
+    def tensor_indices(self) -> list:
+        """For input ``i``: its position among that node's output tensors."""
+        if self.is_own_node:
+            return []
+        return [tensor._keras_history.tensor_index for tensor in self.input_tensors]
+
+    @property
+    def parent_nodes(self) -> list:
+        """The nodes whose outputs this node consumes, each once, in input order."""
+        if self.is_own_node:
+            return []
+        parents: list = []
+        for tensor in self.input_tensors:
+            parent = tensor.node
+            if not any(parent is seen for seen in parents):
+                parents.append(parent)
+        return parents
+
+    @property
+    def input_shapes(self) -> list:
+        return [tensor.shape for tensor in self.input_tensors]
+
+    @property
+    def output_shapes(self) -> list:
+        return [tensor.shape for tensor in self.output_tensors]
+
+    @property
+    def input_masks(self) -> list:
+        return [tensor._keras_mask for tensor in self.input_tensors]
+
+    @property
+    def output_masks(self) -> list:
+        return [tensor._keras_mask for tensor in self.output_tensors]
+
+    @property
+    def node_index(self) -> int:
+        """This node's position in ``outbound_layer._inbound_nodes``."""
+        for index, node in enumerate(self.outbound_layer._inbound_nodes):
+            if node is self:
+                return index
+        raise ValueError(f"Node of layer '{self.outbound_layer.name}' is detached.")
+
+    def get_config(self) -> dict:
+        """The node's links by layer name: ``{"outbound_layer", "inbound_layers", ...}``."""
+        return {
+            "outbound_layer": self.outbound_layer.name,
+            "inbound_layers": [layer.name for layer in self.inbound_layers],
+            "node_indices": self.node_indices,
+            "tensor_indices": self.tensor_indices,
+        }
+
+    def __repr__(self) -> str:
+        inbound = ", ".join(
+            f"{layer.name}[{node_index}][{tensor_index}]"
+            for layer, node_index, tensor_index in zip(
+                self.inbound_layers, self.node_indices, self.tensor_indices, strict=True
+            )
+        )
+        return f"<Node {self.outbound_layer.name}[{self.node_index}] <- [{inbound}]>"

@@ -1,0 +1,282 @@
+"""Merge layers: combine a list of tensors into one.
+
+``Add``, ``Subtract``, ``Multiply``, ``Average``, ``Maximum`` and ``Minimum``
+work element-wise with broadcasting; ``Concatenate`` joins along an axis;
+``Dot`` takes per-sample dot products. Each has a lowercase functional form
+(``add([a, b], name="sum")``). Element-wise merges combine masks with a
+logical and; ``Concatenate`` joins them.
+"""
+
+from __future__ import annotations
+
+from graphkeras import backend as K
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.layer_registry import register_layer
+from graphkeras.engine.op_layer import broadcast_shapes
+
+
+class Merge(Layer):
+    """The base of merge layers: checks the list of inputs, merges masks."""
+
+    minimum_inputs = 2
+    _mask_from_masks_only = True
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def _check_inputs(self, shapes) -> list:
+        if not isinstance(shapes, list | tuple) or (shapes and not isinstance(shapes[0], tuple | list)):
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}' must be called on a list of "
+                f"inputs; received a single input of shape {shapes}."
+            )
+        if len(shapes) < self.minimum_inputs:
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}' needs at least "
+                f"{self.minimum_inputs} inputs; received {len(shapes)}."
+            )
+        return [tuple(shape) for shape in shapes]
+
+    def build(self, input_shape) -> None:
+        self.compute_output_shape(input_shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        shapes = self._check_inputs(input_shape)
+        batch = [shape[0] for shape in shapes if shape and shape[0] is not None]
+        result = shapes[0][1:]
+        for shape in shapes[1:]:
+            try:
+                result = broadcast_shapes(result, shape[1:], self.name)
+            except ValueError:
+                raise ValueError(
+                    f"{type(self).__name__} layer '{self.name}' takes inputs of compatible "
+                    f"shapes; received shapes {shapes}."
+                ) from None
+        return (batch[0] if batch else None, *result)
+
+    def call(self, inputs):
+        result = inputs[0]
+        for value in inputs[1:]:
+            result = self._merge(result, value)
+        return result
+
+    def _merge(self, first, second):
+        return K.add(first, second)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        present = [m for m in mask if m is not None]
+        if not present:
+            return None
+        combined = present[0]
+        for other in present[1:]:
+            combined = K.logical_and(combined, other)
+        return combined
+
+
+@register_layer
+class Add(Merge):
+    """Element-wise sum of its inputs."""
+
+
+@register_layer
+class Subtract(Merge):
+    """``inputs[0] - inputs[1]`` (exactly two inputs)."""
+
+    def _check_inputs(self, shapes) -> list:
+        shapes = super()._check_inputs(shapes)
+        if len(shapes) != 2:
+            raise ValueError(
+                f"Subtract layer '{self.name}' takes exactly 2 inputs; received {len(shapes)}."
+            )
+        return shapes
+
+    def _merge(self, first, second):
+        return K.subtract(first, second)
+
+
+@register_layer
+class Multiply(Merge):
+    """Element-wise product of its inputs."""
+
+    def _merge(self, first, second):
+        return K.multiply(first, second)
+
+
+@register_layer
+class Average(Merge):
+    """Element-wise mean of its inputs."""
+
+    def call(self, inputs):
+        return K.divide(super().call(inputs), K.cast(len(inputs), K.dtype(inputs[0])))
+
+
+@register_layer
+class Maximum(Merge):
+    """Element-wise maximum of its inputs."""
+
+    def _merge(self, first, second):
+        return K.maximum(first, second)
+
+
+@register_layer
+class Minimum(Merge):
+    """Element-wise minimum of its inputs."""
+
+    def _merge(self, first, second):
+        return K.minimum(first, second)
+
+
+@register_layer
+class Concatenate(Merge):
+    """Join the inputs along ``axis``; every other dim must agree."""
+
+    def __init__(self, axis: int = -1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+
+    def compute_output_shape(self, input_shape):
+        shapes = self._check_inputs(input_shape)
+        rank = len(shapes[0])
+        if any(len(shape) != rank for shape in shapes) or not -rank <= self.axis < rank:
+            raise ValueError(
+                f"Concatenate layer '{self.name}' needs inputs of one rank with axis={self.axis} "
+                f"in range; received shapes {shapes}."
+            )
+        axis = self.axis % rank
+        result = []
+        for index in range(rank):
+            dims = [shape[index] for shape in shapes]
+            if index == axis:
+                result.append(None if None in dims else sum(dims))
+                continue
+            known = {dim for dim in dims if dim is not None}
+            if len(known) > 1:
+                raise ValueError(
+                    f"Concatenate layer '{self.name}' needs inputs whose shapes match except "
+                    f"on the concat axis ({self.axis}); received shapes {shapes}."
+                )
+            result.append(known.pop() if known else None)
+        return tuple(result)
+
+    def call(self, inputs):
+        return K.concatenate(inputs, axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None or all(m is None for m in mask):
+            return None
+        rank = K.ndim(inputs[0])
+        expanded = []
+        for value, m in zip(inputs, mask, strict=True):
+            if m is None:
+                m = K.ones_like(value, dtype="bool")
+            elif K.ndim(m) < rank:
+                m = K.expand_dims(m, -1)
+                m = K.logical_and(m, K.ones_like(value, dtype="bool"))
+            expanded.append(m)
+        joined = K.concatenate(expanded, axis=self.axis)
+        return K.all(joined, axis=-1, keepdims=False)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis}
+
+
+@register_layer
+class Dot(Merge):
+    """Per-sample dot product of two inputs along ``axes``.
+
+    ``axes`` is one axis for both inputs or a pair; ``normalize=True`` takes
+    the cosine similarity (inputs L2-normalised along those axes first). A
+    result with only the batch dim left comes back as ``(batch, 1)``.
+    """
+
+    def __init__(self, axes, normalize: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if isinstance(axes, int):
+            axes = (axes, axes)
+        if not (isinstance(axes, list | tuple) and len(axes) == 2
+                and all(isinstance(a, int) for a in axes)):
+            raise ValueError(
+                f"Dot layer '{self.name}': axes must be an int or a pair of ints, "
+                f"received axes={axes!r}."
+            )
+        self.axes = tuple(axes)
+        self.normalize = bool(normalize)
+        self.supports_masking = False
+
+    def _resolved_axes(self, shapes) -> tuple[int, int]:
+        return tuple(axis % len(shape) for axis, shape in zip(self.axes, shapes, strict=True))
+
+    def compute_output_shape(self, input_shape):
+        shapes = self._check_inputs(input_shape)
+        if len(shapes) != 2:
+            raise ValueError(f"Dot layer '{self.name}' takes exactly 2 inputs; received {len(shapes)}.")
+        first_axis, second_axis = self._resolved_axes(shapes)
+        if 0 in (first_axis, second_axis):
+            raise ValueError(f"Dot layer '{self.name}' cannot contract the batch axis (axes={self.axes}).")
+        first, second = shapes
+        if None not in (first[first_axis], second[second_axis]) and first[first_axis] != second[second_axis]:
+            raise ValueError(
+                f"Dot layer '{self.name}': dimension incompatibility on axes {self.axes}: "
+                f"{first[first_axis]} != {second[second_axis]} for input shapes {shapes}."
+            )
+        rest = [dim for i, dim in enumerate(first) if i not in (0, first_axis)]
+        rest += [dim for i, dim in enumerate(second) if i not in (0, second_axis)]
+        return (first[0], *rest) if rest else (first[0], 1)
+
+    def call(self, inputs):
+        first, second = inputs
+        axes = self._resolved_axes([K.int_shape(first), K.int_shape(second)])
+        if self.normalize:
+            first = K.l2_normalize(first, axis=axes[0])
+            second = K.l2_normalize(second, axis=axes[1])
+        return K.batch_dot(first, second, axes)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axes": list(self.axes), "normalize": self.normalize}
+
+
+def add(inputs, **kwargs):
+    """``Add(**kwargs)(inputs)``."""
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    """``Subtract(**kwargs)(inputs)``."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    """``Multiply(**kwargs)(inputs)``."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    """``Average(**kwargs)(inputs)``."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    """``Maximum(**kwargs)(inputs)``."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    """``Minimum(**kwargs)(inputs)``."""
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis: int = -1, **kwargs):
+    """``Concatenate(axis=axis, **kwargs)(inputs)``."""
+    return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def dot(inputs, axes, normalize: bool = False, **kwargs):
+    """``Dot(axes, normalize, **kwargs)(inputs)``."""
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)

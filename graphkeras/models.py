@@ -1,0 +1,7 @@
+"""Models and the functions that rebuild them from configs."""
+
+from graphkeras.engine.network import model_from_config, model_from_json
+from graphkeras.engine.sequential import Sequential
+from graphkeras.engine.training import Model
+
+__all__ = ["Model", "Sequential", "model_from_config", "model_from_json"]
