@@ -530,6 +530,9 @@ def get(identifier: Any) -> Initializer | Callable | None:
     """
     if identifier is None:
         return None
+    if isinstance(identifier, str) and identifier in ALL_INITIALIZERS:
+        # The common case (every Dense has two of these), without the config round trip.
+        return ALL_INITIALIZERS[identifier]()
     if isinstance(identifier, (str, Mapping)):
         return deserialize(identifier)
     if K.is_tensor(identifier):

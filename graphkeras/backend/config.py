@@ -77,16 +77,29 @@ def standardize_data_format(data_format: str | None) -> str:
 def standardize_dtype(dtype) -> str:
     """Turn any dtype spelling (``np.float32``, ``"float32"``, ``None``) into its name.
 
-    ``None`` means the default float type.
+    ``None`` means the default float type. Names are cached: this runs on
+    every layer call and weight creation.
     """
     if dtype is None:
         return _FLOATX
+    try:
+        return _DTYPE_NAMES[dtype]
+    except (KeyError, TypeError):
+        pass
     if isinstance(dtype, str) and dtype == "bfloat16":
         return dtype
     try:
-        return np.dtype(dtype).name
+        name = np.dtype(dtype).name
     except TypeError as error:
         raise TypeError(f"Expected a dtype name such as 'float32', received {dtype!r}.") from error
+    try:
+        _DTYPE_NAMES[dtype] = name
+    except TypeError:
+        pass
+    return name
+
+
+_DTYPE_NAMES: dict = {}
 
 
 def is_float_dtype(dtype) -> bool:

@@ -379,14 +379,18 @@ class Layer:
         self._trainable_weights[:] = trainable
         self._non_trainable_weights[:] = non_trainable
 
-    def _build_with_rollback(self, inputs) -> None:
-        """Build from ``inputs``' shapes; a failing build leaves the layer as it was."""
-        snapshot = self._snapshot()
+    def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
+        """Build from ``inputs``' shapes; a failing build leaves the layer as it was.
+
+        A caller that already took a snapshot (and restores it itself) passes it.
+        """
+        own_snapshot = self._snapshot() if snapshot is None else None
         shapes = nest.map_structure(_shape_of, inputs)
         try:
             self.build(shapes)
         except BaseException:
-            self._restore(snapshot)
+            if own_snapshot is not None:
+                self._restore(own_snapshot)
             raise
         self.built = True
         self._build_input_shape = shapes
@@ -401,7 +405,7 @@ class Layer:
         snapshot = None if self.built else self._snapshot()
         try:
             if snapshot is not None:
-                self._build_with_rollback(inputs)
+                self._build_with_rollback(inputs, snapshot)
             outputs = self.compute_output_spec(inputs, *args, **kwargs)
             masks = self._output_masks(inputs, args, kwargs, outputs)
         except BaseException:

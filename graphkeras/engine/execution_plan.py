@@ -274,9 +274,11 @@ def _needs_cast(node: Node) -> bool:
 
 def _cast_floats(structure, dtype: str):
     return nest.map_structure(
-        lambda value: K.cast(value, dtype)
-        if value is not None and K.is_float_dtype(K.dtype(value))
-        else value,
+        lambda value: (
+            K.cast(value, dtype)
+            if value is not None and K.is_float_dtype(K.dtype(value))
+            else value
+        ),
         structure,
     )
 

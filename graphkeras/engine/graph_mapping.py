@@ -137,7 +137,7 @@ def _check_connected(execution_order: list[Node], inputs: list) -> None:
             if id(tensor) not in computable:
                 raise ValueError(
                     f"Graph disconnected: cannot obtain value for tensor {tensor.name} "
-                    f"(shape {tensor.shape}) needed by layer \"{node.outbound_layer.name}\". "
+                    f'(shape {tensor.shape}) needed by layer "{node.outbound_layer.name}". '
                     "It comes from an Input that is not among the model's inputs. "
                     f"The following previous layers were accessed without issue: {reached}"
                 )

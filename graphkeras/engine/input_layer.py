@@ -10,6 +10,7 @@ from __future__ import annotations
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.node import KerasHistory, Node
 
 
@@ -23,6 +24,7 @@ def _as_shape(value, argument: str) -> tuple:
         ) from error
 
 
+@register_layer
 class InputLayer(Layer):
     """The layer behind an ``Input`` tensor: no weights, one node of its own.
 

@@ -79,9 +79,7 @@ class Network(Layer):
         self._input_coordinates = [tuple(tensor._keras_history) for tensor in flat_inputs]
         self._output_coordinates = [tuple(tensor._keras_history) for tensor in flat_outputs]
         self.input_names = list(self._input_keys or (layer.name for layer in self._input_layers))
-        self.output_names = list(
-            self._output_keys or (layer.name for layer in self._output_layers)
-        )
+        self.output_names = list(self._output_keys or (layer.name for layer in self._output_layers))
         self._graph: nx.DiGraph = graph_map.graph
         self._network_nodes = set(graph_map.graph.nodes)
         self._nodes_by_depth = graph_map.nodes_by_depth

@@ -102,9 +102,11 @@ def _node_keywords(node, reference) -> dict:
     encoded = {}
     for key, value in keywords.items():
         value = nest.map_structure(
-            lambda leaf: {"class_name": _TENSOR_MARK, "config": {"keras_history": reference(leaf)}}
-            if is_keras_tensor(leaf)
-            else leaf,
+            lambda leaf: (
+                {"class_name": _TENSOR_MARK, "config": {"keras_history": reference(leaf)}}
+                if is_keras_tensor(leaf)
+                else leaf
+            ),
             value,
         )
         try:
@@ -129,7 +131,9 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
     """
     layer_entries = config.get("layers")
     if not isinstance(layer_entries, list):
-        raise ValueError(f"A network config needs a list under 'layers', received {layer_entries!r}.")
+        raise ValueError(
+            f"A network config needs a list under 'layers', received {layer_entries!r}."
+        )
 
     created: dict[str, Any] = {}
     offsets: dict[str, int] = {}
@@ -229,10 +233,16 @@ def _normalise_node_data(data, layer_name: str) -> list:
             )
         name, node_index, tensor_index = item[:3]
         kwargs = item[3] if len(item) == 4 and item[3] is not None else {}
-        if not isinstance(name, str) or not isinstance(node_index, int) or not isinstance(tensor_index, int):
+        if (
+            not isinstance(name, str)
+            or not isinstance(node_index, int)
+            or not isinstance(tensor_index, int)
+        ):
             raise ValueError(f"Layer {layer_name!r}: malformed inbound entry {item!r}.")
         if not isinstance(kwargs, Mapping):
-            raise ValueError(f"Layer {layer_name!r}: call keywords must be a dict, received {kwargs!r}.")
+            raise ValueError(
+                f"Layer {layer_name!r}: call keywords must be a dict, received {kwargs!r}."
+            )
         entries.append([name, node_index, tensor_index, dict(kwargs)])
     return entries
 

@@ -60,11 +60,14 @@ class Node:
         self.outbound_layer = layer
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs)
-        self.input_tensors = [
-            value
-            for value in nest.flatten([self.call_args, self.call_kwargs])
-            if is_keras_tensor(value)
-        ]
+        if len(self.call_args) == 1 and not self.call_kwargs and is_keras_tensor(call_args[0]):
+            self.input_tensors = [call_args[0]]
+        else:
+            self.input_tensors = [
+                value
+                for value in nest.flatten([self.call_args, self.call_kwargs])
+                if is_keras_tensor(value)
+            ]
         self.outputs = outputs
         self.output_tensors = nest.flatten(outputs)
         self.arguments = {

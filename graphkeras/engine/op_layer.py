@@ -15,9 +15,9 @@ from graphkeras import backend as K
 from graphkeras.engine import keras_tensor
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.utils.naming import unique_name
-from graphkeras.engine.layer_registry import register_layer
 
 # operator name -> (backend function name, number of operands)
 OPERATORS: dict[str, tuple[str, int]] = {

@@ -24,10 +24,25 @@ from graphkeras.utils import nest
 # Attributes that Network._init_graph sets; dropped while the stack changes.
 _GRAPH_ATTRIBUTES = frozenset(
     {
-        "_inputs_struct", "_outputs_struct", "inputs", "outputs", "_input_keys", "_output_keys",
-        "_input_layers", "_output_layers", "_input_coordinates", "_output_coordinates",
-        "input_names", "output_names", "_graph", "_network_nodes", "_nodes_by_depth",
-        "_layers_by_depth", "_layers", "_plan", "_input_specs",
+        "_inputs_struct",
+        "_outputs_struct",
+        "inputs",
+        "outputs",
+        "_input_keys",
+        "_output_keys",
+        "_input_layers",
+        "_output_layers",
+        "_input_coordinates",
+        "_output_coordinates",
+        "input_names",
+        "output_names",
+        "_graph",
+        "_network_nodes",
+        "_nodes_by_depth",
+        "_layers_by_depth",
+        "_layers",
+        "_plan",
+        "_input_specs",
     }
 )
 
@@ -127,6 +142,17 @@ class Sequential(Model):
             self._is_graph_network = False
             self.built = False
             raise
+
+    def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
+        """Build on the first call from the inputs' shape, leaving the batch size open."""
+        value = inputs[0] if isinstance(inputs, list | tuple) and len(inputs) == 1 else inputs
+        shape = tuple(value.shape) if hasattr(value, "shape") else None
+        if shape is None or isinstance(inputs, dict):
+            raise ValueError(
+                f"Sequential '{self.name}' takes a single array or tensor; received "
+                f"{type(inputs).__name__}."
+            )
+        self.build((None, *shape[1:]))
 
     @property
     def layers(self) -> list:

@@ -34,7 +34,9 @@ class Model(Network):
         if batch_size is None:
             batch_size = 32
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"predict: batch_size must be a positive int, received {batch_size!r}.")
+            raise ValueError(
+                f"predict: batch_size must be a positive int, received {batch_size!r}."
+            )
         if not self._is_graph_network:
             return self._predict_subclassed(x, batch_size)
         values = self._flatten_inputs(x)

@@ -22,7 +22,9 @@ from graphkeras.utils import serialization
 
 def _positive_int(value, argument: str, layer: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{layer}: {argument} must be a positive int, received {argument}={value!r}.")
+        raise ValueError(
+            f"{layer}: {argument} must be a positive int, received {argument}={value!r}."
+        )
     return value
 
 
@@ -177,8 +179,12 @@ class Dropout(Layer):
 
     def get_config(self) -> dict:
         noise_shape = None if self.noise_shape is None else list(self.noise_shape)
-        return {**super().get_config(), "rate": self.rate, "noise_shape": noise_shape,
-                "seed": self.seed}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": noise_shape,
+            "seed": self.seed,
+        }
 
 
 @register_layer
@@ -335,7 +341,9 @@ class Lambda(Layer):
     ) -> None:
         super().__init__(**kwargs)
         if not callable(function):
-            raise TypeError(f"Lambda '{self.name}': function must be callable, received {function!r}.")
+            raise TypeError(
+                f"Lambda '{self.name}': function must be callable, received {function!r}."
+            )
         self.function = function
         self.arguments = dict(arguments or {})
         self._output_shape = output_shape

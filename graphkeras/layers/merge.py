@@ -26,7 +26,9 @@ class Merge(Layer):
         self.supports_masking = True
 
     def _check_inputs(self, shapes) -> list:
-        if not isinstance(shapes, list | tuple) or (shapes and not isinstance(shapes[0], tuple | list)):
+        if not isinstance(shapes, list | tuple) or (
+            shapes and not isinstance(shapes[0], tuple | list)
+        ):
             raise ValueError(
                 f"{type(self).__name__} layer '{self.name}' must be called on a list of "
                 f"inputs; received a single input of shape {shapes}."
@@ -197,8 +199,11 @@ class Dot(Merge):
         super().__init__(**kwargs)
         if isinstance(axes, int):
             axes = (axes, axes)
-        if not (isinstance(axes, list | tuple) and len(axes) == 2
-                and all(isinstance(a, int) for a in axes)):
+        if not (
+            isinstance(axes, list | tuple)
+            and len(axes) == 2
+            and all(isinstance(a, int) for a in axes)
+        ):
             raise ValueError(
                 f"Dot layer '{self.name}': axes must be an int or a pair of ints, "
                 f"received axes={axes!r}."
@@ -213,12 +218,19 @@ class Dot(Merge):
     def compute_output_shape(self, input_shape):
         shapes = self._check_inputs(input_shape)
         if len(shapes) != 2:
-            raise ValueError(f"Dot layer '{self.name}' takes exactly 2 inputs; received {len(shapes)}.")
+            raise ValueError(
+                f"Dot layer '{self.name}' takes exactly 2 inputs; received {len(shapes)}."
+            )
         first_axis, second_axis = self._resolved_axes(shapes)
         if 0 in (first_axis, second_axis):
-            raise ValueError(f"Dot layer '{self.name}' cannot contract the batch axis (axes={self.axes}).")
+            raise ValueError(
+                f"Dot layer '{self.name}' cannot contract the batch axis (axes={self.axes})."
+            )
         first, second = shapes
-        if None not in (first[first_axis], second[second_axis]) and first[first_axis] != second[second_axis]:
+        if (
+            None not in (first[first_axis], second[second_axis])
+            and first[first_axis] != second[second_axis]
+        ):
             raise ValueError(
                 f"Dot layer '{self.name}': dimension incompatibility on axes {self.axes}: "
                 f"{first[first_axis]} != {second[second_axis]} for input shapes {shapes}."

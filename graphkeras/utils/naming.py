@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from graphkeras import backend as K
@@ -10,6 +11,7 @@ _FIRST_CAP = re.compile(r"(.)([A-Z][a-z]+)")
 _ALL_CAPS = re.compile(r"([a-z])([A-Z])")
 
 
+@functools.cache
 def to_snake_case(name: str) -> str:
     """``"MyDenseLayer"`` to ``"my_dense_layer"``; ``"Conv2D"`` to ``"conv2d"``."""
     spaced = _FIRST_CAP.sub(r"\1_\2", name)

@@ -63,4 +63,6 @@ def _pack(structure: Any, leaves) -> Any:
 
 def map_structure(function: Callable, structure: Any) -> Any:
     """``structure`` with ``function`` applied to every leaf."""
+    if not is_nested(structure):
+        return function(structure)
     return pack_sequence_as(structure, [function(leaf) for leaf in flatten(structure)])

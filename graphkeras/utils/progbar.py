@@ -19,8 +19,14 @@ class Progbar:
     ``verbose=0`` writes nothing.
     """
 
-    def __init__(self, target: int | None, width: int = 30, verbose: int = 1,
-                 stream: TextIO | None = None, unit_name: str = "step") -> None:
+    def __init__(
+        self,
+        target: int | None,
+        width: int = 30,
+        verbose: int = 1,
+        stream: TextIO | None = None,
+        unit_name: str = "step",
+    ) -> None:
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -31,7 +37,9 @@ class Progbar:
         self._is_tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last_width = 0
 
-    def update(self, current: int, values: dict | None = None, finalize: bool | None = None) -> None:
+    def update(
+        self, current: int, values: dict | None = None, finalize: bool | None = None
+    ) -> None:
         """Record ``current`` steps done and the latest metric ``values``; redraw."""
         if values:
             self._values.update({key: float(value) for key, value in values.items()})
@@ -62,7 +70,9 @@ class Progbar:
         if finalize:
             timing = f"{_format_duration(elapsed)} {self._per_step(current, elapsed)}"
         else:
-            remaining = (self.target - current) * elapsed / current if self.target and current else 0
+            remaining = (
+                (self.target - current) * elapsed / current if self.target and current else 0
+            )
             timing = f"ETA: {_format_duration(remaining)}"
         return " - ".join([head, timing, *self._metric_texts()])
 

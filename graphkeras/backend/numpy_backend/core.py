@@ -76,7 +76,8 @@ def result_type(*dtypes) -> str:
     """
     weak_scalars = {int: 0, float: 0.0, bool: False}
     operands = [
-        weak_scalars[item] if item is int or item is float or item is bool
+        weak_scalars[item]
+        if item is int or item is float or item is bool
         else np.dtype(config.standardize_dtype(item))
         for item in dtypes
     ]

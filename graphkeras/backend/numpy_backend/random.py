@@ -45,7 +45,14 @@ def _generator(seed) -> np.random.Generator:
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> np.ndarray:
     """Uniform draws from ``[minval, maxval)``."""
     dtype = config.standardize_dtype(dtype)
-    return _generator(seed).uniform(minval, maxval, size=shape).astype(dtype)
+    generator = _generator(seed)
+    if dtype in ("float32", "float64"):
+        # Drawn in the target precision directly: no float64 draft to convert.
+        values = generator.random(size=shape, dtype=dtype)
+        values *= maxval - minval
+        values += minval
+        return values
+    return generator.uniform(minval, maxval, size=shape).astype(dtype)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> np.ndarray:
