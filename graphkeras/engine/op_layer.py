@@ -46,7 +46,8 @@ class OperatorLayer(Layer):
     def __init__(self, operator: str, constants: list | None = None, key=None, **kwargs) -> None:
         if operator not in OPERATORS:
             raise ValueError(
-                f"OperatorLayer: unknown operator {operator!r}; expected one of {sorted(OPERATORS)}."
+                f"OperatorLayer: unknown operator {operator!r}; "
+                f"expected one of {sorted(OPERATORS)}."
             )
         kwargs.setdefault("name", unique_name(operator))
         super().__init__(**kwargs)

@@ -145,7 +145,7 @@ def _row(fields: list, stops: list) -> list[str]:
     lines = []
     for line_index in range(height):
         line = ""
-        for pieces, start, stop in columns:
+        for pieces, start, _stop in columns:
             text = pieces[line_index] if line_index < len(pieces) else ""
             line = line.ljust(start) + text
         lines.append(line.rstrip())
