@@ -82,6 +82,8 @@ class Network(Layer):
         self.output_names = list(self._output_keys or (layer.name for layer in self._output_layers))
         self._graph: nx.DiGraph = graph_map.graph
         self._network_nodes = set(graph_map.graph.nodes)
+        self._execution_order = graph_map.execution_order
+        self._node_depths = graph_map.node_depths
         self._nodes_by_depth = graph_map.nodes_by_depth
         self._layers_by_depth = graph_map.layers_by_depth
         self._layers = graph_map.layers

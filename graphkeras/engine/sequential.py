@@ -43,6 +43,8 @@ _GRAPH_ATTRIBUTES = frozenset(
         "_layers",
         "_plan",
         "_input_specs",
+        "_execution_order",
+        "_node_depths",
     }
 )
 

@@ -1,0 +1,36 @@
+"""The ``graphkeras`` command (also ``python -m graphkeras``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import graphkeras
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graphkeras",
+        description="Keras's functional engine, small and fast, on NumPy.",
+    )
+    parser.add_argument("--version", action="version", version=graphkeras.__version__)
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser(
+        "demo",
+        help="build a Siamese network with a shared encoder, inspect it, run it on real digits",
+        description="Build a Siamese network with a shared, nested encoder; print its summary "
+        "and node table; run it on pairs of real handwritten digits.",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command == "demo":
+        from graphkeras.demo import run
+
+        run()
+        return 0
+    parser.print_help(sys.stderr)
+    return 2
