@@ -1,4 +1,10 @@
-"""Shared timing helpers for the benchmark scripts (best of several repeats)."""
+"""Shared timing helpers for the benchmark scripts.
+
+The machine these run on is shared and noisy, so a ratio is only fair when
+both sides are measured under the same conditions: :func:`compare` runs the
+candidates in alternation, many rounds, and keeps each one's fastest round
+(the least disturbed by other work).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,13 @@ import time
 from collections.abc import Callable
 
 
-def best_time(function: Callable[[], object], repeats: int = 5, number: int = 1) -> float:
-    """The fastest of ``repeats`` timings of ``number`` calls, per call, in seconds.
-
-    The minimum is the least disturbed by other work on a shared machine.
-    """
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        best = min(best, (time.perf_counter() - start) / number)
+def compare(candidates: dict[str, Callable[[], object]], rounds: int = 15, number: int = 1) -> dict:
+    """Seconds per call of each candidate: the best of ``rounds`` interleaved rounds."""
+    best = dict.fromkeys(candidates, float("inf"))
+    for _ in range(rounds):
+        for name, function in candidates.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                function()
+            best[name] = min(best[name], (time.perf_counter() - start) / number)
     return best

@@ -42,8 +42,10 @@ def raw_numpy_chain(depth: int) -> float:
     generator = np.random.default_rng(0)
     limit = np.sqrt(6.0 / (2 * WIDTH))
     weights = [
-        (generator.uniform(-limit, limit, (WIDTH, WIDTH)).astype("float32"),
-         np.zeros(WIDTH, dtype="float32"))
+        (
+            generator.uniform(-limit, limit, (WIDTH, WIDTH)).astype("float32"),
+            np.zeros(WIDTH, dtype="float32"),
+        )
         for _ in range(depth)
     ]
     values = np.ones((1, WIDTH), dtype="float32")

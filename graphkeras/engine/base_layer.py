@@ -192,6 +192,8 @@ class Layer:
         variable.constraint = constraints.get(constraint)
         if trainable:
             self._trainable_weights.append(variable)
+            # A layer frozen before it was built creates frozen weights (as Keras 3).
+            variable.trainable = self._trainable
         else:
             self._non_trainable_weights.append(variable)
         return variable
@@ -334,13 +336,30 @@ class Layer:
                 f"{type(self).__name__} was not initialised: its __init__ must call "
                 "super().__init__()."
             ) from None
+        accepts_training, _ = call_signature(type(self).call)
+        if not accepts_training and "training" in kwargs:
+            # As in Keras 3: a ``call`` without ``training`` is not given it,
+            # but the layers it calls see it.
+            training = kwargs.pop("training")
+            with call_context.training_scope(training):
+                return self(inputs, *args, **kwargs)
         if _is_symbolic_call(self.name, inputs, args, kwargs):
             return self._symbolic_call(inputs, args, kwargs)
         assert_input_compatibility(self.input_spec, inputs, self.name)
-        if not built:
-            self._build_with_rollback(inputs)
+        if built:
+            return self._eager_call(inputs, args, kwargs, accepts_training)
+        # A first call that fails undoes its build, so the layer is left as it was.
+        snapshot = self._snapshot()
+        try:
+            self._build_with_rollback(inputs, snapshot)
+            return self._eager_call(inputs, args, kwargs, accepts_training)
+        except BaseException:
+            self._restore(snapshot)
+            raise
+
+    def _eager_call(self, inputs, args: tuple, kwargs: dict, accepts_training: bool):
+        """Run ``call`` on arrays, with the ``training`` value of the call in progress."""
         inputs = self._convert_inputs(inputs)
-        accepts_training, _ = call_signature(type(self).call)
         if accepts_training:
             training = kwargs.get("training")
             if training is None:
@@ -355,7 +374,7 @@ class Layer:
     def _convert_inputs(self, inputs):
         """Arrays of the layer's float dtype: floats are cast, other dtypes kept."""
         if K.is_tensor(inputs):
-            if inputs.dtype.name != self._dtype and K.is_float_dtype(inputs.dtype.name):
+            if inputs.dtype != self._dtype and K.is_float_dtype(inputs.dtype):
                 return K.cast(inputs, self._dtype)
             return inputs
         return nest.map_structure(self._convert_leaf, inputs)
@@ -408,14 +427,13 @@ class Layer:
                 self._build_with_rollback(inputs, snapshot)
             outputs = self.compute_output_spec(inputs, *args, **kwargs)
             masks = self._output_masks(inputs, args, kwargs, outputs)
+            for tensor, mask in zip(nest.flatten(outputs), masks, strict=True):
+                tensor._keras_mask = mask
+            Node(self, (inputs, *args), kwargs, outputs)
         except BaseException:
             if snapshot is not None:
                 self._restore(snapshot)
             raise
-        flat_outputs = nest.flatten(outputs)
-        for tensor, mask in zip(flat_outputs, masks, strict=True):
-            tensor._keras_mask = mask
-        Node(self, (inputs, *args), kwargs, outputs)
         return outputs
 
     def _output_masks(self, inputs, args, kwargs, outputs) -> list:
@@ -455,8 +473,17 @@ class Layer:
             for leaf in leaves
         )
         runs = []
-        for size in _PROBE_SIZES if has_unknown else _PROBE_SIZES[:1]:
-            runs.append(self._probe_once(structure, size, want_masks, want_outputs))
+        # No numbers move in a symbolic call: a ``call`` that assigns to the
+        # layer's variables (a counter, a moving mean) is undone after probing.
+        weights = self.weights
+        values = [variable.value for variable in weights]
+        try:
+            for size in _PROBE_SIZES if has_unknown else _PROBE_SIZES[:1]:
+                runs.append(self._probe_once(structure, size, want_masks, want_outputs))
+        finally:
+            for variable, value in zip(weights, values, strict=True):
+                if variable.value is not value:
+                    variable.assign(value)
         outputs = masks = None
         if want_outputs:
             outputs = nest.pack_sequence_as(

@@ -65,11 +65,15 @@ class InputSpec:
 
 
 def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
-    """Raise ``ValueError`` naming the layer when ``inputs`` do not fit ``input_spec``."""
+    """Raise ``ValueError`` naming the layer when ``inputs`` do not fit ``input_spec``.
+
+    This runs on every call, so the passing path does only comparisons; the
+    messages are built only when something fails.
+    """
     if input_spec is None:
         return
-    specs = nest.flatten(input_spec)
-    tensors = nest.flatten(inputs)
+    specs = input_spec if isinstance(input_spec, list) else nest.flatten(input_spec)
+    tensors = inputs if isinstance(inputs, list) else nest.flatten(inputs)
     if len(specs) != len(tensors):
         raise ValueError(
             f'Layer "{layer_name}" expects {len(specs)} input(s), '
@@ -78,37 +82,37 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
     for index, (spec, tensor) in enumerate(zip(specs, tensors, strict=True)):
         if spec is None:
             continue
-        shape = K.int_shape(tensor)
-        rank = len(shape)
-        where = f'Input {index} of layer "{layer_name}" is incompatible with the layer'
-        if spec.ndim is not None and not spec.allow_last_axis_squeeze and rank != spec.ndim:
+        shape = getattr(tensor, "shape", None)
+        shape = tuple(shape) if shape is not None else tuple(K.int_shape(tensor))
+        problem = _problem(spec, tensor, shape)
+        if problem is not None:
             raise ValueError(
-                f"{where}: expected ndim={spec.ndim}, found ndim={rank}. "
-                f"Full shape received: {shape}"
+                f'Input {index} of layer "{layer_name}" is incompatible with the layer: '
+                f"{problem}"
             )
-        if spec.max_ndim is not None and rank > spec.max_ndim:
-            raise ValueError(
-                f"{where}: expected max_ndim={spec.max_ndim}, found ndim={rank}. "
-                f"Full shape received: {shape}"
-            )
-        if spec.min_ndim is not None and rank < spec.min_ndim:
-            raise ValueError(
-                f"{where}: expected min_ndim={spec.min_ndim}, found ndim={rank}. "
-                f"Full shape received: {shape}"
-            )
-        if spec.dtype is not None and K.dtype(tensor) != spec.dtype:
-            raise ValueError(
-                f"{where}: expected dtype={spec.dtype}, found dtype={K.dtype(tensor)}."
-            )
-        for axis, size in spec.axes.items():
-            if -rank <= axis < rank:
-                received = shape[axis]
-                if received is not None and received != size:
-                    raise ValueError(
-                        f"{where}: expected axis {axis} of input shape to have value {size}, "
-                        f"but received input with shape {shape}"
-                    )
-        if spec.shape is not None and rank == len(spec.shape):
-            for expected, received in zip(spec.shape, shape, strict=True):
-                if expected is not None and received is not None and expected != received:
-                    raise ValueError(f"{where}: expected shape={spec.shape}, found shape={shape}")
+
+
+def _problem(spec: InputSpec, tensor, shape: tuple) -> str | None:
+    """What is wrong with an input of ``shape`` for ``spec``, or None when it fits."""
+    rank = len(shape)
+    if spec.ndim is not None and not spec.allow_last_axis_squeeze and rank != spec.ndim:
+        return f"expected ndim={spec.ndim}, found ndim={rank}. Full shape received: {shape}"
+    if spec.max_ndim is not None and rank > spec.max_ndim:
+        return f"expected max_ndim={spec.max_ndim}, found ndim={rank}. Full shape received: {shape}"
+    if spec.min_ndim is not None and rank < spec.min_ndim:
+        return f"expected min_ndim={spec.min_ndim}, found ndim={rank}. Full shape received: {shape}"
+    if spec.dtype is not None and K.dtype(tensor) != spec.dtype:
+        return f"expected dtype={spec.dtype}, found dtype={K.dtype(tensor)}."
+    for axis, size in spec.axes.items():
+        if -rank <= axis < rank:
+            received = shape[axis]
+            if received is not None and received != size:
+                return (
+                    f"expected axis {axis} of input shape to have value {size}, "
+                    f"but received input with shape {shape}"
+                )
+    if spec.shape is not None and rank == len(spec.shape):
+        for expected, received in zip(spec.shape, shape, strict=True):
+            if expected is not None and received is not None and expected != received:
+                return f"expected shape={spec.shape}, found shape={shape}"
+    return None

@@ -180,7 +180,7 @@ class Network(Layer):
         values = self._flatten_inputs(inputs)
         values = [
             K.convert_to_tensor(value, dtype=tensor.dtype)
-            if not (K.is_tensor(value) and value.dtype.name == tensor.dtype)
+            if not (K.is_tensor(value) and value.dtype == tensor.dtype)
             else value
             for value, tensor in zip(values, self.inputs, strict=True)
         ]

@@ -50,7 +50,7 @@ def cast(x, dtype) -> np.ndarray:
     """``x`` converted to ``dtype``; no copy when it already has it."""
     x = unwrap(x)
     dtype = config.standardize_dtype(dtype)
-    if isinstance(x, np.ndarray) and x.dtype.name == dtype:
+    if isinstance(x, np.ndarray) and x.dtype == dtype:
         return x
     return np.asarray(x).astype(dtype)
 
@@ -61,8 +61,8 @@ def dtype(x) -> str:
     if isinstance(value, str):
         return value
     if value is None:
-        return np.asarray(x).dtype.name
-    return np.dtype(value).name
+        return config.standardize_dtype(np.asarray(x).dtype)
+    return config.standardize_dtype(value)
 
 
 def result_type(*dtypes) -> str:

@@ -41,7 +41,7 @@ class Variable:
 
     @property
     def dtype(self) -> str:
-        return self.value.dtype.name
+        return config.standardize_dtype(self.value.dtype)
 
     @property
     def ndim(self) -> int:
