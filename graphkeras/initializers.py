@@ -267,7 +267,7 @@ class VarianceScaling(_RandomInitializer):
         seed: int | None = None,
     ) -> None:
         if (
-            not isinstance(scale, numbers.Real)
+            not (type(scale) is float or isinstance(scale, numbers.Real))
             or isinstance(scale, bool)
             or not math.isfinite(scale)
             or scale <= 0.0
@@ -528,8 +528,8 @@ def get(identifier: Any) -> Initializer | Callable | None:
     >>> get("he_normal")
     HeNormal(seed=None)
     """
-    if identifier is None:
-        return None
+    if identifier is None or isinstance(identifier, Initializer):
+        return identifier
     if isinstance(identifier, str) and identifier in ALL_INITIALIZERS:
         # The common case (every Dense has two of these), without the config round trip.
         return ALL_INITIALIZERS[identifier]()

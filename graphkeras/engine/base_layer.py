@@ -318,7 +318,7 @@ class Layer:
         the layer's dtype), else probes ``call``.
         """
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shapes = self.compute_output_shape(nest.map_structure(_shape_of, inputs))
+            shapes = self.compute_output_shape(_shapes_of(inputs))
             return _specs_from_shapes(shapes, self.compute_dtype)
         outputs, _ = self._probe(inputs, args, kwargs, want_masks=False)
         return outputs
@@ -404,7 +404,7 @@ class Layer:
         A caller that already took a snapshot (and restores it itself) passes it.
         """
         own_snapshot = self._snapshot() if snapshot is None else None
-        shapes = nest.map_structure(_shape_of, inputs)
+        shapes = _shapes_of(inputs)
         try:
             self.build(shapes)
         except BaseException:
@@ -439,6 +439,13 @@ class Layer:
     def _output_masks(self, inputs, args, kwargs, outputs) -> list:
         """One symbolic mask (or None) per output tensor."""
         flat_outputs = nest.flatten(outputs)
+        if (
+            not kwargs
+            and is_keras_tensor(inputs)
+            and inputs._keras_mask is None
+            and (self._mask_from_masks_only or type(self).compute_mask is Layer.compute_mask)
+        ):
+            return [None] * len(flat_outputs)
         explicit = kwargs.get("mask")
         input_masks = (
             explicit
@@ -743,6 +750,14 @@ def _batch_input_shape_from(kwargs: dict):
 
 def _shape_of(value):
     return None if value is None else tuple(K.int_shape(value))
+
+
+def _shapes_of(inputs):
+    """The shape of one input (fast path), or the structure of shapes of several."""
+    shape = getattr(inputs, "shape", None)
+    if type(shape) is tuple:
+        return shape
+    return nest.map_structure(_shape_of, inputs)
 
 
 def _nested_shape(value) -> tuple:

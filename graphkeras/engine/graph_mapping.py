@@ -52,7 +52,10 @@ def build_node_graph(inputs: list, outputs: list) -> nx.DiGraph:
     """
     fed = {id(tensor) for tensor in inputs}
     graph = nx.DiGraph()
-    output_nodes = [tensor.node for tensor in outputs]
+    # An output that is fed (K.function([h], [h])) is not computed: its producer stays out.
+    output_nodes = [
+        tensor.node for tensor in outputs if id(tensor) not in fed or tensor.node.is_own_node
+    ]
     graph.add_nodes_from(output_nodes)
     expanded: set[int] = set()
     pending = list(reversed(output_nodes))
@@ -71,6 +74,11 @@ def build_node_graph(inputs: list, outputs: list) -> nx.DiGraph:
             graph.add_edge(producer, node)
             producers.append(producer)
         pending.extend(reversed(producers))
+    # An Input no output depends on still belongs to the model (as in Keras 3).
+    for tensor in inputs:
+        node = tensor.node
+        if node is not None and node.is_own_node and node not in graph:
+            graph.add_node(node)
     return graph
 
 

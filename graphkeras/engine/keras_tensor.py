@@ -57,7 +57,7 @@ class KerasTensor:
         keras_history=None,
         mask: KerasTensor | None = None,
     ) -> None:
-        self.shape = tuple(None if dim is None else int(dim) for dim in shape)
+        self.shape = tuple([None if dim is None else int(dim) for dim in shape])
         self.dtype = K.standardize_dtype(dtype)
         self.name = name if name is not None else unique_name("keras_tensor")
         self._keras_history = keras_history

@@ -30,6 +30,7 @@ from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.saving import load_weights_npz, save_weights_npz
 from graphkeras.engine.summary import print_summary
 from graphkeras.utils import nest
+from graphkeras.utils.gc_pause import gc_paused
 
 
 @register_layer
@@ -55,9 +56,10 @@ class Network(Layer):
                 f"inputs={inputs!r} and outputs={outputs!r}."
             )
         flat_inputs, flat_outputs = _validated_endpoints(inputs, outputs)
-        graph_map = map_graph(flat_inputs, flat_outputs)
-        super().__init__(name=name, **kwargs)
-        self._init_graph(inputs, outputs, graph_map)
+        with gc_paused():
+            graph_map = map_graph(flat_inputs, flat_outputs)
+            super().__init__(name=name, **kwargs)
+            self._init_graph(inputs, outputs, graph_map)
 
     def _init_graph(self, inputs, outputs, graph_map=None) -> None:
         """Map the graph from ``inputs`` to ``outputs`` and set every graph attribute.
