@@ -34,7 +34,8 @@ def build_siamese(seed: int = 0) -> gk.Model:
     comparison = gk.Input(shape=(17,), name="comparison")
     head_hidden = layers.Dense(8, activation="relu", name="head_hidden")(comparison)
     head = gk.Model(
-        comparison, layers.Dense(1, activation="sigmoid", name="same_digit")(head_hidden),
+        comparison,
+        layers.Dense(1, activation="sigmoid", name="same_digit")(head_hidden),
         name="head",
     )
 

@@ -59,7 +59,10 @@ def node_table(model) -> str:
                 ]
             )
     widths = [max(len(headers[i]), *(len(line[i]) for line in lines)) for i in range(len(headers))]
+
     def render(cells: list[str]) -> str:
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([render(headers), rule, *(render(line) for line in lines)])
