@@ -5,7 +5,7 @@ and into KerasTensor (the Python operators), so it is always imported with
 ``graphkeras``.
 """
 
-from graphkeras.engine import graph_function, op_layer
+from graphkeras.engine import graph_function, mask_of, op_layer
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.graph_mapping import get_source_inputs
 from graphkeras.engine.input_layer import Input, InputLayer

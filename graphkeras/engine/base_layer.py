@@ -33,6 +33,17 @@ from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.utils import nest
 from graphkeras.utils.naming import to_snake_case, unique_name
 
+# Installed by engine/mask_of.py: turns symbolic masks passed as arguments
+# (``layer(x, mask=y._keras_mask)``) into graph tensors.
+_mask_connector = None
+
+
+def set_mask_connector(connector) -> None:
+    """Install ``connector(args, kwargs) -> (args, kwargs)`` (see engine/mask_of.py)."""
+    global _mask_connector
+    _mask_connector = connector
+
+
 # Layers are ordered by creation when their depth in a model ties.
 _creation_counter = itertools.count()
 
@@ -421,6 +432,8 @@ class Layer:
         also undoes the build, so the layer is left as it was.
         """
         assert_input_compatibility(self.input_spec, inputs, self.name)
+        if (args or kwargs) and _mask_connector is not None:
+            args, kwargs = _mask_connector(args, kwargs)
         snapshot = None if self.built else self._snapshot()
         try:
             if snapshot is not None:
@@ -429,6 +442,8 @@ class Layer:
             masks = self._output_masks(inputs, args, kwargs, outputs)
             for tensor, mask in zip(nest.flatten(outputs), masks, strict=True):
                 tensor._keras_mask = mask
+                if mask is not None and mask._keras_history is None and mask._mask_owner is None:
+                    mask._mask_owner = tensor
             Node(self, (inputs, *args), kwargs, outputs)
         except BaseException:
             if snapshot is not None:

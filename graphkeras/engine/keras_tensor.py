@@ -47,7 +47,15 @@ class KerasTensor:
     _is_keras_tensor = True
     # Makes numpy hand ``array + keras_tensor`` to ``KerasTensor.__radd__``.
     __array_ufunc__ = None
-    __slots__ = ("shape", "dtype", "name", "_keras_history", "_keras_mask", "__weakref__")
+    __slots__ = (
+        "shape",
+        "dtype",
+        "name",
+        "_keras_history",
+        "_keras_mask",
+        "_mask_owner",
+        "__weakref__",
+    )
 
     def __init__(
         self,
@@ -62,6 +70,8 @@ class KerasTensor:
         self.name = name if name is not None else unique_name("keras_tensor")
         self._keras_history = keras_history
         self._keras_mask = mask
+        # For a symbolic mask: the tensor it masks (see engine/mask_of.py).
+        self._mask_owner = None
 
     @property
     def ndim(self) -> int:

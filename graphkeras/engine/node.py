@@ -76,6 +76,14 @@ class Node:
             if not any(is_keras_tensor(leaf) for leaf in nest.flatten(value))
         }
         self.is_own_node = False
+        # Checked before linking anything, so a refused call leaves no half-linked node.
+        for tensor in self.input_tensors:
+            if tensor._keras_history is None:
+                raise ValueError(
+                    f"Layer '{layer.name}' was called on KerasTensor '{tensor.name}', which no "
+                    "layer produced (a detached tensor, such as a symbolic mask), so it cannot "
+                    "be connected to the graph. Call layers on Input tensors and layer outputs."
+                )
 
         node_index = len(layer._inbound_nodes)
         layer._inbound_nodes.append(self)
