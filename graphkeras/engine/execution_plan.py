@@ -23,6 +23,7 @@ from collections.abc import Callable
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import call_signature
 from graphkeras.engine.graph_mapping import GraphMap
+from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.utils import nest
 
@@ -109,7 +110,14 @@ class ExecutionPlan:
             for tensor, mask, recorded in zip(flat, masks, node.output_tensors, strict=True):
                 tensor._keras_mask = mask
                 values[self._slot_of[id(recorded)]] = tensor
-        return [values[slot] for slot in self.output_slots]
+        # An output listed twice comes back as two tensors: a node's outputs are distinct.
+        outputs: list = []
+        for slot in self.output_slots:
+            tensor = values[slot]
+            if any(tensor is earlier for earlier in outputs):
+                tensor = KerasTensor(tensor.shape, dtype=tensor.dtype, mask=tensor._keras_mask)
+            outputs.append(tensor)
+        return outputs
 
     # ---------------------------------------------------------------- steps
     def _make_step(self, node: Node, frees: list[int]) -> Callable:

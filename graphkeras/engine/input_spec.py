@@ -87,8 +87,7 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
         problem = _problem(spec, tensor, shape)
         if problem is not None:
             raise ValueError(
-                f'Input {index} of layer "{layer_name}" is incompatible with the layer: '
-                f"{problem}"
+                f'Input {index} of layer "{layer_name}" is incompatible with the layer: {problem}'
             )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_layer import Input, InputLayer
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
-from graphkeras.engine.node import is_keras_tensor
+from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.training import Model
 from graphkeras.utils import nest
 
@@ -112,6 +112,17 @@ class Sequential(Model):
         self._is_graph_network = True
         self.built = True
         self._graph_stale = True
+        # Node 0 links the stack's input to its output from the moment it is built,
+        # so node indices (and get_output_at(0)) never wait for the graph rebuild.
+        nodes = self._inbound_nodes
+        if nodes and nodes[0].is_own_node:
+            own = nodes[0]
+            own.input_tensors = [self._stack_input]
+            own.call_args = ([self._stack_input],)
+            own.outputs = [self._stack_output]
+            own.output_tensors = [self._stack_output]
+        elif not nodes:
+            Node.own(self, [self._stack_input], [self._stack_output])
 
     def __getattr__(self, name: str):
         """Rebuild the graph on first use after the stack changed (see module docstring)."""
@@ -140,6 +151,8 @@ class Sequential(Model):
             for layer in pending:
                 self.add(layer)
         except BaseException:
+            if self._inbound_nodes and self._inbound_nodes[0].is_own_node:
+                del self._inbound_nodes[0]
             self._stack, self._stack_input, self._stack_output = pending, None, None
             self._is_graph_network = False
             self.built = False

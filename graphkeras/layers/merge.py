@@ -3,8 +3,10 @@
 ``Add``, ``Subtract``, ``Multiply``, ``Average``, ``Maximum`` and ``Minimum``
 work element-wise with broadcasting; ``Concatenate`` joins along an axis;
 ``Dot`` takes per-sample dot products. Each has a lowercase functional form
-(``add([a, b], name="sum")``). Element-wise merges combine masks with a
-logical and; ``Concatenate`` joins them.
+(``add([a, b], name="sum")``). Masks follow Keras 3: an element-wise merge
+keeps a mask only when every input has one (their logical or);
+``Concatenate`` joins the masks (all-true for unmasked inputs) and keeps a
+position when any joined entry is true.
 """
 
 from __future__ import annotations
@@ -68,14 +70,12 @@ class Merge(Layer):
         return K.add(first, second)
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None:
+        """As Keras 3: no mask unless every input has one, then their logical or."""
+        if mask is None or any(m is None for m in mask):
             return None
-        present = [m for m in mask if m is not None]
-        if not present:
-            return None
-        combined = present[0]
-        for other in present[1:]:
-            combined = K.logical_and(combined, other)
+        combined = mask[0]
+        for other in mask[1:]:
+            combined = K.logical_or(combined, other)
         return combined
 
 
@@ -176,11 +176,10 @@ class Concatenate(Merge):
             if m is None:
                 m = K.ones_like(value, dtype="bool")
             elif K.ndim(m) < rank:
-                m = K.expand_dims(m, -1)
-                m = K.logical_and(m, K.ones_like(value, dtype="bool"))
+                m = K.logical_or(K.expand_dims(m, -1), K.zeros_like(value, dtype="bool"))
             expanded.append(m)
         joined = K.concatenate(expanded, axis=self.axis)
-        return K.all(joined, axis=-1, keepdims=False)
+        return K.any(joined, axis=-1, keepdims=False)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}
