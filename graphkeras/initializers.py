@@ -293,8 +293,13 @@ class VarianceScaling(_RandomInitializer):
 
     def __call__(self, shape: Sequence[int], dtype: str | None = None) -> Any:
         fan_in, fan_out = compute_fans(shape)
-        units = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
-        variance = self.scale / max(1.0, units[self.mode])
+        if self.mode == "fan_in":
+            units = fan_in
+        elif self.mode == "fan_out":
+            units = fan_out
+        else:
+            units = (fan_in + fan_out) / 2.0
+        variance = self.scale / max(1.0, units)
         if self.distribution == "truncated_normal":
             stddev = math.sqrt(variance) / _TRUNCATED_NORMAL_STDDEV
             return K.truncated_normal(shape, 0.0, stddev, dtype=dtype, seed=self.seed)
@@ -518,6 +523,9 @@ def _from_array(value: Any) -> Callable:
     return initialize_fn
 
 
+_DEFAULT_INSTANCES: dict[str, Initializer] = {}
+
+
 def get(identifier: Any) -> Initializer | Callable | None:
     """Turn what a layer was given as an initializer into a callable ``init(shape, dtype)``.
 
@@ -531,8 +539,13 @@ def get(identifier: Any) -> Initializer | Callable | None:
     if identifier is None or isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str) and identifier in ALL_INITIALIZERS:
-        # The common case (every Dense has two of these), without the config round trip.
-        return ALL_INITIALIZERS[identifier]()
+        # A name gives the class's default instance, shared: it holds only its
+        # (default) arguments, draws from the backend's generator, and a model
+        # of thousands of layers then holds two objects fewer per layer.
+        shared = _DEFAULT_INSTANCES.get(identifier)
+        if shared is None:
+            shared = _DEFAULT_INSTANCES[identifier] = ALL_INITIALIZERS[identifier]()
+        return shared
     if isinstance(identifier, (str, Mapping)):
         return deserialize(identifier)
     if K.is_tensor(identifier):

@@ -75,14 +75,36 @@ class Layer:
     ...         return K.multiply(inputs, self.factor)
     """
 
+    # Float inputs are cast to the layer's dtype before ``call`` (as Keras 3 autocasts).
+    autocast = True
+
+    # Per-layer state whose starting value is read from the class until the layer
+    # sets its own. Few instance attributes keep a layer within CPython's compact
+    # attribute storage (at most 30 shared keys), so no separate dict is made per
+    # layer, and the empty tuples stand for lists made on the first addition: a
+    # model of thousands of layers holds far fewer objects for the garbage
+    # collector to scan, which keeps building it linear in time.
+    built = False
+    stateful = False
+    input_spec = None
+    _build_input_shape = None
+    _batch_input_shape = None
+    _supports_masking: bool | None = None
+    _trainable_weights: list | tuple = ()
+    _non_trainable_weights: list | tuple = ()
+    _losses: list | tuple = ()
+    _updates: list | tuple = ()
+
     # A layer whose compute_mask returns None when no input mask is given
     # (merges, say) sets this, so the engine need not probe for its mask.
     _mask_from_masks_only = False
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
-        # Kept for get_config() of subclasses that do not write their own.
-        layer._constructor_arguments = (args, kwargs)
+        if cls.get_config is Layer.get_config:
+            # Kept for the config of subclasses that do not write get_config.
+            layer._constructor_args = args
+            layer._constructor_kwargs = kwargs
         return layer
 
     def __init__(
@@ -92,32 +114,26 @@ class Layer:
         dtype=None,
         **kwargs,
     ) -> None:
-        unknown = [key for key in kwargs if key not in _BASE_KEYWORDS]
-        if unknown:
-            raise TypeError(
-                f"{type(self).__name__}() got unexpected keyword argument(s) {unknown}; "
-                f"accepted besides the layer's own: name, trainable, dtype, "
-                f"{', '.join(_BASE_KEYWORDS)}."
-            )
+        if kwargs:
+            unknown = [key for key in kwargs if key not in _BASE_KEYWORDS]
+            if unknown:
+                raise TypeError(
+                    f"{type(self).__name__}() got unexpected keyword argument(s) {unknown}; "
+                    f"accepted besides the layer's own: name, trainable, dtype, "
+                    f"{', '.join(_BASE_KEYWORDS)}."
+                )
         if name is None:
             name = unique_name(to_snake_case(type(self).__name__))
-        _check_name(name, type(self).__name__)
+        else:
+            _check_name(name, type(self).__name__)
         self._name = name
         self._trainable = bool(trainable)
         self._dtype = K.standardize_dtype(dtype)
-        self.built = False
-        self._build_input_shape = None
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
-        self._trainable_weights: list = []
-        self._non_trainable_weights: list = []
-        self._losses: list = []
-        self._updates: list = []
-        self.input_spec = None
-        self._supports_masking: bool | None = None
-        self.stateful = False
         self._creation_index = next(_creation_counter)
-        self._batch_input_shape = _batch_input_shape_from(kwargs)
+        if kwargs:
+            self._batch_input_shape = _batch_input_shape_from(kwargs)
 
     # ---------------------------------------------------------------- identity
     @property
@@ -188,7 +204,7 @@ class Layer:
         if name is not None and not isinstance(name, str):
             name, shape, initializer = None, name, initializer if initializer is not None else shape
         try:
-            shape = () if shape is None else tuple(int(dim) for dim in shape)
+            shape = () if shape is None else tuple([int(dim) for dim in shape])
         except TypeError as error:
             raise ValueError(
                 f"Layer '{self.name}': weight {name or 'variable'!r} needs a fully known "
@@ -197,16 +213,18 @@ class Layer:
         dtype = K.standardize_dtype(dtype if dtype is not None else self._dtype)
         if initializer is None:
             initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
-        value = initializers.get(initializer)(shape, dtype=dtype)
+        if not isinstance(initializer, initializers.Initializer):
+            initializer = initializers.get(initializer)
+        value = initializer(shape, dtype=dtype)
         variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
-        variable.regularizer = regularizers.get(regularizer)
-        variable.constraint = constraints.get(constraint)
+        variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
+        variable.constraint = None if constraint is None else constraints.get(constraint)
         if trainable:
-            self._trainable_weights.append(variable)
+            self._trainable_weights = [*self._trainable_weights, variable]
             # A layer frozen before it was built creates frozen weights (as Keras 3).
             variable.trainable = self._trainable
         else:
-            self._non_trainable_weights.append(variable)
+            self._non_trainable_weights = [*self._non_trainable_weights, variable]
         return variable
 
     def _sublayers(self) -> list:
@@ -216,7 +234,7 @@ class Layer:
         for value in self.__dict__.values():
             if isinstance(value, dict):
                 candidates = value.values()
-            elif isinstance(value, list | tuple):
+            elif isinstance(value, (list, tuple)):
                 candidates = value
             else:
                 candidates = (value,)
@@ -238,7 +256,7 @@ class Layer:
             if id(layer) in seen_layers:
                 continue
             seen_layers.add(id(layer))
-            for variable in layer._trainable_weights + layer._non_trainable_weights:
+            for variable in (*layer._trainable_weights, *layer._non_trainable_weights):
                 if id(variable) not in seen_weights:
                     seen_weights.add(id(variable))
                     collected.append(variable)
@@ -342,6 +360,7 @@ class Layer:
     def __call__(self, inputs, *args, **kwargs):
         try:
             built = self.built
+            _ = self._inbound_nodes  # set by Layer.__init__
         except AttributeError:
             raise RuntimeError(
                 f"{type(self).__name__} was not initialised: its __init__ must call "
@@ -399,15 +418,29 @@ class Layer:
         return array
 
     def _snapshot(self) -> tuple:
-        """What :meth:`_restore` needs to undo a build: attributes and weight lists."""
-        return dict(self.__dict__), list(self._trainable_weights), list(self._non_trainable_weights)
+        """What :meth:`_restore` needs to undo a build: attributes and weight lists.
+
+        The weight lists are replaced, never changed in place, so keeping
+        references to them is enough. The attributes are copied only for
+        layers defined outside graphkeras, whose ``build`` may change anything:
+        the built-in layers' builds only create weights and set attributes a
+        later build sets again, and copying their ``__dict__`` would give every
+        layer of a large model one more object for the garbage collector.
+        """
+        attributes = (
+            None if type(self).__module__.startswith("graphkeras.") else dict(self.__dict__)
+        )
+        return attributes, self._trainable_weights, self._non_trainable_weights, self.input_spec
 
     def _restore(self, snapshot: tuple) -> None:
-        attributes, trainable, non_trainable = snapshot
-        self.__dict__.clear()
-        self.__dict__.update(attributes)
-        self._trainable_weights[:] = trainable
-        self._non_trainable_weights[:] = non_trainable
+        attributes, trainable, non_trainable, input_spec = snapshot
+        if attributes is not None:
+            self.__dict__.clear()
+            self.__dict__.update(attributes)
+        self._trainable_weights = trainable
+        self._non_trainable_weights = non_trainable
+        self.input_spec = input_spec
+        self.built = False
 
     def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
         """Build from ``inputs``' shapes; a failing build leaves the layer as it was.
@@ -652,7 +685,7 @@ class Layer:
         """
         if _probing_depth[0]:
             return
-        self._losses.append((loss, _condition_key(inputs)))
+        self._losses = [*self._losses, (loss, _condition_key(inputs))]
 
     @property
     def losses(self) -> list:
@@ -679,8 +712,9 @@ class Layer:
         """Attach updates: ``(variable, new_value)`` pairs or zero-argument callables."""
         if _probing_depth[0]:
             return
-        for update in updates if isinstance(updates, list) else [updates]:
-            self._updates.append((update, _condition_key(inputs)))
+        key = _condition_key(inputs)
+        added = [(update, key) for update in (updates if isinstance(updates, list) else [updates])]
+        self._updates = [*self._updates, *added]
 
     @property
     def updates(self) -> list:
@@ -780,14 +814,14 @@ def _nested_shape(value) -> tuple:
 
 
 def _is_shape(value) -> bool:
-    return isinstance(value, tuple | list) and all(
+    return isinstance(value, (tuple, list)) and all(
         dim is None or isinstance(dim, int) for dim in value
     )
 
 
 def _specs_from_shapes(shapes, dtype: str):
     """Detached KerasTensors for a shape, or a list or dict of shapes."""
-    if _is_shape(shapes):
+    if type(shapes) is tuple and (not shapes or type(shapes[-1]) is not tuple) or _is_shape(shapes):
         return KerasTensor(shapes, dtype=dtype)
     if isinstance(shapes, dict):
         return {key: KerasTensor(shape, dtype=dtype) for key, shape in shapes.items()}
@@ -821,7 +855,7 @@ def _merge_probe_leaves(runs: list, layer_name: str) -> list:
             continue
         shapes = []
         for value in values:
-            if not (K.is_tensor(value) or K.is_variable(value) or isinstance(value, int | float)):
+            if not (K.is_tensor(value) or K.is_variable(value) or isinstance(value, (int, float))):
                 raise TypeError(
                     f"Layer '{layer_name}': call() must return arrays, received "
                     f"{type(value).__name__} while inferring output shapes."
@@ -906,7 +940,7 @@ def _leaves_with_paths(structure: dict) -> list:
         path, value = stack.pop()
         if isinstance(value, dict):
             stack.extend((f"{path}[{key!r}]", item) for key, item in reversed(list(value.items())))
-        elif isinstance(value, list | tuple):
+        elif isinstance(value, (list, tuple)):
             stack.extend(
                 (f"{path}[{index}]", item) for index, item in reversed(list(enumerate(value)))
             )
@@ -917,7 +951,7 @@ def _leaves_with_paths(structure: dict) -> list:
 
 def _automatic_config(layer: Layer, base_config: dict) -> dict:
     """Config of a subclass without get_config: its constructor arguments, if JSON-able."""
-    args, kwargs = layer._constructor_arguments
+    args, kwargs = layer._constructor_args, layer._constructor_kwargs
     signature = inspect.signature(type(layer).__init__)
     try:
         bound = signature.bind(layer, *args, **kwargs)

@@ -37,18 +37,20 @@ class ExecutionPlan:
         for tensor in inputs:
             slot_of.setdefault(id(tensor), len(slot_of))
         self.num_inputs = len(inputs)
-        for node in self.nodes:
-            for tensor in node.output_tensors:
-                slot_of[id(tensor)] = len(slot_of)
-        self.num_slots = len(slot_of)
-        self.input_slots = [slot_of[id(tensor)] for tensor in inputs]
-        self.output_slots = [slot_of[id(tensor)] for tensor in outputs]
-        self._slot_of = slot_of
-
+        uses_masks = any(tensor._keras_mask is not None for tensor in inputs)
         last_reader: dict[int, int] = {}
         for index, node in enumerate(self.nodes):
             for tensor in node.input_tensors:
                 last_reader[slot_of[id(tensor)]] = index
+                uses_masks = uses_masks or tensor._keras_mask is not None
+            for tensor in node.output_tensors:
+                slot_of[id(tensor)] = len(slot_of)
+                uses_masks = uses_masks or tensor._keras_mask is not None
+        self.uses_masks = uses_masks
+        self.num_slots = len(slot_of)
+        self.input_slots = [slot_of[id(tensor)] for tensor in inputs]
+        self.output_slots = [slot_of[id(tensor)] for tensor in outputs]
+        self._slot_of = slot_of
         kept = set(self.output_slots)
         frees: list[list[int]] = [[] for _ in self.nodes]
         for slot, index in last_reader.items():
@@ -61,12 +63,6 @@ class ExecutionPlan:
                     frees[index].append(slot)
         self._frees = frees
         self._masked_steps: list[Callable] | None = None
-
-        self.uses_masks = any(
-            tensor._keras_mask is not None
-            for node in self.nodes
-            for tensor in (*node.input_tensors, *node.output_tensors)
-        ) or any(tensor._keras_mask is not None for tensor in inputs)
         self.steps: list[Callable] = [
             self._make_step(node, frees[index]) for index, node in enumerate(self.nodes)
         ]
@@ -271,12 +267,14 @@ def _rebuild_call(node: Node, values: list, slot_of: dict) -> tuple:
 def _needs_cast(node: Node) -> bool:
     """Whether the layer must cast float inputs to its own dtype (as Keras autocasts)."""
     layer = node.outbound_layer
-    if not getattr(layer, "autocast", True):
+    if not layer.autocast:
         return False
+    dtype = layer.compute_dtype
+    inputs = node.call_args[0]
+    tensors = [inputs] if is_keras_tensor(inputs) else nest.flatten(inputs)
     return any(
-        K.is_float_dtype(tensor.dtype) and tensor.dtype != layer.compute_dtype
-        for tensor in nest.flatten(node.call_args[0])
-        if is_keras_tensor(tensor)
+        is_keras_tensor(tensor) and tensor.dtype != dtype and K.is_float_dtype(tensor.dtype)
+        for tensor in tensors
     )
 
 

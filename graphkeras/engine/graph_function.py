@@ -34,7 +34,7 @@ class GraphFunction:
         )
 
     def __call__(self, values) -> list:
-        values = list(values) if isinstance(values, list | tuple) else [values]
+        values = list(values) if isinstance(values, (list, tuple)) else [values]
         if len(values) != len(self.inputs):
             raise ValueError(
                 f"K.function expects {len(self.inputs)} input arrays, received {len(values)}."

@@ -72,6 +72,14 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
     """
     if input_spec is None:
         return
+    if type(input_spec) is InputSpec and type(getattr(inputs, "shape", None)) is tuple:
+        # One spec, one tensor: the common case, checked without flattening.
+        problem = _problem(input_spec, inputs, inputs.shape)
+        if problem is not None:
+            raise ValueError(
+                f'Input 0 of layer "{layer_name}" is incompatible with the layer: {problem}'
+            )
+        return
     specs = input_spec if isinstance(input_spec, list) else nest.flatten(input_spec)
     tensors = inputs if isinstance(inputs, list) else nest.flatten(inputs)
     if len(specs) != len(tensors):

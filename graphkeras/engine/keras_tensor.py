@@ -16,9 +16,11 @@ KerasTensors can be dict keys.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from graphkeras import backend as K
+from graphkeras.engine.node import KerasHistory
 from graphkeras.utils.naming import unique_name
 
 _operator_handler: Callable | None = None
@@ -36,6 +38,16 @@ def _apply(operator_name: str, *operands):
     return _operator_handler(operator_name, operands)
 
 
+@functools.lru_cache(maxsize=4096)
+def _canonical_shape(shape: tuple) -> tuple:
+    """One shared tuple per distinct shape, dims as ints or None.
+
+    Tensors of equal shape share it, so a graph of thousands of layers holds
+    one tuple per distinct shape instead of one per tensor.
+    """
+    return tuple([None if dim is None else int(dim) for dim in shape])
+
+
 class KerasTensor:
     """A symbolic tensor: shape, dtype, name, and the node that produced it.
 
@@ -51,7 +63,9 @@ class KerasTensor:
         "shape",
         "dtype",
         "name",
-        "_keras_history",
+        "_history_layer",
+        "_history_node_index",
+        "_history_tensor_index",
         "_keras_mask",
         "_mask_owner",
         "__weakref__",
@@ -65,7 +79,7 @@ class KerasTensor:
         keras_history=None,
         mask: KerasTensor | None = None,
     ) -> None:
-        self.shape = tuple([None if dim is None else int(dim) for dim in shape])
+        self.shape = _canonical_shape(tuple(shape))
         self.dtype = K.standardize_dtype(dtype)
         self.name = name if name is not None else unique_name("keras_tensor")
         self._keras_history = keras_history
@@ -78,12 +92,31 @@ class KerasTensor:
         return len(self.shape)
 
     @property
+    def _keras_history(self) -> KerasHistory | None:
+        """``KerasHistory(layer, node_index, tensor_index)``, or None for a detached spec.
+
+        Kept as three plain fields (one object less per tensor for Python's
+        garbage collector to scan in a large graph) and assembled on access.
+        """
+        layer = self._history_layer
+        if layer is None:
+            return None
+        return KerasHistory(layer, self._history_node_index, self._history_tensor_index)
+
+    @_keras_history.setter
+    def _keras_history(self, history) -> None:
+        if history is None:
+            self._history_layer = self._history_node_index = self._history_tensor_index = None
+        else:
+            self._history_layer, self._history_node_index, self._history_tensor_index = history
+
+    @property
     def node(self):
         """The Node that produced this tensor (None for a detached spec)."""
-        history = self._keras_history
-        if history is None:
+        layer = self._history_layer
+        if layer is None:
             return None
-        return history.layer._inbound_nodes[history.node_index]
+        return layer._inbound_nodes[self._history_node_index]
 
     def __repr__(self) -> str:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"

@@ -96,10 +96,8 @@ class Network(Layer):
         self._build_input_shape = [tensor.shape for tensor in flat_inputs]
         if self._inbound_nodes and self._inbound_nodes[0].is_own_node:
             own = self._inbound_nodes[0]
-            own.input_tensors = list(flat_inputs)
             own.call_args = (list(flat_inputs),)
             own.outputs = flat_outputs
-            own.output_tensors = list(flat_outputs)
         else:
             Node.own(self, flat_inputs, flat_outputs)
 
@@ -211,7 +209,7 @@ class Network(Layer):
         """Output shape(s) for inputs of ``input_shape`` (a shape, list or dict of shapes)."""
         if isinstance(input_shape, dict):
             specs = {key: KerasTensor(shape) for key, shape in input_shape.items()}
-        elif input_shape and all(isinstance(s, tuple | list) for s in input_shape):
+        elif input_shape and all(isinstance(s, (tuple, list)) for s in input_shape):
             specs = [KerasTensor(shape) for shape in input_shape]
         else:
             specs = KerasTensor(input_shape)
@@ -246,7 +244,7 @@ class Network(Layer):
                     f"{sorted(inputs)} (missing {missing}, unexpected {extra})."
                 )
             return [inputs[name] for name in names]
-        if isinstance(inputs, list | tuple) and not (expected == 1 and _is_raw_data(inputs)):
+        if isinstance(inputs, (list, tuple)) and not (expected == 1 and _is_raw_data(inputs)):
             if len(inputs) != expected:
                 raise ValueError(
                     f"Model '{self.name}' expects {expected} input(s), "
@@ -264,7 +262,7 @@ class Network(Layer):
         if isinstance(mask, dict):
             names = self._input_keys or self.input_names
             return [mask.get(name) for name in names]
-        if isinstance(mask, list | tuple):
+        if isinstance(mask, (list, tuple)):
             return list(mask)
         return [mask]
 

@@ -201,7 +201,7 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
         if isinstance(references[0], str):
             references = [references]
         for reference in references:
-            if not isinstance(reference, list | tuple) or len(reference) != 3:
+            if not isinstance(reference, (list, tuple)) or len(reference) != 3:
                 raise ValueError(
                     f"{key!r} entries must be [layer_name, node_index, tensor_index], "
                     f"received {reference!r}."
@@ -226,7 +226,7 @@ def _normalise_node_data(data, layer_name: str) -> list:
         )
     entries = []
     for item in data:
-        if not isinstance(item, list | tuple) or len(item) not in (3, 4):
+        if not isinstance(item, (list, tuple)) or len(item) not in (3, 4):
             raise ValueError(
                 f"Layer {layer_name!r}: inbound entry {item!r} is not "
                 "[layer_name, node_index, tensor_index, kwargs]."
@@ -263,12 +263,12 @@ def _tensor_marks(value) -> list:
         if isinstance(item, Mapping):
             if item.get("class_name") == _TENSOR_MARK:
                 history = (item.get("config") or {}).get("keras_history")
-                if not isinstance(history, list | tuple) or len(history) != 3:
+                if not isinstance(history, (list, tuple)) or len(history) != 3:
                     raise ValueError(f"Malformed tensor reference in call keywords: {item!r}.")
                 found.append(item)
             else:
                 stack.extend(item.values())
-        elif isinstance(item, list | tuple):
+        elif isinstance(item, (list, tuple)):
             stack.extend(item)
     return found
 

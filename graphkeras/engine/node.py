@@ -46,39 +46,26 @@ class Node:
 
     __slots__ = (
         "outbound_layer",
-        "call_args",
+        "_inputs",
+        "_extra_args",
         "call_kwargs",
-        "input_tensors",
-        "output_tensors",
         "outputs",
-        "arguments",
         "is_own_node",
         "__weakref__",
     )
 
     def __init__(self, layer, call_args: tuple, call_kwargs: dict, outputs: Any) -> None:
         self.outbound_layer = layer
-        self.call_args = tuple(call_args)
-        self.call_kwargs = dict(call_kwargs)
-        if len(self.call_args) == 1 and not self.call_kwargs and is_keras_tensor(call_args[0]):
-            self.input_tensors = [call_args[0]]
-        else:
-            self.input_tensors = [
-                value
-                for value in nest.flatten([self.call_args, self.call_kwargs])
-                if is_keras_tensor(value)
-            ]
+        self.call_args = call_args
+        # The caller's own keyword dict, kept rather than copied (the layer
+        # passes a fresh one per call).
+        self.call_kwargs = call_kwargs
         self.outputs = outputs
-        self.output_tensors = nest.flatten(outputs)
-        self.arguments = {
-            key: value
-            for key, value in self.call_kwargs.items()
-            if not any(is_keras_tensor(leaf) for leaf in nest.flatten(value))
-        }
         self.is_own_node = False
+        input_tensors = self.input_tensors
         # Checked before linking anything, so a refused call leaves no half-linked node.
-        for tensor in self.input_tensors:
-            if tensor._keras_history is None:
+        for tensor in input_tensors:
+            if tensor._history_layer is None:
                 raise ValueError(
                     f"Layer '{layer.name}' was called on KerasTensor '{tensor.name}', which no "
                     "layer produced (a detached tensor, such as a symbolic mask), so it cannot "
@@ -87,10 +74,12 @@ class Node:
 
         node_index = len(layer._inbound_nodes)
         layer._inbound_nodes.append(self)
-        for tensor in self.input_tensors:
-            tensor._keras_history.layer._outbound_nodes.append(self)
-        for tensor_index, tensor in enumerate(self.output_tensors):
-            tensor._keras_history = KerasHistory(layer, node_index, tensor_index)
+        for tensor in input_tensors:
+            tensor._history_layer._outbound_nodes.append(self)
+        for tensor_index, tensor in enumerate(nest.flatten(outputs)):
+            tensor._history_layer = layer
+            tensor._history_node_index = node_index
+            tensor._history_tensor_index = tensor_index
 
     @classmethod
     def own(cls, layer, input_tensors: list, outputs: Any) -> Node:
@@ -104,15 +93,61 @@ class Node:
         node.outbound_layer = layer
         node.call_args = (list(input_tensors),)
         node.call_kwargs = {}
-        node.input_tensors = list(input_tensors)
         node.outputs = outputs
-        node.output_tensors = nest.flatten(outputs)
-        node.arguments = {}
         node.is_own_node = True
         layer._inbound_nodes.append(node)
         return node
 
     # ------------------------------------------------------------ derived views
+    @property
+    def call_args(self) -> tuple:
+        """The call's positional arguments: ``(inputs, *extra)``.
+
+        Held as the inputs plus the (usually empty) extra arguments, so a
+        plain ``layer(x)`` node stores no tuple of its own.
+        """
+        return (self._inputs, *self._extra_args)
+
+    @call_args.setter
+    def call_args(self, value) -> None:
+        value = tuple(value)
+        self._inputs = value[0]
+        self._extra_args = value[1:]
+
+    @property
+    def arguments(self) -> dict:
+        """The call's keyword arguments that are not tensors (``{}`` when none)."""
+        if not self.call_kwargs:
+            return {}
+        return {
+            key: value
+            for key, value in self.call_kwargs.items()
+            if not any(is_keras_tensor(leaf) for leaf in nest.flatten(value))
+        }
+
+    @property
+    def input_tensors(self) -> list:
+        """Every KerasTensor the call received: the inputs first, then any in other arguments.
+
+        Derived from the call's arguments (a plain ``layer(x)`` is ``[x]``).
+        """
+        inputs = self._inputs
+        if self.is_own_node:
+            return list(inputs)
+        if not self._extra_args and not self.call_kwargs and is_keras_tensor(inputs):
+            return [inputs]
+        return [
+            value
+            for value in nest.flatten([self.call_args, self.call_kwargs])
+            if is_keras_tensor(value)
+        ]
+
+    @property
+    def output_tensors(self) -> list:
+        """The call's outputs as a flat list (derived from ``outputs``)."""
+        outputs = self.outputs
+        return [outputs] if is_keras_tensor(outputs) else nest.flatten(outputs)
+
     @property
     def layer(self):
         """Alias of ``outbound_layer``."""

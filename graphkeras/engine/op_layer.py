@@ -72,13 +72,13 @@ class OperatorLayer(Layer):
         return operands
 
     def call(self, inputs):
-        operands = self._operands(inputs if isinstance(inputs, list | tuple) else [inputs])
+        operands = self._operands(inputs if isinstance(inputs, (list, tuple)) else [inputs])
         if self.operator == "getitem":
             return self._function(operands[0], self.key)
         return self._function(*operands)
 
     def compute_output_spec(self, inputs, *args, **kwargs):
-        operands = self._operands(inputs if isinstance(inputs, list | tuple) else [inputs])
+        operands = self._operands(inputs if isinstance(inputs, (list, tuple)) else [inputs])
         shapes = [_operand_shape(operand) for operand in operands]
         dtypes = [_operand_dtype(operand) for operand in operands]
         if self.operator == "getitem":
@@ -213,7 +213,7 @@ def _getitem_shape(shape: tuple, key, layer_name: str) -> tuple:
 
 def _check_key(key, layer_name: str) -> None:
     for item in key if isinstance(key, tuple) else (key,):
-        if not (item is None or item is Ellipsis or isinstance(item, int | slice)):
+        if not (item is None or item is Ellipsis or isinstance(item, (int, slice))):
             raise TypeError(
                 f"Layer '{layer_name}': a KerasTensor can be indexed with ints, slices, "
                 f"Ellipsis and None; received {item!r} ({type(item).__name__})."
@@ -229,7 +229,7 @@ def _operand_shape(operand) -> tuple:
 def _operand_dtype(operand):
     if is_keras_tensor(operand):
         return operand.dtype
-    if isinstance(operand, bool | int | float):
+    if isinstance(operand, (bool, int, float)):
         return type(operand)
     return K.dtype(K.convert_to_tensor(operand))
 
@@ -238,7 +238,7 @@ def _operand_dtype(operand):
 
 
 def _constant_to_config(value) -> dict:
-    if isinstance(value, bool | int | float):
+    if isinstance(value, (bool, int, float)):
         return {"value": value, "dtype": None}
     array = K.convert_to_numpy(value)
     return {"value": array.tolist(), "dtype": array.dtype.name}

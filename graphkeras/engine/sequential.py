@@ -117,10 +117,8 @@ class Sequential(Model):
         nodes = self._inbound_nodes
         if nodes and nodes[0].is_own_node:
             own = nodes[0]
-            own.input_tensors = [self._stack_input]
             own.call_args = ([self._stack_input],)
             own.outputs = [self._stack_output]
-            own.output_tensors = [self._stack_output]
         elif not nodes:
             Node.own(self, [self._stack_input], [self._stack_output])
 
@@ -160,7 +158,7 @@ class Sequential(Model):
 
     def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
         """Build on the first call from the inputs' shape, leaving the batch size open."""
-        value = inputs[0] if isinstance(inputs, list | tuple) and len(inputs) == 1 else inputs
+        value = inputs[0] if isinstance(inputs, (list, tuple)) and len(inputs) == 1 else inputs
         shape = tuple(value.shape) if hasattr(value, "shape") else None
         if shape is None or isinstance(inputs, dict):
             raise ValueError(

@@ -64,12 +64,12 @@ class Model(Network):
         return self(x, training=False)
 
     def _predict_subclassed(self, x, batch_size: int):
-        rows = _common_length(x if isinstance(x, list | tuple) else [x], self.name)
+        rows = _common_length(x if isinstance(x, (list, tuple)) else [x], self.name)
         parts = []
         for start in range(0, rows, batch_size):
             batch = (
                 [value[start : start + batch_size] for value in x]
-                if isinstance(x, list | tuple)
+                if isinstance(x, (list, tuple))
                 else x[start : start + batch_size]
             )
             parts.append(self(batch, training=False))

@@ -8,6 +8,7 @@ through ``get_config`` / ``from_config``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -18,6 +19,15 @@ from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.utils import serialization
+
+# Dense input specs are shared between layers (specs are never mutated): a
+# model of thousands of layers then holds one object fewer per layer.
+_AT_LEAST_2D = InputSpec(min_ndim=2)
+
+
+@functools.cache
+def _features_spec(input_dim: int) -> InputSpec:
+    return InputSpec(min_ndim=2, axes={-1: input_dim})
 
 
 def _positive_int(value, argument: str, layer: str) -> int:
@@ -62,7 +72,7 @@ class Dense(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = InputSpec(min_ndim=2)
+        self.input_spec = _AT_LEAST_2D
         self.supports_masking = True
         self._linear = self.activation is activations.linear
 
@@ -89,7 +99,7 @@ class Dense(Layer):
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
             )
-        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self.input_spec = _features_spec(input_dim)
         self.built = True
 
     def call(self, inputs):
@@ -151,7 +161,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
             raise ValueError(
                 f"Dropout '{self.name}': rate must be a number in [0, 1], received rate={rate!r}."
             )

@@ -28,8 +28,8 @@ class Merge(Layer):
         self.supports_masking = True
 
     def _check_inputs(self, shapes) -> list:
-        if not isinstance(shapes, list | tuple) or (
-            shapes and not isinstance(shapes[0], tuple | list)
+        if not isinstance(shapes, (list, tuple)) or (
+            shapes and not isinstance(shapes[0], (tuple, list))
         ):
             raise ValueError(
                 f"{type(self).__name__} layer '{self.name}' must be called on a list of "
@@ -199,7 +199,7 @@ class Dot(Merge):
         if isinstance(axes, int):
             axes = (axes, axes)
         if not (
-            isinstance(axes, list | tuple)
+            isinstance(axes, (list, tuple))
             and len(axes) == 2
             and all(isinstance(a, int) for a in axes)
         ):

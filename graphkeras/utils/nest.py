@@ -12,7 +12,7 @@ from typing import Any
 
 def is_nested(structure: Any) -> bool:
     """Whether ``structure`` is a list, tuple or dict (not a leaf)."""
-    return isinstance(structure, list | tuple | dict)
+    return isinstance(structure, (list, tuple, dict))
 
 
 def flatten(structure: Any) -> list:
@@ -25,7 +25,7 @@ def flatten(structure: Any) -> list:
         item = stack.pop()
         if isinstance(item, dict):
             stack.extend(item[key] for key in reversed(sorted(item)))
-        elif isinstance(item, list | tuple):
+        elif isinstance(item, (list, tuple)):
             stack.extend(reversed(item))
         else:
             leaves.append(item)
@@ -48,7 +48,7 @@ def _pack(structure: Any, leaves) -> Any:
     if isinstance(structure, dict):
         packed = {key: _pack(structure[key], leaves) for key in sorted(structure)}
         return {key: packed[key] for key in structure}
-    if isinstance(structure, list | tuple):
+    if isinstance(structure, (list, tuple)):
         items = [_pack(item, leaves) for item in structure]
         if isinstance(structure, tuple) and hasattr(structure, "_fields"):
             return type(structure)(*items)

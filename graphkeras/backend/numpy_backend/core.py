@@ -92,7 +92,7 @@ def int_shape(x) -> tuple:
     """The shape as a tuple of ints, ``None`` for unknown dims (KerasTensors)."""
     shape = getattr(x, "shape", None)
     if shape is None:
-        if isinstance(x, int | float | bool):
+        if isinstance(x, (int, float, bool)):
             return ()
         raise TypeError(f"int_shape expected an array, Variable or KerasTensor, received {x!r}.")
     return tuple(shape)

@@ -8,6 +8,8 @@ Keras initializer does).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from graphkeras.backend import config
@@ -34,6 +36,10 @@ def seed_generator(seed: int | None = None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def _size(shape) -> int:
+    return shape if isinstance(shape, int) else math.prod(shape)
+
+
 def _generator(seed) -> np.random.Generator:
     if seed is None:
         return _global_generator
@@ -46,8 +52,8 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> np.n
     """Uniform draws from ``[minval, maxval)``."""
     dtype = config.standardize_dtype(dtype)
     generator = _generator(seed)
-    if dtype in ("float32", "float64"):
-        # Drawn in the target precision directly: no float64 draft to convert.
+    if dtype in ("float32", "float64") and _size(shape) >= 4096:
+        # Large draws in the target precision directly: no float64 draft to convert.
         values = generator.random(size=shape, dtype=dtype)
         values *= maxval - minval
         values += minval
