@@ -19,13 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.utils.serialization import (
-    deserialize_object,
-    get_registered_name,
-    get_registered_object,
-    resolve,
-    serialize_object,
-)
+from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
 Axis = int | Sequence[int]
 
@@ -192,18 +186,7 @@ def serialize(constraint: Constraint | Callable | None) -> dict[str, Any] | str 
     >>> serialize(MaxNorm(3))
     {'class_name': 'MaxNorm', 'config': {'max_value': 3, 'axis': 0}}
     """
-    if constraint is None:
-        return None
-    if hasattr(constraint, "get_config"):
-        return serialize_object(constraint)
-    registered_name = get_registered_name(constraint)
-    if callable(constraint) and get_registered_object(registered_name) is constraint:
-        return registered_name
-    raise ValueError(
-        f"Cannot serialize the constraint {constraint!r}: it has no get_config and is not "
-        "registered. Subclass Constraint, or register the function with "
-        "graphkeras.utils.serialization.register_serializable()."
-    )
+    return serialize_configurable(constraint, "constraint", "Constraint")
 
 
 def deserialize(
@@ -213,12 +196,7 @@ def deserialize(
 
     A name alone gives the class built with its defaults.
     """
-    if config is None:
-        return None
-    if isinstance(config, str):
-        obj = resolve(config, custom_objects, ALL_CONSTRAINTS, "constraint")
-        return obj.from_config({}) if inspect.isclass(obj) else obj
-    return deserialize_object(config, custom_objects, ALL_CONSTRAINTS, "constraint")
+    return deserialize_configurable(config, custom_objects, ALL_CONSTRAINTS, "constraint")
 
 
 def get(identifier: Any) -> Constraint | Callable | None:

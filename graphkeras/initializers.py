@@ -27,13 +27,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.utils.naming import to_snake_case
-from graphkeras.utils.serialization import (
-    deserialize_object,
-    get_registered_name,
-    get_registered_object,
-    resolve,
-    serialize_object,
-)
+from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
 # Standard deviation of a standard normal cut off at two standard deviations
 # (redrawing anything outside [-2, 2]). Dividing a target deviation by it
@@ -480,18 +474,7 @@ def serialize(initializer: Initializer | Callable | None) -> dict[str, Any] | st
     >>> serialize(GlorotUniform(seed=3))
     {'class_name': 'GlorotUniform', 'config': {'seed': 3}}
     """
-    if initializer is None:
-        return None
-    if hasattr(initializer, "get_config"):
-        return serialize_object(initializer)
-    registered_name = get_registered_name(initializer)
-    if callable(initializer) and get_registered_object(registered_name) is initializer:
-        return registered_name
-    raise ValueError(
-        f"Cannot serialize the initializer {initializer!r}: it has no get_config and is not "
-        "registered. Subclass Initializer, or register the function with "
-        "graphkeras.utils.serialization.register_serializable()."
-    )
+    return serialize_configurable(initializer, "initializer", "Initializer")
 
 
 def deserialize(
@@ -501,12 +484,7 @@ def deserialize(
 
     A name alone gives the class built with its defaults.
     """
-    if config is None:
-        return None
-    if isinstance(config, str):
-        obj = resolve(config, custom_objects, ALL_INITIALIZERS, "initializer")
-        return obj.from_config({}) if inspect.isclass(obj) else obj
-    return deserialize_object(config, custom_objects, ALL_INITIALIZERS, "initializer")
+    return deserialize_configurable(config, custom_objects, ALL_INITIALIZERS, "initializer")
 
 
 def _from_array(value: Any) -> Callable:

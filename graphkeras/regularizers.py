@@ -20,13 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.utils.serialization import (
-    deserialize_object,
-    get_registered_name,
-    get_registered_object,
-    resolve,
-    serialize_object,
-)
+from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
 
 def _check_factor(value: Any, name: str) -> float:
@@ -228,18 +222,7 @@ def serialize(regularizer: Regularizer | Callable | None) -> dict[str, Any] | st
     >>> serialize(L2(0.1))
     {'class_name': 'L2', 'config': {'l2': 0.1}}
     """
-    if regularizer is None:
-        return None
-    if hasattr(regularizer, "get_config"):
-        return serialize_object(regularizer)
-    registered_name = get_registered_name(regularizer)
-    if callable(regularizer) and get_registered_object(registered_name) is regularizer:
-        return registered_name
-    raise ValueError(
-        f"Cannot serialize the regularizer {regularizer!r}: it has no get_config and is not "
-        "registered. Subclass Regularizer, or register the function with "
-        "graphkeras.utils.serialization.register_serializable()."
-    )
+    return serialize_configurable(regularizer, "regularizer", "Regularizer")
 
 
 def deserialize(
@@ -249,12 +232,7 @@ def deserialize(
 
     A name alone gives the class built with its defaults.
     """
-    if config is None:
-        return None
-    if isinstance(config, str):
-        obj = resolve(config, custom_objects, ALL_REGULARIZERS, "regularizer")
-        return obj.from_config({}) if inspect.isclass(obj) else obj
-    return deserialize_object(config, custom_objects, ALL_REGULARIZERS, "regularizer")
+    return deserialize_configurable(config, custom_objects, ALL_REGULARIZERS, "regularizer")
 
 
 def get(identifier: Any) -> Regularizer | Callable | None:

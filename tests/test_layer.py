@@ -5,20 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.engine import InputSpec
-
-
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    yield
-    K.clear_session()
-
 
 # ------------------------------------------------------------ helper layers
 

@@ -11,13 +11,6 @@ from graphkeras import layers
 from graphkeras.engine import InputSpec
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    yield
-    K.clear_session()
-
-
 class NonZeroMask(layers.Layer):
     """Identity whose mask marks the timesteps with any non-zero feature."""
 

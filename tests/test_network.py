@@ -19,13 +19,6 @@ from graphkeras import backend as K
 from graphkeras import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    K.clear_session()
-    yield
-    K.clear_session()
-
-
 def dense_np(layer, x):
     """What a linear Dense layer computes, from its weights."""
     kernel, bias = layer.get_weights()

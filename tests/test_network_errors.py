@@ -15,13 +15,6 @@ from graphkeras import backend as K
 from graphkeras import layers
 
 
-@pytest.fixture(autouse=True)
-def fresh_names():
-    K.clear_session()
-    yield
-    K.clear_session()
-
-
 def data(rows: int, cols: int, seed: int = 0):
     return np.random.default_rng(seed).normal(size=(rows, cols)).astype("float32")
 

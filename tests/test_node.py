@@ -11,13 +11,6 @@ from graphkeras import layers
 from graphkeras.engine import Node, get_source_inputs
 
 
-@pytest.fixture(autouse=True)
-def fresh_session():
-    K.clear_session()
-    yield
-    K.clear_session()
-
-
 class Split(layers.Layer):
     """Two outputs: the first feature, and the others."""
 

@@ -11,15 +11,7 @@ from __future__ import annotations
 import pytest
 
 import graphkeras as gk
-from graphkeras import backend as K
 from graphkeras import layers
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    K.clear_session()
-    yield
-    K.clear_session()
 
 
 def summary_lines(model, **kwargs) -> list[str]:

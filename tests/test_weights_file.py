@@ -15,15 +15,7 @@ import numpy as np
 import pytest
 
 import graphkeras as gk
-from graphkeras import backend as K
 from graphkeras import layers
-
-
-@pytest.fixture(autouse=True)
-def fresh_names():
-    K.clear_session()
-    yield
-    K.clear_session()
 
 
 def data(rows: int, cols: int, seed: int = 0):

@@ -125,3 +125,39 @@ def _accepts_custom_objects(function) -> bool:
         return "custom_objects" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
+
+
+def serialize_configurable(obj, kind: str, base_class: str):
+    """How a config stores a callable object: its ``{"class_name", "config"}``, or the
+    registered name of a plain function; None stays None.
+
+    Shared by the initializers, regularizers and constraints modules.
+    """
+    if obj is None:
+        return None
+    if hasattr(obj, "get_config"):
+        return serialize_object(obj)
+    registered_name = get_registered_name(obj)
+    if callable(obj) and get_registered_object(registered_name) is obj:
+        return registered_name
+    raise ValueError(
+        f"Cannot serialize the {kind} {obj!r}: it has no get_config and is not registered. "
+        f"Subclass {base_class}, or register the function with "
+        "graphkeras.utils.register_serializable()."
+    )
+
+
+def deserialize_configurable(
+    config: Any,
+    custom_objects: Mapping[str, Any] | None,
+    builtins: Mapping[str, Any],
+    kind: str,
+) -> Any:
+    """The object a config describes: ``{"class_name", "config"}``, or a name alone
+    (a class is then built with its defaults; a function is returned)."""
+    if config is None:
+        return None
+    if isinstance(config, str):
+        obj = resolve(config, custom_objects, builtins, kind)
+        return obj.from_config({}) if isinstance(obj, type) else obj
+    return deserialize_object(config, custom_objects, builtins, kind)
