@@ -45,6 +45,8 @@ def relu(
     >>> relu([-10.0, -5.0, 0.0, 5.0, 10.0], negative_slope=0.5)
     array([-5. , -2.5,  0. ,  5. , 10. ], dtype=float32)
     """
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return K.relu(_tensor(x))
     return K.relu(
         _tensor(x), negative_slope=negative_slope, max_value=max_value, threshold=threshold
     )

@@ -61,6 +61,11 @@ BACKEND_INTERFACE: dict[str, str] = {
     "truncated_normal": "truncated_normal(shape, mean=0, stddev=1, dtype=None, seed=None): "
     "normal draws within two standard deviations.",
     "random_permutation": "random_permutation(n, seed=None) -> int array, a permutation.",
+    "GradientTape": "GradientTape(persistent=False, watch_accessed_variables=True): context "
+    "manager recording backend ops; .watch(values), .gradient(target, sources, "
+    "output_gradients=None) -> gradients (None for unconnected sources), .stop_recording(), "
+    ".reset(). A gradient reaching an op without one raises (never silently dropped).",
+    "stop_gradient": "stop_gradient(x): x's value, cut from the tape.",
     "dropout": "dropout(x, rate, noise_shape=None, seed=None): zero with probability rate, "
     "scale the rest by 1/(1-rate).",
     # --------------------------------------------------------- element-wise

@@ -5,6 +5,13 @@ The functions are spread over a few modules by theme (``core``, ``numeric``,
 ``graphkeras/backend/interface.py`` describes.
 """
 
+from graphkeras.backend.numpy_backend import gradients as _gradients
+from graphkeras.backend.numpy_backend.autodiff import (
+    GradientTape,
+    NotDifferentiableError,
+    differentiable,
+    stop_gradient,
+)
 from graphkeras.backend.numpy_backend.core import (
     arange,
     batch_get_value,
@@ -30,6 +37,7 @@ from graphkeras.backend.numpy_backend.core import (
     zeros,
     zeros_like,
 )
+from graphkeras.backend.numpy_backend.core import unwrap as _unwrap
 from graphkeras.backend.numpy_backend.nn import (
     bias_add,
     celu,
@@ -106,7 +114,7 @@ from graphkeras.backend.numpy_backend.numeric import (
     where,
 )
 from graphkeras.backend.numpy_backend.random import (
-    dropout,
+    dropout_mask,
     random_normal,
     random_permutation,
     random_uniform,
@@ -114,9 +122,48 @@ from graphkeras.backend.numpy_backend.random import (
     set_random_seed,
     truncated_normal,
 )
+from graphkeras.backend.numpy_backend.variable import OPERATORS as _VARIABLE_OPERATORS
 from graphkeras.backend.numpy_backend.variable import Variable
 
 
 def backend() -> str:
     """The name of this backend."""
     return "numpy"
+
+
+def _make_ops_recordable() -> None:
+    """Replace each op by its recordable form (see autodiff.py), gradient or not."""
+    namespace = globals()
+    for name, (gradient, inputs) in _gradients.GRADIENTS.items():
+        namespace[name] = differentiable(name, namespace[name], gradient, inputs)
+    for name, inputs in _gradients.NOT_DIFFERENTIABLE.items():
+        namespace[name] = differentiable(name, namespace[name], None, inputs)
+    # Arithmetic on Variables goes through the same recorded ops.
+    _VARIABLE_OPERATORS.update(
+        add=namespace["add"],
+        subtract=namespace["subtract"],
+        multiply=namespace["multiply"],
+        divide=namespace["divide"],
+        matmul=namespace["matmul"],
+        power=namespace["power"],
+        negative=namespace["negative"],
+        abs=namespace["abs"],
+        getitem=namespace["getitem"],
+    )
+
+
+_make_ops_recordable()
+
+
+def dropout(x, rate: float, noise_shape=None, seed=None):
+    """Zero each entry with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+
+    ``noise_shape`` (broadcastable to ``x``) shares one draw along its axes of
+    length 1, as spatial dropout does. It is ``multiply(x, mask)``, so it is
+    recorded and differentiated as that product.
+    """
+    if rate == 0.0:
+        return x
+    value = _unwrap(x)
+    shape = value.shape if noise_shape is None else tuple(noise_shape)
+    return multiply(x, dropout_mask(shape, rate, value.dtype, seed))  # noqa: F821

@@ -13,7 +13,6 @@ import math
 import numpy as np
 
 from graphkeras.backend import config
-from graphkeras.backend.numpy_backend.core import unwrap
 
 _global_generator = np.random.default_rng()
 
@@ -84,18 +83,14 @@ def random_permutation(n: int, seed=None) -> np.ndarray:
     return _generator(seed).permutation(n)
 
 
-def dropout(x, rate: float, noise_shape=None, seed=None) -> np.ndarray:
-    """Zero each entry with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+def dropout_mask(shape, rate: float, dtype, seed=None) -> np.ndarray:
+    """The multiplier of dropout: 0 with probability ``rate``, else ``1 / (1 - rate)``.
 
-    ``noise_shape`` (broadcastable to ``x``) shares one draw along its axes of
-    length 1, as spatial dropout does.
+    The backend's ``dropout`` multiplies its input by this mask, so its
+    gradient is the gradient of that product.
     """
-    x = unwrap(x)
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout rate must be in [0, 1), received {rate}.")
-    if rate == 0.0:
-        return x
     keep = 1.0 - rate
-    shape = x.shape if noise_shape is None else tuple(noise_shape)
     kept = _generator(seed).random(size=shape) < keep
-    return x * (kept / np.asarray(keep, dtype=x.dtype)).astype(x.dtype, copy=False)
+    return (kept / np.asarray(keep, dtype=dtype)).astype(dtype, copy=False)

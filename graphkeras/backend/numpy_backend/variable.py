@@ -88,47 +88,52 @@ class Variable:
         return len(self.value)
 
     def __getitem__(self, key):
-        return self.value[key]
+        return OPERATORS["getitem"](self, key)
 
-    # Arithmetic reads the value, as TensorFlow variables do.
+    # Arithmetic goes through the backend's recorded ops (installed in OPERATORS
+    # by the package), so it is differentiable inside a GradientTape.
     def __add__(self, other):
-        return self.value + _unwrap(other)
+        return OPERATORS["add"](self, other)
 
     def __radd__(self, other):
-        return _unwrap(other) + self.value
+        return OPERATORS["add"](other, self)
 
     def __sub__(self, other):
-        return self.value - _unwrap(other)
+        return OPERATORS["subtract"](self, other)
 
     def __rsub__(self, other):
-        return _unwrap(other) - self.value
+        return OPERATORS["subtract"](other, self)
 
     def __mul__(self, other):
-        return self.value * _unwrap(other)
+        return OPERATORS["multiply"](self, other)
 
     def __rmul__(self, other):
-        return _unwrap(other) * self.value
+        return OPERATORS["multiply"](other, self)
 
     def __truediv__(self, other):
-        return self.value / _unwrap(other)
+        return OPERATORS["divide"](self, other)
 
     def __rtruediv__(self, other):
-        return _unwrap(other) / self.value
+        return OPERATORS["divide"](other, self)
 
     def __matmul__(self, other):
-        return self.value @ _unwrap(other)
+        return OPERATORS["matmul"](self, other)
 
     def __rmatmul__(self, other):
-        return _unwrap(other) @ self.value
+        return OPERATORS["matmul"](other, self)
 
     def __pow__(self, other):
-        return self.value ** _unwrap(other)
+        return OPERATORS["power"](self, other)
 
     def __neg__(self):
-        return -self.value
+        return OPERATORS["negative"](self)
 
     def __abs__(self):
-        return np.abs(self.value)
+        return OPERATORS["abs"](self)
+
+
+# name -> backend op, filled in by graphkeras.backend.numpy_backend.
+OPERATORS: dict = {}
 
 
 def _unwrap(x):
