@@ -20,7 +20,8 @@ BACKEND_INTERFACE: dict[str, str] = {
     # --------------------------------------------------- arrays and variables
     "Variable": "Variable(value, dtype=None, name=None, trainable=True): a mutable named "
     "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, "
-    ".assign(value) (shape must match, else ValueError), .assign_add, .assign_sub.",
+    ".assign(value) (replaces the value; shape must match, else ValueError), "
+    ".assign_add(delta) / .assign_sub(delta) (in place).",
     "variable": "variable(value, dtype=None, name=None, trainable=True) -> Variable; "
     "floating values default to floatx().",
     "is_variable": "is_variable(x) -> bool.",

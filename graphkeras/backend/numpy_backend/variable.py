@@ -71,10 +71,19 @@ class Variable:
         return self
 
     def assign_add(self, delta) -> Variable:
-        return self.assign(self.value + np.asarray(delta, dtype=self.value.dtype))
+        """Add ``delta`` (broadcastable to the shape) to the value, in place.
+
+        Updating in place spares optimizers a copy of every weight per step;
+        arrays read earlier through ``value`` see the change (``numpy()``
+        copies do not).
+        """
+        np.add(self.value, _unwrap(delta), out=self.value, casting="same_kind")
+        return self
 
     def assign_sub(self, delta) -> Variable:
-        return self.assign(self.value - np.asarray(delta, dtype=self.value.dtype))
+        """Subtract ``delta`` (broadcastable to the shape) from the value, in place."""
+        np.subtract(self.value, _unwrap(delta), out=self.value, casting="same_kind")
+        return self
 
     def __array__(self, dtype=None, copy=None):
         if dtype is None:
