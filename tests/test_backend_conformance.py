@@ -1676,3 +1676,124 @@ def test_function_leaves_its_input_unchanged(B, case):
     x = tensor(B, SAMPLE, "float64")
     FLOAT_FUNCTIONS[case](B, x)
     np.testing.assert_array_equal(to_np(B, x), SAMPLE)
+
+
+# ================================================================ gradients
+
+
+@covers("GradientTape")
+def test_gradient_tape_gives_the_gradient_of_a_watched_array(B):
+    x = tensor(B, [1.0, -2.0, 3.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.sum(B.multiply(B.square(x), tensor(B, [1.0, 0.5, 2.0])))
+    assert_values(B, tape.gradient(target, x), [2.0, -2.0, 12.0])
+
+
+@covers("GradientTape")
+def test_gradient_tape_watches_trainable_variables_automatically(B):
+    kernel = B.Variable(np.array([[1.0], [2.0]]), dtype="float64")
+    frozen = B.Variable(np.array([3.0]), dtype="float64", trainable=False)
+    x = tensor(B, [[1.0, 4.0], [2.0, -1.0]])
+    with B.GradientTape() as tape:
+        target = B.sum(B.multiply(B.dot(x, kernel), frozen))
+    kernel_gradient, frozen_gradient = tape.gradient(target, [kernel, frozen])
+    assert_values(B, kernel_gradient, [[9.0], [9.0]])
+    assert frozen_gradient is None
+
+
+@covers("GradientTape")
+def test_gradient_tape_gives_none_for_an_unconnected_source(B):
+    x, y = tensor(B, [1.0, 2.0]), tensor(B, [3.0, 4.0])
+    with B.GradientTape() as tape:
+        tape.watch([x, y])
+        target = B.sum(B.exp(x))
+    gradient_x, gradient_y = tape.gradient(target, [x, y])
+    assert_values(B, gradient_x, [math.exp(1.0), math.exp(2.0)])
+    assert gradient_y is None
+
+
+@covers("GradientTape")
+def test_gradient_tape_non_persistent_gives_one_set_of_gradients(B):
+    x = tensor(B, [1.0, 2.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.sum(B.square(x))
+    tape.gradient(target, x)
+    with pytest.raises(RuntimeError):
+        tape.gradient(target, x)
+
+
+@covers("GradientTape")
+def test_gradient_tape_persistent_gives_several_sets_of_gradients(B):
+    x = tensor(B, [1.0, 2.0])
+    with B.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        square = B.sum(B.square(x))
+        sine_like = B.sum(B.tanh(x))
+    assert_values(B, tape.gradient(square, x), [2.0, 4.0])
+    assert_values(
+        B, tape.gradient(sine_like, x), [1 - math.tanh(1.0) ** 2, 1 - math.tanh(2.0) ** 2]
+    )
+
+
+@covers("GradientTape")
+def test_gradient_tape_output_gradients_weight_the_target(B):
+    x = tensor(B, [1.0, 2.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.multiply(x, x)
+    assert_values(B, tape.gradient(target, x, output_gradients=tensor(B, [3.0, -1.0])), [6.0, -4.0])
+
+
+@covers("GradientTape")
+def test_gradient_tape_stop_recording_and_reset(B):
+    x = tensor(B, [1.0, 2.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        with tape.stop_recording():
+            constant = B.square(x)
+        target = B.sum(B.multiply(constant, x))
+    assert_values(B, tape.gradient(target, x), [1.0, 4.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        tape.reset()
+        target = B.sum(B.square(x))
+    with pytest.raises(ValueError):
+        tape.gradient(target, x)
+
+
+@covers("GradientTape")
+def test_gradient_tape_raises_on_a_path_through_an_op_without_gradient(B):
+    x = tensor(B, [1.0, -2.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.sum(B.multiply(B.greater(x, 0.0), x))
+    with pytest.raises(ValueError, match="greater"):
+        tape.gradient(target, x)
+
+
+@covers("GradientTape")
+def test_gradient_tape_gradient_has_the_source_dtype(B):
+    v = B.Variable(np.array([1.0, 2.0]), dtype="float32")
+    with B.GradientTape() as tape:
+        target = B.sum(B.multiply(v, tensor(B, [2.0, 3.0], "float64")))
+    gradient = tape.gradient(target, v)
+    assert B.dtype(gradient) == "float32"
+    assert_exact(B, gradient, np.array([2.0, 3.0], dtype="float32"))
+
+
+@covers("stop_gradient")
+def test_stop_gradient_keeps_the_value(B):
+    v = B.Variable(np.array([[1.5, -2.0]]), dtype="float64")
+    assert_exact(B, B.stop_gradient(v), [[1.5, -2.0]])
+    assert_exact(B, B.stop_gradient(tensor(B, [3.0])), [3.0])
+
+
+@covers("stop_gradient")
+def test_stop_gradient_cuts_the_tape(B):
+    x = tensor(B, [1.0, 3.0])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.sum(B.multiply(B.stop_gradient(B.square(x)), x))
+    assert_values(B, tape.gradient(target, x), [1.0, 9.0])

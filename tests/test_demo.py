@@ -56,6 +56,17 @@ def test_demo_runs_on_real_digit_pairs(demo_output):
     assert numbers["same_mean"] > numbers["different_mean"]
 
 
+def test_demo_trains_the_shared_encoder_with_fit(demo_output):
+    lines, numbers = demo_output
+    text = "\n".join(lines)
+    assert "Test accuracy on 360 unseen digits" in text
+    assert numbers["test_accuracy"] >= 0.93
+    # The Siamese model shares the trained encoder: different digits now look different.
+    gap_before = numbers["same_mean"] - numbers["different_mean"]
+    gap_after = numbers["trained_same_mean"] - numbers["trained_different_mean"]
+    assert gap_after > gap_before + 0.3
+
+
 def test_demo_shows_the_encoders_two_calls(demo_output):
     text = "\n".join(demo_output[0])
     assert "node 1: called on left" in text

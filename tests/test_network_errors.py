@@ -198,7 +198,7 @@ def test_predict_with_inputs_of_different_lengths_raises():
     a = gk.Input(shape=(2,), name="a")
     b = gk.Input(shape=(2,), name="b")
     model = gk.Model([a, b], layers.add([a, b]))
-    with pytest.raises(ValueError, match=r"same number of rows.*\[3, 4\]"):
+    with pytest.raises(ValueError, match=r"same number of rows.*x\[0\]: 3, x\[1\]: 4"):
         model.predict([np.ones((3, 2)), np.ones((4, 2))])
 
 

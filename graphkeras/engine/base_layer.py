@@ -696,8 +696,15 @@ class Layer:
                 values.append(loss() if callable(loss) else loss)
         for variable in self.weights:
             if variable.regularizer is not None:
-                values.append(variable.regularizer(variable.value))
+                # The Variable itself, so a GradientTape follows the penalty to it.
+                values.append(variable.regularizer(variable))
         return values
+
+    def _clear_losses(self) -> None:
+        """Forget the losses ``add_loss`` recorded (each forward pass adds its own)."""
+        for layer in [self, *self._all_sublayers()]:
+            if layer._losses:
+                layer._losses = ()
 
     def get_losses_for(self, inputs) -> list:
         """Losses added with these ``inputs`` (``None``: the unconditional ones)."""

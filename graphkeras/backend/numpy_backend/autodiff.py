@@ -101,7 +101,9 @@ class GradientTape:
                 needs[parameter] = _is_array(value) and self._is_tracked(value)
                 if needs[parameter]:
                     inputs.append(value)
-        if not inputs:
+        if not inputs or any(output is item for item in inputs):
+            # An op that hands back its own input (a cast to the same dtype) is
+            # the identity: recording it would count that input's gradient twice.
             return
         self._records.append((op, arguments, output, needs))
         for produced in output if isinstance(output, tuple) else (output,):
@@ -244,7 +246,8 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
     Ops run on every layer call, where a generic ``*args, **kwargs`` wrapper
     would add measurable overhead; the wrapper's source is generated from
     the signature (as dataclasses do) and only builds the arguments dict
-    when a tape records.
+    when a tape records. Numpy scalars (a reduction of a whole array) come
+    back as 0-d arrays, so the tape can follow them like any array.
     """
     signature = inspect.signature(function)
     names = list(signature.parameters)
@@ -252,6 +255,8 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
 
         def generic(*args, **kwargs):
             output = function(*args, **kwargs)
+            if type(output) is not np.ndarray and isinstance(output, np.generic):
+                output = np.asarray(output)
             if _recording:
                 arguments = op_info.bind(args, kwargs)
                 for tape in _recording:
@@ -270,6 +275,8 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
     source = (
         f"def op({parameters}):\n"
         f"    output = _function({passed})\n"
+        f"    if type(output) is not _ndarray and isinstance(output, _generic):\n"
+        f"        output = _asarray(output)\n"
         f"    if _recording:\n"
         f"        _record_all(_op_info, {{{collected}}}, output)\n"
         f"    return output\n"
@@ -280,6 +287,9 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
         "_record_all": _record_all,
         "_op_info": op_info,
         "_defaults": op_info.defaults,
+        "_ndarray": np.ndarray,
+        "_generic": np.generic,
+        "_asarray": np.asarray,
     }
     exec(compile(source, f"<recordable {op_info.name}>", "exec"), namespace)  # noqa: S102
     return namespace["op"]

@@ -188,7 +188,8 @@ def relu_gradient(g, x, out, a):
     slope, max_value, threshold = a["negative_slope"], a["max_value"], a["threshold"]
     positive = x > threshold if threshold != 0 else x > 0
     if max_value is not None:
-        positive = positive & (np.where(positive, x, 0) < max_value)
+        # The positive part is clipped to [0, max_value] (a negative threshold lets x < 0 in).
+        positive = positive & (x > 0) & (x < max_value)
     derivative = positive.astype(g.dtype)
     if slope:
         derivative = derivative + slope * (x < threshold)
@@ -377,10 +378,10 @@ def dot_gradient(upstream, output, arguments, needs):
     y_outer = tuple(a for a in range(y.ndim) if a != y.ndim - 2)
     if needs["x"]:
         g_axes = tuple(range(batch_x, upstream.ndim))
-        result["x"] = np.tensordot(upstream, y, axes=(g_axes, y_outer))
+        result["x"] = _cast_like(np.tensordot(upstream, y, axes=(g_axes, y_outer)), x)
     if needs["y"]:
         grad = np.tensordot(x, upstream, axes=(tuple(range(batch_x)), tuple(range(batch_x))))
-        result["y"] = np.moveaxis(grad, 0, -2)
+        result["y"] = _cast_like(np.moveaxis(grad, 0, -2), y)
     return result
 
 
@@ -389,21 +390,22 @@ def matmul_gradient(upstream, output, arguments, needs):
     x2 = x[None, :] if x.ndim == 1 else x
     y2 = y[:, None] if y.ndim == 1 else y
     g = upstream
-    if x.ndim == 1:
-        g = np.expand_dims(g, -2)
+    # y's axis first: a vector @ vector gives a 0-d upstream, expanded to (1, 1).
     if y.ndim == 1:
         g = np.expand_dims(g, -1)
+    if x.ndim == 1:
+        g = np.expand_dims(g, -2)
     result = {}
     if needs["x"]:
         grad = g @ np.swapaxes(y2, -1, -2)
-        result["x"] = unbroadcast(grad, x2.shape).reshape(x.shape)
+        result["x"] = _cast_like(unbroadcast(grad, x2.shape).reshape(x.shape), x)
     if needs["y"]:
         if y2.ndim == 2 and x2.ndim > 2:
             # Batched inputs times one matrix: fold the batch into the rows.
             grad = x2.reshape(-1, x2.shape[-1]).T @ g.reshape(-1, g.shape[-1])
         else:
             grad = unbroadcast(np.swapaxes(x2, -1, -2) @ g, y2.shape)
-        result["y"] = grad.reshape(y.shape)
+        result["y"] = _cast_like(grad.reshape(y.shape), y)
     return result
 
 
@@ -422,16 +424,16 @@ def batch_dot_gradient(upstream, output, arguments, needs):
     result = {}
     if needs["x"]:
         grad = (g @ np.swapaxes(ym, 1, 2)).reshape(x_moved.shape)
-        result["x"] = np.moveaxis(grad, -1, axis_x)
+        result["x"] = _cast_like(np.moveaxis(grad, -1, axis_x), x)
     if needs["y"]:
         grad = (np.swapaxes(xm, 1, 2) @ g).reshape(y_moved.shape)
-        result["y"] = np.moveaxis(grad, 1, axis_y)
+        result["y"] = _cast_like(np.moveaxis(grad, 1, axis_y), y)
     return result
 
 
 @_unary
 def l2_normalize_gradient(g, x, out, a):
-    axis = a["axis"]
+    axis = tuple(a["axis"]) if isinstance(a["axis"], list) else a["axis"]
     squared = np.sum(np.square(x), axis=axis, keepdims=True)
     norm = np.sqrt(np.maximum(squared, 1e-12))
     inner = np.sum(g * out, axis=axis, keepdims=True)
@@ -476,8 +478,10 @@ def stack_gradient(upstream, output, arguments, needs):
     axis = arguments["axis"] % upstream.ndim
     return {
         "tensors": [
-            np.take(upstream, index, axis=axis) if flag else None
-            for index, flag in enumerate(needs["tensors"])
+            _cast_like(np.take(upstream, index, axis=axis), tensor) if flag else None
+            for index, (tensor, flag) in enumerate(
+                zip(arguments["tensors"], needs["tensors"], strict=True)
+            )
         ]
     }
 
@@ -485,7 +489,7 @@ def stack_gradient(upstream, output, arguments, needs):
 @_unary
 def repeat_gradient(g, x, out, a):
     repeats, axis = a["repeats"], a["axis"]
-    if not isinstance(repeats, int):
+    if not isinstance(repeats, (int, np.integer)):
         raise NotDifferentiableError("repeat's gradient needs an int number of repeats.")
     if axis is None:
         return g.reshape(-1, repeats).sum(axis=1).reshape(x.shape)
@@ -526,7 +530,7 @@ def bias_add_gradient(upstream, output, arguments, needs):
     x, bias = _v(arguments["x"]), _v(arguments["bias"])
     result = {}
     if needs["x"]:
-        result["x"] = upstream
+        result["x"] = _cast_like(upstream, x)
     if needs["bias"]:
         data_format = config.standardize_data_format(arguments["data_format"])
         channel = 1 if data_format == "channels_first" and x.ndim > 2 else x.ndim - 1

@@ -19,6 +19,10 @@ class Variable:
     ((2, 3), 'float32')
     """
 
+    # Makes numpy hand ``array * variable`` to the Variable's reflected operators
+    # (recorded ops) instead of converting the variable to a plain array.
+    __array_priority__ = 100
+
     def __init__(
         self,
         value,

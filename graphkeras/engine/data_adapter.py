@@ -1,0 +1,123 @@
+"""Arrays in, batches out: how fit, evaluate and predict read their data.
+
+``x``, ``y`` and ``sample_weight`` arrive as Keras accepts them (one array,
+a list or tuple, or a dict keyed by input or output name) and leave as flat
+lists aligned with the model's inputs and outputs, every array checked to
+have the same number of rows. :func:`batches` then slices them, in a
+shuffled order when asked (the order comes from the backend's generator, so
+``set_random_seed`` makes it reproducible).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from graphkeras import backend as K
+
+
+def to_list(data, names: list[str], keys: list[str] | None, what: str, model_name: str) -> list:
+    """One array per entry of ``names`` from an array, a list/tuple or a dict.
+
+    ``keys`` are the dict keys the model was built with (``None`` when it was
+    built from lists); a dict may use them or the layer names.
+    """
+    count = len(names)
+    if isinstance(data, dict):
+        accepted = keys or names
+        missing = [name for name in accepted if name not in data]
+        extra = [key for key in data if key not in accepted]
+        if missing or extra:
+            raise ValueError(
+                f"Model '{model_name}' expects {what} keyed by {accepted}; received keys "
+                f"{sorted(data)} (missing {missing}, unexpected {extra})."
+            )
+        return [data[name] for name in accepted]
+    if isinstance(data, (list, tuple)) and count > 1:
+        if len(data) != count:
+            raise ValueError(
+                f"Model '{model_name}' expects {count} {what} arrays (for {names}), "
+                f"received {len(data)}."
+            )
+        return list(data)
+    if (
+        isinstance(data, (list, tuple))
+        and count == 1
+        and len(data) == 1
+        and hasattr(data[0], "shape")
+    ):
+        return [data[0]]
+    if count != 1:
+        raise ValueError(
+            f"Model '{model_name}' has {count} {what} ({names}); received a single array. "
+            "Pass a list or a dict keyed by name."
+        )
+    return [data]
+
+
+def as_arrays(values: list, dtypes: list | None = None) -> list:
+    """Backend arrays (each with the given dtype when one is given)."""
+    if dtypes is None:
+        return [None if value is None else K.convert_to_tensor(value) for value in values]
+    return [
+        None if value is None else K.convert_to_tensor(value, dtype=dtype)
+        for value, dtype in zip(values, dtypes, strict=True)
+    ]
+
+
+def row_count(groups: dict[str, list], model_name: str) -> int:
+    """The common number of rows of every array in ``groups`` (name -> arrays)."""
+    counts = {}
+    for group, arrays in groups.items():
+        for index, array in enumerate(arrays):
+            if array is not None:
+                shape = K.int_shape(array)
+                if not shape:
+                    raise ValueError(
+                        f"Model '{model_name}': {group}[{index}] is a scalar; "
+                        "expected an array with one row per sample."
+                    )
+                counts[f"{group}[{index}]"] = shape[0]
+    if len(set(counts.values())) > 1:
+        raise ValueError(
+            f"Model '{model_name}': all data must have the same number of rows; received "
+            + ", ".join(f"{name}: {rows}" for name, rows in counts.items())
+            + "."
+        )
+    return next(iter(counts.values())) if counts else 0
+
+
+def split_for_validation(arrays: list, fraction: float, rows: int) -> tuple[list, list]:
+    """The first ``1 - fraction`` of the rows for training, the last ``fraction`` held out.
+
+    As in Keras, the split is taken before any shuffling.
+    """
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"validation_split must be in (0, 1), received {fraction}.")
+    cut = int(rows * (1.0 - fraction))
+    if cut == 0 or cut == rows:
+        raise ValueError(
+            f"validation_split={fraction} leaves no rows for training or for validation "
+            f"({rows} rows)."
+        )
+    train = [None if a is None else K.getitem(a, slice(0, cut)) for a in arrays]
+    held_out = [None if a is None else K.getitem(a, slice(cut, None)) for a in arrays]
+    return train, held_out
+
+
+def batches(arrays: list, rows: int, batch_size: int, shuffle: bool) -> Iterator[list]:
+    """Successive batches of ``arrays`` (None entries stay None), shuffled when asked."""
+    if shuffle:
+        order = K.random_permutation(rows)
+        for start in range(0, rows, batch_size):
+            index = order[start : start + batch_size]
+            yield [None if a is None else K.getitem(a, index) for a in arrays]
+    else:
+        for start in range(0, rows, batch_size):
+            window = slice(start, start + batch_size)
+            yield [None if a is None else K.getitem(a, window) for a in arrays]
+
+
+def steps_for(rows: int, batch_size: int) -> int:
+    """Number of batches per pass over ``rows`` rows."""
+    return max(1, math.ceil(rows / batch_size))
