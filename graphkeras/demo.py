@@ -117,7 +117,8 @@ def train_encoder_as_classifier(encoder: gk.Model, print_fn=print) -> dict:
     """Train the shared encoder inside a digit classifier; report test accuracy."""
     image = gk.Input(shape=(8, 8), name="image")
     classifier = gk.Model(
-        image, layers.Dense(10, activation="softmax", name="digit")(encoder(image)),
+        image,
+        layers.Dense(10, activation="softmax", name="digit")(encoder(image)),
         name="classifier",
     )
     classifier.compile(
@@ -131,8 +132,12 @@ def train_encoder_as_classifier(encoder: gk.Model, print_fn=print) -> dict:
         f"{len(x_train)} training images, 10% held out for validation."
     )
     classifier.fit(
-        x_train.astype("float32"), y_train, batch_size=32, epochs=12,
-        validation_split=0.1, verbose=1,
+        x_train.astype("float32"),
+        y_train,
+        batch_size=32,
+        epochs=12,
+        validation_split=0.1,
+        verbose=1,
     )
     loss, accuracy = classifier.evaluate(x_test.astype("float32"), y_test, verbose=0)
     print_fn(f"Test accuracy on {len(x_test)} unseen digits: {accuracy:.4f} (loss {loss:.4f})")

@@ -211,7 +211,7 @@ def test_predictions_outside_zero_one_count_as_zero_or_one():
     inside, outside = metrics.AUC(num_thresholds=5), metrics.AUC(num_thresholds=5)
     inside.update_state([0, 1, 1, 0], [0.0, 1.0, 0.6, 0.3])
     outside.update_state([0, 1, 1, 0], [-3.0, 7.0, 0.6, 0.3])
-    for variable, other in zip(inside.variables, outside.variables):
+    for variable, other in zip(inside.variables, outside.variables, strict=True):
         np.testing.assert_array_equal(variable.numpy(), other.numpy())
 
 

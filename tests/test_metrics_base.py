@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from graphkeras import backend as K
-from graphkeras import initializers
-from graphkeras import metrics
+from graphkeras import initializers, metrics
 from graphkeras.metrics import Metric
 
 

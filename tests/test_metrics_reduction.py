@@ -134,7 +134,7 @@ def test_mean_over_batches_equals_mean_over_all_data(data, weights_seed, cuts):
     whole.update_state(data, sample_weight=weights)
     batched = metrics.Mean()
     bounds = [0, *sorted(cut for cut in cuts if cut < len(data)), len(data)]
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
         if stop > start:
             batched.update_state(data[start:stop], sample_weight=weights[start:stop])
     assert value(batched.result()) == pytest.approx(value(whole.result()), rel=1e-4, abs=1e-4)

@@ -20,14 +20,11 @@ Y_PRED = [[1, 1], [0, 0]]
 
 
 def test_error_functions_average_the_last_axis():
-    np.testing.assert_allclose(
-        K.convert_to_numpy(metrics.mean_squared_error([[0.0, 1.0], [2.0, 2.0]], [[1.0, 1.0], [0.0, 0.0]])),
-        [0.5, 4.0],
-    )
-    np.testing.assert_allclose(
-        K.convert_to_numpy(metrics.mean_absolute_error([[0.0, 1.0], [2.0, 2.0]], [[1.0, 1.0], [0.0, 0.0]])),
-        [0.5, 2.0],
-    )
+    y_true, y_pred = [[0.0, 1.0], [2.0, 2.0]], [[1.0, 1.0], [0.0, 0.0]]
+    squared = metrics.mean_squared_error(y_true, y_pred)
+    absolute = metrics.mean_absolute_error(y_true, y_pred)
+    np.testing.assert_allclose(K.convert_to_numpy(squared), [0.5, 4.0])
+    np.testing.assert_allclose(K.convert_to_numpy(absolute), [0.5, 2.0])
 
 
 def test_error_functions_give_floats_for_integer_inputs():

@@ -24,9 +24,7 @@ def float_tensor(x: Any, dtype: str | None = None) -> Any:
     return x if K.is_float_dtype(K.dtype(x)) else K.cast(x, K.floatx())
 
 
-def squeeze_or_expand_to_same_rank(
-    x1: Any, x2: Any, expand_rank_1: bool = True
-) -> tuple[Any, Any]:
+def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True) -> tuple[Any, Any]:
     """Make two arrays whose ranks differ by one trailing axis of length 1 the same rank.
 
     Labels of shape ``(batch, 1)`` meet predictions of shape ``(batch,)`` this
@@ -67,9 +65,7 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
         return x
     result = K.add(x, K.zeros(shape, dtype=K.dtype(x)))
     if K.int_shape(result) != shape:
-        raise ValueError(
-            f"Cannot broadcast an array of shape {K.int_shape(x)} to shape {shape}."
-        )
+        raise ValueError(f"Cannot broadcast an array of shape {K.int_shape(x)} to shape {shape}.")
     return result
 
 

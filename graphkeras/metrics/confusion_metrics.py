@@ -11,8 +11,8 @@ with one value per threshold; given one, a scalar.
 
 >>> m = Precision()
 >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
->>> float(m.result())
-0.6666666...
+>>> round(float(m.result()), 4)
+0.6667
 """
 
 from __future__ import annotations

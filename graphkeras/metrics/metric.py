@@ -6,6 +6,7 @@ statistic they define so far; ``reset_state`` starts over (a model does so at
 every epoch). Because only sums are kept, the result of several batches
 equals the result of the same samples in one batch.
 
+>>> from graphkeras.metrics import Mean
 >>> m = Mean()
 >>> m.update_state([1, 3])
 >>> m.update_state([5, 7])

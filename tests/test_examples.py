@@ -1,0 +1,42 @@
+"""Every script in examples/ runs and reports its result."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(name: str) -> str:
+    finished = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=120
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout
+
+
+def accuracy(text: str, label: str) -> float:
+    match = re.search(rf"{label}: (\d\.\d+)", text)
+    assert match, text
+    return float(match.group(1))
+
+
+def test_custom_training_loop_learns_the_digits():
+    assert accuracy(run("custom_training_loop.py"), "test accuracy") >= 0.9
+
+
+def test_multi_output_model_reports_each_output():
+    text = run("multi_output_loss_weights.py")
+    assert "'digit_loss'" in text and "'ink_loss'" in text and "'val_ink_mae'" in text
+    assert accuracy(text, "test digit accuracy from predict") >= 0.85
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))
+def test_every_example_has_a_docstring_saying_how_to_run_it(script):
+    text = (EXAMPLES / script).read_text()
+    assert text.startswith('"""') and f"python examples/{script}" in text
