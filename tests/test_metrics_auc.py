@@ -371,3 +371,23 @@ def test_defaults_and_config_round_trip():
     clone = metrics.AUC.from_config(config)
     assert clone.get_config() == config
     assert clone.thresholds == custom.thresholds
+
+
+def test_counting_in_chunks_of_samples_gives_the_same_counts(monkeypatch):
+    from graphkeras.metrics import confusion_matrix
+
+    y_true, y_pred = multi_label_data()
+    whole = metrics.AUC(multi_label=True, num_thresholds=20)
+    whole.update_state(y_true, y_pred)
+    monkeypatch.setattr(confusion_matrix, "_MAX_COMPARISONS", 7 * 20 * 3)
+    chunked = metrics.AUC(multi_label=True, num_thresholds=20)
+    chunked.update_state(y_true, y_pred)
+    for variable, other in zip(whole.variables, chunked.variables, strict=True):
+        np.testing.assert_array_equal(variable.numpy(), other.numpy())
+
+
+def test_an_empty_batch_changes_nothing():
+    metric = metrics.AUC(num_thresholds=3)
+    metric.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    metric.update_state(np.zeros((0,)), np.zeros((0,), "float32"))
+    assert value(metric.result()) == 0.75

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from graphkeras import backend as K
-from graphkeras import metrics
+from graphkeras import losses, metrics
 
 
 def value(x) -> float:
@@ -215,3 +215,22 @@ def test_wrapper_from_config_resolves_custom_functions():
     assert value(metric.result()) == 4.0
     with pytest.raises(ValueError, match="squared_error"):
         metrics.MeanMetricWrapper.from_config(config)
+
+
+def test_wrapper_around_a_loss_function_is_better_when_smaller_and_serializes():
+    metric = metrics.MeanMetricWrapper(metrics.binary_crossentropy)
+    assert metrics.binary_crossentropy is losses.binary_crossentropy
+    assert metric._direction == "down"
+    assert metrics.MeanMetricWrapper(squared_error)._direction is None
+    metric.update_state([[1.0], [0.0]], [[0.9], [0.2]])
+    assert value(metric.result()) == pytest.approx(-(np.log(0.9) + np.log(0.8)) / 2, rel=1e-5)
+    clone = metrics.deserialize(metrics.serialize(metric))
+    assert clone._fn is losses.binary_crossentropy
+
+
+def test_wrapper_around_a_loss_object_round_trips_its_config():
+    metric = metrics.MeanMetricWrapper(losses.BinaryCrossentropy(from_logits=True), name="bce")
+    assert metric._direction == "down"
+    clone = metrics.deserialize(metrics.serialize(metric))
+    assert isinstance(clone._fn, losses.BinaryCrossentropy)
+    assert clone._fn.get_config()["from_logits"] is True

@@ -3,7 +3,8 @@
 A metric object accumulates over batches (``update_state``), reports
 (``result``) and starts over (``reset_state``); see :class:`Metric`. The
 classes have Keras 3's names, arguments, defaults, configs and results;
-the per-sample functions Keras exports (``binary_accuracy``, ...) are here
+the per-sample functions Keras exports (``binary_accuracy``, and the loss
+functions ``mean_squared_error``, ``binary_crossentropy``, ...) are here
 too. :func:`get` turns what ``compile(metrics=...)`` receives (a name, a
 config, a class, an object, a function) into a metric.
 
@@ -44,16 +45,29 @@ from graphkeras.metrics.confusion_metrics import (
 from graphkeras.metrics.functions import (
     METRIC_FUNCTIONS,
     binary_accuracy,
+    binary_crossentropy,
     categorical_accuracy,
+    categorical_crossentropy,
     deserialize_function,
+    hinge,
+    huber,
+    kl_divergence,
     mean_absolute_error,
     mean_squared_error,
     serialize_function,
     sparse_categorical_accuracy,
+    sparse_categorical_crossentropy,
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
 from graphkeras.metrics.metric import Metric
+from graphkeras.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    Hinge,
+    KLDivergence,
+    SparseCategoricalCrossentropy,
+)
 from graphkeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from graphkeras.metrics.regression_metrics import (
     MeanAbsoluteError,
@@ -65,6 +79,11 @@ from graphkeras.utils.serialization import deserialize_configurable, resolve, se
 
 _CLASSES = (
     Metric,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    KLDivergence,
+    Hinge,
     Mean,
     Sum,
     MeanMetricWrapper,
@@ -97,6 +116,7 @@ ALL_METRICS: dict[str, type[Metric]] = {
     "MSE": MeanSquaredError,
     "mae": MeanAbsoluteError,
     "MAE": MeanAbsoluteError,
+    "kld": KLDivergence,
 }
 
 
@@ -166,6 +186,11 @@ def get(identifier: Any) -> Metric | Callable | None:
 
 __all__ = [
     "ALL_METRICS",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Hinge",
+    "KLDivergence",
+    "SparseCategoricalCrossentropy",
     "AUC",
     "Accuracy",
     "BinaryAccuracy",
@@ -188,13 +213,19 @@ __all__ = [
     "TrueNegatives",
     "TruePositives",
     "binary_accuracy",
+    "binary_crossentropy",
     "categorical_accuracy",
+    "categorical_crossentropy",
     "deserialize",
     "get",
+    "hinge",
+    "huber",
+    "kl_divergence",
     "mean_absolute_error",
     "mean_squared_error",
     "serialize",
     "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy",
     "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
 ]

@@ -1,10 +1,11 @@
 """Array helpers the metrics share, composed from backend functions only.
 
-Each of these is a few backend calls: matching the ranks of labels and
-predictions, dividing without NaN where the denominator is zero,
-broadcasting, picking the top k entries of a row. None needs numpy, so the
-metrics run on any backend; a backend that offers one of them natively (a
-``broadcast_to``, a ``top_k``) could replace its body here.
+Each of these is a few backend calls: dividing without NaN where the
+denominator is zero, broadcasting, picking the top k entries of a row. None
+needs numpy, so the metrics run on any backend; a backend that offers one of
+them natively (a ``broadcast_to``, a ``top_k``) could replace its body here.
+(Matching the ranks of labels and predictions is the losses module's
+``squeeze_or_expand_to_same_rank``, shared by both.)
 """
 
 from __future__ import annotations
@@ -16,34 +17,10 @@ from typing import Any
 from graphkeras import backend as K
 
 
-def float_tensor(x: Any, dtype: str | None = None) -> Any:
-    """``x`` as an array of ``dtype``, or of its own float dtype (integers become floatx)."""
+def float_tensor(x: Any) -> Any:
+    """``x`` as an array of its own float dtype (integers become floatx)."""
     x = K.convert_to_tensor(x)
-    if dtype is not None:
-        return K.cast(x, dtype)
     return x if K.is_float_dtype(K.dtype(x)) else K.cast(x, K.floatx())
-
-
-def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True) -> tuple[Any, Any]:
-    """Make two arrays whose ranks differ by one trailing axis of length 1 the same rank.
-
-    Labels of shape ``(batch, 1)`` meet predictions of shape ``(batch,)`` this
-    way. When the lower-rank array has rank 1 it gains the axis (unless
-    ``expand_rank_1`` is False); otherwise the higher-rank one loses it.
-    Arrays whose ranks differ otherwise come back unchanged.
-    """
-    rank_1, rank_2 = K.ndim(x1), K.ndim(x2)
-    if rank_1 == rank_2 + 1 and K.int_shape(x1)[-1] == 1:
-        if rank_2 == 1 and expand_rank_1:
-            x2 = K.expand_dims(x2, -1)
-        else:
-            x1 = K.squeeze(x1, -1)
-    elif rank_2 == rank_1 + 1 and K.int_shape(x2)[-1] == 1:
-        if rank_1 == 1 and expand_rank_1:
-            x1 = K.expand_dims(x1, -1)
-        else:
-            x2 = K.squeeze(x2, -1)
-    return x1, x2
 
 
 def divide_no_nan(x: Any, y: Any) -> Any:

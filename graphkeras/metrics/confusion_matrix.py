@@ -16,16 +16,14 @@ prediction is positive there. Other thresholds are compared directly.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.metrics.array_ops import (
-    broadcast_to,
-    squeeze_or_expand_to_same_rank,
-    top_k_mask,
-)
+from graphkeras.losses import squeeze_or_expand_to_same_rank
+from graphkeras.metrics.array_ops import broadcast_to, top_k_mask
 
 TRUE_POSITIVES = "tp"
 FALSE_POSITIVES = "fp"
@@ -165,7 +163,8 @@ def update_confusion_matrix_variables(
         label_weights = broadcast_to(label_weights, K.int_shape(y_pred))
         weights = label_weights if weights is None else K.multiply(weights, label_weights)
 
-    # A leading threshold axis: (T, N*labels) when flattened, (T, N, labels) per label.
+    # Samples along axis 1, after a leading threshold axis: (T, N*labels) when
+    # flattened, (T, N, labels) per label.
     if multi_label:
         threshold_shape = (len(thresholds), 1, 1)
         y_pred = K.expand_dims(y_pred, 0)
@@ -177,13 +176,57 @@ def update_confusion_matrix_variables(
         y_true = K.reshape(y_true, (1, -1))
         weights = None if weights is None else K.reshape(weights, (1, -1))
 
+    # Every sample is compared with every threshold; chunks of samples bound
+    # the memory that takes.
+    sample_count = K.int_shape(y_pred)[1]
+    per_sample = len(thresholds) * math.prod(K.int_shape(y_pred)[2:])
+    chunk = max(1, _MAX_COMPARISONS // max(per_sample, 1))
+    totals: dict[str, Any] = {}
+    for start in range(0, max(sample_count, 1), chunk):
+        rows = (slice(None), slice(start, start + chunk))
+        counts = _count_outcomes(
+            list(variables),
+            K.getitem(y_true, rows),
+            K.getitem(y_pred, rows),
+            None if weights is None else K.getitem(weights, rows),
+            thresholds,
+            threshold_shape,
+            thresholds_distributed_evenly,
+            dtype,
+        )
+        for key, count in counts.items():
+            totals[key] = count if key not in totals else K.add(totals[key], count)
+    for key, variable in variables.items():
+        if K.int_shape(totals[key]) != tuple(variable.shape):
+            raise ValueError(
+                f"Confusion-matrix counts of shape {K.int_shape(totals[key])} do not fit the "
+                f"metric variable '{variable.name}' of shape {tuple(variable.shape)}."
+            )
+    for key, variable in variables.items():
+        variable.assign_add(totals[key])
+
+
+# The most prediction-threshold comparisons held in memory at once.
+_MAX_COMPARISONS = 1 << 22
+
+
+def _count_outcomes(
+    keys: list[str],
+    y_true: Any,
+    y_pred: Any,
+    weights: Any,
+    thresholds: list[float],
+    threshold_shape: tuple[int, ...],
+    thresholds_distributed_evenly: bool,
+    dtype: str,
+) -> dict[str, Any]:
+    """The weighted count of each requested outcome at each threshold, for these samples."""
     if thresholds_distributed_evenly:
         predicted_positive = _above_even_thresholds(y_pred, thresholds, threshold_shape, dtype)
     else:
         threshold_values = K.reshape(K.convert_to_tensor(thresholds, dtype=dtype), threshold_shape)
         predicted_positive = K.greater(y_pred, threshold_values)
     label_positive = K.not_equal(y_true, K.zeros((), dtype=dtype))
-
     cells = {
         TRUE_POSITIVES: (label_positive, predicted_positive),
         FALSE_POSITIVES: (K.logical_not(label_positive), predicted_positive),
@@ -191,17 +234,13 @@ def update_confusion_matrix_variables(
         FALSE_NEGATIVES: (label_positive, K.logical_not(predicted_positive)),
     }
     zero = K.zeros((), dtype=dtype)
-    for key, variable in variables.items():
+    counts = {}
+    for key in keys:
         label_mask, prediction_mask = cells[key]
         both = K.logical_and(label_mask, prediction_mask)
         counted = K.cast(both, dtype) if weights is None else K.where(both, weights, zero)
-        counts = K.sum(counted, axis=1)
-        if K.int_shape(counts) != tuple(variable.shape):
-            raise ValueError(
-                f"Confusion-matrix counts of shape {K.int_shape(counts)} do not fit the "
-                f"metric variable '{variable.name}' of shape {tuple(variable.shape)}."
-            )
-        variable.assign_add(counts)
+        counts[key] = K.sum(counted, axis=1)
+    return counts
 
 
 def _above_even_thresholds(

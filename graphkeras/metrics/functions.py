@@ -6,7 +6,8 @@ error averaged over its last axis. The stateful metrics average these over
 every batch seen (``MeanMetricWrapper``), and ``compile(metrics=[fn])``
 accepts any such function. These are the functions Keras 3 exports under
 ``keras.metrics``, with its shape rules: sparse labels may have shape
-``(batch,)`` or ``(batch, 1)``, as ints or floats.
+``(batch,)`` or ``(batch, 1)``, as ints or floats. The error and
+crossentropy functions are the losses module's own, as in Keras.
 
 >>> sparse_categorical_accuracy([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0.0]])
 array([0., 1.], dtype=float32)
@@ -18,7 +19,19 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.metrics.array_ops import float_tensor, in_top_k, squeeze_or_expand_to_same_rank
+from graphkeras.losses import (
+    ALL_LOSSES,
+    binary_crossentropy,
+    categorical_crossentropy,
+    hinge,
+    huber,
+    kl_divergence,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+    squeeze_or_expand_to_same_rank,
+)
+from graphkeras.metrics.array_ops import in_top_k
 from graphkeras.utils.serialization import (
     deserialize_object,
     get_registered_name,
@@ -128,22 +141,6 @@ def sparse_top_k_categorical_accuracy(
     return K.reshape(K.cast(found, K.floatx()), labels_shape)
 
 
-def mean_squared_error(y_true: Any, y_pred: Any) -> Any:
-    """Squared error averaged over the last axis: one value per sample."""
-    y_pred = float_tensor(y_pred)
-    y_true = K.convert_to_tensor(y_true, dtype=K.dtype(y_pred))
-    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return K.mean(K.square(K.subtract(y_true, y_pred)), axis=-1)
-
-
-def mean_absolute_error(y_true: Any, y_pred: Any) -> Any:
-    """Absolute error averaged over the last axis: one value per sample."""
-    y_pred = float_tensor(y_pred)
-    y_true = K.convert_to_tensor(y_true, dtype=K.dtype(y_pred))
-    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return K.mean(K.abs(K.subtract(y_true, y_pred)), axis=-1)
-
-
 # The metric functions a config may name.
 METRIC_FUNCTIONS: dict[str, Callable] = {
     function.__name__: function
@@ -156,6 +153,12 @@ METRIC_FUNCTIONS: dict[str, Callable] = {
         sparse_top_k_categorical_accuracy,
         mean_squared_error,
         mean_absolute_error,
+        binary_crossentropy,
+        categorical_crossentropy,
+        sparse_categorical_crossentropy,
+        hinge,
+        huber,
+        kl_divergence,
     )
 }
 
@@ -189,6 +192,6 @@ def deserialize_function(
     """The function a config from :func:`serialize_function` describes."""
     if isinstance(config, Mapping):
         if config.get("class_name") != "function":
-            return deserialize_object(config, custom_objects, {}, "metric function")
+            return deserialize_object(config, custom_objects, ALL_LOSSES, "metric function")
         config = config.get("config")
     return resolve(config, custom_objects, METRIC_FUNCTIONS, "metric function")

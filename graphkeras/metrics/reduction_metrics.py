@@ -18,12 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.metrics.array_ops import (
-    broadcast_to,
-    divide_no_nan,
-    snapshot,
-    squeeze_or_expand_to_same_rank,
-)
+from graphkeras.losses import ALL_LOSSES, squeeze_or_expand_to_same_rank
+from graphkeras.metrics.array_ops import broadcast_to, divide_no_nan, snapshot
 from graphkeras.metrics.functions import deserialize_function, serialize_function
 from graphkeras.metrics.metric import Metric
 
@@ -141,6 +137,10 @@ class MeanMetricWrapper(Mean):
             )
         self._fn = fn
         self._fn_kwargs = kwargs
+        # A loss (function or object) is better when smaller.
+        built_in_losses = ALL_LOSSES.values()
+        if any(fn is loss for loss in built_in_losses) or type(fn) in built_in_losses:
+            self._direction = "down"
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Compute ``fn`` on the batch and add its values to the running mean."""

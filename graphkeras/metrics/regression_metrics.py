@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.losses import squeeze_or_expand_to_same_rank
 from graphkeras.metrics import functions
-from graphkeras.metrics.array_ops import squeeze_or_expand_to_same_rank
 from graphkeras.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 
