@@ -2,7 +2,7 @@
 
 Every test takes the module-scoped fixture ``B``, parametrised over every name in
 ``AVAILABLE_BACKENDS`` (as the conformance suite does). A backend with autodiff
-keeps two tables in its ``gradients`` module: ``GRADIENTS`` (op name ->
+exposes two tables, merged from its op modules: ``GRADIENTS`` (op name ->
 (gradient function, differentiable inputs)) and ``NOT_DIFFERENTIABLE`` (ops that
 are recorded but have no gradient). Every interface name must be classified:
 differentiable, recorded-but-not-differentiable, built from recorded ops, or not
@@ -16,12 +16,11 @@ the op's kinks.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from gradient_checks import Case, family_modules, run_gradient_check, to_np
 
 from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
 
@@ -80,83 +79,7 @@ def B(request):
 
 def tables(B) -> tuple[dict, dict]:
     """``(GRADIENTS, NOT_DIFFERENTIABLE)`` of the backend ``B``."""
-    module = importlib.import_module(AVAILABLE_BACKENDS[B.backend()] + ".gradients")
-    return module.GRADIENTS, module.NOT_DIFFERENTIABLE
-
-
-# ------------------------------------------------------------------ helpers
-
-STEP = 1e-6
-
-
-def to_np(B, x) -> np.ndarray:
-    return np.asarray(B.convert_to_numpy(x))
-
-
-def weighting(shape, seed: int = 0) -> np.ndarray:
-    """The fixed random weights that reduce an output to a scalar loss."""
-    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape)
-
-
-def numeric_gradient(loss: Callable[[list], float], values: list, index: int) -> np.ndarray:
-    """Central differences of ``loss(values)`` with respect to ``values[index]``."""
-    gradient = np.zeros_like(values[index], dtype="float64")
-    for position in np.ndindex(values[index].shape):
-        shifted = []
-        for sign in (1.0, -1.0):
-            moved = [np.array(value, copy=True) for value in values]
-            moved[index][position] += sign * STEP
-            shifted.append(loss(moved))
-        gradient[position] = (shifted[0] - shifted[1]) / (2 * STEP)
-    return gradient
-
-
-@dataclass
-class Case:
-    """One gradient check: ``function(B, *inputs)`` with the inputs in ``watched`` watched."""
-
-    op: str
-    id: str
-    function: Callable
-    inputs: list
-    watched: tuple | None = None  # indices; None watches every input
-    rtol: float = 1e-6
-    atol: float = 1e-8
-    arrays: list = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.arrays = [np.asarray(value, dtype="float64") for value in self.inputs]
-
-
-def run_gradient_check(B, case: Case) -> None:
-    watched = range(len(case.arrays)) if case.watched is None else case.watched
-    inputs = [B.convert_to_tensor(np.array(value)) for value in case.arrays]
-    output_shape = np.shape(to_np(B, case.function(B, *inputs)))
-    w = weighting(output_shape)
-
-    def loss(values: list) -> float:
-        tensors = [B.convert_to_tensor(value) for value in values]
-        return float(np.sum(to_np(B, case.function(B, *tensors)) * w))
-
-    with B.GradientTape() as tape:
-        tape.watch([inputs[i] for i in watched])
-        target = B.sum(B.multiply(case.function(B, *inputs), B.convert_to_tensor(w)))
-    gradients = tape.gradient(target, inputs)
-    for index, gradient in enumerate(gradients):
-        if index not in watched:
-            assert gradient is None, f"input {index} is not watched but got a gradient"
-            continue
-        assert gradient is not None, f"input {index} got no gradient"
-        assert tuple(B.int_shape(gradient)) == case.arrays[index].shape
-        assert B.dtype(gradient) == "float64"
-        expected = numeric_gradient(loss, case.arrays, index)
-        np.testing.assert_allclose(
-            to_np(B, gradient),
-            expected,
-            rtol=case.rtol,
-            atol=case.atol,
-            err_msg=f"{case.op} [{case.id}], input {index}",
-        )
+    return B.GRADIENTS, B.NOT_DIFFERENTIABLE
 
 
 def rand(*shape, low=-2.0, high=2.0, seed=1) -> np.ndarray:
@@ -509,7 +432,7 @@ def _cases() -> list[Case]:
     return cases
 
 
-CASES = _cases()
+CASES = _cases() + [case for module in family_modules() for case in module.CASES]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{case.op}-{case.id}" for case in CASES])
@@ -526,7 +449,9 @@ def test_every_interface_name_is_classified_exactly_once(B):
         "GRADIENTS": set(gradients),
         "NOT_DIFFERENTIABLE": set(not_differentiable),
         "BUILT_FROM_RECORDED_OPS": set(BUILT_FROM_RECORDED_OPS),
-        "NOT_ARRAY_OPS": set(NOT_ARRAY_OPS),
+        "NOT_ARRAY_OPS": set(NOT_ARRAY_OPS).union(
+            *(getattr(module, "NOT_ARRAY_OPS", ()) for module in family_modules())
+        ),
     }
     for name in BACKEND_INTERFACE:
         homes = [group for group, names in groups.items() if name in names]

@@ -131,12 +131,25 @@ def backend() -> str:
     return "numpy"
 
 
+# Modules whose ``GRADIENTS`` (op -> (gradient, differentiable inputs)) and
+# ``NOT_DIFFERENTIABLE`` (op -> inputs) tables declare how their ops are
+# recorded. A family of ops (convolution, pooling, ...) brings its own table
+# in its own module and is listed here.
+_GRADIENT_TABLES = (_gradients,)
+
+GRADIENTS: dict = {}
+NOT_DIFFERENTIABLE: dict = {}
+for _table in _GRADIENT_TABLES:
+    GRADIENTS.update(_table.GRADIENTS)
+    NOT_DIFFERENTIABLE.update(getattr(_table, "NOT_DIFFERENTIABLE", {}))
+
+
 def _make_ops_recordable() -> None:
     """Replace each op by its recordable form (see autodiff.py), gradient or not."""
     namespace = globals()
-    for name, (gradient, inputs) in _gradients.GRADIENTS.items():
+    for name, (gradient, inputs) in GRADIENTS.items():
         namespace[name] = differentiable(name, namespace[name], gradient, inputs)
-    for name, inputs in _gradients.NOT_DIFFERENTIABLE.items():
+    for name, inputs in NOT_DIFFERENTIABLE.items():
         namespace[name] = differentiable(name, namespace[name], None, inputs)
     # Arithmetic on Variables goes through the same recorded ops.
     _VARIABLE_OPERATORS.update(

@@ -1,0 +1,101 @@
+"""Finite-difference gradient checks shared by the gradient test files.
+
+A :class:`Case` names a backend op, a function of the backend ``B`` and its
+inputs, and which inputs are watched; :func:`run_gradient_check` compares the
+tape's gradients with central differences in float64.
+
+Op families kept in their own backend module (convolution, pooling, ...)
+bring their cases in a module ``tests/gradient_cases_<family>.py`` defining
+``CASES`` (and, when they add interface names that are not array ops,
+``NOT_ARRAY_OPS``); ``tests/test_gradients.py`` collects every such module,
+so its coverage checks see the whole backend.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+STEP = 1e-6
+
+
+def to_np(B, x) -> np.ndarray:
+    return np.asarray(B.convert_to_numpy(x))
+
+
+def weighting(shape, seed: int = 0) -> np.ndarray:
+    """The fixed random weights that reduce an output to a scalar loss."""
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape)
+
+
+def numeric_gradient(loss: Callable[[list], float], values: list, index: int) -> np.ndarray:
+    """Central differences of ``loss(values)`` with respect to ``values[index]``."""
+    gradient = np.zeros_like(values[index], dtype="float64")
+    for position in np.ndindex(values[index].shape):
+        shifted = []
+        for sign in (1.0, -1.0):
+            moved = [np.array(value, copy=True) for value in values]
+            moved[index][position] += sign * STEP
+            shifted.append(loss(moved))
+        gradient[position] = (shifted[0] - shifted[1]) / (2 * STEP)
+    return gradient
+
+
+@dataclass
+class Case:
+    """One gradient check: ``function(B, *inputs)`` with the inputs in ``watched`` watched."""
+
+    op: str
+    id: str
+    function: Callable
+    inputs: list
+    watched: tuple | None = None  # indices; None watches every input
+    rtol: float = 1e-6
+    atol: float = 1e-8
+    arrays: list = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.arrays = [np.asarray(value, dtype="float64") for value in self.inputs]
+
+
+def run_gradient_check(B, case: Case) -> None:
+    watched = range(len(case.arrays)) if case.watched is None else case.watched
+    inputs = [B.convert_to_tensor(np.array(value)) for value in case.arrays]
+    output_shape = np.shape(to_np(B, case.function(B, *inputs)))
+    w = weighting(output_shape)
+
+    def loss(values: list) -> float:
+        tensors = [B.convert_to_tensor(value) for value in values]
+        return float(np.sum(to_np(B, case.function(B, *tensors)) * w))
+
+    with B.GradientTape() as tape:
+        tape.watch([inputs[i] for i in watched])
+        target = B.sum(B.multiply(case.function(B, *inputs), B.convert_to_tensor(w)))
+    gradients = tape.gradient(target, inputs)
+    for index, gradient in enumerate(gradients):
+        if index not in watched:
+            assert gradient is None, f"input {index} is not watched but got a gradient"
+            continue
+        assert gradient is not None, f"input {index} got no gradient"
+        assert tuple(B.int_shape(gradient)) == case.arrays[index].shape
+        assert B.dtype(gradient) == "float64"
+        expected = numeric_gradient(loss, case.arrays, index)
+        np.testing.assert_allclose(
+            to_np(B, gradient),
+            expected,
+            rtol=case.rtol,
+            atol=case.atol,
+            err_msg=f"{case.op} [{case.id}], input {index}",
+        )
+
+
+def family_modules() -> list:
+    """The ``gradient_cases_*`` modules beside this file, imported, in name order."""
+    folder = Path(__file__).resolve().parent
+    return [
+        importlib.import_module(path.stem) for path in sorted(folder.glob("gradient_cases_*.py"))
+    ]
