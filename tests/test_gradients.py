@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from gradient_checks import Case, family_modules, run_gradient_check, to_np
+from gradient_checks import Case, family_modules, run_gradient_check, to_np, weighting
 
 from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
 
