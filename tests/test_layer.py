@@ -1027,3 +1027,37 @@ def test_training_reaches_dropout_inside_nested_model():
     outer = gk.Model(outer_input, inner(outer_input))
     np.testing.assert_allclose(outer(ones(2, 100)), ones(2, 100))
     assert dropout_pattern(outer(ones(2, 100), training=True)) == {0.0, 2.0}
+
+
+class _NonZero(gk.layers.Layer):
+    """Passes its input on with the mask ``any(x != 0, axis=-1)``."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return K.any(K.not_equal(inputs, 0.0), axis=-1)
+
+
+class _Pair(gk.layers.Layer):
+    """Records the masks Keras 3 passes as ``<argument>_mask``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []
+
+    def call(self, query, value, query_mask=None, value_mask=None):
+        self.seen.append((query_mask, value_mask))
+        return K.add(query, value)
+
+
+def test_each_tensor_argument_brings_its_mask_as_argument_mask():
+    query, value = gk.Input(shape=(3, 2)), gk.Input(shape=(3, 2))
+    pair = _Pair()
+    model = gk.Model([query, value], pair(_NonZero()(query), _NonZero()(value)))
+    a = np.array([[[1, 2], [0, 0], [3, 0]]], "float32")
+    b = np.array([[[0, 0], [1, 1], [3, 0]]], "float32")
+    model([a, b])
+    query_mask, value_mask = pair.seen[-1]
+    np.testing.assert_array_equal(query_mask, [[True, False, True]])
+    np.testing.assert_array_equal(value_mask, [[False, True, True]])

@@ -65,6 +65,48 @@ def call_signature(call_function: Callable) -> tuple[bool, bool]:
     )
 
 
+@functools.cache
+def argument_mask_parameters(call_function: Callable) -> tuple[tuple[int, str, str], ...]:
+    """``(position, argument, mask parameter)`` for each ``call`` argument ``a`` with an ``a_mask``.
+
+    As Keras 3 does, a tensor passed as ``a`` brings its mask to ``a_mask``
+    when the caller did not give one (``MultiHeadAttention`` takes
+    ``query_mask`` and ``value_mask`` this way). ``position`` counts the
+    arguments after ``self``, the layer's inputs being 0.
+    """
+    names = list(inspect.signature(call_function).parameters)[1:]
+    return tuple(
+        (position, name, f"{name}_mask")
+        for position, name in enumerate(names)
+        if f"{name}_mask" in names
+    )
+
+
+def fill_argument_masks(
+    call_function: Callable, args: tuple, kwargs: dict, target: dict, mask_of
+) -> dict:
+    """``target`` plus, for each ``a``/``a_mask`` pair, the mask of what was passed as ``a``.
+
+    ``args`` and ``kwargs`` are the call's recorded arguments (the inputs
+    first) in which to find each ``a``; ``mask_of(value)`` gives a value's
+    mask or None. Masks the caller gave are kept.
+    """
+    pairs = argument_mask_parameters(call_function)
+    if not pairs:
+        return target
+    filled = dict(target)
+    for position, name, mask_name in pairs:
+        if filled.get(mask_name) is not None or kwargs.get(mask_name) is not None:
+            continue
+        value = args[position] if position < len(args) else kwargs.get(name)
+        if value is None:
+            continue
+        masks = nest.map_structure(mask_of, value)
+        if any(mask is not None for mask in nest.flatten(masks)):
+            filled[mask_name] = masks
+    return filled
+
+
 class Layer:
     """The base class of every layer, and of Network and Model.
 
@@ -574,6 +616,17 @@ class Layer:
             and any(m is not None for m in nest.flatten(probe_masks))
         ):
             kwargs["mask"] = probe_masks
+        kwargs = fill_argument_masks(
+            type(self).call,
+            (symbolic_inputs, *structure[1]),
+            structure[2],
+            kwargs,
+            lambda t: (
+                None
+                if getattr(t, "_keras_mask", None) is None
+                else _probe_array(t._keras_mask, size)
+            ),
+        )
         with warnings.catch_warnings(), _probing():
             warnings.simplefilter("ignore")
             outputs = self.call(inputs, *args, **kwargs) if want_outputs else None

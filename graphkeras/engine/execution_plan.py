@@ -21,7 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import call_signature
+from graphkeras.engine.base_layer import (
+    argument_mask_parameters,
+    call_signature,
+    fill_argument_masks,
+)
 from graphkeras.engine.graph_mapping import GraphMap
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -214,6 +218,7 @@ def _general_step(node: Node, slot_of: dict, frees) -> Callable:
         for leaf in nest.flatten(node.call_args[0])
     ]
     computes_masks = any(tensor._keras_mask is not None for tensor in node.output_tensors)
+    fills_argument_masks = bool(argument_mask_parameters(type(layer).call))
     nested_outputs = nest.is_nested(node.outputs)
     cast_dtype = layer.compute_dtype if _needs_cast(node) else None
     frees = tuple(frees)
@@ -232,6 +237,14 @@ def _general_step(node: Node, slot_of: dict, frees) -> Callable:
                 input_masks = nest.pack_sequence_as(node.call_args[0], flat_masks)
             if accepts_mask and not explicit_mask and input_masks is not None:
                 kwargs["mask"] = input_masks
+            if fills_argument_masks:
+                kwargs = fill_argument_masks(
+                    type(layer).call,
+                    node.call_args,
+                    node.call_kwargs,
+                    kwargs,
+                    lambda t: masks[slot_of[id(t)]] if is_keras_tensor(t) else None,
+                )
         outputs = call(*args, **kwargs)
         flat = nest.flatten(outputs) if nested_outputs else [outputs]
         _check_output_count(node, flat)
