@@ -13,3 +13,9 @@ def fresh_session():
     K.clear_session()
     yield
     K.clear_session()
+
+
+@pytest.fixture(scope="module", params=sorted(K.AVAILABLE_BACKENDS))
+def B(request):
+    """Each available backend module in turn (for backend suites)."""
+    return K.load_backend_module(request.param)

@@ -5,7 +5,8 @@ Every test takes the module-scoped fixture ``B``, parametrised over every name i
 Each test checks values against numbers written out here or against closed-form
 math (``math.erf``, ``math.exp``, ...), never against the backend itself.
 
-``@covers(...)`` records which interface names a test exercises;
+``@covers(...)`` (from ``tests/conformance.py``) records which interface names a
+test exercises, here and in the family suites ``tests/test_backend_<family>.py``;
 ``test_every_interface_name_has_a_conformance_test`` fails when a name in
 ``BACKEND_INTERFACE`` has no test (or a test claims a name that is not in it).
 """
@@ -18,26 +19,11 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from conformance import COVERED, covers, import_family_suites
 
 import graphkeras.backend as K
 from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
 from graphkeras.backend import config as backend_config
-
-# ------------------------------------------------------------------ coverage
-
-_COVERED: dict[str, list[str]] = {}
-
-
-def covers(*names: str):
-    """Record that the decorated test checks the behaviour of these interface names."""
-
-    def decorate(test):
-        for name in names:
-            _COVERED.setdefault(name, []).append(test.__name__)
-        return test
-
-    return decorate
-
 
 # ------------------------------------------------------------------ fixtures
 
@@ -143,7 +129,8 @@ def hard_sigmoid_ref(v):
 
 
 def test_every_interface_name_has_a_conformance_test(B):
-    covered = set(_COVERED)
+    import_family_suites()
+    covered = set(COVERED)
     interface = set(BACKEND_INTERFACE)
     assert not interface - covered, f"interface names without a test: {sorted(interface - covered)}"
     assert not covered - interface, f"tests claim unknown names: {sorted(covered - interface)}"
