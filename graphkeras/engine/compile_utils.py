@@ -217,3 +217,61 @@ class CompileMetrics:
 
     def result(self) -> dict:
         return {metric.name: float(K.convert_to_numpy(metric.result())) for metric in self.flat()}
+
+
+def _map_leaves(structure, function):
+    """``structure`` (None, a leaf, a list/tuple or a dict of them) with ``function`` on leaves.
+
+    A dict holding ``"class_name"`` is a serialized object, hence a leaf,
+    not a per-output mapping.
+    """
+    if isinstance(structure, dict) and "class_name" not in structure:
+        return {key: _map_leaves(value, function) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return [_map_leaves(value, function) for value in structure]
+    return None if structure is None else function(structure)
+
+
+def _serialize_named(value, module):
+    return value if isinstance(value, str) else module.serialize(value)
+
+
+def _deserialize_named(value, module, custom_objects):
+    return value if isinstance(value, str) else module.deserialize(value, custom_objects)
+
+
+def serialize_compile_config(
+    optimizer, loss, loss_weights, metrics, weighted_metrics, optimizers_module
+) -> dict:
+    """``compile``'s arguments as JSON-ready data (names stay names, objects their configs)."""
+
+    def metric_leaf(value):
+        return _serialize_named(value, metrics_module)
+
+    return {
+        "optimizer": optimizers_module.serialize(optimizer),
+        "loss": _map_leaves(loss, lambda value: _serialize_named(value, losses_module)),
+        "loss_weights": loss_weights,
+        "metrics": _map_leaves(metrics, metric_leaf),
+        "weighted_metrics": _map_leaves(weighted_metrics, metric_leaf),
+    }
+
+
+def deserialize_compile_config(config: dict, optimizers_module, custom_objects=None) -> dict:
+    """The keyword arguments of ``compile`` from :func:`serialize_compile_config`'s output."""
+    return {
+        "optimizer": optimizers_module.deserialize(config["optimizer"], custom_objects),
+        "loss": _map_leaves(
+            config.get("loss"),
+            lambda value: _deserialize_named(value, losses_module, custom_objects),
+        ),
+        "loss_weights": config.get("loss_weights"),
+        "metrics": _map_leaves(
+            config.get("metrics"),
+            lambda value: _deserialize_named(value, metrics_module, custom_objects),
+        ),
+        "weighted_metrics": _map_leaves(
+            config.get("weighted_metrics"),
+            lambda value: _deserialize_named(value, metrics_module, custom_objects),
+        ),
+    }

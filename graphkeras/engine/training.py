@@ -16,7 +16,13 @@ from graphkeras import callbacks as callbacks_module
 from graphkeras import metrics as metrics_module
 from graphkeras import optimizers as optimizers_module
 from graphkeras.engine import call_context, data_adapter
-from graphkeras.engine.compile_utils import CompileLoss, CompileMetrics, check_target_shape
+from graphkeras.engine.compile_utils import (
+    CompileLoss,
+    CompileMetrics,
+    check_target_shape,
+    deserialize_compile_config,
+    serialize_compile_config,
+)
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.network import Network
@@ -74,15 +80,26 @@ class Model(Network):
             if len(output_names) > 1 and compile_loss is not None
             else []
         )
-        self._compile_config = {
-            "optimizer": optimizers_module.serialize(optimizer),
-            "loss": loss,
-            "loss_weights": loss_weights,
-            "metrics": metrics,
-            "weighted_metrics": weighted_metrics,
-        }
+        self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
         self.compiled = True
         self.stop_training = False
+
+    def get_compile_config(self) -> dict | None:
+        """``compile``'s arguments as JSON-ready data (None before compile).
+
+        Raises ``ValueError`` for a loss or metric that cannot be written by
+        name (an unregistered Python function).
+        """
+        if not self.compiled:
+            return None
+        loss, loss_weights, metrics, weighted_metrics = self._compile_arguments
+        return serialize_compile_config(
+            self.optimizer, loss, loss_weights, metrics, weighted_metrics, optimizers_module
+        )
+
+    def compile_from_config(self, config: dict, custom_objects: dict | None = None) -> None:
+        """``compile`` with the arguments :meth:`get_compile_config` wrote."""
+        self.compile(**deserialize_compile_config(config, optimizers_module, custom_objects))
 
     def _output_names(self) -> list[str]:
         if getattr(self, "_is_graph_network", False):
