@@ -23,8 +23,7 @@ from graphkeras import (
     utils,
 )
 from graphkeras.engine import Input, KerasTensor, Model, Sequential
-
-__version__ = "0.1.0"
+from graphkeras.version import __version__
 
 __all__ = [
     "Input",

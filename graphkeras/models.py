@@ -1,7 +1,15 @@
 """Models and the functions that rebuild them from configs."""
 
 from graphkeras.engine.network import model_from_config, model_from_json
+from graphkeras.engine.saving_api import load_model, save_model
 from graphkeras.engine.sequential import Sequential
 from graphkeras.engine.training import Model
 
-__all__ = ["Model", "Sequential", "model_from_config", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+    "save_model",
+]

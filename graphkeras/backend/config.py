@@ -89,9 +89,15 @@ def standardize_dtype(dtype) -> str:
     if isinstance(dtype, str) and dtype == "bfloat16":
         return dtype
     try:
-        name = np.dtype(dtype).name
-    except TypeError as error:
+        numpy_dtype = np.dtype(dtype)
+    except (TypeError, ValueError) as error:
         raise TypeError(f"Expected a dtype name such as 'float32', received {dtype!r}.") from error
+    if numpy_dtype.kind not in "biufc":
+        raise TypeError(
+            f"Expected a numeric or bool dtype such as 'float32', received {dtype!r} "
+            f"({numpy_dtype})."
+        )
+    name = numpy_dtype.name
     try:
         _DTYPE_NAMES[dtype] = name
     except TypeError:

@@ -19,6 +19,7 @@ import functools
 import inspect
 import itertools
 import json
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
-from graphkeras.engine import call_context
+from graphkeras.engine import call_context, load_limits
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -63,6 +64,26 @@ def call_signature(call_function: Callable) -> tuple[bool, bool]:
         "training" in parameters or has_var_keywords,
         "mask" in parameters or has_var_keywords,
     )
+
+
+@functools.cache
+def _call_parameters(call_function: Callable) -> inspect.Signature:
+    return inspect.signature(call_function)
+
+
+def check_call_arguments(layer, inputs, args: tuple, kwargs: dict) -> None:
+    """``TypeError`` naming the layer when ``call`` cannot take these arguments.
+
+    Checked when a call is recorded, as Keras 3 does, so a graph never holds
+    a node that would fail only when the model runs.
+    """
+    try:
+        _call_parameters(type(layer).call).bind(layer, inputs, *args, **kwargs)
+    except TypeError as error:
+        raise TypeError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) cannot be called with these "
+            f"arguments: {error}."
+        ) from None
 
 
 @functools.cache
@@ -252,6 +273,12 @@ class Layer:
                 f"Layer '{self.name}': weight {name or 'variable'!r} needs a fully known "
                 f"shape of ints, received shape={shape!r}."
             ) from error
+        limit = load_limits.weight_limit()
+        if limit is not None and math.prod(shape) > limit:
+            raise ValueError(
+                f"Layer '{self.name}': weight {name or 'variable'!r} of shape {shape} is larger "
+                f"than any array in the file being loaded (at most {limit} elements)."
+            )
         dtype = K.standardize_dtype(dtype if dtype is not None else self._dtype)
         if initializer is None:
             initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
@@ -507,8 +534,10 @@ class Layer:
         also undoes the build, so the layer is left as it was.
         """
         assert_input_compatibility(self.input_spec, inputs, self.name)
-        if (args or kwargs) and _mask_connector is not None:
-            args, kwargs = _mask_connector(args, kwargs)
+        if args or kwargs:
+            check_call_arguments(self, inputs, args, kwargs)
+            if _mask_connector is not None:
+                args, kwargs = _mask_connector(args, kwargs)
         snapshot = None if self.built else self._snapshot()
         try:
             if snapshot is not None:
@@ -900,6 +929,12 @@ def _spread_masks(masks, count: int) -> list:
 
 def _probe_array(tensor, size: int):
     shape = tuple(size if dim is None else dim for dim in tensor.shape)
+    limit = load_limits.probe_limit()
+    if limit is not None and math.prod(shape) > limit:
+        raise ValueError(
+            f"Tensor {tensor.name} of shape {tensor.shape} is too large to rebuild from a "
+            f"file: a shape probe of {shape} exceeds {limit} elements."
+        )
     if tensor.dtype == "bool":
         return K.ones(shape, dtype="bool")
     return K.zeros(shape, dtype=tensor.dtype)

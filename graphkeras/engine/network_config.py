@@ -214,6 +214,12 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
         inputs = dict(zip(config["input_keys"], inputs, strict=True))
     if "output_keys" in config:
         outputs = dict(zip(config["output_keys"], outputs, strict=True))
+    # One endpoint comes back as a tensor, not a list of one, as Keras 2.2
+    # reports it (``output_shape`` is then a shape, not a list of shapes).
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    if isinstance(outputs, list) and len(outputs) == 1:
+        outputs = outputs[0]
     return inputs, outputs
 
 

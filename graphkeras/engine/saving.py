@@ -133,7 +133,13 @@ def assign_weights(
                 warnings.warn(message + " Skipped.", stacklevel=3)
                 continue
             raise WeightsFileError(message)
-        assignments.extend(zip(variables, arrays, strict=True))
+        for variable, array in zip(variables, arrays, strict=True):
+            if array.dtype.kind not in "biuf":
+                raise WeightsFileError(
+                    f"{source}: layer '{file_name}' weight '{variable.name}' must hold numbers, "
+                    f"found dtype {array.dtype}."
+                )
+            assignments.append((variable, array))
     K.batch_set_value(assignments)
 
 

@@ -11,6 +11,8 @@ optimizer apply it.
 
 from __future__ import annotations
 
+import os
+
 from graphkeras import backend as K
 from graphkeras import callbacks as callbacks_module
 from graphkeras import metrics as metrics_module
@@ -83,6 +85,17 @@ class Model(Network):
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
         self.compiled = True
         self.stop_training = False
+
+    def save(
+        self, filepath: str | os.PathLike, overwrite: bool = True, include_optimizer: bool = True
+    ) -> None:
+        """Write the whole model (config, weights, compile arguments, optimizer state).
+
+        ``.gk`` is graphkeras's archive; see ``gk.models.save_model``.
+        """
+        from graphkeras.engine.saving_api import save_model
+
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def get_compile_config(self) -> dict | None:
         """``compile``'s arguments as JSON-ready data (None before compile).
