@@ -12,7 +12,9 @@ recursion, so a 10,000-layer chain maps in linear time:
 * depths follow Keras 2.2.4: output nodes have depth 0, a node is one deeper
   than the deepest node consuming it, and a shared layer's nodes are never
   placed shallower than the deepest of them seen so far;
-* ``layers`` are ordered by decreasing depth, ties by creation order.
+* ``layers`` are ordered by decreasing depth, ties by the order in which a
+  depth-first walk from the outputs first meets them (an Input no output
+  needs comes first), as in Keras.
 
 Tensors given in ``inputs`` are fed, not computed: the walk stops there. An
 ``Input`` tensor keeps its InputLayer node in the graph (as Keras counts it in
@@ -82,6 +84,23 @@ def build_node_graph(inputs: list, outputs: list) -> nx.DiGraph:
     return graph
 
 
+def _traversal_rank(graph: nx.DiGraph, inputs: list, outputs: list, layer_depths: dict) -> dict:
+    """Each layer's sort key: decreasing depth, then first meeting in a walk from the outputs.
+
+    The walk is networkx's depth-first pre-order over producers, starting at
+    the output nodes in order; an Input that no output needs ranks before all.
+    """
+    first_met: dict = {}
+    output_nodes = {id(tensor.node) for tensor in outputs}
+    for tensor in inputs:
+        node = tensor.node
+        if node in graph and graph.out_degree(node) == 0 and id(node) not in output_nodes:
+            first_met[node.outbound_layer] = -1
+    for node in nx.dfs_preorder_nodes(graph.reverse(copy=False)):
+        first_met.setdefault(node.outbound_layer, len(first_met))
+    return {layer: (-depth, first_met[layer]) for layer, depth in layer_depths.items()}
+
+
 def map_graph(inputs: list, outputs: list, check_names: bool = True) -> GraphMap:
     """Map, order and check the graph between ``inputs`` and ``outputs``.
 
@@ -107,7 +126,8 @@ def map_graph(inputs: list, outputs: list, check_names: bool = True) -> GraphMap
     nodes_by_depth: dict[int, list[Node]] = {}
     for node, depth in node_depths.items():
         nodes_by_depth.setdefault(depth, []).append(node)
-    layers = sorted(layer_depths, key=lambda layer: (-layer_depths[layer], layer._creation_index))
+    rank = _traversal_rank(graph, inputs, outputs, layer_depths)
+    layers = sorted(layer_depths, key=rank.__getitem__)
     layers_by_depth: dict[int, list] = {}
     for layer in layers:
         layers_by_depth.setdefault(layer_depths[layer], []).append(layer)
