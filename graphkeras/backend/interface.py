@@ -125,6 +125,73 @@ BACKEND_INTERFACE: dict[str, str] = {
     "tile": "tile(x, repeats): the whole array repeated.",
     "batch_flatten": "batch_flatten(x): (batch, ...) -> (batch, rest).",
     "getitem": "getitem(x, key): x[key] with ints, slices, Ellipsis and None.",
+    # ------------------------------------------------------------- indexing
+    "take": "take(x, indices, axis=None): the slices of x at integer indices along axis "
+    "(of the flattened x when None); the result has indices' shape in place of that axis. "
+    "Negative indices count from the end; an index out of range or non-integer indices "
+    "raise ValueError. Differentiable in x (a scatter-add: rows read twice add up).",
+    # ------------------------------------------------ pooling, padding, resizing
+    "max_pool": "max_pool(x, pool_size, strides=None, padding='valid', data_format=None): "
+    "largest entry of each window over the spatial axes of x (batch, *spatial, channels) "
+    "or (batch, channels, *spatial) (data_format None: image_data_format()); pool_size and "
+    "strides are an int or one int per spatial axis, strides None means pool_size. 'same' "
+    "gives ceil(size / stride) windows per axis, padding half the shortfall before (rounded "
+    "down) and the rest after; padding never wins. Gradient: to each window's first maximum.",
+    "average_pool": "average_pool(x, pool_size, strides=None, padding='valid', "
+    "data_format=None): mean of each window (arguments as max_pool); with 'same' a window "
+    "over the border is averaged over its real entries only (Keras 3).",
+    "pad": "pad(x, pad_width, mode='constant', constant_values=0): x grown by pad_width "
+    "(an int, one (before, after) pair, or a pair per axis; negatives raise ValueError); "
+    "mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap' as numpy.pad; x's dtype kept.",
+    "resize": "resize(images, size, interpolation='bilinear', data_format=None): images of "
+    "rank 3 or 4 resized to size=(height, width), 'bilinear' or 'nearest', sampling at "
+    "half-pixel centers as Keras 3 (jax.image.resize without antialiasing); bilinear clamps "
+    "at the borders.",
+    # ----------------------------------------------------------- convolution
+    "conv": "conv(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1): "
+    "N-D cross-correlation (1 to 3 spatial axes) as Keras 3 ops.conv; kernel "
+    "(*kernel_size, in_channels // groups, filters): kernel in_channels dividing the input's "
+    "channels make that many groups (ValueError otherwise). padding 'valid', 'same' "
+    "(ceil(size / stride) outputs, padding split evenly, the extra one after) or 'causal' "
+    "(all padding before the start). An empty output raises ValueError. Differentiable in "
+    "x and kernel.",
+    "depthwise_conv": "depthwise_conv(x, kernel, strides=1, padding='valid', "
+    "data_format=None, dilation_rate=1): kernel (*kernel_size, in_channels, "
+    "depth_multiplier); output channel c * depth_multiplier + m is input channel c "
+    "convolved with kernel[..., c, m]. Differentiable in x and kernel.",
+    "conv_transpose": "conv_transpose(x, kernel, strides=1, padding='valid', "
+    "output_padding=None, data_format=None, dilation_rate=1): the transpose of conv as "
+    "Keras 3 ops.conv_transpose; kernel (*kernel_size, filters, in_channels); per axis, "
+    "with k the dilated kernel extent: 'valid' gives (size - 1) * stride + max(k, stride), "
+    "'same' size * stride, or with output_padding p: (size - 1) * stride + k + p ('valid'), "
+    "(size - 1) * stride + k % 2 + p ('same'). Differentiable in x and kernel.",
+    # ------------------------------------------------------------- recurrent
+    "lstm_sequence": "lstm_sequence(inputs, initial_h, initial_c, kernel, recurrent_kernel, "
+    "bias=None, mask=None, go_backwards=False, return_sequences=True, "
+    "zero_output_for_mask=False, activation='tanh', recurrent_activation='sigmoid') -> "
+    "(outputs, final_h, final_c): a Keras 3 LSTM scanned over inputs (batch, timesteps, "
+    "features); kernel (features, 4 * units), recurrent_kernel (units, 4 * units), bias "
+    "(4 * units,), gates i, f, c, o; outputs (batch, timesteps, units) in the order processed "
+    "(reversed with go_backwards), or the last step's (batch, units) without "
+    "return_sequences. mask (batch, timesteps): a "
+    "masked step keeps each state and outputs the previous h (zeros with "
+    "zero_output_for_mask). Activations by name: tanh, sigmoid, relu, linear, hard_sigmoid. "
+    "Differentiable in inputs, states, kernels and bias.",
+    "gru_sequence": "gru_sequence(inputs, initial_h, kernel, recurrent_kernel, bias=None, "
+    "mask=None, go_backwards=False, return_sequences=True, zero_output_for_mask=False, "
+    "reset_after=True, "
+    "activation='tanh', recurrent_activation='sigmoid') -> (outputs, final_h): a Keras 3 GRU "
+    "scanned as lstm_sequence; kernels (features | units, 3 * units), gates z, r, h; bias "
+    "(2, 3 * units) (input then recurrent) with reset_after, else (3 * units,).",
+    "simple_rnn_sequence": "simple_rnn_sequence(inputs, initial_h, kernel, recurrent_kernel, "
+    "bias=None, mask=None, go_backwards=False, return_sequences=True, "
+    "zero_output_for_mask=False, activation='tanh') -> (outputs, final_h): "
+    "h = activation(x @ kernel + h @ recurrent_kernel + bias) scanned as lstm_sequence.",
+    # --------------------------------------------------------------- einsum
+    "einsum": "einsum(subscripts, *operands): Einstein summation of one or two operands "
+    "with numpy's notation: explicit ('ij,jk->ik') or implicit output, '...' for "
+    "broadcast leading axes, length-1 axes broadcast; more operands raise ValueError. "
+    "Differentiable in every operand.",
     # ----------------------------------------------------------- neural nets
     "bias_add": "bias_add(x, bias, data_format=None): add on the channel axis; None means "
     "image_data_format().",

@@ -44,8 +44,8 @@ def _kept_node_offset(layer) -> int:
     return 1 if is_network and nodes and nodes[0].is_own_node else 0
 
 
-def network_to_config(network) -> dict:
-    """The config of a functional network (see the module docstring)."""
+def kept_node_indices(network) -> dict[int, int]:
+    """``{id(node): index}``: each node's number as the config writes it (see the docstring)."""
     kept_index: dict[int, int] = {}
     for layer in network._layers:
         next_index = _kept_node_offset(layer)
@@ -53,6 +53,12 @@ def network_to_config(network) -> dict:
             if node in network._network_nodes:
                 kept_index[id(node)] = next_index
                 next_index += 1
+    return kept_index
+
+
+def network_to_config(network) -> dict:
+    """The config of a functional network (see the module docstring)."""
+    kept_index = kept_node_indices(network)
 
     def reference(tensor) -> list:
         layer, _, tensor_index = tensor._keras_history
@@ -91,14 +97,20 @@ def network_to_config(network) -> dict:
     return config
 
 
-def _node_keywords(node, reference) -> dict:
-    """The node's call keywords, extra positional arguments named, tensors as references."""
+def named_call_keywords(node) -> dict:
+    """The node's call keywords, with positional arguments after the first named."""
     keywords: dict[str, Any] = {}
     extra_positional = node.call_args[1:]
     if extra_positional:
         names = list(inspect.signature(node.outbound_layer.call).parameters)[1:]
         keywords.update(zip(names, extra_positional, strict=False))
     keywords.update(node.call_kwargs)
+    return keywords
+
+
+def _node_keywords(node, reference) -> dict:
+    """The node's call keywords, extra positional arguments named, tensors as references."""
+    keywords = named_call_keywords(node)
     encoded = {}
     for key, value in keywords.items():
         value = nest.map_structure(

@@ -5,13 +5,20 @@ The functions are spread over a few modules by theme (``core``, ``numeric``,
 ``graphkeras/backend/interface.py`` describes.
 """
 
+from graphkeras.backend.numpy_backend import conv as _conv
+from graphkeras.backend.numpy_backend import einsum as _einsum
 from graphkeras.backend.numpy_backend import gradients as _gradients
+from graphkeras.backend.numpy_backend import image as _image
+from graphkeras.backend.numpy_backend import indexing as _indexing
+from graphkeras.backend.numpy_backend import pooling as _pooling
+from graphkeras.backend.numpy_backend import recurrent as _recurrent
 from graphkeras.backend.numpy_backend.autodiff import (
     GradientTape,
     NotDifferentiableError,
     differentiable,
     stop_gradient,
 )
+from graphkeras.backend.numpy_backend.conv import conv, conv_transpose, depthwise_conv
 from graphkeras.backend.numpy_backend.core import (
     arange,
     batch_get_value,
@@ -38,6 +45,9 @@ from graphkeras.backend.numpy_backend.core import (
     zeros_like,
 )
 from graphkeras.backend.numpy_backend.core import unwrap as _unwrap
+from graphkeras.backend.numpy_backend.einsum import einsum
+from graphkeras.backend.numpy_backend.image import resize
+from graphkeras.backend.numpy_backend.indexing import take
 from graphkeras.backend.numpy_backend.nn import (
     bias_add,
     celu,
@@ -113,6 +123,7 @@ from graphkeras.backend.numpy_backend.numeric import (
     var,
     where,
 )
+from graphkeras.backend.numpy_backend.pooling import average_pool, max_pool, pad
 from graphkeras.backend.numpy_backend.random import (
     dropout_mask,
     random_normal,
@@ -121,6 +132,11 @@ from graphkeras.backend.numpy_backend.random import (
     seed_generator,
     set_random_seed,
     truncated_normal,
+)
+from graphkeras.backend.numpy_backend.recurrent import (
+    gru_sequence,
+    lstm_sequence,
+    simple_rnn_sequence,
 )
 from graphkeras.backend.numpy_backend.variable import OPERATORS as _VARIABLE_OPERATORS
 from graphkeras.backend.numpy_backend.variable import Variable
@@ -135,7 +151,7 @@ def backend() -> str:
 # ``NOT_DIFFERENTIABLE`` (op -> inputs) tables declare how their ops are
 # recorded. A family of ops (convolution, pooling, ...) brings its own table
 # in its own module and is listed here.
-_GRADIENT_TABLES = (_gradients,)
+_GRADIENT_TABLES = (_gradients, _indexing, _pooling, _image, _conv, _recurrent, _einsum)
 
 GRADIENTS: dict = {}
 NOT_DIFFERENTIABLE: dict = {}

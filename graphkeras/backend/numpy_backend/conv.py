@@ -1,0 +1,572 @@
+"""Convolutions on numpy arrays: ``conv``, ``depthwise_conv`` and ``conv_transpose``.
+
+All three are built on one pair of adjoint array moves:
+
+* :func:`_windows` (im2col) views a padded input as ``(batch, *output,
+  *kernel, channels)`` with ``as_strided``: entry ``[n, o..., q..., c]`` is
+  the input pixel that kernel offset ``q`` meets at output position ``o``.
+  Reshaping that view to a matrix copies it once, and a single ``matmul``
+  with the kernel (one batched ``matmul`` for grouped convolutions) gives
+  the convolution.
+* :func:`_add_windows` (col2im) is its adjoint: it adds such an array of
+  windows back into an image, one strided slice per kernel offset (a loop
+  over the few kernel positions, never over pixels).
+
+A convolution's input gradient is an ``_add_windows``; a transposed
+convolution's forward pass is one, and its gradients are ``_windows`` again.
+Shapes, padding and the rules for the output size follow Keras 3's
+``ops.conv`` / ``ops.conv_transpose``, with the kernel layouts
+``(*kernel_size, in_channels // groups, filters)`` for ``conv``,
+``(*kernel_size, in_channels, depth_multiplier)`` for ``depthwise_conv`` and
+``(*kernel_size, filters, in_channels)`` for ``conv_transpose``. Inputs are
+computed in ``channels_last`` order; ``channels_first`` arrays are moved
+there and back.
+
+``GRADIENTS`` declares the three ops' gradients for the tape (see
+``autodiff.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from graphkeras.backend import config
+from graphkeras.backend.numpy_backend.core import unwrap
+
+_PADDINGS = ("valid", "same", "causal")
+
+
+# ------------------------------------------------------------------ geometry
+
+
+class _Geometry(NamedTuple):
+    """Everything about one call's shapes that forward and backward passes share."""
+
+    channels_first: bool
+    strides: tuple
+    dilation: tuple
+    kernel_spatial: tuple
+    pads: tuple  # (before, after) per spatial axis, applied to the input
+    output_spatial: tuple
+
+
+def _spatial_tuple(value, rank: int, name: str, minimum: int = 1) -> tuple:
+    """``value`` (an int or ``rank`` ints) as a tuple of ``rank`` ints ``>= minimum``."""
+    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != rank or any(
+        isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in values
+    ):
+        raise ValueError(f"{name} must be an int or a tuple of {rank} ints, received {value!r}.")
+    if any(v < minimum for v in values):
+        raise ValueError(f"{name} must hold ints >= {minimum}, received {name}={value!r}.")
+    return tuple(int(v) for v in values)
+
+
+def _check_rank(op: str, x: np.ndarray, kernel: np.ndarray) -> int:
+    if x.ndim not in (3, 4, 5):
+        raise ValueError(
+            f"{op} takes a 3-D, 4-D or 5-D input (batch, spatial dims, channels), "
+            f"received an input of shape {x.shape}."
+        )
+    if kernel.ndim != x.ndim:
+        raise ValueError(
+            f"{op}: the kernel must have the input's rank ({x.ndim}), received a kernel of "
+            f"shape {kernel.shape} for an input of shape {x.shape}."
+        )
+    return x.ndim - 2
+
+
+def _standardize_padding(padding) -> str:
+    if not isinstance(padding, str) or padding.lower() not in _PADDINGS:
+        raise ValueError(f"padding must be one of {_PADDINGS}, received padding={padding!r}.")
+    return padding.lower()
+
+
+def _dilated(kernel_size: int, dilation: int) -> int:
+    return (kernel_size - 1) * dilation + 1
+
+
+def _conv_geometry(
+    op: str, input_shape, kernel_spatial, strides, padding, data_format, dilation_rate
+) -> _Geometry:
+    """Output size and input padding of a convolution, as Keras 3 (and XLA) define them."""
+    rank = len(input_shape) - 2
+    channels_first = config.standardize_data_format(data_format) == "channels_first"
+    strides = _spatial_tuple(strides, rank, "strides")
+    dilation = _spatial_tuple(dilation_rate, rank, "dilation_rate")
+    padding = _standardize_padding(padding)
+    spatial = input_shape[2:] if channels_first else input_shape[1:-1]
+    pads, outputs = [], []
+    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation, strict=True):
+        extent = _dilated(k, d)
+        if padding == "valid":
+            before = after = 0
+            out = (size - extent) // s + 1
+        elif padding == "same":
+            out = -(-size // s)
+            total = max((out - 1) * s + extent - size, 0)
+            before, after = total // 2, total - total // 2
+        else:  # causal: everything before the start
+            before, after = extent - 1, 0
+            out = (size - 1) // s + 1
+        if out <= 0 or size <= 0:
+            raise ValueError(
+                f"{op}: the output would be empty for an input of shape {tuple(input_shape)} "
+                f"with kernel size {tuple(kernel_spatial)}, strides {strides}, dilation_rate "
+                f"{dilation} and padding {padding!r}."
+            )
+        pads.append((before, after))
+        outputs.append(out)
+    return _Geometry(
+        channels_first, strides, dilation, tuple(kernel_spatial), tuple(pads), tuple(outputs)
+    )
+
+
+def _channels_last(x: np.ndarray, channels_first: bool) -> np.ndarray:
+    return np.moveaxis(x, 1, -1) if channels_first else x
+
+
+def _restore_layout(x: np.ndarray, channels_first: bool) -> np.ndarray:
+    return np.ascontiguousarray(np.moveaxis(x, -1, 1)) if channels_first else x
+
+
+# ------------------------------------------------------- windows and adjoint
+
+
+def _windows(padded: np.ndarray, geometry: _Geometry) -> np.ndarray:
+    """A read-only view ``(batch, *output, *kernel, channels)`` of a padded image."""
+    step = padded.strides
+    rank = len(geometry.kernel_spatial)
+    shape = (padded.shape[0], *geometry.output_spatial, *geometry.kernel_spatial, padded.shape[-1])
+    strides = (
+        step[0],
+        *(step[1 + i] * geometry.strides[i] for i in range(rank)),
+        *(step[1 + i] * geometry.dilation[i] for i in range(rank)),
+        step[-1],
+    )
+    return as_strided(padded, shape=shape, strides=strides, writeable=False)
+
+
+def _add_windows(windows: np.ndarray, image_spatial: tuple, geometry: _Geometry) -> np.ndarray:
+    """The adjoint of :func:`_windows`: each window entry added back where it was read."""
+    rank = len(geometry.kernel_spatial)
+    batch, channels = windows.shape[0], windows.shape[-1]
+    image = np.zeros((batch, *image_spatial, channels), dtype=windows.dtype)
+    for offset in np.ndindex(*geometry.kernel_spatial):
+        target = tuple(
+            slice(q * d, q * d + (o - 1) * s + 1, s)
+            for q, d, o, s in zip(
+                offset, geometry.dilation, geometry.output_spatial, geometry.strides, strict=True
+            )
+        )
+        image[(slice(None), *target)] += windows[(slice(None),) * (1 + rank) + offset]
+    return image
+
+
+def _pad(x: np.ndarray, pads: tuple) -> np.ndarray:
+    if not any(before or after for before, after in pads):
+        return x
+    return np.pad(x, ((0, 0), *pads, (0, 0)))
+
+
+def _crop(image: np.ndarray, pads: tuple, spatial: tuple) -> np.ndarray:
+    if not any(before or after for before, after in pads):
+        return image
+    index = tuple(
+        slice(before, before + size) for (before, _), size in zip(pads, spatial, strict=True)
+    )
+    return image[(slice(None), *index)]
+
+
+# -------------------------------------------------------- grouped products
+
+
+def _columns(windows: np.ndarray, groups: int) -> np.ndarray:
+    """The im2col matrix: ``(rows, k * c)``, or ``(groups, rows, k * c_g)`` per group."""
+    rank = (windows.ndim - 2) // 2
+    count = math.prod(windows.shape[: 1 + rank])
+    taps = math.prod(windows.shape[1 + rank : -1])
+    channels = windows.shape[-1]
+    if groups == 1:
+        return windows.reshape(count, taps * channels)
+    grouped = windows.reshape(count, taps, groups, channels // groups)
+    return grouped.transpose(2, 0, 1, 3).reshape(groups, count, taps * (channels // groups))
+
+
+def _kernel_matrix(kernel: np.ndarray, groups: int) -> np.ndarray:
+    """A ``conv`` kernel as ``(k * c_g, filters)``, or ``(groups, k * c_g, filters_g)``."""
+    taps = math.prod(kernel.shape[:-2])
+    group_channels, filters = kernel.shape[-2], kernel.shape[-1]
+    if groups == 1:
+        return kernel.reshape(taps * group_channels, filters)
+    grouped = kernel.reshape(taps, group_channels, groups, filters // groups)
+    return grouped.transpose(2, 0, 1, 3).reshape(groups, taps * group_channels, filters // groups)
+
+
+def _kernel_from_matrix(matrix: np.ndarray, kernel_shape: tuple, groups: int) -> np.ndarray:
+    """The inverse of :func:`_kernel_matrix`."""
+    if groups == 1:
+        return matrix.reshape(kernel_shape)
+    taps = math.prod(kernel_shape[:-2])
+    group_channels, filters = kernel_shape[-2], kernel_shape[-1]
+    grouped = matrix.reshape(groups, taps, group_channels, filters // groups)
+    return grouped.transpose(1, 2, 0, 3).reshape(kernel_shape)
+
+
+def _merge_groups(product: np.ndarray, groups: int) -> np.ndarray:
+    """``(groups, rows, f_g)`` to ``(rows, groups * f_g)`` (group-major channels)."""
+    if groups == 1:
+        return product
+    return product.transpose(1, 0, 2).reshape(product.shape[1], -1)
+
+
+def _split_groups(matrix: np.ndarray, groups: int) -> np.ndarray:
+    """The inverse of :func:`_merge_groups`."""
+    if groups == 1:
+        return matrix
+    rows = matrix.shape[0]
+    return matrix.reshape(rows, groups, -1).transpose(1, 0, 2)
+
+
+def _windows_from_columns(columns: np.ndarray, windows_shape: tuple, groups: int) -> np.ndarray:
+    """The inverse of :func:`_columns`: an array shaped like the windows view."""
+    if groups == 1:
+        return columns.reshape(windows_shape)
+    rank = (len(windows_shape) - 2) // 2
+    taps = math.prod(windows_shape[1 + rank : -1])
+    channels = windows_shape[-1]
+    grouped = columns.reshape(groups, columns.shape[1], taps, channels // groups)
+    return grouped.transpose(1, 2, 0, 3).reshape(windows_shape)
+
+
+# -------------------------------------------------------------------- conv
+
+
+def _groups(op: str, channels: int, kernel_channels: int) -> int:
+    if kernel_channels <= 0 or channels % kernel_channels:
+        raise ValueError(
+            f"{op}: the input's {channels} channels must be a multiple of the kernel's "
+            f"in_channels (kernel axis -2), received kernel in_channels {kernel_channels}."
+        )
+    return channels // kernel_channels
+
+
+def _prepare_conv(op: str, x, kernel, strides, padding, data_format, dilation_rate):
+    x, kernel = unwrap(x), unwrap(kernel)
+    _check_rank(op, x, kernel)
+    geometry = _conv_geometry(
+        op, x.shape, kernel.shape[:-2], strides, padding, data_format, dilation_rate
+    )
+    channels = x.shape[1] if geometry.channels_first else x.shape[-1]
+    groups = _groups(op, channels, kernel.shape[-2])
+    if kernel.shape[-1] % groups:
+        raise ValueError(
+            f"{op}: the kernel's {kernel.shape[-1]} filters must be a multiple of the "
+            f"{groups} groups the input's {channels} channels make."
+        )
+    return x, kernel, geometry, groups
+
+
+def _conv_forward(x, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
+    image = _channels_last(x, geometry.channels_first)
+    windows = _windows(_pad(image, geometry.pads), geometry)
+    product = _columns(windows, groups) @ _kernel_matrix(kernel, groups)
+    output = _merge_groups(product, groups).reshape(
+        (image.shape[0], *geometry.output_spatial, kernel.shape[-1])
+    )
+    return _restore_layout(output, geometry.channels_first)
+
+
+def _conv_backward(upstream, x, kernel, geometry: _Geometry, groups: int, needs_x, needs_kernel):
+    """``(input gradient or None, kernel gradient or None)`` of a grouped convolution."""
+    image = _channels_last(x, geometry.channels_first)
+    gradient = _channels_last(np.asarray(upstream), geometry.channels_first)
+    gradient = _split_groups(gradient.reshape(-1, kernel.shape[-1]), groups)
+    padded = _pad(image, geometry.pads)
+    windows = _windows(padded, geometry)
+    x_gradient = kernel_gradient = None
+    if needs_kernel:
+        columns = _columns(windows, groups)
+        matrix = np.swapaxes(columns, -1, -2) @ gradient
+        kernel_gradient = _kernel_from_matrix(matrix, kernel.shape, groups)
+    if needs_x:
+        columns = gradient @ np.swapaxes(_kernel_matrix(kernel, groups), -1, -2)
+        window_gradient = _windows_from_columns(columns, windows.shape, groups)
+        spatial = image.shape[1:-1]
+        padded_gradient = _add_windows(window_gradient, padded.shape[1:-1], geometry)
+        x_gradient = _restore_layout(
+            _crop(padded_gradient, geometry.pads, spatial), geometry.channels_first
+        )
+    return x_gradient, kernel_gradient
+
+
+def conv(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1) -> np.ndarray:
+    """N-D convolution (cross-correlation) of ``x`` with ``kernel``, as Keras 3's ``ops.conv``.
+
+    ``x`` is ``(batch, *spatial, channels)`` (``channels_first``: channels
+    second) with 1, 2 or 3 spatial axes; ``kernel`` is ``(*kernel_size,
+    in_channels // groups, filters)``: when the kernel's in_channels divide
+    the input's channels, the channels split into that many groups, each
+    convolved with its own ``filters // groups`` filters (a grouped
+    convolution). ``padding`` is ``"valid"`` (no padding), ``"same"``
+    (output size ``ceil(size / stride)``, padding split evenly, the extra
+    one after) or ``"causal"`` (all padding before the start, as Keras's
+    ``Conv1D(padding="causal")`` does).
+    """
+    x, kernel, geometry, groups = _prepare_conv(
+        "conv", x, kernel, strides, padding, data_format, dilation_rate
+    )
+    return _conv_forward(x, kernel, geometry, groups)
+
+
+def depthwise_conv(
+    x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1
+) -> np.ndarray:
+    """Each input channel convolved with its own ``depth_multiplier`` filters.
+
+    ``kernel`` is ``(*kernel_size, in_channels, depth_multiplier)``; output
+    channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
+    ``kernel[..., c, m]``, as Keras 3's ``ops.depthwise_conv``.
+    """
+    x, kernel = unwrap(x), unwrap(kernel)
+    grouped = _depthwise_as_grouped(x, kernel, data_format)
+    x, grouped, geometry, groups = _prepare_conv(
+        "depthwise_conv", x, grouped, strides, padding, data_format, dilation_rate
+    )
+    return _conv_forward(x, grouped, geometry, groups)
+
+
+def _depthwise_as_grouped(x: np.ndarray, kernel: np.ndarray, data_format) -> np.ndarray:
+    """A depthwise kernel as the equivalent grouped ``conv`` kernel ``(*k, 1, c * m)``."""
+    _check_rank("depthwise_conv", x, kernel)
+    channels_first = config.standardize_data_format(data_format) == "channels_first"
+    channels = x.shape[1] if channels_first else x.shape[-1]
+    if kernel.shape[-2] != channels:
+        raise ValueError(
+            f"depthwise_conv: the kernel's in_channels (axis -2) must equal the input's "
+            f"{channels} channels, received a kernel of shape {kernel.shape}."
+        )
+    return kernel.reshape((*kernel.shape[:-2], 1, kernel.shape[-2] * kernel.shape[-1]))
+
+
+# ------------------------------------------------------------ conv_transpose
+
+
+class _TransposeGeometry(NamedTuple):
+    """A transposed convolution as the adjoint of a convolution of its output.
+
+    ``windows`` describes that convolution over the ``buffer`` image (the
+    full transposed output, extended where ``output_padding`` reaches past
+    it); the result is ``buffer[offset : offset + output]`` per axis.
+    """
+
+    windows: _Geometry
+    buffer_spatial: tuple
+    offsets: tuple
+    output_spatial: tuple
+
+
+def _transpose_geometry(
+    x_shape, kernel_spatial, strides, padding, output_padding, data_format, dilation_rate
+):
+    rank = len(x_shape) - 2
+    channels_first = config.standardize_data_format(data_format) == "channels_first"
+    strides = _spatial_tuple(strides, rank, "strides")
+    dilation = _spatial_tuple(dilation_rate, rank, "dilation_rate")
+    padding = _standardize_padding(padding)
+    if padding == "causal":
+        raise ValueError("conv_transpose: padding must be 'valid' or 'same', received 'causal'.")
+    if output_padding is not None:
+        output_padding = _spatial_tuple(output_padding, rank, "output_padding", minimum=0)
+    spatial = x_shape[2:] if channels_first else x_shape[1:-1]
+    buffers, offsets, outputs = [], [], []
+    for axis, (size, k, s, d) in enumerate(
+        zip(spatial, kernel_spatial, strides, dilation, strict=True)
+    ):
+        extent = _dilated(k, d)
+        extra = None if output_padding is None else output_padding[axis]
+        # Padding (before, after) of the stride-dilated input, as Keras 3 gives it to XLA.
+        if padding == "valid":
+            extra = max(extent, s) - extent if extra is None else extra
+            before, after = extent - 1, extent - 1 + extra
+        else:
+            total = s + extent - 2 if extra is None else extent + extent % 2 - 2 + extra
+            before = min(total // 2 + total % 2, extent - 1)
+            after = total - before
+        out = (size - 1) * s + 2 + before + after - extent
+        if out <= 0 or size <= 0:
+            raise ValueError(
+                f"conv_transpose: the output would be empty for an input of shape "
+                f"{tuple(x_shape)} with kernel size {tuple(kernel_spatial)}, strides {strides} "
+                f"and padding {padding!r}."
+            )
+        full = (size - 1) * s + extent
+        offset = extent - 1 - before
+        offsets.append(offset)
+        outputs.append(out)
+        buffers.append(max(full, offset + out))
+    windows = _Geometry(
+        channels_first, strides, dilation, tuple(kernel_spatial), (), tuple(spatial)
+    )
+    return _TransposeGeometry(windows, tuple(buffers), tuple(offsets), tuple(outputs))
+
+
+def _prepare_transpose(x, kernel, strides, padding, output_padding, data_format, dilation_rate):
+    x, kernel = unwrap(x), unwrap(kernel)
+    _check_rank("conv_transpose", x, kernel)
+    geometry = _transpose_geometry(
+        x.shape, kernel.shape[:-2], strides, padding, output_padding, data_format, dilation_rate
+    )
+    channels = x.shape[1] if geometry.windows.channels_first else x.shape[-1]
+    if kernel.shape[-1] != channels:
+        raise ValueError(
+            f"conv_transpose: the kernel's last axis (in_channels) must equal the input's "
+            f"{channels} channels, received a kernel of shape {kernel.shape}."
+        )
+    return x, kernel, geometry
+
+
+def conv_transpose(
+    x,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+) -> np.ndarray:
+    """Transposed convolution (the gradient of ``conv`` for its input), as Keras 3's op.
+
+    ``kernel`` is ``(*kernel_size, filters, in_channels)``. Each output axis
+    has size ``(size - 1) * stride + max(kernel, stride)`` for ``"valid"``
+    and ``size * stride`` for ``"same"``, where ``kernel`` is the dilated
+    kernel extent; with ``output_padding`` it is ``(size - 1) * stride +
+    kernel + output_padding`` (``"valid"``) or ``(size - 1) * stride +
+    kernel % 2 + output_padding`` (``"same"``).
+    """
+    x, kernel, geometry = _prepare_transpose(
+        x, kernel, strides, padding, output_padding, data_format, dilation_rate
+    )
+    channels_first = geometry.windows.channels_first
+    image = _channels_last(x, channels_first)
+    filters, channels = kernel.shape[-2], kernel.shape[-1]
+    taps = math.prod(kernel.shape[:-2])
+    columns = image.reshape(-1, channels) @ kernel.reshape(taps * filters, channels).T
+    windows = columns.reshape(
+        (image.shape[0], *geometry.windows.output_spatial, *kernel.shape[:-2], filters)
+    )
+    buffer = _add_windows(windows, geometry.buffer_spatial, geometry.windows)
+    output = buffer[(slice(None), *_output_slices(geometry))]
+    if output.shape[1:-1] != buffer.shape[1:-1]:
+        output = np.ascontiguousarray(output)
+    return _restore_layout(output, channels_first)
+
+
+def _output_slices(geometry: _TransposeGeometry) -> tuple:
+    return tuple(
+        slice(offset, offset + size)
+        for offset, size in zip(geometry.offsets, geometry.output_spatial, strict=True)
+    )
+
+
+def _transpose_backward(upstream, x, kernel, geometry: _TransposeGeometry, needs_x, needs_kernel):
+    channels_first = geometry.windows.channels_first
+    image = _channels_last(x, channels_first)
+    gradient = _channels_last(np.asarray(upstream), channels_first)
+    if gradient.shape[1:-1] != geometry.buffer_spatial:
+        buffer = np.zeros(
+            (gradient.shape[0], *geometry.buffer_spatial, gradient.shape[-1]), gradient.dtype
+        )
+        buffer[(slice(None), *_output_slices(geometry))] = gradient
+        gradient = buffer
+    filters, channels = kernel.shape[-2], kernel.shape[-1]
+    taps = math.prod(kernel.shape[:-2])
+    columns = _windows(gradient, geometry.windows).reshape(-1, taps * filters)
+    x_gradient = kernel_gradient = None
+    if needs_x:
+        product = columns @ kernel.reshape(taps * filters, channels)
+        x_gradient = _restore_layout(product.reshape(image.shape), channels_first)
+    if needs_kernel:
+        kernel_gradient = (columns.T @ image.reshape(-1, channels)).reshape(kernel.shape)
+    return x_gradient, kernel_gradient
+
+
+# ----------------------------------------------------------------- gradients
+
+
+def _cast(gradient, reference: np.ndarray):
+    if gradient is None or gradient.dtype == reference.dtype:
+        return gradient
+    return gradient.astype(reference.dtype)
+
+
+def conv_gradient(upstream, output, arguments, needs) -> dict:
+    x, kernel, geometry, groups = _prepare_conv(
+        "conv",
+        arguments["x"],
+        arguments["kernel"],
+        arguments["strides"],
+        arguments["padding"],
+        arguments["data_format"],
+        arguments["dilation_rate"],
+    )
+    x_gradient, kernel_gradient = _conv_backward(
+        upstream, x, kernel, geometry, groups, needs["x"], needs["kernel"]
+    )
+    return _results(needs, x, kernel, x_gradient, kernel_gradient)
+
+
+def depthwise_conv_gradient(upstream, output, arguments, needs) -> dict:
+    x, kernel = unwrap(arguments["x"]), unwrap(arguments["kernel"])
+    grouped = _depthwise_as_grouped(x, kernel, arguments["data_format"])
+    x, grouped, geometry, groups = _prepare_conv(
+        "depthwise_conv",
+        x,
+        grouped,
+        arguments["strides"],
+        arguments["padding"],
+        arguments["data_format"],
+        arguments["dilation_rate"],
+    )
+    x_gradient, kernel_gradient = _conv_backward(
+        upstream, x, grouped, geometry, groups, needs["x"], needs["kernel"]
+    )
+    if kernel_gradient is not None:
+        kernel_gradient = kernel_gradient.reshape(kernel.shape)
+    return _results(needs, x, kernel, x_gradient, kernel_gradient)
+
+
+def conv_transpose_gradient(upstream, output, arguments, needs) -> dict:
+    x, kernel, geometry = _prepare_transpose(
+        arguments["x"],
+        arguments["kernel"],
+        arguments["strides"],
+        arguments["padding"],
+        arguments["output_padding"],
+        arguments["data_format"],
+        arguments["dilation_rate"],
+    )
+    x_gradient, kernel_gradient = _transpose_backward(
+        upstream, x, kernel, geometry, needs["x"], needs["kernel"]
+    )
+    return _results(needs, x, kernel, x_gradient, kernel_gradient)
+
+
+def _results(needs, x, kernel, x_gradient, kernel_gradient) -> dict:
+    result = {}
+    if needs["x"]:
+        result["x"] = _cast(x_gradient, x)
+    if needs["kernel"]:
+        result["kernel"] = _cast(kernel_gradient, kernel)
+    return result
+
+
+GRADIENTS: dict = {
+    "conv": (conv_gradient, ("x", "kernel")),
+    "depthwise_conv": (depthwise_conv_gradient, ("x", "kernel")),
+    "conv_transpose": (conv_transpose_gradient, ("x", "kernel")),
+}

@@ -1,0 +1,250 @@
+"""Keras 3 ``.keras`` archives: read into graphkeras models, and written for Keras to read.
+
+A ``.keras`` file is a zip of ``metadata.json`` (``keras_version``,
+``date_saved``), ``config.json`` (the model config, in Keras 3's object
+wrappers, plus ``compile_config``) and ``model.weights.h5`` (the weights,
+laid out as ``keras_weight_layout.py`` describes). Keras may add an
+``assets`` folder for preprocessing layers; graphkeras has none of those,
+so any other member is refused.
+
+Reading checks the zip as strictly as a ``.gk`` archive (known member
+names, sizes, no encryption), rewrites the config as plain data
+(``keras_config_reading.py``), builds the model under the load-time size
+limits, and reads only datasets whose declared shape is the one the model
+expects, through ``hdf5_reader.py`` (hard links only). Optimizer state is
+not carried over in either direction: a compiled file loads compiled, with
+a fresh optimizer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import warnings
+import zipfile
+import zlib
+from typing import Any
+
+from graphkeras.engine.load_limits import loading_limits
+from graphkeras.engine.model_archive import MAX_JSON_BYTES, ModelFileError
+from graphkeras.interop import hdf5_reader
+from graphkeras.interop.keras_config_reading import model_config_from_keras, value_from_keras
+from graphkeras.interop.keras_weight_layout import weight_slots
+from graphkeras.utils.atomic_write import atomic_write
+
+METADATA = "metadata.json"
+CONFIG = "config.json"
+WEIGHTS = "model.weights.h5"
+MEMBERS = (METADATA, CONFIG, WEIGHTS)
+
+# The Keras version graphkeras writes files for (their layout is Keras 3's).
+KERAS_VERSION_WRITTEN = "3.15.1"
+
+# A weights member larger than this is refused unread.
+MAX_WEIGHTS_BYTES = 8 * 2**30
+
+
+# ---------------------------------------------------------------- loading
+def load_keras_archive(filepath: str, custom_objects: dict | None = None, compile: bool = True):
+    """The graphkeras model a Keras 3 ``.keras`` file describes, with its weights."""
+    hdf5_reader.require_h5py("Loading a Keras .keras file")
+    source = f"Keras model file '{filepath}'"
+    members = _read_members(filepath, source)
+    document = _parse_json(members[CONFIG], f"{source}: {CONFIG}")
+    config = model_config_from_keras(document, "keras3", f"{source}: {CONFIG}")
+
+    weights_where = f"{source}: {WEIGHTS}"
+    h5py = hdf5_reader.require_h5py("Loading a Keras .keras file")
+    try:
+        weights_file = h5py.File(io.BytesIO(members[WEIGHTS]), "r")
+    except (OSError, ValueError) as error:
+        raise ModelFileError(f"{weights_where} is not a readable HDF5 file: {error}") from error
+    with weights_file:
+        largest = hdf5_reader.largest_dataset(weights_file, weights_where)
+        model = build_model(config, custom_objects, largest, f"{source}: {CONFIG}")
+        assign_from_slots(model, weights_file, weights_where)
+
+    compile_config = document.get("compile_config") if isinstance(document, dict) else None
+    if compile and compile_config:
+        compile_from_keras(model, compile_config, custom_objects, f"{source}: {CONFIG}")
+    return model
+
+
+def build_model(config: dict, custom_objects, largest_weight: int, where: str):
+    """Build a model from a converted config; any failure is a :class:`ModelFileError`."""
+    from graphkeras.engine.layer_registry import deserialize_layer
+    from graphkeras.engine.network import Network
+
+    try:
+        with loading_limits(largest_weight):
+            model = deserialize_layer(config, custom_objects)
+    except Exception as error:  # Anything a hostile config provokes becomes one error type.
+        raise ModelFileError(
+            f"{where} does not describe a model graphkeras can build: "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(model, Network):
+        raise ModelFileError(f"{where} describes a {type(model).__name__}, not a model.")
+    return model
+
+
+def assign_from_slots(model, weights_file, where: str) -> None:
+    """Read every variable's dataset (shapes checked first), then assign them all at once."""
+    from graphkeras import backend as K
+
+    assignments = []
+    for path, variables, _ in weight_slots(model):
+        group = _group_at(weights_file, path, where)
+        names = [] if group is None else sorted(group.keys(), key=_dataset_order)
+        if len(names) != len(variables) or names != [str(i) for i in range(len(names))]:
+            raise ModelFileError(
+                f"{where}: '{path}' should hold {len(variables)} weights "
+                f"{[tuple(v.shape) for v in variables]}, found datasets {names[:10]}."
+            )
+        for index, variable in enumerate(variables):
+            dataset = hdf5_reader.child(group, str(index), where)
+            value = hdf5_reader.read_dataset(dataset, tuple(variable.shape), where)
+            assignments.append((variable, value))
+    K.batch_set_value(assignments)
+
+
+def _dataset_order(name: str) -> tuple:
+    return (0, int(name)) if name.isdigit() else (1, name)
+
+
+def _group_at(weights_file, path: str, where: str):
+    group = weights_file
+    for part in path.split("/"):
+        group = hdf5_reader.child_group(group, part, where)
+        if group is None:
+            return None
+    return group
+
+
+def compile_from_keras(model, compile_config: Any, custom_objects, where: str) -> None:
+    """Compile with the file's arguments; what graphkeras cannot honour is a warning."""
+    try:
+        config = value_from_keras(compile_config, f"{where} 'compile_config'")
+        config = _strip_keras_only_compile_options(config)
+        model.compile_from_config(config, custom_objects=custom_objects)
+    except Exception as error:  # The model itself loaded; compiling is best effort, as Keras.
+        warnings.warn(
+            f"{where}: the model loaded but was not compiled ({type(error).__name__}: {error}). "
+            "Call model.compile() before training.",
+            stacklevel=3,
+        )
+
+
+_KERAS_ONLY_COMPILE_KEYS = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")
+_KERAS_ONLY_OPTIMIZER_KEYS = ("is_legacy_optimizer", "jit_compile")
+
+
+def _strip_keras_only_compile_options(config: Any) -> Any:
+    if not isinstance(config, dict):
+        return config
+    config = {k: v for k, v in config.items() if k not in _KERAS_ONLY_COMPILE_KEYS}
+    optimizer = config.get("optimizer")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        class_name = optimizer.get("class_name")
+        if isinstance(class_name, str) and class_name.startswith("Custom>"):
+            class_name = class_name.split(">", 1)[1]  # Keras 2.11+ writes Custom>Adam.
+        options = {
+            key: value
+            for key, value in optimizer["config"].items()
+            if key not in _KERAS_ONLY_OPTIMIZER_KEYS
+        }
+        config["optimizer"] = {"class_name": class_name, "config": options}
+    return config
+
+
+def _read_members(filepath: str, source: str) -> dict[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(filepath)
+    except OSError as error:
+        raise ModelFileError(f"{source} cannot be read: {error}") from error
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise ModelFileError(f"{source} is not a .keras archive (a zip file): {error}") from error
+    members: dict[str, bytes] = {}
+    with archive:
+        infos = archive.infolist()
+        if not infos or min(info.header_offset for info in infos) != 0:
+            raise ModelFileError(
+                f"{source} is not a .keras archive: its zip directory does not start at the "
+                "beginning of the file (truncated, or other data before it)."
+            )
+        for info in infos:
+            name = info.filename
+            where = f"{source}: member {name!r}"
+            if name not in MEMBERS:
+                raise ModelFileError(
+                    f"{where} is not read by graphkeras; a .keras file it loads holds only "
+                    f"{list(MEMBERS)} (assets belong to layers graphkeras does not have)."
+                )
+            if name in members:
+                raise ModelFileError(f"{where} appears twice.")
+            if info.flag_bits & 0x1:
+                raise ModelFileError(f"{where} is encrypted.")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ModelFileError(
+                    f"{where} uses compression method {info.compress_type}; expected stored "
+                    "or deflated."
+                )
+            limit = MAX_JSON_BYTES if name.endswith(".json") else MAX_WEIGHTS_BYTES
+            if info.file_size > limit:
+                raise ModelFileError(
+                    f"{where} declares {info.file_size} bytes; the limit is {limit}."
+                )
+            try:
+                with archive.open(info) as handle:
+                    data = handle.read(info.file_size + 1)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+                raise ModelFileError(f"{where} cannot be read: {error}") from error
+            if len(data) != info.file_size:
+                raise ModelFileError(
+                    f"{where} holds {len(data)} bytes but declares {info.file_size}."
+                )
+            members[name] = data
+    missing = [name for name in MEMBERS if name not in members]
+    if missing:
+        raise ModelFileError(f"{source} lacks the member(s) {missing} of a .keras archive.")
+    return members
+
+
+def _parse_json(data: bytes, where: str) -> Any:
+    from graphkeras.engine.model_archive import _parse_json as parse
+
+    return parse(data, where)
+
+
+# ---------------------------------------------------------------- saving
+def save_keras_archive(model, filepath: str) -> None:
+    """Write ``model`` as a Keras 3 ``.keras`` archive (atomically; weights, no optimizer)."""
+    from graphkeras import backend as K
+    from graphkeras.interop.keras_config_writing import keras_document
+
+    h5py = hdf5_reader.require_h5py("Saving a Keras .keras file")
+    document = keras_document(model)
+    metadata = {
+        "keras_version": KERAS_VERSION_WRITTEN,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    weights_buffer = io.BytesIO()
+    with h5py.File(weights_buffer, "w") as weights_file:
+        for path, variables, owner in weight_slots(model):
+            group = weights_file.require_group(path)
+            group.attrs["name"] = owner
+            for index, variable in enumerate(variables):
+                group.create_dataset(str(index), data=K.get_value(variable))
+    members = {
+        METADATA: json.dumps(metadata).encode("utf-8"),
+        CONFIG: json.dumps(document).encode("utf-8"),
+        WEIGHTS: weights_buffer.getvalue(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+    data = buffer.getvalue()
+    atomic_write(os.fspath(filepath), lambda handle: handle.write(data))

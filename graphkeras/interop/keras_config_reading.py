@@ -1,0 +1,408 @@
+"""Keras model configs (Keras 3 ``.keras`` and Keras 2 ``.h5``) as graphkeras configs.
+
+Keras 3 wraps every object as ``{"module", "class_name", "config",
+"registered_name"}``, writes dtypes as ``DTypePolicy`` objects and call
+nodes as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__``
+references; Keras 2 writes the lists graphkeras reads natively. Both are
+rewritten here, as plain data, into the Keras 2.2 layout of
+``network_config.py``, which the usual loader then builds.
+
+Nothing here resolves a name: a class name is carried over as text (a
+registered name such as ``"my_package>Scale"`` is preferred, as Keras
+does), and ``module`` entries are dropped unread, so a file naming
+``os.system`` fails later as an unknown class, with nothing imported. Keras
+options graphkeras does not have are dropped when they hold the value
+that means "off" (``quantization_config=None``, ``ragged=False``, ...);
+any other value is refused with the layer and option named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphkeras.engine.model_archive import ModelFileError
+
+TENSOR_MARK = "__keras_tensor__"
+
+MODEL_CLASSES = ("Functional", "Model", "Sequential")
+
+# Keras options with no graphkeras counterpart, and the value that makes them inert.
+_INERT_OPTIONS: dict[str, tuple] = {
+    "quantization_config": (None,),
+    "lora_rank": (None, 0),
+    "lora_alpha": (None,),
+    "lora_enabled": (False,),
+    "ragged": (False,),
+    "optional": (False,),
+    "autocast": (True,),
+    "time_major": (False,),
+    "implementation": (1, 2),
+    "zero_output_for_mask": (True, False),
+    "input_dim_is_deprecated": (None,),
+    "input_axes": (None,),
+    "output_axes": (None,),
+}
+
+# Keras serialisation wrappers that carry code or opaque data: never accepted.
+_REFUSED_WRAPPERS = ("__lambda__", "__bytes__", "__typespec__", "__passive_serialization__")
+
+_PLAIN_DTYPES = {
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+}
+
+
+def model_config_from_keras(document: Any, flavour: str, where: str) -> dict:
+    """``{"class_name", "config"}`` for graphkeras from a Keras model config.
+
+    ``flavour`` is ``"keras3"`` (a ``.keras`` archive) or ``"keras2"`` (a
+    legacy ``.h5`` file); ``where`` names the file part in errors.
+    """
+    if not isinstance(document, Mapping) or not isinstance(document.get("config"), Mapping):
+        raise ModelFileError(
+            f"{where}: expected an object with 'class_name' and 'config', "
+            f"received {_preview(document)}."
+        )
+    class_name = _class_name(document, where)
+    if class_name not in MODEL_CLASSES:
+        raise ModelFileError(
+            f"{where}: the file holds a {class_name!r}; graphkeras reads Keras functional "
+            "and Sequential models (subclassed Keras models have no config to rebuild)."
+        )
+    try:
+        return _convert_model(class_name, document["config"], flavour, where)
+    except ModelFileError:
+        raise
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as error:
+        # A value of an unexpected type somewhere the checks above did not look.
+        raise ModelFileError(
+            f"{where}: malformed Keras model config ({type(error).__name__}: {error})."
+        ) from error
+
+
+def value_from_keras(value: Any, where: str) -> Any:
+    """A config value with Keras 3's object wrappers turned into graphkeras's forms."""
+    if isinstance(value, list):
+        return [value_from_keras(item, where) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    if "class_name" in value and ("config" in value or "module" in value):
+        return _object_from_keras(value, where)
+    return {
+        key: value_from_keras(item, where)
+        for key, item in value.items()
+        if key != "shared_object_id"
+    }
+
+
+# ---------------------------------------------------------------- objects
+def _class_name(wrapper: Mapping, where: str) -> str:
+    """The name to resolve: a registered ``package>Name`` if given, else the class name."""
+    class_name = wrapper.get("class_name")
+    if not isinstance(class_name, str):
+        raise ModelFileError(f"{where}: a class name must be text, found {_preview(class_name)}.")
+    registered = wrapper.get("registered_name")
+    if isinstance(registered, str) and ">" in registered:
+        return registered
+    return class_name
+
+
+def _object_from_keras(wrapper: Mapping, where: str) -> Any:
+    class_name = wrapper.get("class_name")
+    config = wrapper.get("config")
+    if class_name == TENSOR_MARK:
+        raise ModelFileError(f"{where}: a tensor reference appears outside a call node.")
+    if class_name in _REFUSED_WRAPPERS:
+        raise ModelFileError(
+            f"{where}: the file holds a {class_name!r} object (code or opaque bytes); "
+            "graphkeras never loads those."
+        )
+    if class_name in ("DTypePolicy", "FloatDTypePolicy", "Policy"):
+        name = config.get("name") if isinstance(config, Mapping) else config
+        if name not in _PLAIN_DTYPES:
+            raise ModelFileError(
+                f"{where}: dtype policy {_preview(name)} is not supported; graphkeras "
+                "layers compute in one plain dtype."
+            )
+        return name
+    if class_name == "__tuple__":
+        items = config.get("value") if isinstance(config, Mapping) else None
+        if not isinstance(items, list):
+            raise ModelFileError(f"{where}: malformed tuple {_preview(wrapper)}.")
+        return [value_from_keras(item, where) for item in items]
+    if class_name in ("__numpy__", "__tensor__"):
+        items = config.get("value") if isinstance(config, Mapping) else None
+        if not isinstance(items, (list, int, float)):
+            raise ModelFileError(f"{where}: malformed array {_preview(wrapper)}.")
+        return items
+    if class_name == "function":
+        registered = wrapper.get("registered_name")
+        name = registered if isinstance(registered, str) and ">" in registered else config
+        if not isinstance(name, str):
+            raise ModelFileError(f"{where}: malformed function reference {_preview(wrapper)}.")
+        return name
+    name = _class_name(wrapper, where)
+    converted = value_from_keras(config or {}, where)
+    if isinstance(converted, dict):
+        converted = _without_inert_options(converted, f"{where}: {name}")
+    return {"class_name": name, "config": converted}
+
+
+def _without_inert_options(config: dict, where: str) -> dict:
+    """``config`` without Keras-only options that are off; one that is on is refused."""
+    for option, inert_values in _INERT_OPTIONS.items():
+        if option in config:
+            value = config.pop(option)
+            if value not in inert_values:
+                raise ModelFileError(
+                    f"{where}: option {option}={_preview(value)} is not supported by graphkeras."
+                )
+    return config
+
+
+# ---------------------------------------------------------------- models
+def _convert_model(class_name: str, config: Mapping, flavour: str, where: str) -> dict:
+    if class_name == "Sequential":
+        return {"class_name": "Sequential", "config": _sequential(config, flavour, where)}
+    return {"class_name": "Functional", "config": _functional(config, flavour, where)}
+
+
+def _sequential(config: Mapping, flavour: str, where: str) -> dict:
+    entries = config.get("layers")
+    if not isinstance(entries, list):
+        raise ModelFileError(f"{where}: a Sequential config needs a list under 'layers'.")
+    layers = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ModelFileError(f"{where}: Sequential layer #{position} is not an object.")
+        converted = _layer(entry, flavour, where)
+        batch_shape = converted["config"].pop("batch_input_shape", None)
+        if batch_shape is not None and converted["class_name"] != "InputLayer" and not layers:
+            # Keras 2 keeps a Sequential's input shape on its first layer.
+            layers.append(_input_layer(batch_shape, converted["config"]))
+        layers.append({"class_name": converted["class_name"], "config": converted["config"]})
+    result: dict[str, Any] = {"name": config.get("name"), "layers": layers}
+    if "trainable" in config:
+        result["trainable"] = config["trainable"]
+    build_shape = config.get("build_input_shape")
+    if build_shape is not None:
+        result["build_input_shape"] = value_from_keras(build_shape, where)
+    return result
+
+
+def _input_layer(batch_shape: Any, first_layer: Mapping) -> dict:
+    dtype = first_layer.get("dtype", "float32")
+    return {
+        "class_name": "InputLayer",
+        "config": {
+            "batch_shape": batch_shape,
+            "dtype": dtype if isinstance(dtype, str) else "float32",
+            "name": f"{first_layer.get('name', 'layer')}_input",
+        },
+    }
+
+
+def _functional(config: Mapping, flavour: str, where: str) -> dict:
+    entries = config.get("layers")
+    if not isinstance(entries, list):
+        raise ModelFileError(f"{where}: a functional config needs a list under 'layers'.")
+    layers = []
+    # A nested model has a node 0 of its own in graphkeras (as in Keras 2), so
+    # its calls count from 1. Keras 3 counts them from 0 in call nodes, and
+    # from 1 in 'input_layers'/'output_layers' for a functional model only.
+    node_shifts: dict[str, int] = {}
+    endpoint_shifts: dict[str, int] = {}
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ModelFileError(f"{where}: layer #{position} is not an object.")
+        converted = _layer(entry, flavour, where)
+        if flavour == "keras3" and converted["class_name"] in MODEL_CLASSES:
+            node_shifts[converted["name"]] = 1
+            if converted["class_name"] == "Sequential":
+                endpoint_shifts[converted["name"]] = 1
+        layers.append((entry, converted))
+    result: dict[str, Any] = {"name": config.get("name"), "layers": []}
+    if "trainable" in config:
+        result["trainable"] = config["trainable"]
+    for entry, converted in layers:
+        converted["inbound_nodes"] = _nodes(entry, converted, flavour, node_shifts, where)
+        result["layers"].append(converted)
+    for key, keys_key in (("input_layers", "input_keys"), ("output_layers", "output_keys")):
+        references, names = _endpoints(config.get(key), key, endpoint_shifts, where)
+        result[key] = references
+        if names is not None:
+            result[keys_key] = names
+    return result
+
+
+def _endpoints(value: Any, key: str, shifts: Mapping, where: str) -> tuple:
+    """``[[name, node, tensor], ...]`` and, for a dict, its keys."""
+    names = None
+    if isinstance(value, Mapping):
+        names = list(value)
+        value = list(value.values())
+    elif isinstance(value, list) and value and isinstance(value[0], str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ModelFileError(f"{where}: '{key}' must list [layer, node, tensor] references.")
+    references = []
+    for reference in value:
+        if not isinstance(reference, list) or len(reference) != 3:
+            raise ModelFileError(f"{where}: malformed '{key}' entry {_preview(reference)}.")
+        references.append(_shifted(reference, shifts, where))
+    return references, names
+
+
+def _shifted(reference: list, shifts: Mapping, where: str) -> list:
+    name, node_index, tensor_index = reference
+    if not isinstance(name, str) or not isinstance(node_index, int):
+        raise ModelFileError(f"{where}: malformed tensor reference {_preview(reference)}.")
+    return [name, node_index + shifts.get(name, 0), tensor_index]
+
+
+# ---------------------------------------------------------------- layers
+def _layer(entry: Mapping, flavour: str, where: str) -> dict:
+    class_name = _class_name(entry, where)
+    module = entry.get("module")
+    if isinstance(module, str) and module.startswith("keras.src.ops"):
+        raise ModelFileError(
+            f"{where}: layer {entry.get('name')!r} is the Keras operation {class_name!r} "
+            f"(from {module!r}); graphkeras reads models built from layers only."
+        )
+    config = entry.get("config")
+    if not isinstance(config, Mapping):
+        raise ModelFileError(f"{where}: layer {entry.get('name')!r} has no config object.")
+    name = entry.get("name", config.get("name"))
+    layer_where = f"{where}: layer {name!r} ({class_name})"
+    if class_name in MODEL_CLASSES:
+        nested = _convert_model(class_name, config, flavour, layer_where)
+        return {"name": name, "class_name": nested["class_name"], "config": nested["config"]}
+    converted = _without_inert_options(value_from_keras(dict(config), layer_where), layer_where)
+    if class_name == "InputLayer":
+        shape = converted.pop("batch_input_shape", None)
+        if shape is not None:
+            converted.setdefault("batch_shape", shape)
+    axis = converted.get("axis")
+    if class_name == "BatchNormalization" and isinstance(axis, list) and len(axis) == 1:
+        converted["axis"] = axis[0]  # Keras 2 stores the built axis as a list.
+    return {"name": name, "class_name": class_name, "config": converted}
+
+
+def _nodes(entry: Mapping, converted: Mapping, flavour: str, shifts: Mapping, where: str):
+    nodes = entry.get("inbound_nodes", [])
+    layer_where = f"{where}: layer {converted['name']!r}"
+    if not isinstance(nodes, list):
+        raise ModelFileError(f"{layer_where}: 'inbound_nodes' must be a list.")
+    result = []
+    for node in nodes:
+        if isinstance(node, Mapping):
+            result.append(_keras3_node(node, converted, shifts, layer_where))
+        elif isinstance(node, list):
+            result.append(_keras2_node(node, shifts, layer_where))
+        else:
+            raise ModelFileError(f"{layer_where}: malformed inbound node {_preview(node)}.")
+    return result
+
+
+def _keras2_node(node: list, shifts: Mapping, where: str) -> list:
+    entries = []
+    for item in node:
+        if not isinstance(item, list) or len(item) not in (3, 4):
+            raise ModelFileError(f"{where}: malformed inbound entry {_preview(item)}.")
+        kwargs = item[3] if len(item) == 4 and item[3] is not None else {}
+        entries.append([*_shifted(list(item[:3]), shifts, where), value_from_keras(kwargs, where)])
+    return entries
+
+
+def _keras3_node(node: Mapping, converted: Mapping, shifts: Mapping, where: str) -> list:
+    args = node.get("args", [])
+    kwargs = node.get("kwargs", {})
+    if not isinstance(args, list) or not isinstance(kwargs, Mapping):
+        raise ModelFileError(f"{where}: malformed call node {_preview(node)}.")
+    if not args:
+        raise ModelFileError(f"{where}: a call node without arguments is not supported.")
+    tensors = _flat_tensors(args[0], where)
+    keywords: dict[str, Any] = {}
+    if len(args) > 1:
+        parameters = _call_parameters(converted["class_name"], where)
+        if len(args) - 1 > len(parameters):
+            raise ModelFileError(
+                f"{where}: a call passes {len(args)} positional arguments; the layer takes "
+                f"{len(parameters) + 1}."
+            )
+        keywords.update(zip(parameters, args[1:], strict=False))
+    keywords.update(kwargs)
+    encoded = {key: _keywords_from_keras(value, shifts, where) for key, value in keywords.items()}
+    return [
+        [*_shifted(reference, shifts, where), encoded if position == 0 else {}]
+        for position, reference in enumerate(tensors)
+    ]
+
+
+def _flat_tensors(value: Any, where: str) -> list:
+    """The ``keras_history`` of each tensor in a call's first argument, in order."""
+    if isinstance(value, list):
+        return [history for item in value for history in _flat_tensors(item, where)]
+    if isinstance(value, Mapping) and value.get("class_name") == TENSOR_MARK:
+        return [_history(value, where)]
+    if isinstance(value, Mapping) and value.get("class_name") == "__tuple__":
+        return _flat_tensors((value.get("config") or {}).get("value"), where)
+    raise ModelFileError(
+        f"{where}: a call's first argument must be tensors, received {_preview(value)}."
+    )
+
+
+def _history(mark: Mapping, where: str) -> list:
+    history = (mark.get("config") or {}).get("keras_history")
+    if not isinstance(history, list) or len(history) != 3:
+        raise ModelFileError(f"{where}: malformed tensor reference {_preview(mark)}.")
+    return list(history)
+
+
+def _keywords_from_keras(value: Any, shifts: Mapping, where: str) -> Any:
+    if isinstance(value, Mapping) and value.get("class_name") == TENSOR_MARK:
+        history = _shifted(_history(value, where), shifts, where)
+        return {"class_name": TENSOR_MARK, "config": {"keras_history": history}}
+    if isinstance(value, list):
+        return [_keywords_from_keras(item, shifts, where) for item in value]
+    if isinstance(value, Mapping) and value.get("class_name") == "__tuple__":
+        items = (value.get("config") or {}).get("value")
+        return _keywords_from_keras(items if isinstance(items, list) else [], shifts, where)
+    if isinstance(value, Mapping) and not ("class_name" in value and "config" in value):
+        return {key: _keywords_from_keras(item, shifts, where) for key, item in value.items()}
+    return value_from_keras(value, where)
+
+
+def _call_parameters(class_name: str, where: str) -> list[str]:
+    """Names of a built-in layer's call parameters after the first (for positional args)."""
+    import inspect
+
+    from graphkeras.engine.layer_registry import BUILTIN_LAYERS
+
+    layer_class = BUILTIN_LAYERS.get(class_name)
+    if layer_class is None:
+        raise ModelFileError(
+            f"{where}: passes extra positional call arguments to {class_name!r}, which is not "
+            "a graphkeras layer."
+        )
+    parameters = list(inspect.signature(layer_class.call).parameters.values())[2:]
+    return [
+        parameter.name
+        for parameter in parameters
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+
+def _preview(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,129 @@
+"""Keras 2 full-model ``.h5`` files, read into graphkeras models.
+
+Such a file keeps the model config as JSON in the root attribute
+``model_config`` (and the compile arguments in ``training_config``), and
+the weights under ``model_weights``: one group per layer, named in the
+attribute ``layer_names``, each listing its datasets in the attribute
+``weight_names`` in the layer's weight order (a nested model's group lists
+all of its weights). The config is rewritten by
+``keras_config_reading.py``; the weights are matched to graphkeras's layers
+by name, every shape checked before anything is assigned. Only hard links
+are followed and only self-contained numeric datasets read
+(``hdf5_reader.py``). Optimizer weights are not read.
+"""
+
+from __future__ import annotations
+
+import os
+
+from graphkeras.engine.model_archive import ModelFileError, _parse_json
+from graphkeras.interop import hdf5_reader
+from graphkeras.interop.keras_archive import build_model, compile_from_keras
+from graphkeras.interop.keras_config_reading import model_config_from_keras
+
+
+def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bool = True):
+    """The graphkeras model a Keras 2 ``.h5`` file describes, with its weights."""
+    h5py = hdf5_reader.require_h5py("Loading a Keras .h5 file")
+    filepath = os.fspath(filepath)
+    source = f"Keras model file '{filepath}'"
+    try:
+        handle = h5py.File(filepath, "r")
+    except (OSError, ValueError) as error:
+        raise ModelFileError(f"{source} is not a readable HDF5 file: {error}") from error
+    with handle:
+        config_where = f"{source}: attribute 'model_config'"
+        text = hdf5_reader.text_attribute(handle, "model_config", source)
+        if text is None:
+            raise ModelFileError(
+                f"{source} has no 'model_config' attribute: it holds weights only, not a "
+                "whole model (load it into a model built in code with load_weights)."
+            )
+        document = _parse_json(text.encode("utf-8"), config_where)
+        config = model_config_from_keras(document, "keras2", config_where)
+
+        weights_where = f"{source}: group 'model_weights'"
+        weights_root = hdf5_reader.child_group(handle, "model_weights", source)
+        if weights_root is None:
+            raise ModelFileError(f"{source} has no 'model_weights' group.")
+        largest = hdf5_reader.largest_dataset(weights_root, weights_where)
+        model = build_model(config, custom_objects, largest, config_where)
+        _assign_weights(model, weights_root, weights_where)
+
+        training_text = hdf5_reader.text_attribute(handle, "training_config", source)
+    if compile and training_text:
+        training = _parse_json(training_text.encode("utf-8"), f"{source}: 'training_config'")
+        if isinstance(training, dict):
+            compile_config = {
+                "optimizer": training.get("optimizer_config"),
+                "loss": training.get("loss"),
+                "loss_weights": training.get("loss_weights"),
+                "metrics": _keras2_metrics(training.get("metrics"), len(model.outputs)),
+                "weighted_metrics": _keras2_metrics(
+                    training.get("weighted_metrics"), len(model.outputs)
+                ),
+            }
+            compile_from_keras(model, compile_config, custom_objects, f"{source}")
+    return model
+
+
+def _keras2_metrics(metrics, output_count: int):
+    """Keras 2 keeps one metric list per output and wraps plain metrics as MeanMetricWrapper."""
+
+    def unwrap(metric):
+        if isinstance(metric, dict) and metric.get("class_name") == "MeanMetricWrapper":
+            return (metric.get("config") or {}).get("name")
+        return metric
+
+    if not isinstance(metrics, list):
+        return metrics
+    per_output = [
+        [unwrap(metric) for metric in entry] if isinstance(entry, list) else unwrap(entry)
+        for entry in metrics
+    ]
+    if output_count == 1 and len(per_output) == 1 and isinstance(per_output[0], list):
+        return per_output[0]
+    return per_output
+
+
+def _assign_weights(model, weights_root, where: str) -> None:
+    from graphkeras import backend as K
+
+    layer_names = hdf5_reader.text_list_attribute(weights_root, "layer_names", where)
+    by_name = {layer.name: layer for layer in model.layers}
+    unknown = [name for name in layer_names if name not in by_name]
+    if unknown:
+        raise ModelFileError(
+            f"{where} holds weights for layers {unknown[:10]} that the model config lacks."
+        )
+    assignments = []
+    covered = set()
+    for name in layer_names:
+        layer = by_name[name]
+        group = hdf5_reader.child_group(weights_root, name, where)
+        layer_where = f"{where}: layer '{name}'"
+        weight_names = (
+            []
+            if group is None
+            else hdf5_reader.text_list_attribute(group, "weight_names", layer_where)
+        )
+        variables = layer.weights
+        if len(weight_names) != len(variables):
+            raise ModelFileError(
+                f"{layer_where}: the model's layer has {len(variables)} weights "
+                f"{[tuple(v.shape) for v in variables]}, the file lists {len(weight_names)} "
+                f"{weight_names[:10]}."
+            )
+        for variable, weight_name in zip(variables, weight_names, strict=True):
+            dataset = group
+            for part in weight_name.split("/"):
+                dataset = hdf5_reader.child(dataset, part, layer_where)
+                if dataset is None:
+                    raise ModelFileError(f"{layer_where}: weight '{weight_name}' is missing.")
+            value = hdf5_reader.read_dataset(dataset, tuple(variable.shape), layer_where)
+            assignments.append((variable, value))
+        covered.add(name)
+    missing = [layer.name for layer in model.layers if layer.weights and layer.name not in covered]
+    if missing:
+        raise ModelFileError(f"{where} has no weights for layers {missing[:10]}.")
+    K.batch_set_value(assignments)

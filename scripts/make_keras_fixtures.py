@@ -1,0 +1,197 @@
+"""Make the Keras model files that graphkeras's interchange tests load, and check the reverse.
+
+This script is run by hand, never by the tests or CI, in environments that
+have real Keras (graphkeras itself never needs Keras). Four commands:
+
+``keras3 DIR``
+    With Keras 3 (e.g. ``pip install keras jax h5py``, ``KERAS_BACKEND=jax``):
+    builds each model below, gives it seeded random weights, and writes
+    ``DIR/<name>.keras`` with ``DIR/<name>.keras.npz`` (the inputs and
+    Keras's predictions).
+``keras2 DIR``
+    With Keras 2 (``pip install tensorflow-cpu==2.15.1 h5py``): the same
+    models as full-model ``.h5`` files, ``DIR/<name>.h5`` and ``.h5.npz``.
+``write-graphkeras DIR``
+    With graphkeras: builds the same models in graphkeras and writes them as
+    ``.keras`` archives (``DIR/<name>.gk.keras``) with graphkeras's predictions.
+``check-in-keras DIR``
+    With Keras 3 again: loads every ``*.gk.keras`` and prints, per model,
+    the largest difference between Keras's predictions and graphkeras's.
+
+Run: ``python scripts/make_keras_fixtures.py keras3 tests/fixtures/keras``
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+
+import numpy as np
+
+SEED = 1998
+
+
+# ---------------------------------------------------------------- models
+def functional_shared(keras, layers):
+    """A shared Dense called twice, a merge, a nested functional model, BatchNormalization."""
+    x = keras.Input((4,), name="x")
+    encoder_input = keras.Input((4,), name="encoder_input")
+    encoder = keras.Model(
+        encoder_input, layers.Dense(3, activation="relu", name="enc")(encoder_input), name="encoder"
+    )
+    shared = layers.Dense(4, name="shared")
+    first = shared(x)
+    second = shared(first)
+    merged = layers.Add(name="add")([first, second])
+    encoded = encoder(merged)
+    scores = layers.Dense(2, activation="softmax", name="scores")(encoded)
+    normalised = layers.BatchNormalization(name="bn")(scores)
+    return keras.Model(x, [normalised, encoded], name="functional_shared"), [(5, 4)]
+
+
+def sequential_mlp(keras, layers):
+    """A Sequential model with dropout, compiled."""
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            layers.Dense(8, activation="tanh", name="hidden"),
+            layers.Dropout(0.3, name="drop"),
+            layers.Dense(3, activation="softmax", name="out"),
+        ],
+        name="sequential_mlp",
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model, [(4, 6)]
+
+
+def nested_sequential(keras, layers):
+    """A Sequential block shared by two inputs of a functional model, then concatenated."""
+    block = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(5, activation="relu"), layers.Dense(2)], name="block"
+    )
+    left = keras.Input((3,), name="left")
+    right = keras.Input((3,), name="right")
+    joined = layers.Concatenate(name="join")([block(left), block(right)])
+    out = layers.Dense(1, name="out")(joined)
+    return keras.Model([left, right], out, name="nested_sequential"), [(3, 3), (3, 3)]
+
+
+def small_cnn(keras, layers):
+    """Convolution, pooling, normalisation and dense layers on 8x8 images."""
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            layers.Conv2D(4, 3, padding="same", activation="relu", name="conv"),
+            layers.MaxPooling2D(name="pool"),
+            layers.BatchNormalization(name="bn"),
+            layers.Conv2D(6, 2, strides=2, name="conv_2"),
+            layers.Flatten(name="flat"),
+            layers.Dense(10, activation="softmax", name="probs"),
+        ],
+        name="small_cnn",
+    )
+    return model, [(3, 8, 8, 1)]
+
+
+MODELS = [functional_shared, sequential_mlp, nested_sequential, small_cnn]
+
+
+# ---------------------------------------------------------------- helpers
+def randomise(model, rng) -> None:
+    """Seeded random weights (positive where a variance is stored)."""
+    values = []
+    for weight in model.weights:
+        shape = tuple(weight.shape)
+        value = rng.uniform(-0.8, 0.8, size=shape)
+        if "variance" in weight.name:
+            value = rng.uniform(0.5, 1.5, size=shape)
+        values.append(value.astype("float32"))
+    model.set_weights(values)
+
+
+def inputs_for(shapes, rng) -> list:
+    return [rng.uniform(-1.0, 1.0, size=shape).astype("float32") for shape in shapes]
+
+
+def as_list(outputs) -> list:
+    return [np.asarray(o) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
+
+
+def save_expected(path, inputs, outputs) -> None:
+    arrays = {f"input_{i}": value for i, value in enumerate(inputs)}
+    arrays.update({f"output_{i}": value for i, value in enumerate(as_list(outputs))})
+    np.savez(path, **arrays)
+
+
+def make_with_keras(directory: str, extension: str) -> None:
+    if extension == ".h5":
+        from tensorflow import keras
+        from tensorflow.keras import layers
+    else:
+        import keras
+        from keras import layers
+    for build in MODELS:
+        rng = np.random.default_rng(SEED)
+        model, shapes = build(keras, layers)
+        randomise(model, rng)
+        inputs = inputs_for(shapes, rng)
+        outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+        path = os.path.join(directory, build.__name__ + extension)
+        model.save(path)
+        save_expected(path + ".npz", inputs, outputs)
+        print(f"wrote {path}")
+
+
+def write_with_graphkeras(directory: str) -> None:
+    import graphkeras as gk
+    from graphkeras import layers
+
+    for build in MODELS:
+        rng = np.random.default_rng(SEED)
+        gk.backend.clear_session()
+        model, shapes = build(gk, layers)
+        randomise(model, rng)
+        inputs = inputs_for(shapes, rng)
+        outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+        path = os.path.join(directory, build.__name__ + ".gk.keras")
+        model.save(path)
+        save_expected(path + ".npz", inputs, outputs)
+        print(f"wrote {path}")
+
+
+def check_in_keras(directory: str) -> None:
+    import keras
+
+    for path in sorted(glob.glob(os.path.join(directory, "*.gk.keras"))):
+        expected = np.load(path + ".npz")
+        inputs = [expected[k] for k in sorted(expected.files) if k.startswith("input_")]
+        wanted = [expected[k] for k in sorted(expected.files) if k.startswith("output_")]
+        model = keras.saving.load_model(path)
+        got = as_list(model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0))
+        worst = max(float(np.max(np.abs(a - b))) for a, b in zip(got, wanted, strict=True))
+        compiled = model.compiled if hasattr(model, "compiled") else None
+        print(
+            f"Keras {keras.__version__} loaded {os.path.basename(path)}: "
+            f"{len(model.layers)} layers, compiled={compiled}, "
+            f"max |keras - graphkeras| = {worst:.3g}"
+        )
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 3 or argv[1] not in ("keras3", "keras2", "write-graphkeras", "check-in-keras"):
+        raise SystemExit(__doc__)
+    command, directory = argv[1], argv[2]
+    os.makedirs(directory, exist_ok=True)
+    if command == "keras3":
+        make_with_keras(directory, ".keras")
+    elif command == "keras2":
+        make_with_keras(directory, ".h5")
+    elif command == "write-graphkeras":
+        write_with_graphkeras(directory)
+    else:
+        check_in_keras(directory)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
