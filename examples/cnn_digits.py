@@ -39,7 +39,7 @@ def main() -> None:
     model = build_model()
     model.summary()
     model.compile(
-        optimizer=gk.optimizers.Adam(learning_rate=0.002),
+        optimizer=gk.optimizers.Adam(learning_rate=0.005),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )

@@ -37,9 +37,7 @@ def main() -> None:
     model.summary()
 
     start = time.perf_counter()
-    history = model.fit(
-        x_train, y_train, epochs=20, batch_size=64, validation_split=0.1, verbose=0
-    )
+    history = model.fit(x_train, y_train, epochs=15, batch_size=64, validation_split=0.1, verbose=0)
     seconds = time.perf_counter() - start
     print(
         f"trained {len(history.history['loss'])} epochs in {seconds:.1f} s; "

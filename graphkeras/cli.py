@@ -6,6 +6,7 @@ import argparse
 import sys
 
 import graphkeras
+from graphkeras import cli_inspect
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a Siamese network with a shared, nested encoder; print its summary "
         "and node table; run it on pairs of real handwritten digits.",
     )
+    cli_inspect.add_commands(commands)
     return parser
 
 
@@ -32,5 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
         run()
         return 0
+    if arguments.command in ("summary", "nodes", "plot"):
+        return cli_inspect.run(arguments)
     parser.print_help(sys.stderr)
     return 2

@@ -94,7 +94,54 @@ def small_cnn(keras, layers):
     return model, [(3, 8, 8, 1)]
 
 
-MODELS = [functional_shared, sequential_mlp, nested_sequential, small_cnn]
+def embedding_recurrent(keras, layers):
+    """Embedding with mask_zero feeding LSTM and GRU (Keras 3 records the mask as a NotEqual
+    operation); with Keras 3 and graphkeras also a slice and a sum of tensors (operations)."""
+    tokens = keras.Input((7,), dtype="int32", name="tokens")
+    embedded = layers.Embedding(20, 6, mask_zero=True, name="embed")(tokens)
+    sequence = layers.LSTM(5, return_sequences=True, name="lstm")(embedded)
+    summary = layers.GRU(4, name="gru")(sequence)
+    outputs = [layers.Dense(3, name="out")(summary)]
+    if not KERAS2:
+        outputs.append(sequence[:, 2:, :3] + 1.5)
+    return keras.Model(tokens, outputs, name="embedding_recurrent"), [("tokens", (4, 7), 20)]
+
+
+def wrapped_recurrent(keras, layers):
+    """TimeDistributed, then Bidirectional LSTM and GRU, then SimpleRNN."""
+    x = keras.Input((6, 4), name="frames")
+    h = layers.TimeDistributed(layers.Dense(3, activation="tanh"), name="per_frame")(x)
+    h = layers.Bidirectional(layers.LSTM(4, return_sequences=True), name="bi_lstm")(h)
+    h = layers.Bidirectional(layers.GRU(2, return_sequences=True), merge_mode="sum", name="bi_gru")(
+        h
+    )
+    out = layers.SimpleRNN(3, name="rnn")(h)
+    return keras.Model(x, out, name="wrapped_recurrent"), [(3, 6, 4)]
+
+
+def transformer_block(keras, layers):
+    """A Transformer encoder block: attention, residuals, layer norms, feed-forward, pooling."""
+    x = keras.Input((5, 8), name="tokens")
+    attended = layers.MultiHeadAttention(num_heads=2, key_dim=4, name="attention")(x, x)
+    h = layers.LayerNormalization(name="norm_1")(layers.Add(name="residual_1")([x, attended]))
+    f = layers.Dense(16, activation="relu", name="ff_1")(h)
+    f = layers.Dense(8, name="ff_2")(f)
+    h = layers.LayerNormalization(name="norm_2")(layers.Add(name="residual_2")([h, f]))
+    pooled = layers.GlobalAveragePooling1D(name="pool")(h)
+    out = layers.Dense(3, activation="softmax", name="probs")(pooled)
+    return keras.Model(x, out, name="transformer_block"), [(2, 5, 8)]
+
+
+MODELS = [
+    functional_shared,
+    sequential_mlp,
+    nested_sequential,
+    small_cnn,
+    embedding_recurrent,
+    wrapped_recurrent,
+    transformer_block,
+]
+KERAS2 = False
 
 
 # ---------------------------------------------------------------- helpers
@@ -111,7 +158,18 @@ def randomise(model, rng) -> None:
 
 
 def inputs_for(shapes, rng) -> list:
-    return [rng.uniform(-1.0, 1.0, size=shape).astype("float32") for shape in shapes]
+    """Random inputs: floats for a shape, or zero-padded token ids for ("tokens", shape, count)."""
+    inputs = []
+    for shape in shapes:
+        if shape[0] == "tokens":
+            _, size, count = shape
+            ids = rng.integers(1, count, size=size)
+            lengths = rng.integers(2, size[1] + 1, size=size[0])
+            ids[np.arange(size[1])[None, :] >= lengths[:, None]] = 0
+            inputs.append(ids.astype("int32"))
+        else:
+            inputs.append(rng.uniform(-1.0, 1.0, size=shape).astype("float32"))
+    return inputs
 
 
 def as_list(outputs) -> list:
@@ -125,6 +183,8 @@ def save_expected(path, inputs, outputs) -> None:
 
 
 def make_with_keras(directory: str, extension: str) -> None:
+    global KERAS2
+    KERAS2 = extension == ".h5"
     if extension == ".h5":
         from tensorflow import keras
         from tensorflow.keras import layers

@@ -295,7 +295,10 @@ def test_symbolic_call_does_not_run_the_convolution(monkeypatch):
         raise AssertionError("the convolution ran on a symbolic call")
 
     monkeypatch.setattr(K, "conv", fail)
-    assert layers.Conv2D(4, 3)(gk.Input(shape=(6, 6, 2))).shape == (None, 4, 4, 4)
+    layer = layers.Conv2D(4, 3)
+    assert layer(gk.Input(shape=(6, 6, 2))).shape == (None, 4, 4, 4)
+    with pytest.raises(AssertionError, match="ran"):
+        layer(rand(1, 6, 6, 2))  # an eager call does reach the (patched) op
 
 
 # ----------------------------------------------------------------- weights
@@ -332,9 +335,14 @@ def test_kernel_initializer_is_used():
     np.testing.assert_array_equal(layer.kernel.numpy(), np.ones((3, 2, 2)))
 
 
-def test_kernel_constraint_is_kept_on_the_layer():
+def test_kernel_constraint_holds_after_an_optimizer_step():
     layer = built(layers.Conv1D(2, 3, kernel_constraint="non_neg"), rand(1, 5, 2))
-    assert layer.kernel.constraint is not None
+    layer.set_weights([np.full((3, 2, 2), 0.01), np.zeros(2)])
+    # A step of 1.0 against an all-ones gradient would make every entry negative.
+    gk.optimizers.SGD(learning_rate=1.0).apply(
+        [np.ones((3, 2, 2), "float32"), np.zeros(2, "float32")], layer.trainable_weights
+    )
+    np.testing.assert_array_equal(layer.kernel.numpy(), np.zeros((3, 2, 2)))
 
 
 def test_count_params_of_a_separable_conv2d():
@@ -464,6 +472,7 @@ def test_channels_first_gradients_match_finite_differences():
 
 
 def test_small_cnn_learns_the_digits():
+    # The model of examples/cnn_digits.py; seed 0 reaches about 98.9% here.
     gk.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test) = gk.datasets.digits.load_data()
     x_train = x_train.reshape(-1, 8, 8, 1).astype("float32") / 16.0
@@ -476,11 +485,11 @@ def test_small_cnn_learns_the_digits():
     outputs = layers.Dense(10, activation="softmax")(layers.Flatten()(hidden))
     model = gk.Model(inputs, outputs)
     model.compile(
-        optimizer=gk.optimizers.Adam(0.003),
+        optimizer=gk.optimizers.Adam(0.005),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    model.fit(x_train, y_train, batch_size=32, epochs=12, verbose=0)
+    model.fit(x_train, y_train, batch_size=32, epochs=20, verbose=0)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     assert accuracy >= 0.97
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,25 @@ def test_multi_output_model_reports_each_output():
     text = run("multi_output_loss_weights.py")
     assert "'digit_loss'" in text and "'ink_loss'" in text and "'val_ink_mae'" in text
     assert accuracy(text, "test digit accuracy from predict") >= 0.85
+
+
+def test_inspect_shared_layers_shows_every_call_and_writes_the_svg(tmp_path):
+    target = tmp_path / "shared.svg"
+    finished = subprocess.run(
+        [sys.executable, str(EXAMPLES / "inspect_shared_layers.py"), str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    node_table = finished.stdout.split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in node_table if line.startswith("block[")] == [
+        "block[0]",
+        "block[1]",
+    ]
+    assert "max difference 0.0e+00" in finished.stdout
+    assert "block[0] and block[1] differ: True" in finished.stdout
+    assert ElementTree.parse(target).getroot().tag.endswith("svg")
 
 
 @pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))

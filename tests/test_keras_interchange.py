@@ -21,7 +21,15 @@ import graphkeras as gk
 from graphkeras import layers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
-MODEL_NAMES = ["functional_shared", "sequential_mlp", "nested_sequential", "small_cnn"]
+MODEL_NAMES = [
+    "functional_shared",
+    "sequential_mlp",
+    "nested_sequential",
+    "small_cnn",
+    "embedding_recurrent",
+    "wrapped_recurrent",
+    "transformer_block",
+]
 
 
 def expected_of(path: Path) -> tuple[list, list]:
@@ -176,3 +184,35 @@ def test_saving_to_h5_is_refused_with_the_reason(tmp_path):
     with pytest.raises(ValueError, match=r"does not write Keras 2 \.h5"):
         model.save(tmp_path / "m.h5")
     assert not (tmp_path / "m.h5").exists()
+
+
+def test_keras_operations_load_as_operator_layers():
+    model = gk.models.load_model(FIXTURES / "embedding_recurrent.keras")
+    operators = {
+        layer.name: layer.operator
+        for layer in model.layers
+        if type(layer).__name__ == "OperatorLayer"
+    }
+    # The Embedding's mask (a NotEqual), a slice and "+ 1.5", as Keras recorded them.
+    assert sorted(operators.values()) == ["add", "getitem", "not_equal"]
+    lstm_node = model.get_layer("lstm").inbound_nodes[0]
+    assert lstm_node.inbound_layers[1].operator == "not_equal"
+
+
+def test_graphkeras_operations_are_written_as_keras_operations(tmp_path):
+    x = gk.Input((4, 3), name="x")
+    y = layers.Dense(3, name="d")(x)
+    model = gk.Model(x, (y[:, 1:] * 2.0) - x[:, :3])
+    model.save(tmp_path / "ops.keras")
+    with zipfile.ZipFile(tmp_path / "ops.keras") as archive:
+        document = json.loads(archive.read("config.json"))
+    operations = {
+        entry["class_name"]: entry["inbound_nodes"][0]["args"]
+        for entry in document["config"]["layers"]
+        if entry["module"] == "keras.src.ops.numpy"
+    }
+    assert sorted(operations) == ["GetItem", "Multiply", "Subtract"]
+    assert operations["Multiply"][1] == 2.0
+    loaded = gk.models.load_model(tmp_path / "ops.keras")
+    data = np.random.default_rng(2).normal(size=(2, 4, 3)).astype("float32")
+    np.testing.assert_array_equal(loaded.predict(data, verbose=0), model.predict(data, verbose=0))

@@ -20,7 +20,7 @@ def functional_model():
     hidden = layers.Dense(8, activation="tanh", name="hidden")(inputs)
     skip = layers.Dense(8, name="skip")(inputs)
     merged = layers.add([hidden, skip])
-    normed = layers.Activation("relu", name="act")(merged)
+    normed = layers.BatchNormalization(name="bn")(merged)
     return gk.Model(inputs, layers.Dense(3, name="head")(normed), name="functional")
 
 

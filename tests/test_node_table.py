@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import graphkeras as gk
@@ -46,13 +48,14 @@ def test_node_rows_carry_depths_and_recorded_keywords(shared_model):
 
 def test_node_table_text_has_a_header_and_one_line_per_input(shared_model):
     lines = node_table(shared_model).splitlines()
-    assert lines[0].split() == [
+    # The columns: node key, layer, class, inbound, call keywords, output shapes, depth.
+    assert re.split(r"\s{2,}", lines[0]) == [
         "node",
+        "layer",
         "class",
         "inbound",
-        "arguments",
-        "output",
-        "shapes",
+        "call keywords",
+        "output shapes",
         "depth",
     ]
     assert set(lines[1]) <= {"-", " "}
@@ -60,3 +63,40 @@ def test_node_table_text_has_a_header_and_one_line_per_input(shared_model):
     # sum[0] reads two tensors: its second input is on a continuation line.
     at = next(i for i, line in enumerate(lines) if line.startswith("sum[0]"))
     assert "shared[1][0]" in lines[at] and lines[at + 1].strip() == "drop[0][0]"
+
+
+def test_node_table_rows_show_the_layer_name_beside_the_node_key(shared_model):
+    lines = node_table(shared_model).splitlines()
+    row = next(line for line in lines if line.startswith("shared[1]"))
+    assert row.split()[:4] == ["shared[1]", "shared", "Dense", "a[0][0]"]
+
+
+def test_node_table_call_keywords_column_shows_recorded_keywords(shared_model):
+    lines = node_table(shared_model).splitlines()
+    column = lines[0].index("call keywords")
+    drop = next(line for line in lines if line.startswith("drop[0]"))
+    assert drop[column:].split()[0] == "training=True"
+    plain = next(line for line in lines if line.startswith("sum[0]"))
+    assert plain[column : column + len("call keywords")].strip() == ""
+
+
+def test_node_table_refuses_a_model_without_a_graph():
+    K.clear_session()
+    unbuilt = gk.Sequential([layers.Dense(2)], name="unbuilt")
+    with pytest.raises(ValueError, match="unbuilt"):
+        node_rows(unbuilt)
+
+
+def test_summary_with_show_nodes_prints_the_node_table_after_the_totals(shared_model):
+    lines: list[str] = []
+    shared_model.summary(print_fn=lines.append, show_nodes=True)
+    totals = next(i for i, line in enumerate(lines) if line.startswith("Non-trainable params"))
+    assert lines[totals + 2] == "Nodes, in execution order:"
+    assert lines[totals + 3 :] == node_table(shared_model).splitlines()
+
+
+def test_summary_without_show_nodes_has_no_node_table(shared_model):
+    lines: list[str] = []
+    shared_model.summary(print_fn=lines.append)
+    assert not any(line.startswith("shared[1]") for line in lines)
+    assert lines[-1] == "_" * len(lines[-1])

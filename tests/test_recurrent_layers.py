@@ -523,3 +523,36 @@ def test_unroll_needs_a_known_number_of_timesteps():
 def test_unknown_keyword_is_a_type_error():
     with pytest.raises(TypeError, match=r"unexpected keyword argument\(s\) \['colour'\]"):
         layers.GRU(2, colour="red")
+
+
+def test_a_built_layer_refuses_another_feature_count():
+    layer = layers.LSTM(2)
+    layer(X)
+    with pytest.raises(ValueError, match=r'layer "lstm".*axis -1 of input shape to have value 2'):
+        layer(np.zeros((2, 3, 5), "float32"))
+
+
+def test_a_refused_first_call_leaves_the_layer_unbuilt():
+    layer = layers.GRU(2, stateful=True)
+    with pytest.raises(ValueError, match=r"needs a fixed batch size"):
+        layer(gk.Input((3, 4)))
+    assert not layer.built and not layer.cell.built
+    assert layer(gk.Input((3, 5), batch_size=2)).shape == (2, 2)
+
+
+def test_first_layer_takes_input_shape():
+    model = gk.Sequential([layers.SimpleRNN(3, input_shape=(4, 2), return_sequences=True)])
+    assert model.output_shape == (None, 4, 3)
+    assert model.predict(np.zeros((1, 4, 2), "float32")).shape == (1, 4, 3)
+
+
+def test_activity_regularizer_penalises_the_output():
+    layer = layers.SimpleRNN(2, activity_regularizer="l2")
+    output = numpy_of(layer(X))
+    (penalty,) = layer.losses
+    np.testing.assert_allclose(numpy_of(penalty), 0.01 * np.sum(output**2), rtol=1e-5)
+
+
+def test_reset_states_with_values_needs_a_stateful_layer():
+    with pytest.raises(ValueError, match=r"LSTM 'lstm' is not stateful"):
+        built(LAYERS["LSTM"]).reset_states([np.zeros((2, 2), "float32")] * 2)

@@ -29,8 +29,10 @@ from graphkeras.engine.network_config import network_to_config, rebuild_graph
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.saving import load_weights_npz, save_weights_npz
 from graphkeras.engine.summary import print_summary
+from graphkeras.engine.summary_html import SummaryHTML
 from graphkeras.utils import nest
 from graphkeras.utils.gc_pause import gc_paused
+from graphkeras.utils.plot_model import notebook_svg
 
 
 @register_layer
@@ -308,8 +310,12 @@ class Network(Layer):
         print_fn=None,
         expand_nested: bool = False,
         show_trainable: bool = False,
+        show_nodes: bool = False,
     ) -> None:
-        """Print a table of the layers: name (type), output shape, parameters, inputs."""
+        """Print a table of the layers: name (type), output shape, parameters, inputs.
+
+        ``show_nodes=True`` adds the node table: every call, in execution order.
+        """
         print_summary(
             self,
             line_length=line_length,
@@ -317,7 +323,31 @@ class Network(Layer):
             print_fn=print_fn,
             expand_nested=expand_nested,
             show_trainable=show_trainable,
+            show_nodes=show_nodes,
         )
+
+    def summary_html(
+        self, expand_nested: bool = False, show_trainable: bool = False, show_nodes: bool = False
+    ) -> SummaryHTML:
+        """The summary as an object Jupyter shows as an HTML table (``str()`` gives the text).
+
+        A method returning its own object, not ``_repr_html_`` on the model:
+        Jupyter prefers HTML to SVG, so that would hide the model's drawing.
+        """
+        return SummaryHTML(
+            self,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            show_nodes=show_nodes,
+        )
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter shows a model as its layer graph (``plot_model``'s SVG).
+
+        ``None`` (the text repr) for a model without a graph of layers and
+        above ``NOTEBOOK_LAYER_LIMIT`` (500) layers; ``plot_model`` draws any size.
+        """
+        return notebook_svg(self)
 
     def save_weights(self, filepath: str | os.PathLike) -> None:
         """Write every weight to an ``.npz`` file (layout in ``saving.py``), atomically."""

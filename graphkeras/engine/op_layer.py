@@ -30,6 +30,10 @@ OPERATORS: dict[str, tuple[str, int]] = {
     "negative": ("negative", 1),
     "abs": ("abs", 1),
     "getitem": ("getitem", 1),
+    # Not recorded by Python's == and != (KerasTensors compare by identity);
+    # there for graphs read from Keras files, such as an Embedding's mask.
+    "equal": ("equal", 2),
+    "not_equal": ("not_equal", 2),
 }
 
 
@@ -89,6 +93,8 @@ class OperatorLayer(Layer):
             shape = _matmul_shape(shapes[0], shapes[1], self.name)
         else:
             shape = broadcast_shapes(shapes[0], shapes[1], self.name)
+        if self.operator in ("equal", "not_equal"):
+            return KerasTensor(shape, dtype="bool")
         dtype = K.result_type(*dtypes)
         if self.operator == "divide" and not K.is_float_dtype(dtype):
             dtype = K.floatx()

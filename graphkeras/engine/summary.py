@@ -4,6 +4,8 @@ Columns are Layer (type), Output Shape and Param #, plus Connected to
 (``name[node_index][tensor_index]`` of each inbound tensor) when the graph is
 not a plain chain, and Trainable with ``show_trainable``. Then the total,
 trainable and non-trainable parameter counts, with thousands separators.
+With ``show_nodes``, the node table follows (``graphkeras.utils.node_table``:
+one row per call, so each call of a shared layer is shown).
 ``print_fn`` receives one line per call.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
+from graphkeras.utils.node_table import node_table
 
 
 def print_summary(
@@ -21,6 +24,7 @@ def print_summary(
     print_fn: Callable[[str], object] | None = None,
     expand_nested: bool = False,
     show_trainable: bool = False,
+    show_nodes: bool = False,
 ) -> None:
     """Print ``model``'s summary table through ``print_fn`` (default ``print``)."""
     print_fn = print_fn or print
@@ -29,6 +33,8 @@ def print_summary(
             f"Model '{model.name}' has not been built yet: call it on data, or call "
             "build(input_shape), or give its first layer an input shape."
         )
+    # Made first, so a model without a graph is refused before anything is printed.
+    nodes_text = node_table(model) if show_nodes else ""
     chain = _is_chain(model)
     if chain:
         headers = ["Layer (type)", "Output Shape", "Param #"]
@@ -71,6 +77,10 @@ def print_summary(
     print_fn(f"Trainable params: {trainable:,}")
     print_fn(f"Non-trainable params: {non_trainable:,}")
     print_fn("_" * line_length)
+    if show_nodes:
+        print_fn("Nodes, in execution order:")
+        for line in nodes_text.splitlines():
+            print_fn(line)
 
 
 def _is_chain(model) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.interop.keras_operations import is_keras_operation, operation_from_keras
 
 TENSOR_MARK = "__keras_tensor__"
 
@@ -42,6 +43,11 @@ _INERT_OPTIONS: dict[str, tuple] = {
     "input_dim_is_deprecated": (None,),
     "input_axes": (None,),
     "output_axes": (None,),
+}
+
+# Shapes a Keras 2 layer records in its config once built; graphkeras builds on the call.
+_BUILD_RECORDS: dict[str, tuple[str, ...]] = {
+    "MultiHeadAttention": ("query_shape", "key_shape", "value_shape"),
 }
 
 # Keras serialisation wrappers that carry code or opaque data: never accepted.
@@ -225,6 +231,9 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
     for position, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise ModelFileError(f"{where}: layer #{position} is not an object.")
+        if is_keras_operation(entry):
+            layers.append((entry, operation_from_keras(entry, where)))
+            continue
         converted = _layer(entry, flavour, where)
         if flavour == "keras3" and converted["class_name"] in MODEL_CLASSES:
             node_shifts[converted["name"]] = 1
@@ -234,8 +243,17 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
     result: dict[str, Any] = {"name": config.get("name"), "layers": []}
     if "trainable" in config:
         result["trainable"] = config["trainable"]
+    layer_names = {
+        (converted[0] if isinstance(converted, tuple) else converted)["name"]
+        for _, converted in layers
+    }
     for entry, converted in layers:
-        converted["inbound_nodes"] = _nodes(entry, converted, flavour, node_shifts, where)
+        if isinstance(converted, tuple):  # An operation and the tensors it reads.
+            converted, tensors = converted
+            references = [_shifted(_history(t, where), node_shifts, where) for t in tensors]
+            converted["inbound_nodes"] = [[[*reference, {}] for reference in references]]
+        else:
+            converted["inbound_nodes"] = _nodes(entry, converted, layer_names, node_shifts, where)
         result["layers"].append(converted)
     for key, keys_key in (("input_layers", "input_keys"), ("output_layers", "output_keys")):
         references, names = _endpoints(config.get(key), key, endpoint_shifts, where)
@@ -273,11 +291,10 @@ def _shifted(reference: list, shifts: Mapping, where: str) -> list:
 # ---------------------------------------------------------------- layers
 def _layer(entry: Mapping, flavour: str, where: str) -> dict:
     class_name = _class_name(entry, where)
-    module = entry.get("module")
-    if isinstance(module, str) and module.startswith("keras.src.ops"):
+    if is_keras_operation(entry):
         raise ModelFileError(
             f"{where}: layer {entry.get('name')!r} is the Keras operation {class_name!r} "
-            f"(from {module!r}); graphkeras reads models built from layers only."
+            f"(from {entry.get('module')!r}) outside a functional graph."
         )
     config = entry.get("config")
     if not isinstance(config, Mapping):
@@ -292,13 +309,17 @@ def _layer(entry: Mapping, flavour: str, where: str) -> dict:
         shape = converted.pop("batch_input_shape", None)
         if shape is not None:
             converted.setdefault("batch_shape", shape)
+    for option in _BUILD_RECORDS.get(class_name, ()):
+        converted.pop(option, None)
     axis = converted.get("axis")
     if class_name == "BatchNormalization" and isinstance(axis, list) and len(axis) == 1:
         converted["axis"] = axis[0]  # Keras 2 stores the built axis as a list.
     return {"name": name, "class_name": class_name, "config": converted}
 
 
-def _nodes(entry: Mapping, converted: Mapping, flavour: str, shifts: Mapping, where: str):
+def _nodes(
+    entry: Mapping, converted: Mapping, layer_names: set, shifts: Mapping, where: str
+) -> list:
     nodes = entry.get("inbound_nodes", [])
     layer_where = f"{where}: layer {converted['name']!r}"
     if not isinstance(nodes, list):
@@ -308,20 +329,44 @@ def _nodes(entry: Mapping, converted: Mapping, flavour: str, shifts: Mapping, wh
         if isinstance(node, Mapping):
             result.append(_keras3_node(node, converted, shifts, layer_where))
         elif isinstance(node, list):
-            result.append(_keras2_node(node, shifts, layer_where))
+            result.append(_keras2_node(node, layer_names, shifts, layer_where))
         else:
             raise ModelFileError(f"{layer_where}: malformed inbound node {_preview(node)}.")
     return result
 
 
-def _keras2_node(node: list, shifts: Mapping, where: str) -> list:
+def _keras2_node(node: list, layer_names: set, shifts: Mapping, where: str) -> list:
     entries = []
     for item in node:
         if not isinstance(item, list) or len(item) not in (3, 4):
             raise ModelFileError(f"{where}: malformed inbound entry {_preview(item)}.")
         kwargs = item[3] if len(item) == 4 and item[3] is not None else {}
-        entries.append([*_shifted(list(item[:3]), shifts, where), value_from_keras(kwargs, where)])
+        kwargs = _keras2_tensor_keywords(
+            value_from_keras(kwargs, where), layer_names, shifts, where
+        )
+        entries.append([*_shifted(list(item[:3]), shifts, where), kwargs])
     return entries
+
+
+def _keras2_tensor_keywords(value: Any, layer_names: set, shifts: Mapping, where: str) -> Any:
+    """Keras 2 writes a tensor among call keywords as ``[layer, node, tensor]``; mark those."""
+    if (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and value[0] in layer_names
+        and all(isinstance(item, int) and not isinstance(item, bool) for item in value[1:])
+    ):
+        history = _shifted(list(value), shifts, where)
+        return {"class_name": TENSOR_MARK, "config": {"keras_history": history}}
+    if isinstance(value, list):
+        return [_keras2_tensor_keywords(item, layer_names, shifts, where) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: _keras2_tensor_keywords(item, layer_names, shifts, where)
+            for key, item in value.items()
+        }
+    return value
 
 
 def _keras3_node(node: Mapping, converted: Mapping, shifts: Mapping, where: str) -> list:
@@ -342,6 +387,10 @@ def _keras3_node(node: Mapping, converted: Mapping, shifts: Mapping, where: str)
             )
         keywords.update(zip(parameters, args[1:], strict=False))
     keywords.update(kwargs)
+    # Keras 3 records the training flag each layer saw while the graph was
+    # built; the model sets it at run time, so it is not part of the graph.
+    if isinstance(keywords.get("training"), bool):
+        del keywords["training"]
     encoded = {key: _keywords_from_keras(value, shifts, where) for key, value in keywords.items()}
     return [
         [*_shifted(reference, shifts, where), encoded if position == 0 else {}]

@@ -18,6 +18,8 @@ from typing import Any
 
 from graphkeras.engine.network_config import kept_node_indices, named_call_keywords
 from graphkeras.engine.node import is_keras_tensor
+from graphkeras.engine.op_layer import OperatorLayer
+from graphkeras.interop.keras_operations import operation_to_keras
 from graphkeras.utils import nest
 from graphkeras.utils.serialization import get_registered_name
 
@@ -178,8 +180,14 @@ def _functional_config(model) -> dict:
                 except TypeError:
                     continue
                 kwargs[key] = encoded
+            if isinstance(layer, OperatorLayer):
+                nodes.append({"args": _operation_arguments(layer, node, encode), "kwargs": {}})
+                continue
             nodes.append({"args": [keras_value(encode(node.call_args[0]))], "kwargs": kwargs})
-        entry = _layer_wrapper(layer)
+        if isinstance(layer, OperatorLayer):
+            entry = operation_to_keras(layer)[0]
+        else:
+            entry = _layer_wrapper(layer)
         entry["name"] = layer.name
         entry["inbound_nodes"] = nodes
         entries.append(entry)
@@ -199,3 +207,10 @@ def _functional_config(model) -> dict:
             # One tensor is written bare, so Keras returns a tensor, not a list of one.
             config[key] = references[0] if len(references) == 1 else references
     return config
+
+
+def _operation_arguments(layer, node, encode) -> list:
+    """An operation's positional arguments: its tensors (in order) where the constants are not."""
+    arguments = operation_to_keras(layer)[1]
+    tensors = iter(nest.flatten(node.call_args[0]))
+    return [encode(next(tensors)) if value is None else value for value in arguments]

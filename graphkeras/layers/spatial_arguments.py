@@ -13,22 +13,23 @@ call.
 from __future__ import annotations
 
 from graphkeras import backend as K
+from graphkeras.layers.value_checks import describe, is_int
+
+__all__ = [
+    "describe",
+    "int_tuple",
+    "pair_per_axis",
+    "data_format_argument",
+    "padding_argument",
+    "spatial_axes",
+]
 
 _PADDING_MODES = ("valid", "same")
 
 
-def describe(layer) -> str:
-    """How messages name a layer: ``MaxPooling2D 'max_pooling2d'``."""
-    return f"{type(layer).__name__} '{layer.name}'"
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def int_tuple(value, count: int, argument: str, layer, allow_zero: bool = False) -> tuple:
     """``value`` (an int, or ``count`` ints) as a tuple of ``count`` ints, each > 0 (>= 0)."""
-    values = (value,) * count if _is_int(value) else value
+    values = (value,) * count if is_int(value) else value
     try:
         values = tuple(values)
     except TypeError:
@@ -37,14 +38,14 @@ def int_tuple(value, count: int, argument: str, layer, allow_zero: bool = False)
     if (
         values is None
         or len(values) != count
-        or any(not _is_int(item) or item < lowest for item in values)
+        or any(not is_int(item) or item < lowest for item in values)
     ):
         bound = "non-negative" if allow_zero else "positive"
         raise ValueError(
             f"{describe(layer)}: {argument} must be a {bound} int or a tuple of {count} "
             f"{bound} ints, received {argument}={value!r}."
         )
-    return values
+    return tuple(int(item) for item in values)
 
 
 def pair_per_axis(value, count: int, argument: str, layer) -> tuple:
@@ -56,7 +57,7 @@ def pair_per_axis(value, count: int, argument: str, layer) -> tuple:
     """
     if count == 1:
         return (int_tuple(value, 2, argument, layer, allow_zero=True),)
-    if _is_int(value):
+    if is_int(value):
         return (int_tuple(value, 2, argument, layer, allow_zero=True),) * count
     try:
         entries = tuple(value)

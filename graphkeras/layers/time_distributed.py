@@ -20,7 +20,8 @@ from __future__ import annotations
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer, call_signature
 from graphkeras.engine.layer_registry import register_layer
-from graphkeras.layers.wrapper import Wrapper, build_sublayer, check_is_layer, describe
+from graphkeras.layers.value_checks import describe
+from graphkeras.layers.wrapper import Wrapper, build_sublayer, check_is_layer
 
 
 @register_layer

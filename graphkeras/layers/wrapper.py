@@ -16,11 +16,6 @@ from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 
 
-def describe(layer: Layer) -> str:
-    """How messages name a layer: ``TimeDistributed 'time_distributed'``."""
-    return f"{type(layer).__name__} '{layer.name}'"
-
-
 def check_is_layer(value, argument: str, class_name: str) -> None:
     """``ValueError`` unless ``value`` is a Layer instance (a class or a function is not)."""
     if not isinstance(value, Layer):

@@ -1,7 +1,10 @@
 """Helpers that serve several parts of graphkeras."""
 
+from graphkeras.utils.model_graph import to_networkx
+from graphkeras.utils.model_to_dot import model_to_dot
 from graphkeras.utils.nest import flatten, pack_sequence_as
 from graphkeras.utils.node_table import node_rows, node_table
+from graphkeras.utils.plot_model import ModelDiagram, model_to_svg, plot_model
 from graphkeras.utils.progbar import Progbar
 from graphkeras.utils.random_seed import set_random_seed
 from graphkeras.utils.serialization import (
@@ -11,13 +14,18 @@ from graphkeras.utils.serialization import (
 )
 
 __all__ = [
+    "ModelDiagram",
     "Progbar",
     "flatten",
     "get_registered_name",
     "get_registered_object",
+    "model_to_dot",
+    "model_to_svg",
     "node_rows",
     "node_table",
     "pack_sequence_as",
+    "plot_model",
     "register_serializable",
     "set_random_seed",
+    "to_networkx",
 ]

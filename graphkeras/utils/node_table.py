@@ -1,7 +1,7 @@
 """node_table: every node of a model, in execution order, as a text table.
 
 One row per call event (PyTorch FX's ``print_tabular`` is the model): the
-node key ``layer[node_index]``, the layer's class, what it reads
+node key ``layer[node_index]``, the layer's name and class, what it reads
 (``name[node_index][tensor_index]`` for each input), the keywords the call
 recorded, its output shapes and its depth. A shared layer shows one row per
 call, which is exactly what ``model.summary()`` cannot show.
@@ -9,14 +9,32 @@ call, which is exactly what ``model.summary()`` cannot show.
 
 from __future__ import annotations
 
+from graphkeras.utils.gc_pause import gc_paused
+from graphkeras.utils.model_graph import require_functional
+
+HEADERS = ["node", "layer", "class", "inbound", "call keywords", "output shapes", "depth"]
+
 
 def node_rows(model) -> list[dict]:
     """The table's rows as dicts (keys: node, layer, class, inbound, arguments, output_shapes,
     depth), in execution order."""
+    require_functional(model, "node_rows")
+    with gc_paused():
+        return _rows(model)
+
+
+def _rows(model) -> list[dict]:
     rows = []
+    # Each layer's node positions, found once: a layer shared N times would
+    # otherwise be searched N times.
+    node_indices: dict[int, dict[int, int]] = {}
     for node in model._execution_order:
         layer = node.outbound_layer
-        index = next(i for i, candidate in enumerate(layer._inbound_nodes) if candidate is node)
+        indices = node_indices.get(id(layer))
+        if indices is None:
+            indices = {id(candidate): i for i, candidate in enumerate(layer._inbound_nodes)}
+            node_indices[id(layer)] = indices
+        index = indices[id(node)]
         inbound = [
             f"{source.name}[{node_index}][{tensor_index}]"
             for source, node_index, tensor_index in zip(
@@ -37,20 +55,39 @@ def node_rows(model) -> list[dict]:
     return rows
 
 
+def format_shapes(shapes: list) -> str:
+    """One shape as itself, several as a list: ``(None, 3)`` or ``[(None, 3), (None, 4)]``."""
+    return str(shapes[0]) if len(shapes) == 1 else str(shapes)
+
+
+def format_keywords(arguments: dict) -> str:
+    """Recorded call keywords as ``key=value`` pairs: ``training=True``."""
+    return ", ".join(f"{key}={value!r}" for key, value in arguments.items())
+
+
 def node_table(model) -> str:
-    """The nodes of ``model`` as an aligned text table (one line per node and input)."""
-    headers = ["node", "class", "inbound", "arguments", "output shapes", "depth"]
+    """The nodes of ``model`` as an aligned text table (one line per node and input).
+
+    Columns: node, layer, class, inbound, call keywords, output shapes, depth.
+    A node reading several tensors continues on the next lines, one per input.
+    """
+    with gc_paused():
+        return _render(node_rows(model))
+
+
+def _render(rows: list[dict]) -> str:
+    headers = HEADERS
     lines = []
-    for row in node_rows(model):
-        shapes = row["output_shapes"]
-        shape_text = str(shapes[0]) if len(shapes) == 1 else str(shapes)
-        arguments = ", ".join(f"{k}={v!r}" for k, v in row["arguments"].items())
+    for row in rows:
+        shape_text = format_shapes(row["output_shapes"])
+        arguments = format_keywords(row["arguments"])
         inbound = row["inbound"] or ["-"]
         for position, source in enumerate(inbound):
             first = position == 0
             lines.append(
                 [
                     row["node"] if first else "",
+                    row["layer"] if first else "",
                     row["class"] if first else "",
                     source,
                     arguments if first else "",

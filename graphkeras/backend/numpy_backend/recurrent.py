@@ -177,9 +177,10 @@ def _activation(name: str, argument: str) -> _Activation:
 class _Scan:
     """One scan's inputs, read time-major in the order processed, and what it keeps.
 
-    A scan keeps every step's intermediates only while a gradient tape
-    records (the gradient reads them); otherwise it reuses a few per-step
-    buffers, so inference allocates little beyond its outputs.
+    The inputs' projection is always computed for all steps at once (one
+    matrix product). The other per-step intermediates (states, activated
+    cells) are all kept only while a gradient tape records, since the
+    gradient reads them; otherwise a few buffers are reused step after step.
     """
 
     def __init__(self, op: str, inputs, mask, go_backwards: bool, return_sequences: bool, others):

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import numbers
 
-
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+from graphkeras.layers.value_checks import is_int
 
 
 def positive_int(value, argument: str, layer: str) -> int:
     """``value`` as an int when it is one and positive."""
-    if not _is_int(value) or value <= 0:
+    if not is_int(value) or value <= 0:
         raise ValueError(
             f"{layer}: {argument} must be a positive int, received {argument}={value!r}."
         )
@@ -34,7 +32,7 @@ def rate(value, argument: str, layer: str) -> float:
 
 def seed(value, layer: str) -> int | None:
     """``value`` when it is None or a non-negative int (a random seed)."""
-    if value is not None and (not _is_int(value) or value < 0):
+    if value is not None and (not is_int(value) or value < 0):
         raise ValueError(
             f"{layer}: seed must be None or a non-negative int, received seed={value!r}."
         )

@@ -27,7 +27,8 @@ from collections.abc import Mapping
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer, call_signature
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
-from graphkeras.layers.wrapper import build_sublayer, check_is_layer, describe
+from graphkeras.layers.value_checks import describe
+from graphkeras.layers.wrapper import build_sublayer, check_is_layer
 
 MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 

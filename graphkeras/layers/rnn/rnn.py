@@ -149,18 +149,26 @@ class RNN(Layer):
                 f"length: give the Input a fixed number of timesteps, received input shape "
                 f"{sequences_shape}."
             )
+        batch = sequences_shape[0]
+        if self.stateful and batch is None:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' is stateful, so it needs a fixed batch "
+                f"size (pass batch_size= to Input), received input shape {sequences_shape}."
+            )
         if isinstance(self.cell, Layer) and not self.cell.built:
-            step_shape = (sequences_shape[0], *sequences_shape[2:])
+            step_shape = (batch, *sequences_shape[2:])
             self.cell.build(step_shape)
             self.cell.built = True
             self.cell._build_input_shape = step_shape
+        if sequences_shape[-1] is not None:
+            # Later calls must bring as many features as the cell's weights were made for.
+            spec = self.input_spec
+            self.input_spec = InputSpec(
+                ndim=getattr(spec, "ndim", None),
+                min_ndim=None if getattr(spec, "ndim", None) else 3,
+                axes={-1: sequences_shape[-1]},
+            )
         if self.stateful:
-            batch = sequences_shape[0]
-            if batch is None:
-                raise ValueError(
-                    f"{type(self).__name__} '{self.name}' is stateful, so it needs a fixed batch "
-                    f"size (pass batch_size= to Input), received input shape {sequences_shape}."
-                )
             if self.states is None:
                 # Not weights: they are the layer's memory, kept out of get_weights (as Keras).
                 self.states = [
