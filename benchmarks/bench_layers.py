@@ -6,8 +6,10 @@ Conv2D(32, 3x3, padding="same") on a 64x32x32x16 float32 batch: the
 reference pads, takes the 3x3 windows with ``as_strided`` (im2col) and does
 one matrix product; its backward pass is two matrix products and a
 scatter-add over the nine kernel offsets. LSTM(128) over 64 sequences of 50
-steps of 32 features: the reference is the step loop of
-``bench_recurrent.py`` with hand-written backpropagation through time.
+steps of 32 features: the reference is what one writes by hand, a loop over
+the timesteps (one matrix product per step for the recurrence, the gates
+sliced out) and hand-written backpropagation through time over the cached
+gates.
 graphkeras runs the layers eagerly, and for forward+backward takes the
 gradient of a scalar through ``K.GradientTape`` with respect to every
 weight (and, for the convolution, the input). Every pair is checked to
@@ -25,17 +27,66 @@ from numpy.lib.stride_tricks import as_strided
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import compare  # noqa: E402
-from bench_recurrent import BATCH, FEATURES, TIMESTEPS, UNITS  # noqa: E402
-from bench_recurrent import raw_forward as lstm_raw_forward  # noqa: E402
-from bench_recurrent import raw_forward_backward as lstm_raw_forward_backward  # noqa: E402
 
 import graphkeras as gk  # noqa: E402
 from graphkeras import backend as K  # noqa: E402
 from graphkeras import layers  # noqa: E402
 
 IMAGES, SIZE, CHANNELS, FILTERS = 64, 32, 16, 32
+BATCH, TIMESTEPS, FEATURES, UNITS = 64, 50, 32, 128
 
 
+# ---------------------------------------------------------------- LSTM
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm_raw_forward(x, kernel, recurrent_kernel, bias, keep: bool = False):
+    """The last h of a NumPy LSTM, and (with ``keep``) what backpropagation needs."""
+    units = recurrent_kernel.shape[0]
+    h = np.zeros((x.shape[0], units), x.dtype)
+    c = np.zeros((x.shape[0], units), x.dtype)
+    cache = []
+    for t in range(x.shape[1]):
+        z = x[:, t] @ kernel + h @ recurrent_kernel + bias
+        i = sigmoid(z[:, :units])
+        f = sigmoid(z[:, units : 2 * units])
+        g = np.tanh(z[:, 2 * units : 3 * units])
+        o = sigmoid(z[:, 3 * units :])
+        c_previous, h_previous = c, h
+        c = f * c + i * g
+        tanh_c = np.tanh(c)
+        h = o * tanh_c
+        if keep:
+            cache.append((h_previous, c_previous, i, f, g, o, tanh_c))
+    return h, cache
+
+
+def lstm_raw_forward_backward(x, kernel, recurrent_kernel, bias, weighting):
+    """Gradients of ``sum(last_h * weighting)`` by hand-written BPTT."""
+    _, cache = lstm_raw_forward(x, kernel, recurrent_kernel, bias, keep=True)
+    d_kernel = np.zeros_like(kernel)
+    d_recurrent = np.zeros_like(recurrent_kernel)
+    d_bias = np.zeros_like(bias)
+    dh = weighting.copy()
+    dc = np.zeros_like(dh)
+    for t in reversed(range(x.shape[1])):
+        h_previous, c_previous, i, f, g, o, tanh_c = cache[t]
+        do = dh * tanh_c
+        dc = dc + dh * o * (1 - tanh_c * tanh_c)
+        di, dg, df = dc * g, dc * i, dc * c_previous
+        dc = dc * f
+        dz = np.concatenate(
+            [di * i * (1 - i), df * f * (1 - f), dg * (1 - g * g), do * o * (1 - o)], axis=1
+        )
+        d_kernel += x[:, t].T @ dz
+        d_recurrent += h_previous.T @ dz
+        d_bias += dz.sum(axis=0)
+        dh = dz @ recurrent_kernel.T
+    return d_kernel, d_recurrent, d_bias
+
+
+# ---------------------------------------------------------------- convolution
 def conv_columns(x: np.ndarray) -> np.ndarray:
     """The 3x3 'same' windows of ``x`` as rows of an im2col matrix."""
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))

@@ -58,7 +58,7 @@ def main() -> None:
     model.summary()
     model.compile(optimizer=gk.optimizers.Adam(learning_rate=3e-3), loss="mse")
     start = time.perf_counter()
-    model.fit(noisy_train, x_train, epochs=12, batch_size=64, verbose=0)
+    model.fit(noisy_train, x_train, epochs=8, batch_size=64, verbose=0)
     seconds = time.perf_counter() - start
 
     denoised = model.predict(noisy_test, verbose=0)

@@ -25,27 +25,22 @@ def _rand(*shape, seed: int, scale: float = 0.5) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape) * scale
 
 
-def _joined(B, results, return_sequences: bool):
-    """The op's results side by side: ``(batch, everything)``."""
-    outputs, *states = results
-    first = B.batch_flatten(outputs) if return_sequences else outputs
-    return B.concatenate([first, *states], axis=-1)
+def _joined_results(op: str, return_sequences: bool, options: dict):
+    """``function(B, *arrays)``: ``B.<op>`` on the arrays, its results side by side.
+
+    The result is ``(batch, everything)``: the outputs (flattened when every
+    step's), then each final state.
+    """
+
+    def function(B, *arrays):
+        outputs, *states = getattr(B, op)(*arrays, return_sequences=return_sequences, **options)
+        first = B.batch_flatten(outputs) if return_sequences else outputs
+        return B.concatenate([first, *states], axis=-1)
+
+    return function
 
 
 def _lstm(return_sequences=True, use_bias=True, **options):
-    def function(B, inputs, initial_h, initial_c, kernel, recurrent_kernel, *bias):
-        results = B.lstm_sequence(
-            inputs,
-            initial_h,
-            initial_c,
-            kernel,
-            recurrent_kernel,
-            bias[0] if bias else None,
-            return_sequences=return_sequences,
-            **options,
-        )
-        return _joined(B, results, return_sequences)
-
     arrays = [
         _rand(BATCH, TIMESTEPS, FEATURES, seed=1, scale=1.0),
         _rand(BATCH, UNITS, seed=2),
@@ -55,23 +50,10 @@ def _lstm(return_sequences=True, use_bias=True, **options):
     ]
     if use_bias:
         arrays.append(_rand(4 * UNITS, seed=6))
-    return function, arrays
+    return _joined_results("lstm_sequence", return_sequences, options), arrays
 
 
 def _gru(return_sequences=True, reset_after=True, **options):
-    def function(B, inputs, initial_h, kernel, recurrent_kernel, bias):
-        results = B.gru_sequence(
-            inputs,
-            initial_h,
-            kernel,
-            recurrent_kernel,
-            bias,
-            return_sequences=return_sequences,
-            reset_after=reset_after,
-            **options,
-        )
-        return _joined(B, results, return_sequences)
-
     bias_shape = (2, 3 * UNITS) if reset_after else (3 * UNITS,)
     arrays = [
         _rand(BATCH, TIMESTEPS, FEATURES, seed=11, scale=1.0),
@@ -80,22 +62,11 @@ def _gru(return_sequences=True, reset_after=True, **options):
         _rand(UNITS, 3 * UNITS, seed=14),
         _rand(*bias_shape, seed=15),
     ]
-    return function, arrays
+    options = {"reset_after": reset_after, **options}
+    return _joined_results("gru_sequence", return_sequences, options), arrays
 
 
 def _simple(return_sequences=True, **options):
-    def function(B, inputs, initial_h, kernel, recurrent_kernel, bias):
-        results = B.simple_rnn_sequence(
-            inputs,
-            initial_h,
-            kernel,
-            recurrent_kernel,
-            bias,
-            return_sequences=return_sequences,
-            **options,
-        )
-        return _joined(B, results, return_sequences)
-
     arrays = [
         _rand(BATCH, TIMESTEPS, FEATURES, seed=21, scale=1.0),
         _rand(BATCH, UNITS, seed=22),
@@ -103,7 +74,7 @@ def _simple(return_sequences=True, **options):
         _rand(UNITS, UNITS, seed=24),
         _rand(UNITS, seed=25),
     ]
-    return function, arrays
+    return _joined_results("simple_rnn_sequence", return_sequences, options), arrays
 
 
 def _case(op: str, case_id: str, made, watched=None) -> Case:

@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from conformance import covers
 
+from graphkeras.layers.convolutional.convolution_base import conv_transpose_output_length
+
 
 def rand(*shape, seed=0) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-2.0, 2.0, size=shape)
@@ -75,17 +77,6 @@ def naive_conv(x, kernel, strides=1, padding="valid", data_format="channels_last
     return out
 
 
-def transpose_length(size, kernel, stride, dilation, padding, output_padding) -> int:
-    """The documented output size of ``conv_transpose`` along one axis."""
-    extent = (kernel - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(extent, stride) - extent if output_padding is None else output_padding
-        return (size - 1) * stride + extent + extra
-    if output_padding is None:
-        return size * stride
-    return (size - 1) * stride + extent % 2 + output_padding
-
-
 def naive_conv_transpose(
     x,
     kernel,
@@ -104,7 +95,7 @@ def naive_conv_transpose(
     extras = (None,) * rank if output_padding is None else as_tuple(output_padding, rank)
     kernel_size, filters = kernel.shape[:-2], kernel.shape[-2]
     sizes = [
-        transpose_length(size, k, s, d, padding, p)
+        conv_transpose_output_length(size, k, s, d, padding, p)
         for size, k, s, d, p in zip(
             x.shape[1:-1], kernel_size, strides, dilation, extras, strict=True
         )
@@ -132,6 +123,12 @@ def channels_first_shape(shape: tuple, data_format: str) -> tuple:
     if data_format == "channels_last":
         return shape
     return (shape[0], shape[-1], *shape[1:-1])
+
+
+def run_op(B, op: str, x: np.ndarray, kernel: np.ndarray, **options) -> np.ndarray:
+    """``B.<op>(x, kernel, **options)`` on tensors of ``x`` and ``kernel``, as an array."""
+    result = getattr(B, op)(B.convert_to_tensor(x), B.convert_to_tensor(kernel), **options)
+    return B.convert_to_numpy(result)
 
 
 # ------------------------------------------------------------------------ conv
@@ -167,16 +164,10 @@ def test_conv_matches_a_direct_loop(B, name):
     shape, kernel_shape, strides, padding, dilation, data_format = CONV_SETUPS[name]
     x = rand(*channels_first_shape(shape, data_format), seed=1)
     kernel = rand(*kernel_shape, seed=2)
-    result = B.conv(
-        B.convert_to_tensor(x),
-        B.convert_to_tensor(kernel),
-        strides=strides,
-        padding=padding,
-        data_format=data_format,
-        dilation_rate=dilation,
-    )
-    expected = naive_conv(x, kernel, strides, padding, data_format, dilation)
-    np.testing.assert_allclose(B.convert_to_numpy(result), expected, rtol=1e-12, atol=1e-12)
+    options = {"strides": strides, "padding": padding, "data_format": data_format}
+    result = run_op(B, "conv", x, kernel, **options, dilation_rate=dilation)
+    expected = naive_conv(x, kernel, **options, dilation=dilation)
+    np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_conv_values_match_keras(B):
@@ -293,18 +284,10 @@ def test_depthwise_conv_matches_per_channel_convolutions(B, name):
     shape, kernel_shape, strides, padding, dilation, data_format = DEPTHWISE_SETUPS[name]
     x = rand(*channels_first_shape(shape, data_format), seed=3)
     kernel = rand(*kernel_shape, seed=4)
-    result = B.depthwise_conv(
-        B.convert_to_tensor(x),
-        B.convert_to_tensor(kernel),
-        strides=strides,
-        padding=padding,
-        data_format=data_format,
-        dilation_rate=dilation,
-    )
-    expected = naive_depthwise_conv(
-        x, kernel, strides=strides, padding=padding, data_format=data_format, dilation=dilation
-    )
-    np.testing.assert_allclose(B.convert_to_numpy(result), expected, rtol=1e-12, atol=1e-12)
+    options = {"strides": strides, "padding": padding, "data_format": data_format}
+    result = run_op(B, "depthwise_conv", x, kernel, **options, dilation_rate=dilation)
+    expected = naive_depthwise_conv(x, kernel, **options, dilation=dilation)
+    np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_depthwise_conv_orders_channels_by_input_then_multiplier(B):
@@ -357,19 +340,15 @@ def test_conv_transpose_is_the_adjoint_of_a_direct_loop(B, name):
     ]
     x = rand(*channels_first_shape(shape, data_format), seed=5)
     kernel = rand(*kernel_shape, seed=6)
-    result = B.conv_transpose(
-        B.convert_to_tensor(x),
-        B.convert_to_tensor(kernel),
-        strides=strides,
-        padding=padding,
-        output_padding=output_padding,
-        data_format=data_format,
-        dilation_rate=dilation,
-    )
-    expected = naive_conv_transpose(
-        x, kernel, strides, padding, output_padding, data_format, dilation
-    )
-    np.testing.assert_allclose(B.convert_to_numpy(result), expected, rtol=1e-12, atol=1e-12)
+    options = {
+        "strides": strides,
+        "padding": padding,
+        "output_padding": output_padding,
+        "data_format": data_format,
+    }
+    result = run_op(B, "conv_transpose", x, kernel, **options, dilation_rate=dilation)
+    expected = naive_conv_transpose(x, kernel, **options, dilation=dilation)
+    np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_conv_transpose_and_conv_are_adjoint(B):

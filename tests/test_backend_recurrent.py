@@ -204,7 +204,21 @@ def simple_arrays(seed: int = 20) -> list:
 
 
 def tensors(B, arrays: list) -> list:
-    return [B.convert_to_tensor(array) for array in arrays]
+    return [None if array is None else B.convert_to_tensor(array) for array in arrays]
+
+
+def assert_matches_reference(B, op: str, reference, arrays: list, mask=None, **options) -> list:
+    """``B.<op>`` on ``arrays`` gives the outputs and final states of ``reference``.
+
+    ``mask`` and ``options`` go to both; the op's results come back as arrays
+    for a test's further checks.
+    """
+    masks = {} if mask is None else {"mask": B.convert_to_tensor(mask)}
+    results = numpy_results(B, getattr(B, op)(*tensors(B, arrays), **masks, **options))
+    expected_outputs, expected_states = reference(*arrays, mask=mask, **options)
+    for result, expected in zip(results, [expected_outputs, *expected_states], strict=True):
+        np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-14)
+    return results
 
 
 # ------------------------------------------------------------------------ LSTM
@@ -212,12 +226,7 @@ def tensors(B, arrays: list) -> list:
 
 @covers("lstm_sequence")
 def test_lstm_sequence_matches_the_step_by_step_equations(B):
-    arrays = lstm_arrays()
-    outputs, final_h, final_c = numpy_results(B, B.lstm_sequence(*tensors(B, arrays)))
-    expected_outputs, (expected_h, expected_c) = lstm_reference(*arrays)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_c, expected_c, rtol=1e-12, atol=1e-14)
+    assert_matches_reference(B, "lstm_sequence", lstm_reference, lstm_arrays())
 
 
 @covers("lstm_sequence")
@@ -234,44 +243,32 @@ def test_lstm_sequence_without_return_sequences_gives_the_last_output(B):
 
 @covers("lstm_sequence")
 def test_lstm_sequence_go_backwards_returns_outputs_in_processing_order(B):
-    arrays = lstm_arrays(seed=30)
-    outputs, final_h, _ = numpy_results(B, B.lstm_sequence(*tensors(B, arrays), go_backwards=True))
-    expected_outputs, (expected_h, _) = lstm_reference(*arrays, go_backwards=True)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12)
+    outputs, final_h, _ = assert_matches_reference(
+        B, "lstm_sequence", lstm_reference, lstm_arrays(seed=30), go_backwards=True
+    )
     np.testing.assert_allclose(outputs[:, -1], final_h, rtol=1e-12)
 
 
 @covers("lstm_sequence")
 def test_lstm_sequence_masked_steps_keep_states_and_repeat_the_previous_output(B):
     arrays = lstm_arrays(seed=40)
-    outputs, final_h, final_c = numpy_results(
-        B, B.lstm_sequence(*tensors(B, arrays), mask=B.convert_to_tensor(MASK))
-    )
-    expected_outputs, (expected_h, expected_c) = lstm_reference(*arrays, mask=MASK)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
+    outputs, _, _ = assert_matches_reference(B, "lstm_sequence", lstm_reference, arrays, mask=MASK)
     # Sample 1's first step is masked: it outputs its initial h; its last is masked too.
     np.testing.assert_allclose(outputs[1, 0], arrays[1][1], rtol=1e-12)
     np.testing.assert_allclose(outputs[1, 3], outputs[1, 2], rtol=1e-12)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12)
-    np.testing.assert_allclose(final_c, expected_c, rtol=1e-12)
 
 
 @covers("lstm_sequence")
 def test_lstm_sequence_zero_output_for_mask_outputs_zeros_at_masked_steps(B):
-    arrays = lstm_arrays(seed=50)
-    outputs, final_h, _ = numpy_results(
+    outputs, _, _ = assert_matches_reference(
         B,
-        B.lstm_sequence(
-            *tensors(B, arrays), mask=B.convert_to_tensor(MASK), zero_output_for_mask=True
-        ),
+        "lstm_sequence",
+        lstm_reference,
+        lstm_arrays(seed=50),
+        mask=MASK,
+        zero_output_for_mask=True,
     )
-    expected_outputs, (expected_h, _) = lstm_reference(
-        *arrays, mask=MASK, zero_output_for_mask=True
-    )
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
     assert np.all(outputs[~MASK] == 0.0)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12)
 
 
 @covers("lstm_sequence")
@@ -280,26 +277,19 @@ def test_lstm_sequence_zero_output_for_mask_outputs_zeros_at_masked_steps(B):
     [("relu", "hard_sigmoid"), ("linear", "tanh"), ("sigmoid", "linear")],
 )
 def test_lstm_sequence_takes_each_named_activation(B, activation, recurrent_activation):
-    arrays = lstm_arrays(seed=60)
-    outputs, _, final_c = numpy_results(
+    assert_matches_reference(
         B,
-        B.lstm_sequence(
-            *tensors(B, arrays), activation=activation, recurrent_activation=recurrent_activation
-        ),
+        "lstm_sequence",
+        lstm_reference,
+        lstm_arrays(seed=60),
+        activation=activation,
+        recurrent_activation=recurrent_activation,
     )
-    expected_outputs, (_, expected_c) = lstm_reference(
-        *arrays, activation=activation, recurrent_activation=recurrent_activation
-    )
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_c, expected_c, rtol=1e-12, atol=1e-14)
 
 
 @covers("lstm_sequence")
 def test_lstm_sequence_without_bias_adds_nothing(B):
-    arrays = lstm_arrays(seed=70)
-    outputs, _, _ = numpy_results(B, B.lstm_sequence(*tensors(B, arrays[:5]), None))
-    expected_outputs, _ = lstm_reference(*arrays[:5], None)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
+    assert_matches_reference(B, "lstm_sequence", lstm_reference, [*lstm_arrays(seed=70)[:5], None])
 
 
 @covers("lstm_sequence")
@@ -352,25 +342,16 @@ def test_lstm_sequence_rejects_initial_states_of_the_wrong_shape(B):
 @covers("gru_sequence")
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_gru_sequence_matches_the_step_by_step_equations(B, reset_after):
-    arrays = gru_arrays(reset_after)
-    outputs, final_h = numpy_results(
-        B, B.gru_sequence(*tensors(B, arrays), reset_after=reset_after)
+    assert_matches_reference(
+        B, "gru_sequence", gru_reference, gru_arrays(reset_after), reset_after=reset_after
     )
-    expected_outputs, (expected_h,) = gru_reference(*arrays, reset_after=reset_after)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12, atol=1e-14)
 
 
 @covers("gru_sequence")
 def test_gru_sequence_masked_backwards_scan(B):
-    arrays = gru_arrays(seed=80)
-    outputs, final_h = numpy_results(
-        B,
-        B.gru_sequence(*tensors(B, arrays), mask=B.convert_to_tensor(MASK), go_backwards=True),
+    assert_matches_reference(
+        B, "gru_sequence", gru_reference, gru_arrays(seed=80), mask=MASK, go_backwards=True
     )
-    expected_outputs, (expected_h,) = gru_reference(*arrays, mask=MASK, go_backwards=True)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12, atol=1e-14)
 
 
 @covers("gru_sequence")
@@ -405,27 +386,21 @@ def test_gru_sequence_reset_after_needs_a_two_row_bias(B):
 @covers("simple_rnn_sequence")
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
 def test_simple_rnn_sequence_matches_the_step_by_step_equations(B, activation):
-    arrays = simple_arrays()
-    outputs, final_h = numpy_results(
-        B, B.simple_rnn_sequence(*tensors(B, arrays), activation=activation)
+    assert_matches_reference(
+        B, "simple_rnn_sequence", simple_reference, simple_arrays(), activation=activation
     )
-    expected_outputs, (expected_h,) = simple_reference(*arrays, activation=activation)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12, atol=1e-14)
 
 
 @covers("simple_rnn_sequence")
 def test_simple_rnn_sequence_masked_backwards_scan(B):
-    arrays = simple_arrays(seed=100)
-    outputs, final_h = numpy_results(
+    assert_matches_reference(
         B,
-        B.simple_rnn_sequence(
-            *tensors(B, arrays), mask=B.convert_to_tensor(MASK), go_backwards=True
-        ),
+        "simple_rnn_sequence",
+        simple_reference,
+        simple_arrays(seed=100),
+        mask=MASK,
+        go_backwards=True,
     )
-    expected_outputs, (expected_h,) = simple_reference(*arrays, mask=MASK, go_backwards=True)
-    np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(final_h, expected_h, rtol=1e-12, atol=1e-14)
 
 
 @covers("simple_rnn_sequence")

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from inspection_models import shared_pair
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -15,25 +16,17 @@ from graphkeras.utils import node_table
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "keras"
 
 
-def shared_model() -> gk.Model:
-    K.clear_session()
-    a = gk.Input((4,), name="a")
-    b = gk.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    return gk.Model([a, b], layers.add([shared(a), shared(b)], name="sum"), name="pair")
-
-
 @pytest.fixture
 def json_file(tmp_path) -> Path:
     path = tmp_path / "pair.json"
-    path.write_text(shared_model().to_json())
+    path.write_text(shared_pair().to_json())
     return path
 
 
 @pytest.fixture
 def saved_file(tmp_path) -> Path:
     path = tmp_path / "pair.gk"
-    gk.models.save_model(shared_model(), path)
+    gk.models.save_model(shared_pair(), path)
     return path
 
 
@@ -49,7 +42,7 @@ def run(capsys, *arguments: str) -> tuple[int, str, str]:
 def test_summary_of_a_json_config_prints_the_summary(capsys, json_file):
     status, out, err = run(capsys, "summary", str(json_file))
     expected: list[str] = []
-    shared_model().summary(print_fn=expected.append)
+    shared_pair().summary(print_fn=expected.append)
     assert (status, err) == (0, "")
     assert out.splitlines() == expected
 
@@ -66,7 +59,7 @@ def test_summary_with_nodes_appends_the_node_table(capsys, json_file):
     lines = out.splitlines()
     assert status == 0
     start = lines.index("Nodes, in execution order:")
-    assert lines[start + 1 :] == node_table(shared_model()).splitlines()
+    assert lines[start + 1 :] == node_table(shared_pair()).splitlines()
 
 
 def test_summary_expand_nested_lists_inner_layers(capsys, tmp_path):
@@ -95,7 +88,7 @@ def test_summary_of_a_keras_file(capsys):
 def test_nodes_prints_the_node_table(capsys, saved_file):
     status, out, err = run(capsys, "nodes", str(saved_file))
     assert (status, err) == (0, "")
-    assert out == node_table(shared_model()) + "\n"
+    assert out == node_table(shared_pair()) + "\n"
 
 
 # -------------------------------------------------------------------- plot

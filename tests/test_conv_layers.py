@@ -14,22 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
+from layer_test_tools import numpy, to_channels_first
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
 
-def numpy(value) -> np.ndarray:
-    return np.asarray(K.convert_to_numpy(value))
-
-
 def rand(*shape, seed: int = 0, dtype: str = "float32") -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape).astype(dtype)
-
-
-def to_channels_first(x: np.ndarray) -> np.ndarray:
-    return np.moveaxis(x, -1, 1)
 
 
 def built(layer, x: np.ndarray):

@@ -10,17 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
+from layer_test_tools import deterministic
 
 import graphkeras as gk
 from graphkeras import layers
 
 RNG = np.random.default_rng(0)
-
-
-def deterministic(shape, phase: float) -> np.ndarray:
-    """Inputs and weights shared with the Keras run that produced the literal values."""
-    count = int(np.prod(shape))
-    return (0.5 * np.sin(np.arange(count) * 0.7 + phase)).reshape(shape).astype("float32")
 
 
 # ------------------------------------------------------------------ weights

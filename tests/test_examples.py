@@ -37,6 +37,21 @@ def test_multi_output_model_reports_each_output():
     assert accuracy(text, "test digit accuracy from predict") >= 0.85
 
 
+def test_cnn_example_reaches_97_percent_on_the_digits():
+    assert accuracy(run("cnn_digits.py"), "test accuracy") >= 0.97
+
+
+def test_lstm_example_classifies_digit_rows_as_sequences():
+    assert accuracy(run("lstm_sequence_classifier.py"), "test accuracy") >= 0.9
+
+
+def test_unet_example_removes_most_of_the_noise():
+    text = run("unet_denoising.py")
+    assert "Connected to" in text  # the skip connections make it a graph, not a chain
+    match = re.search(r"error reduced by: (\d+\.\d)x", text)
+    assert match and float(match.group(1)) >= 1.8, text
+
+
 def test_inspect_shared_layers_shows_every_call_and_writes_the_svg(tmp_path):
     target = tmp_path / "shared.svg"
     finished = subprocess.run(

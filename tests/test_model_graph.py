@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from inspection_models import dense_chain, models_nested_twice, shared_pair
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -13,21 +14,13 @@ from graphkeras.utils import to_networkx
 
 @pytest.fixture
 def chain() -> gk.Model:
-    K.clear_session()
-    x = gk.Input((4,), name="x")
-    hidden = layers.Dense(3, name="hidden")(x)
-    return gk.Model(x, layers.Dense(2, name="out")(hidden), name="chain")
+    return dense_chain()
 
 
 @pytest.fixture
 def shared_model() -> gk.Model:
     """A Dense shared by two inputs: its node 1 reads ``a``, node 0 reads ``b``."""
-    K.clear_session()
-    a = gk.Input((4,), name="a")
-    b = gk.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    dropped = layers.Dropout(0.5, name="drop")(shared(b), training=True)
-    return gk.Model([a, b], layers.add([shared(a), dropped], name="sum"), name="pair")
+    return shared_pair(dropped=True)
 
 
 @pytest.fixture
@@ -247,14 +240,7 @@ def test_node_level_expansion_keys_inner_nodes_under_the_model(nested_model):
 
 
 def test_expansion_recurses_into_models_nested_twice():
-    K.clear_session()
-    inner_input = gk.Input((3,), name="inner_input")
-    inner = gk.Model(inner_input, layers.Dense(3, name="core")(inner_input), name="inner")
-    middle_input = gk.Input((3,), name="middle_input")
-    middle = gk.Model(middle_input, inner(middle_input), name="middle")
-    x = gk.Input((3,), name="x")
-    model = gk.Model(x, layers.Dense(1, name="head")(middle(x)), name="outer")
-    graph = to_networkx(model, expand_nested=True)
+    graph = to_networkx(models_nested_twice(), expand_nested=True)
     assert "middle/inner/core" in graph
     assert graph.nodes["middle/inner/core"]["parent"] == "inner"
     assert graph.nodes["middle/inner/core"]["scope"] == "middle/inner"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from inspection_models import dense_chain, models_nested_twice, shared_pair
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -69,19 +70,12 @@ def parse(text: str) -> Dot:
 
 @pytest.fixture
 def chain() -> gk.Model:
-    K.clear_session()
-    x = gk.Input((4,), name="x")
-    hidden = layers.Dense(3, activation="relu", name="hidden")(x)
-    return gk.Model(x, layers.Dense(2, name="out")(hidden), name="chain")
+    return dense_chain()
 
 
 @pytest.fixture
 def shared_model() -> gk.Model:
-    K.clear_session()
-    a = gk.Input((4,), name="a")
-    b = gk.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    return gk.Model([a, b], layers.add([shared(a), shared(b)], name="sum"), name="pair")
+    return shared_pair()
 
 
 @pytest.fixture
@@ -175,14 +169,7 @@ def test_expanded_nested_model_is_a_cluster_of_its_layers(nested_model):
 
 
 def test_models_nested_twice_give_nested_clusters():
-    K.clear_session()
-    inner_input = gk.Input((3,), name="inner_input")
-    inner = gk.Model(inner_input, layers.Dense(3, name="core")(inner_input), name="inner")
-    middle_input = gk.Input((3,), name="middle_input")
-    middle = gk.Model(middle_input, inner(middle_input), name="middle")
-    x = gk.Input((3,), name="x")
-    model = gk.Model(x, middle(x), name="outer")
-    dot = parse(model_to_dot(model, expand_nested=True))
+    dot = parse(model_to_dot(models_nested_twice(), expand_nested=True))
     assert dot.clusters["cluster_middle/inner"]["parent"] == "cluster_middle"
     assert dot.node_clusters["middle/inner/core"] == "cluster_middle/inner"
     assert dot.node_clusters["middle/middle_input"] == "cluster_middle"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
+from layer_test_tools import deterministic
 
 import graphkeras as gk
 from graphkeras import layers
@@ -55,12 +56,6 @@ def built_layer(query=QUERY, value=VALUE, key=KEY, **kwargs):
     layer(query, value, key=key)
     layer.set_weights([RNG.normal(size=w.shape).astype(layer.dtype) for w in layer.weights])
     return layer
-
-
-def deterministic(shape, phase: float) -> np.ndarray:
-    """Inputs and weights shared with the Keras run that produced the literal values."""
-    count = int(np.prod(shape))
-    return (0.5 * np.sin(np.arange(count) * 0.7 + phase)).reshape(shape).astype("float32")
 
 
 # ------------------------------------------------------------------ weights

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from inspection_models import shared_pair
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -14,12 +15,7 @@ from graphkeras.utils import node_rows, node_table
 
 @pytest.fixture
 def shared_model() -> gk.Model:
-    K.clear_session()
-    a = gk.Input((4,), name="a")
-    b = gk.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    dropped = layers.Dropout(0.5, name="drop")(shared(b), training=True)
-    return gk.Model([a, b], layers.add([shared(a), dropped], name="sum"))
+    return shared_pair(dropped=True)
 
 
 def test_node_rows_list_each_call_of_a_shared_layer(shared_model):

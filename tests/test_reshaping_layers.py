@@ -11,33 +11,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradient_checks import numeric_gradient, weighting
+from layer_test_tools import (
+    NonZeroMask,
+    check_config_round_trip,
+    check_input_gradient,
+    check_output_shapes,
+    named_cases,
+    numpy,
+    to_channels_first,
+)
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
 
-def numpy(value):
-    return K.convert_to_numpy(value)
-
-
 def grid(*shape) -> np.ndarray:
     return np.arange(1.0, float(np.prod(shape)) + 1, dtype="float32").reshape(shape)
-
-
-def to_channels_first(x: np.ndarray) -> np.ndarray:
-    return np.moveaxis(x, -1, 1)
-
-
-class NonZeroMask(layers.Layer):
-    """Passes its input through with the mask ``any(x != 0, axis=-1)``."""
-
-    def call(self, inputs):
-        return inputs
-
-    def compute_mask(self, inputs, mask=None):
-        return K.any(K.not_equal(inputs, 0.0), axis=-1)
 
 
 # ------------------------------------------------------------ zero padding
@@ -220,18 +210,12 @@ SHAPE_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("name", "arguments", "input_shape", "output_shape"),
-    [case[1:] for case in SHAPE_CASES],
-    ids=[case[0] for case in SHAPE_CASES],
+    ("name", "arguments", "input_shape", "output_shape"), named_cases(SHAPE_CASES)
 )
 def test_symbolic_eager_and_computed_output_shapes_agree(
     name, arguments, input_shape, output_shape
 ):
-    layer = getattr(layers, name)(**arguments)
-    assert layer(gk.Input(shape=input_shape)).shape == (None, *output_shape)
-    eager = layer(np.ones((2, *input_shape), "float32"))
-    assert numpy(eager).shape == (2, *output_shape)
-    assert tuple(layer.compute_output_shape((None, *input_shape))) == (None, *output_shape)
+    check_output_shapes(getattr(layers, name)(**arguments), input_shape, output_shape)
 
 
 def test_unknown_spatial_dims_stay_unknown_symbolically():
@@ -293,15 +277,9 @@ CONFIG_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "make", [case[1] for case in CONFIG_CASES], ids=[case[0] for case in CONFIG_CASES]
-)
+@pytest.mark.parametrize("make", named_cases(CONFIG_CASES))
 def test_serialize_and_deserialize_round_trip(make):
-    layer = make()
-    config = layer.get_config()
-    rebuilt = layers.deserialize(layers.serialize(layer))
-    assert type(rebuilt) is type(layer)
-    assert rebuilt.get_config() == config
+    check_config_round_trip(make())
 
 
 def test_a_model_of_reshaping_layers_survives_json():
@@ -326,23 +304,6 @@ def test_configs_hold_keras_keys_and_canonical_values():
 
 
 # -------------------------------------------------------------- gradients
-
-
-def check_input_gradient(layer, x: np.ndarray) -> None:
-    """Tape gradient of ``sum(layer(x) * w)`` with respect to ``x`` against FD."""
-    w = weighting(numpy(layer(x)).shape)
-
-    def loss(values: list) -> float:
-        return float(np.sum(numpy(layer(values[0])) * w))
-
-    tensor = K.convert_to_tensor(x)
-    with K.GradientTape() as tape:
-        tape.watch(tensor)
-        target = K.sum(K.multiply(layer(tensor), w))
-    gradient = tape.gradient(target, tensor)
-    assert K.dtype(gradient) == "float64"
-    expected = numeric_gradient(loss, [x], 0)
-    np.testing.assert_allclose(numpy(gradient), expected, rtol=1e-6, atol=1e-8)
 
 
 # (id, layer class, constructor arguments, input shape); every layer computes in float64.
@@ -377,11 +338,7 @@ GRADIENT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "arguments", "shape"),
-    [case[1:] for case in GRADIENT_CASES],
-    ids=[case[0] for case in GRADIENT_CASES],
-)
+@pytest.mark.parametrize(("name", "arguments", "shape"), named_cases(GRADIENT_CASES))
 def test_input_gradient_matches_finite_differences(name, arguments, shape):
     layer = getattr(layers, name)(**arguments, dtype="float64")
     check_input_gradient(layer, np.random.default_rng(3).normal(size=shape))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from inspection_models import shared_pair
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -13,11 +14,7 @@ from graphkeras import layers
 
 @pytest.fixture
 def shared_model() -> gk.Model:
-    K.clear_session()
-    a = gk.Input((4,), name="a")
-    b = gk.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    return gk.Model([a, b], layers.add([shared(a), shared(b)], name="sum"), name="pair")
+    return shared_pair()
 
 
 def tables(summary) -> list[ElementTree.Element]:

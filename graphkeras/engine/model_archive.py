@@ -148,8 +148,8 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     filepath = os.fspath(filepath)
     source = f"Model file '{filepath}'"
     members = _read_members(filepath, source)
-    _check_metadata(_parse_json(members[METADATA], f"{source}: {METADATA}"), source)
-    config = _parse_json(members[CONFIG], f"{source}: {CONFIG}")
+    _check_metadata(parse_json(members[METADATA], f"{source}: {METADATA}"), source)
+    config = parse_json(members[CONFIG], f"{source}: {CONFIG}")
     if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
         raise ModelFileError(
             f"{source}: {CONFIG} must be an object with 'class_name' and 'config', "
@@ -172,54 +172,65 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     return model
 
 
+_JSON_RULE = ((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED), MAX_JSON_BYTES)
+_NPZ_RULE = ((zipfile.ZIP_STORED,), None)
+# Member name -> (compression methods allowed, most bytes; None: what the entry declares).
+MEMBER_RULES = {METADATA: _JSON_RULE, CONFIG: _JSON_RULE, WEIGHTS: _NPZ_RULE, OPTIMIZER: _NPZ_RULE}
+
+
 def _read_members(filepath: str, source: str) -> dict[str, bytes]:
-    """The archive's members by name, each checked (name, method, size) before reading."""
+    return read_members(filepath, source, MEMBER_RULES, REQUIRED_MEMBERS, "a model archive")
+
+
+def read_members(
+    filepath: str, source: str, rules: dict, required: tuple, kind: str
+) -> dict[str, bytes]:
+    """A zip's members by name, each checked against ``rules`` before it is read.
+
+    ``rules`` maps every allowed member name to ``(compression methods, byte
+    limit)``; any other name, a repeated name, encryption, another method, a
+    size over the limit or a size that differs from the declared one is a
+    :class:`ModelFileError` naming ``source`` and the member. ``kind`` says
+    what the file should be (``"a model archive"``).
+    """
     try:
         archive = zipfile.ZipFile(filepath)
     except OSError as error:
         raise ModelFileError(f"{source} cannot be read: {error}") from error
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(
-            f"{source} is not a model archive (expected a zip file): {error}"
-        ) from error
+        raise ModelFileError(f"{source} is not {kind} (expected a zip file): {error}") from error
     members: dict[str, bytes] = {}
     with archive:
         infos = archive.infolist()
         if not infos or min(info.header_offset for info in infos) != 0:
             # A zip found after other bytes: a cut-off archive whose end is an
-            # inner .npz, or something else with a zip appended.
+            # inner file, or something else with a zip appended.
             raise ModelFileError(
-                f"{source} is not a model archive: the zip directory found does not start "
+                f"{source} is not {kind}: the zip directory found does not start "
                 "at the beginning of the file (truncated, or other data before it)."
             )
         for info in infos:
             name = info.filename
             where = f"{source}: member {name!r}"
-            if name not in MEMBERS:
-                raise ModelFileError(
-                    f"{where} is not part of a model archive; expected only {list(MEMBERS)}."
-                )
+            if name not in rules:
+                raise ModelFileError(f"{where} is not part of {kind}; expected only {list(rules)}.")
             if name in members:
                 raise ModelFileError(f"{where} appears twice.")
             if info.flag_bits & 0x1:
                 raise ModelFileError(f"{where} is encrypted.")
-            is_json = name.endswith(".json")
-            allowed = (
-                (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) if is_json else (zipfile.ZIP_STORED,)
-            )
-            if info.compress_type not in allowed:
+            methods, limit = rules[name]
+            if info.compress_type not in methods:
+                expected = "stored or deflated" if len(methods) > 1 else "stored (uncompressed)"
                 raise ModelFileError(
-                    f"{where} uses compression method {info.compress_type}; expected "
-                    f"{'stored or deflated' if is_json else 'stored (uncompressed)'}."
+                    f"{where} uses compression method {info.compress_type}; expected {expected}."
                 )
-            if is_json and info.file_size > MAX_JSON_BYTES:
+            if limit is not None and info.file_size > limit:
                 raise ModelFileError(
-                    f"{where} declares {info.file_size} bytes; the limit is {MAX_JSON_BYTES}."
+                    f"{where} declares {info.file_size} bytes; the limit is {limit}."
                 )
-            limit = MAX_JSON_BYTES if is_json else info.file_size
             try:
                 with archive.open(info) as handle:
-                    data = handle.read(limit + 1)
+                    data = handle.read(info.file_size + 1)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
                 raise ModelFileError(f"{where} cannot be read: {error}") from error
             if len(data) != info.file_size:
@@ -227,13 +238,14 @@ def _read_members(filepath: str, source: str) -> dict[str, bytes]:
                     f"{where} holds {len(data)} bytes but declares {info.file_size}."
                 )
             members[name] = data
-    missing = [name for name in REQUIRED_MEMBERS if name not in members]
+    missing = [name for name in required if name not in members]
     if missing:
-        raise ModelFileError(f"{source} lacks the member(s) {missing} of a model archive.")
+        raise ModelFileError(f"{source} lacks the member(s) {missing} of {kind}.")
     return members
 
 
-def _parse_json(data: bytes, where: str) -> Any:
+def parse_json(data: bytes, where: str) -> Any:
+    """JSON from ``data``, refused when invalid or nested deeper than MAX_JSON_DEPTH."""
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:

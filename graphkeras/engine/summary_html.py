@@ -14,6 +14,7 @@ from __future__ import annotations
 from html import escape
 
 from graphkeras.engine.summary import _count, _is_chain, _layer_rows, print_summary
+from graphkeras.utils.model_graph import require_built
 from graphkeras.utils.node_table import HEADERS as NODE_HEADERS
 from graphkeras.utils.node_table import format_keywords, format_shapes, node_rows
 
@@ -38,11 +39,7 @@ class SummaryHTML:
         show_trainable: bool = False,
         show_nodes: bool = False,
     ) -> None:
-        if not model.built:
-            raise ValueError(
-                f"Model '{model.name}' has not been built yet: call it on data, or call "
-                "build(input_shape), or give its first layer an input shape."
-            )
+        require_built(model)
         self.model = model
         self.expand_nested = expand_nested
         self.show_trainable = show_trainable

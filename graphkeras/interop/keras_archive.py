@@ -24,11 +24,15 @@ import json
 import os
 import warnings
 import zipfile
-import zlib
 from typing import Any
 
 from graphkeras.engine.load_limits import loading_limits
-from graphkeras.engine.model_archive import MAX_JSON_BYTES, ModelFileError
+from graphkeras.engine.model_archive import (
+    MAX_JSON_BYTES,
+    ModelFileError,
+    parse_json,
+    read_members,
+)
 from graphkeras.interop import hdf5_reader
 from graphkeras.interop.keras_config_reading import model_config_from_keras, value_from_keras
 from graphkeras.interop.keras_weight_layout import weight_slots
@@ -52,7 +56,7 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
     hdf5_reader.require_h5py("Loading a Keras .keras file")
     source = f"Keras model file '{filepath}'"
     members = _read_members(filepath, source)
-    document = _parse_json(members[CONFIG], f"{source}: {CONFIG}")
+    document = parse_json(members[CONFIG], f"{source}: {CONFIG}")
     config = model_config_from_keras(document, "keras3", f"{source}: {CONFIG}")
 
     weights_where = f"{source}: {WEIGHTS}"
@@ -160,62 +164,15 @@ def _strip_keras_only_compile_options(config: Any) -> Any:
 
 
 def _read_members(filepath: str, source: str) -> dict[str, bytes]:
-    try:
-        archive = zipfile.ZipFile(filepath)
-    except OSError as error:
-        raise ModelFileError(f"{source} cannot be read: {error}") from error
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(f"{source} is not a .keras archive (a zip file): {error}") from error
-    members: dict[str, bytes] = {}
-    with archive:
-        infos = archive.infolist()
-        if not infos or min(info.header_offset for info in infos) != 0:
-            raise ModelFileError(
-                f"{source} is not a .keras archive: its zip directory does not start at the "
-                "beginning of the file (truncated, or other data before it)."
-            )
-        for info in infos:
-            name = info.filename
-            where = f"{source}: member {name!r}"
-            if name not in MEMBERS:
-                raise ModelFileError(
-                    f"{where} is not read by graphkeras; a .keras file it loads holds only "
-                    f"{list(MEMBERS)} (assets belong to layers graphkeras does not have)."
-                )
-            if name in members:
-                raise ModelFileError(f"{where} appears twice.")
-            if info.flag_bits & 0x1:
-                raise ModelFileError(f"{where} is encrypted.")
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise ModelFileError(
-                    f"{where} uses compression method {info.compress_type}; expected stored "
-                    "or deflated."
-                )
-            limit = MAX_JSON_BYTES if name.endswith(".json") else MAX_WEIGHTS_BYTES
-            if info.file_size > limit:
-                raise ModelFileError(
-                    f"{where} declares {info.file_size} bytes; the limit is {limit}."
-                )
-            try:
-                with archive.open(info) as handle:
-                    data = handle.read(info.file_size + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
-                raise ModelFileError(f"{where} cannot be read: {error}") from error
-            if len(data) != info.file_size:
-                raise ModelFileError(
-                    f"{where} holds {len(data)} bytes but declares {info.file_size}."
-                )
-            members[name] = data
-    missing = [name for name in MEMBERS if name not in members]
-    if missing:
-        raise ModelFileError(f"{source} lacks the member(s) {missing} of a .keras archive.")
-    return members
-
-
-def _parse_json(data: bytes, where: str) -> Any:
-    from graphkeras.engine.model_archive import _parse_json as parse
-
-    return parse(data, where)
+    """The archive's three members, checked as strictly as a ``.gk`` archive's."""
+    either = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+    rules = {
+        METADATA: (either, MAX_JSON_BYTES),
+        CONFIG: (either, MAX_JSON_BYTES),
+        WEIGHTS: (either, MAX_WEIGHTS_BYTES),
+    }
+    # Keras adds an assets/ folder only for preprocessing layers, which graphkeras lacks.
+    return read_members(filepath, source, rules, MEMBERS, "a .keras archive graphkeras reads")
 
 
 # ---------------------------------------------------------------- saving

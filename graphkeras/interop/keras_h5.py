@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from graphkeras.engine.model_archive import ModelFileError, _parse_json
+from graphkeras.engine.model_archive import ModelFileError, parse_json
 from graphkeras.interop import hdf5_reader
 from graphkeras.interop.keras_archive import build_model, compile_from_keras
 from graphkeras.interop.keras_config_reading import model_config_from_keras
@@ -39,7 +39,7 @@ def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bo
                 f"{source} has no 'model_config' attribute: it holds weights only, not a "
                 "whole model (load it into a model built in code with load_weights)."
             )
-        document = _parse_json(text.encode("utf-8"), config_where)
+        document = parse_json(text.encode("utf-8"), config_where)
         config = model_config_from_keras(document, "keras2", config_where)
 
         weights_where = f"{source}: group 'model_weights'"
@@ -52,7 +52,7 @@ def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bo
 
         training_text = hdf5_reader.text_attribute(handle, "training_config", source)
     if compile and training_text:
-        training = _parse_json(training_text.encode("utf-8"), f"{source}: 'training_config'")
+        training = parse_json(training_text.encode("utf-8"), f"{source}: 'training_config'")
         if isinstance(training, dict):
             compile_config = {
                 "optimizer": training.get("optimizer_config"),

@@ -1,9 +1,16 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-Lambda and Identity.
+Lambda and Identity, and the weight arguments every layer with weights shares.
 
 Each has the name, arguments, defaults and weights (names, shapes, order) of
 its Keras 3 namesake, computes through the backend only, and round-trips
 through ``get_config`` / ``from_config``.
+
+A layer with weights takes, for each weight, an initializer, a regularizer
+and a constraint (``kernel_initializer``, ``kernel_regularizer``,
+``kernel_constraint``), and one ``activity_regularizer`` for its output.
+:func:`set_weight_arguments`, :func:`add_weight_from_arguments` and
+:func:`weight_arguments_config` store, use and serialise them in one way for
+Dense, EinsumDense, the convolutions, attention and normalisation.
 """
 
 from __future__ import annotations
@@ -12,12 +19,18 @@ import functools
 import math
 from collections.abc import Callable
 
-from graphkeras import activations, constraints, initializers, regularizers
+from graphkeras import activations, regularizers
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import register_layer
+from graphkeras.layers.weight_arguments import (
+    add_bias_and_activate,
+    add_weight_from_arguments,
+    set_weight_arguments,
+    weight_arguments_config,
+)
 from graphkeras.utils import serialization
 
 # Dense input specs are shared between layers (specs are never mutated): a
@@ -65,13 +78,11 @@ class Dense(Layer):
         self.units = _positive_int(units, "units", f"Dense '{self.name}'")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
+        set_weight_arguments(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = _AT_LEAST_2D
         self.supports_masking = True
         self._linear = self.activation is activations.linear
@@ -83,34 +94,15 @@ class Dense(Layer):
                 f"Dense '{self.name}' needs a known last input dim to create its kernel; "
                 f"received input shape {input_shape}."
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=(input_dim, self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        self.kernel = add_weight_from_arguments(self, "kernel", (input_dim, self.units))
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(self.units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+            self.bias = add_weight_from_arguments(self, "bias", (self.units,))
         self.input_spec = _features_spec(input_dim)
         self.built = True
 
     def call(self, inputs):
-        outputs = K.dot(inputs, self.kernel)
-        if self.bias is not None:
-            outputs = K.add(outputs, self.bias)
-        if not self._linear:
-            outputs = self.activation(outputs)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
-        return outputs
+        return add_bias_and_activate(self, K.dot(inputs, self.kernel))
 
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape)[:-1], self.units)
@@ -121,13 +113,7 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_arguments_config(self, ("kernel", "bias")),
         }
 
 

@@ -23,11 +23,17 @@ import math
 import re
 from dataclasses import dataclass
 
-from graphkeras import activations, constraints, initializers, regularizers
+from graphkeras import activations, initializers, regularizers
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
+from graphkeras.layers.weight_arguments import (
+    add_bias_and_activate,
+    add_weight_from_arguments,
+    set_weight_arguments,
+    weight_arguments_config,
+)
 
 _FORMS = (
     # (pattern on the equation with "..." written as "0", where the ellipsis is)
@@ -247,13 +253,11 @@ class EinsumDense(Layer):
             )
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
+        set_weight_arguments(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self._linear = self.activation is activations.linear
 
     def _shapes(self, input_shape) -> EinsumShapes:
@@ -268,34 +272,17 @@ class EinsumDense(Layer):
             kernel_initializer = _FanInitializer(
                 kernel_initializer, shapes.kernel_input_axes, shapes.kernel_output_axes
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=shapes.kernel,
-            initializer=kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = add_weight_from_arguments(
+            self, "kernel", shapes.kernel, initializer=kernel_initializer
         )
         self.bias = None
         if shapes.bias is not None:
-            self.bias = self.add_weight(
-                "bias",
-                shape=shapes.bias,
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+            self.bias = add_weight_from_arguments(self, "bias", shapes.bias)
         self.input_spec = InputSpec(ndim=len(input_shape))
         self.built = True
 
     def call(self, inputs):
-        outputs = K.einsum(self.equation, inputs, self.kernel)
-        if self.bias is not None:
-            outputs = K.add(outputs, self.bias)
-        if not self._linear:
-            outputs = self.activation(outputs)
-        if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(outputs))
-        return outputs
+        return add_bias_and_activate(self, K.einsum(self.equation, inputs, self.kernel))
 
     def compute_output_shape(self, input_shape):
         return self._shapes(input_shape).output
@@ -307,11 +294,5 @@ class EinsumDense(Layer):
             "equation": self.equation,
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_arguments_config(self, ("kernel", "bias")),
         }

@@ -67,6 +67,15 @@ def to_networkx(model, level: str = "layer", expand_nested: bool = False) -> nx.
         return _GraphBuilder(model, level, expand_nested).build()
 
 
+def require_built(model) -> None:
+    """Raise ``ValueError`` unless ``model`` is built: a drawing or summary needs its shapes."""
+    if not getattr(model, "built", False):
+        raise ValueError(
+            f"Model '{model.name}' has not been built yet: call it on data, or call "
+            "build(input_shape), or give its first layer an input shape."
+        )
+
+
 def require_functional(model, what: str) -> None:
     """Raise ``ValueError`` unless ``model`` is a built functional (graph) model."""
     if not getattr(model, "_is_graph_network", False) or not getattr(model, "built", False):
@@ -81,6 +90,25 @@ def require_functional(model, what: str) -> None:
 def node_key(layer, node_index: int) -> str:
     """The node-level key of ``layer._inbound_nodes[node_index]``: ``"name[index]"``."""
     return f"{layer.name}[{node_index}]"
+
+
+def vertex_input_shapes(graph: nx.MultiDiGraph, key: str) -> list:
+    """The shapes vertex ``key``'s first call (lowest node index) reads, in input order.
+
+    Read from the edges into ``key`` and the producers' ``output_shapes``; a
+    tensor index past what the producer lists gives ``None``.
+    """
+    edges = list(graph.in_edges(key, data=True))
+    if not edges:
+        return []
+    first_call = min(data["consumer_node_index"] for _, _, data in edges)
+    shapes = []
+    for source, _, data in edges:
+        if data["consumer_node_index"] == first_call:
+            produced = graph.nodes[source]["output_shapes"]
+            index = data["tensor_index"]
+            shapes.append(produced[index] if index < len(produced) else None)
+    return shapes
 
 
 @dataclass
@@ -153,6 +181,28 @@ class _GraphBuilder:
     def expands(self, layer) -> bool:
         return self.expand_nested and getattr(layer, "_is_graph_network", False)
 
+    def _walk_nodes(self) -> Iterator[tuple[_Scope, object]]:
+        """Every node in execution order, each with its scope.
+
+        An expanded nested model's call is followed by the nested model's own
+        nodes, listed once however many times it is called: its calls share them.
+        """
+        expanded: set[int] = set()
+        stack: list[tuple[_Scope, Iterator]] = [(self.top, iter(self.top.model._execution_order))]
+        while stack:
+            scope, nodes = stack[-1]
+            node = next(nodes, None)
+            if node is None:
+                stack.pop()
+                continue
+            yield scope, node
+            layer = node.outbound_layer
+            if self.expands(layer):
+                child = self.child_scope(scope, layer)
+                if id(child) not in expanded:
+                    expanded.add(id(child))
+                    stack.append((child, iter(layer._execution_order)))
+
     def child_scope(self, scope: _Scope, nested_model) -> _Scope:
         """The scope of ``nested_model`` inside ``scope`` (made once, then reused)."""
         key = (id(scope), id(nested_model))
@@ -191,21 +241,10 @@ class _GraphBuilder:
             )
 
     def _add_node_vertices(self) -> None:
-        expanded: set[int] = set()
-        stack: list[tuple[_Scope, Iterator]] = [(self.top, iter(self.top.model._execution_order))]
-        while stack:
-            scope, nodes = stack[-1]
-            node = next(nodes, None)
-            if node is None:
-                stack.pop()
-                continue
+        for scope, node in self._walk_nodes():
             layer = node.outbound_layer
             if self.expands(layer):
-                child = self.child_scope(scope, layer)
-                if id(child) not in expanded:
-                    expanded.add(id(child))
-                    stack.append((child, iter(layer._execution_order)))
-                continue
+                continue  # its inner nodes follow, each a vertex of its own
             attributes = self._attributes(scope, layer, node, scope.model._node_depths[node])
             self.graph.add_node(scope.key(layer, scope.index_of(node), "node"), **attributes)
 
@@ -237,38 +276,27 @@ class _GraphBuilder:
 
     # ------------------------------------------------------------------ edges
     def _add_edges(self) -> None:
-        expanded: set[int] = set()
-        stack: list[tuple[_Scope, Iterator]] = [(self.top, iter(self.top.model._execution_order))]
-        while stack:
-            scope, nodes = stack[-1]
-            node = next(nodes, None)
-            if node is None:
-                stack.pop()
-                continue
+        for scope, node in self._walk_nodes():
+            if node.is_own_node:
+                continue  # an InputLayer's own node reads no other layer
             layer = node.outbound_layer
             consumer_index = scope.index_of(node)
-            if not node.is_own_node:
-                for position, tensor in enumerate(node.input_tensors):
-                    source, node_index, tensor_index = tensor._keras_history
-                    source_key, node_index, tensor_index, through_out = self._resolve_source(
-                        scope, source, node_index, tensor_index
-                    )
-                    target_key, target_index, through_in = self._resolve_target(
-                        scope, layer, consumer_index, position
-                    )
-                    self.graph.add_edge(
-                        source_key,
-                        target_key,
-                        node_index=node_index,
-                        tensor_index=tensor_index,
-                        consumer_node_index=target_index,
-                        through=through_out + through_in,
-                    )
-            if self.expands(layer):
-                child = self.child_scope(scope, layer)
-                if id(child) not in expanded:
-                    expanded.add(id(child))
-                    stack.append((child, iter(layer._execution_order)))
+            for position, tensor in enumerate(node.input_tensors):
+                source, node_index, tensor_index = tensor._keras_history
+                source_key, node_index, tensor_index, through_out = self._resolve_source(
+                    scope, source, node_index, tensor_index
+                )
+                target_key, target_index, through_in = self._resolve_target(
+                    scope, layer, consumer_index, position
+                )
+                self.graph.add_edge(
+                    source_key,
+                    target_key,
+                    node_index=node_index,
+                    tensor_index=tensor_index,
+                    consumer_node_index=target_index,
+                    through=through_out + through_in,
+                )
 
     def _resolve_source(self, scope: _Scope, layer, node_index: int, tensor_index: int) -> tuple:
         """The vertex that really produces output ``tensor_index`` of ``layer``'s node."""

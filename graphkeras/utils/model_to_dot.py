@@ -22,14 +22,18 @@ What is drawn comes from :func:`graphkeras.utils.to_networkx` at layer level:
   the model is called more than once.
 
 The text is one statement per line, so it diffs well and is easy to parse.
+The words of a label (:func:`layer_text`) are also those of ``plot_model``'s
+SVG boxes, so both drawings say the same of each layer.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import networkx as nx
 
 from graphkeras.utils.gc_pause import gc_paused
-from graphkeras.utils.model_graph import to_networkx
+from graphkeras.utils.model_graph import require_built, to_networkx, vertex_input_shapes
 
 SHARED_COLOR = "#fde9c9"
 MODEL_COLOR = "#dde8f6"
@@ -58,11 +62,7 @@ def model_to_dot(
     """
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {list(RANKDIRS)}; received rankdir={rankdir!r}.")
-    if not getattr(model, "built", False):
-        raise ValueError(
-            f"Model '{model.name}' has not been built yet: call it on data, or call "
-            "build(input_shape), or give its first layer an input shape."
-        )
+    require_built(model)
     options = {
         "show_shapes": show_shapes,
         "show_dtype": show_dtype,
@@ -148,7 +148,7 @@ def _depth(scope: str | None) -> int:
 
 def _vertex_statement(graph: nx.MultiDiGraph, key: str, options: dict) -> str:
     data = graph.nodes[key]
-    label = record_label(data["layer"], data, _input_shapes(graph, key), options)
+    label = record_label(data["layer"], data, vertex_input_shapes(graph, key), options)
     attributes = [f"label={quote(label)}"]
     if data["shared"] or data["is_model"]:
         style = ["filled"] + ["rounded"] * data["is_model"] + ["bold"] * data["shared"]
@@ -159,39 +159,48 @@ def _vertex_statement(graph: nx.MultiDiGraph, key: str, options: dict) -> str:
     return f"{quote(key)} [{', '.join(attributes)}];"
 
 
-def _input_shapes(graph: nx.MultiDiGraph, key: str) -> list:
-    """The shapes the vertex's first call (lowest node index) reads, in input order."""
-    edges = list(graph.in_edges(key, data=True))
-    if not edges:
-        return []
-    first_call = min(data["consumer_node_index"] for _, _, data in edges)
-    shapes = []
-    for source, _, data in edges:
-        if data["consumer_node_index"] == first_call:
-            produced = graph.nodes[source]["output_shapes"]
-            index = data["tensor_index"]
-            shapes.append(produced[index] if index < len(produced) else None)
-    return shapes
+class LayerText(NamedTuple):
+    """What a drawing says of one layer, the same in a DOT record and an SVG box.
+
+    ``title`` is ``"name (Class)"`` (or the class alone without
+    ``show_layer_names``); ``activation`` the ``"activation: relu"`` line, or
+    ``None`` when not asked for or the layer has none; ``details`` the input,
+    output and dtype lines asked for.
+    """
+
+    title: str
+    activation: str | None
+    details: list[str]
 
 
-def record_label(layer, data: dict, input_shapes: list, options: dict) -> str:
-    """A record label: the title, then one row per option asked for."""
+def layer_text(layer, data: dict, input_shapes: list, options: dict) -> LayerText:
+    """The text of ``layer``'s vertex (attributes ``data``) under the drawing ``options``."""
     class_name = data.get("class_name", type(layer).__name__)
     title = f"{layer.name} ({class_name})" if options["show_layer_names"] else class_name
-    rows = [escape_record(title)]
+    activation_line = None
     if options["show_layer_activations"]:
         activation = getattr(layer, "activation", None)
         if activation is not None:
             name = getattr(activation, "__name__", None) or getattr(activation, "name", None)
-            rows.append(escape_record(f"activation: {name or activation}"))
+            activation_line = f"activation: {name or activation}"
     details = []
     if options["show_shapes"]:
         if class_name != "InputLayer":
-            details.append(f"input: {_shapes_text(input_shapes)}")
-        details.append(f"output: {_shapes_text(data.get('output_shapes', []))}")
+            details.append(f"input: {shapes_text(input_shapes)}")
+        details.append(f"output: {shapes_text(data.get('output_shapes', []))}")
     if options["show_dtype"]:
         dtypes = data.get("dtypes") or ["?"]
-        details.append(f"dtype: {dtypes[0] if len(dtypes) == 1 else ', '.join(dtypes)}")
+        details.append(f"dtype: {', '.join(dtypes)}")
+    return LayerText(title, activation_line, details)
+
+
+def record_label(layer, data: dict, input_shapes: list, options: dict) -> str:
+    """A record label: the title, then one row per option asked for."""
+    text = layer_text(layer, data, input_shapes, options)
+    rows = [escape_record(text.title)]
+    if text.activation is not None:
+        rows.append(escape_record(text.activation))
+    details = list(text.details)
     if options["show_trainable"] and getattr(layer, "weights", None):
         details.append("trainable" if layer.trainable else "non-trainable")
     if details:
@@ -203,7 +212,8 @@ def record_label(layer, data: dict, input_shapes: list, options: dict) -> str:
     return "{" + body + "}" if options["vertical"] else body
 
 
-def _shapes_text(shapes: list) -> str:
+def shapes_text(shapes: list) -> str:
+    """Shapes as a drawing shows them: one as itself, several as a list, none as ``?``."""
     if not shapes:
         return "?"
     texts = ["?" if shape is None else str(shape) for shape in shapes]

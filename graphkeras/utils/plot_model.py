@@ -26,8 +26,8 @@ import networkx as nx
 
 from graphkeras.utils.atomic_write import atomic_write
 from graphkeras.utils.layered_layout import layered_layout
-from graphkeras.utils.model_graph import to_networkx
-from graphkeras.utils.model_to_dot import model_to_dot
+from graphkeras.utils.model_graph import require_built, to_networkx, vertex_input_shapes
+from graphkeras.utils.model_to_dot import layer_text, model_to_dot, shapes_text
 from graphkeras.utils.svg_drawing import BoxContent, box_size, frame_label_size, render_svg
 
 EXTENSIONS = (".svg", ".dot", ".png")
@@ -119,11 +119,7 @@ def model_to_svg(
     show_layer_activations: bool = False,
 ) -> str:
     """The SVG text :func:`plot_model` writes, as a string."""
-    if not getattr(model, "built", False):
-        raise ValueError(
-            f"Model '{model.name}' has not been built yet: call it on data, or call "
-            "build(input_shape), or give its first layer an input shape."
-        )
+    require_built(model)
     options = {
         "show_shapes": show_shapes,
         "show_dtype": show_dtype,
@@ -179,25 +175,19 @@ def svg_to_png(svg: str) -> bytes:
 
 
 def box_content(graph: nx.MultiDiGraph, key, options: dict) -> BoxContent:
-    """What the box of vertex ``key`` shows, from its attributes and the plot options."""
+    """What the box of vertex ``key`` shows, from its attributes and the plot options.
+
+    The title and detail lines are those of the DOT record (:func:`layer_text`);
+    trainability is a coloured note rather than a line.
+    """
     data = graph.nodes[key]
     layer = data["layer"]
     class_name = data.get("class_name", type(layer).__name__)
-    title = f"{layer.name} ({class_name})" if options["show_layer_names"] else class_name
-    details = []
-    if options["show_layer_activations"]:
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            name = getattr(activation, "__name__", None) or getattr(activation, "name", None)
-            details.append(f"activation: {name or activation}")
+    # The input shapes are read from the edges only when a line shows them.
+    input_shapes = vertex_input_shapes(graph, key) if options["show_shapes"] else []
+    text = layer_text(layer, data, input_shapes, options)
+    details = [text.activation, *text.details] if text.activation is not None else text.details
     output_shapes = data.get("output_shapes", [])
-    if options["show_shapes"]:
-        if class_name != "InputLayer":
-            details.append(f"input: {_shapes_text(_input_shapes(graph, key))}")
-        details.append(f"output: {_shapes_text(output_shapes)}")
-    if options["show_dtype"]:
-        dtypes = data.get("dtypes") or ["?"]
-        details.append(f"dtype: {', '.join(dtypes)}")
     notes = []
     params = data.get("params", 0)
     if options["show_trainable"] and params:
@@ -217,12 +207,12 @@ def box_content(graph: nx.MultiDiGraph, key, options: dict) -> BoxContent:
         kind = "layer"
     tooltip = [f"{key} ({class_name})"]
     if output_shapes:
-        tooltip.append(f"output: {_shapes_text(output_shapes)}")
+        tooltip.append(f"output: {shapes_text(output_shapes)}")
     tooltip.append(f"params: {params:,}")
     if calls > 1:
         tooltip.append(f"shared: called {calls} times in this model")
     return BoxContent(
-        title=title,
+        title=text.title,
         details=details,
         kind=kind,
         badge=f"×{calls} calls" if calls > 1 else None,
@@ -235,28 +225,6 @@ def _calls(graph: nx.MultiDiGraph, key) -> int:
     """How many calls of a shared layer the model holds: the calls its edges read into."""
     calls = {data["consumer_node_index"] for _, _, data in graph.in_edges(key, data=True)}
     return max(len(calls), 2)
-
-
-def _input_shapes(graph: nx.MultiDiGraph, key) -> list:
-    """The shapes the vertex's first call (lowest node index) reads, in input order."""
-    edges = list(graph.in_edges(key, data=True))
-    if not edges:
-        return []
-    first_call = min(data["consumer_node_index"] for _, _, data in edges)
-    shapes = []
-    for source, _, data in edges:
-        if data["consumer_node_index"] == first_call:
-            produced = graph.nodes[source]["output_shapes"]
-            index = data["tensor_index"]
-            shapes.append(produced[index] if index < len(produced) else None)
-    return shapes
-
-
-def _shapes_text(shapes: list) -> str:
-    if not shapes:
-        return "?"
-    texts = ["?" if shape is None else str(shape) for shape in shapes]
-    return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
 
 
 def _frame_label(group: dict) -> str:

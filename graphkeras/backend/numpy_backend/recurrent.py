@@ -183,6 +183,11 @@ class _Scan:
     gradient reads them; otherwise a few buffers are reused step after step.
     """
 
+    # Set by weights(): the kernels, converted, and the number of units.
+    kernel: np.ndarray
+    recurrent_kernel: np.ndarray
+    units: int
+
     def __init__(self, op: str, inputs, mask, go_backwards: bool, return_sequences: bool, others):
         x = unwrap(inputs)
         if np.ndim(x) != 3:
@@ -227,6 +232,10 @@ class _Scan:
         return array
 
     def weights(self, kernel, recurrent_kernel, bias, gates: int) -> tuple:
+        """``(kernel, recurrent_kernel, bias, units)`` checked and converted.
+
+        The scan keeps the kernels and ``units`` too: its gradient reads them.
+        """
         kernel = np.asarray(unwrap(kernel), dtype=self.dtype)
         recurrent_kernel = np.asarray(unwrap(recurrent_kernel), dtype=self.dtype)
         units = recurrent_kernel.shape[0]
@@ -241,6 +250,7 @@ class _Scan:
                 f"received {kernel.shape} and {recurrent_kernel.shape}."
             )
         bias = None if bias is None else np.asarray(unwrap(bias), dtype=self.dtype)
+        self.kernel, self.recurrent_kernel, self.units = kernel, recurrent_kernel, units
         return kernel, recurrent_kernel, bias, units
 
     def slots(self, count: int, shape: tuple, reused: int) -> _Slots:
@@ -265,7 +275,7 @@ class _Scan:
             outputs = outputs * self.keep
         return np.ascontiguousarray(outputs.transpose(1, 0, 2))
 
-    def output_gradients(self, upstream, units: int) -> tuple:
+    def output_gradients(self, upstream) -> tuple:
         """``(gradient of each step's output or None, gradients of the final states)``."""
         outputs, *states = upstream
         per_step: list = [None] * self.timesteps
@@ -276,7 +286,7 @@ class _Scan:
             else:
                 per_step[-1] = outputs
         states = [
-            np.zeros((self.batch, units), self.dtype)
+            np.zeros((self.batch, self.units), self.dtype)
             if state is None
             else np.array(state, dtype=self.dtype, copy=True)
             for state in states
@@ -300,7 +310,7 @@ class _Scan:
         return total * kept, carried * ~kept
 
     def input_gradients(
-        self, arguments: dict, needs: dict, projection_gradient: np.ndarray, kernel: np.ndarray
+        self, arguments: dict, needs: dict, projection_gradient: np.ndarray
     ) -> dict:
         """Gradients of ``inputs`` and ``kernel`` from that of the inputs' projection."""
         flat = projection_gradient.reshape(self.timesteps * self.batch, -1)
@@ -308,7 +318,7 @@ class _Scan:
         if needs["kernel"]:
             result["kernel"] = _like(self.flat.T @ flat, arguments["kernel"])
         if needs["inputs"]:
-            time_major = (flat @ kernel.T).reshape(self.timesteps, self.batch, -1)
+            time_major = (flat @ self.kernel.T).reshape(self.timesteps, self.batch, -1)
             if self.go_backwards:
                 time_major = time_major[::-1]
             result["inputs"] = _like(time_major.transpose(1, 0, 2), arguments["inputs"])
@@ -352,9 +362,17 @@ def _carry_where_masked(new: np.ndarray, previous: np.ndarray, scan: _Scan, step
         np.copyto(new, previous, where=~scan.keep[step])
 
 
-def _result(arrays: tuple, scan: _Scan, **saved) -> SequenceResult:
+def _result(
+    scan: _Scan, zero_output_for_mask: bool, hs: _Slots, *final_states: np.ndarray, **saved
+) -> SequenceResult:
+    """The op's arrays, ``(outputs, final h, *final_states)``, from the states ``hs``.
+
+    While a tape records, their ``saved`` holds what the gradient reads: the
+    scan, every state in ``hs``, and the op's own intermediates ``saved``.
+    """
+    arrays = (scan.outputs(hs, zero_output_for_mask), hs[scan.timesteps], *final_states)
     result = SequenceResult(arrays)
-    result.saved = {"scan": scan, **saved} if scan.saving else {}
+    result.saved = {"scan": scan, "hs": hs.values, **saved} if scan.saving else {}
     return result
 
 
@@ -367,6 +385,41 @@ def _like(gradient: np.ndarray, reference) -> np.ndarray:
     """``gradient`` contiguous and in the dtype of the input it belongs to."""
     dtype = np.asarray(unwrap(reference)).dtype
     return np.ascontiguousarray(gradient, dtype=dtype)
+
+
+def _dense_step_gradients(
+    scan: _Scan,
+    arguments: dict,
+    needs: dict,
+    gradient: np.ndarray,
+    hs: np.ndarray,
+    **initial_states: np.ndarray,
+) -> dict:
+    """The gradients of an op whose every step sums ``x @ kernel + h @ recurrent_kernel + bias``.
+
+    ``gradient`` is that of the sum at each step (an LSTM's gates, a simple
+    RNN's pre-activation), ``hs`` the states from the initial one on, and
+    ``initial_states`` the gradients that reached the initial states
+    (``initial_h=dh``).
+    """
+    result = scan.input_gradients(arguments, needs, gradient)
+    flat = gradient.reshape(scan.timesteps * scan.batch, -1)
+    if needs["recurrent_kernel"]:
+        previous = hs[:-1].reshape(flat.shape[0], -1)
+        result["recurrent_kernel"] = _like(previous.T @ flat, arguments["recurrent_kernel"])
+    if needs["bias"]:
+        result["bias"] = _like(flat.sum(axis=0), arguments["bias"])
+    return _with_initial_state_gradients(result, arguments, needs, **initial_states)
+
+
+def _with_initial_state_gradients(
+    result: dict, arguments: dict, needs: dict, **gradients: np.ndarray
+) -> dict:
+    """``result`` plus the gradient of each initial state that needs one (``initial_h=dh``)."""
+    for name, gradient in gradients.items():
+        if needs[name]:
+            result[name] = _like(gradient, arguments[name])
+    return result
 
 
 # ------------------------------------------------------------------------ LSTM
@@ -421,13 +474,12 @@ def lstm_sequence(
         np.multiply(z[:, three:], activated, out=hs[t + 1])
         _carry_where_masked(c, cs[t], scan, t)
         _carry_where_masked(hs[t + 1], hs[t], scan, t)
-    steps = scan.timesteps
     return _result(
-        (scan.outputs(hs, zero_output_for_mask), hs[steps], cs[steps]),
         scan,
-        weights=(kernel, recurrent_kernel),
+        zero_output_for_mask,
+        hs,
+        cs[scan.timesteps],
         gates=gates.all,
-        hs=hs.values,
         cs=cs.values,
         activated_cells=activated_cells.values,
     )
@@ -442,7 +494,6 @@ def _lstm_gate_block(activation: str, recurrent_activation: str, units: int) -> 
 def lstm_sequence_gradient(upstream, output, arguments, needs) -> dict:
     saved = output.saved
     scan: _Scan = saved["scan"]
-    kernel, recurrent_kernel = saved["weights"]
     gates, hs, cs, activated_cells = (
         saved["gates"],
         saved["hs"],
@@ -451,12 +502,12 @@ def lstm_sequence_gradient(upstream, output, arguments, needs) -> dict:
     )
     act = ACTIVATIONS[arguments["activation"]]
     zero_output = arguments["zero_output_for_mask"]
-    units = recurrent_kernel.shape[0]
+    units = scan.units
     two, three = 2 * units, 3 * units
     gate_block = _lstm_gate_block(arguments["activation"], arguments["recurrent_activation"], units)
-    output_gradients, (dh, dc) = scan.output_gradients(upstream, units)
+    output_gradients, (dh, dc) = scan.output_gradients(upstream)
     gates_gradient = np.empty_like(gates)
-    transposed = _transposed(recurrent_kernel)
+    transposed = _transposed(scan.recurrent_kernel)
     for t in range(scan.timesteps - 1, -1, -1):
         dh_new, dh_carried = scan.split_state_gradient(dh, t, output_gradients[t], zero_output)
         if scan.keep is not None:
@@ -478,18 +529,9 @@ def lstm_sequence_gradient(upstream, output, arguments, needs) -> dict:
         if scan.keep is not None:
             dh += dh_carried
             dc += dc_carried
-    result = scan.input_gradients(arguments, needs, gates_gradient, kernel)
-    flat = gates_gradient.reshape(scan.timesteps * scan.batch, 4 * units)
-    if needs["recurrent_kernel"]:
-        previous = hs[:-1].reshape(-1, units)
-        result["recurrent_kernel"] = _like(previous.T @ flat, arguments["recurrent_kernel"])
-    if needs["bias"]:
-        result["bias"] = _like(flat.sum(axis=0), arguments["bias"])
-    if needs["initial_h"]:
-        result["initial_h"] = _like(dh, arguments["initial_h"])
-    if needs["initial_c"]:
-        result["initial_c"] = _like(dc, arguments["initial_c"])
-    return result
+    return _dense_step_gradients(
+        scan, arguments, needs, gates_gradient, hs, initial_h=dh, initial_c=dc
+    )
 
 
 # ------------------------------------------------------------------------- GRU
@@ -564,30 +606,24 @@ def gru_sequence(
         new += z[:, two:]
         _carry_where_masked(new, h, scan, t)
     return _result(
-        (scan.outputs(hs, zero_output_for_mask), hs[scan.timesteps]),
-        scan,
-        weights=(kernel, recurrent_kernel),
-        gates=gates.all,
-        hs=hs.values,
-        reset_inputs=reset_inputs.values,
+        scan, zero_output_for_mask, hs, gates=gates.all, reset_inputs=reset_inputs.values
     )
 
 
 def gru_sequence_gradient(upstream, output, arguments, needs) -> dict:
     saved = output.saved
     scan: _Scan = saved["scan"]
-    kernel, recurrent_kernel = saved["weights"]
     gates, hs, reset_inputs = saved["gates"], saved["hs"], saved["reset_inputs"]
     act = ACTIVATIONS[arguments["activation"]]
     gate_act = ACTIVATIONS[arguments["recurrent_activation"]]
     zero_output, reset_after = arguments["zero_output_for_mask"], arguments["reset_after"]
-    units = recurrent_kernel.shape[0]
+    units = scan.units
     two = 2 * units
-    output_gradients, (dh,) = scan.output_gradients(upstream, units)
+    output_gradients, (dh,) = scan.output_gradients(upstream)
     input_side = np.empty_like(gates)  # gradient of x @ kernel + input bias
     # With reset_after, the gradient of h @ U + recurrent bias.
     recurrent_side = np.empty_like(gates) if reset_after else None
-    transposed = _transposed(recurrent_kernel)
+    transposed = _transposed(scan.recurrent_kernel)
     for t in range(scan.timesteps - 1, -1, -1):
         dh_new, dh_carried = scan.split_state_gradient(dh, t, output_gradients[t], zero_output)
         z, dx = gates[t], input_side[t]
@@ -612,7 +648,7 @@ def gru_sequence_gradient(upstream, output, arguments, needs) -> dict:
             dh += dx[:, :two] @ transposed[:two]
         if scan.keep is not None:
             dh += dh_carried
-    result = scan.input_gradients(arguments, needs, input_side, kernel)
+    result = scan.input_gradients(arguments, needs, input_side)
     steps_by_batch = scan.timesteps * scan.batch
     previous = hs[:-1].reshape(steps_by_batch, units)
     input_flat = input_side.reshape(steps_by_batch, 3 * units)
@@ -634,9 +670,7 @@ def gru_sequence_gradient(upstream, output, arguments, needs) -> dict:
             recurrent_bias = recurrent_side.reshape(steps_by_batch, 3 * units).sum(axis=0)
             gradient = np.stack([gradient, recurrent_bias])
         result["bias"] = _like(gradient, arguments["bias"])
-    if needs["initial_h"]:
-        result["initial_h"] = _like(dh, arguments["initial_h"])
-    return result
+    return _with_initial_state_gradients(result, arguments, needs, initial_h=dh)
 
 
 # ------------------------------------------------------------------ simple RNN
@@ -674,26 +708,18 @@ def simple_rnn_sequence(
         if scan.saving:
             np.copyto(step, new)
         _carry_where_masked(new, hs[t], scan, t)
-    return _result(
-        (scan.outputs(hs, zero_output_for_mask), hs[scan.timesteps]),
-        scan,
-        weights=(kernel, recurrent_kernel),
-        activated=projected.all,
-        hs=hs.values,
-    )
+    return _result(scan, zero_output_for_mask, hs, activated=projected.all)
 
 
 def simple_rnn_sequence_gradient(upstream, output, arguments, needs) -> dict:
     saved = output.saved
     scan: _Scan = saved["scan"]
-    kernel, recurrent_kernel = saved["weights"]
     activated, hs = saved["activated"], saved["hs"]
     act = ACTIVATIONS[arguments["activation"]]
     zero_output = arguments["zero_output_for_mask"]
-    units = recurrent_kernel.shape[0]
-    output_gradients, (dh,) = scan.output_gradients(upstream, units)
+    output_gradients, (dh,) = scan.output_gradients(upstream)
     pre_activation = np.empty_like(activated)
-    transposed = _transposed(recurrent_kernel)
+    transposed = _transposed(scan.recurrent_kernel)
     for t in range(scan.timesteps - 1, -1, -1):
         dh_new, dh_carried = scan.split_state_gradient(dh, t, output_gradients[t], zero_output)
         da = pre_activation[t]
@@ -702,16 +728,7 @@ def simple_rnn_sequence_gradient(upstream, output, arguments, needs) -> dict:
         dh = da @ transposed
         if scan.keep is not None:
             dh += dh_carried
-    result = scan.input_gradients(arguments, needs, pre_activation, kernel)
-    flat = pre_activation.reshape(scan.timesteps * scan.batch, units)
-    if needs["recurrent_kernel"]:
-        previous = hs[:-1].reshape(-1, units)
-        result["recurrent_kernel"] = _like(previous.T @ flat, arguments["recurrent_kernel"])
-    if needs["bias"]:
-        result["bias"] = _like(flat.sum(axis=0), arguments["bias"])
-    if needs["initial_h"]:
-        result["initial_h"] = _like(dh, arguments["initial_h"])
-    return result
+    return _dense_step_gradients(scan, arguments, needs, pre_activation, hs, initial_h=dh)
 
 
 # ---------------------------------------------------------------------- tables

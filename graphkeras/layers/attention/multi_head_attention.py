@@ -24,13 +24,14 @@ from __future__ import annotations
 import math
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
+from graphkeras import initializers, regularizers
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.attention import arguments, equations
 from graphkeras.layers.attention.masks import band_mask, causal_mask
 from graphkeras.layers.einsum_dense import EinsumDense
+from graphkeras.layers.weight_arguments import set_weight_arguments, weight_arguments_config
 
 # What a forbidden score is replaced by before the softmax (Keras's Softmax layer).
 _MASKED_SCORE = -1.0e9
@@ -114,13 +115,11 @@ class MultiHeadAttention(Layer):
         )
         self.flash_attention = flash_attention
         self.seed = arguments.seed(seed, described)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
+        set_weight_arguments(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.supports_masking = True
         self._seed_generator = K.seed_generator(self.seed) if self.dropout > 0 else None
         # Set here so that the weights come in Keras's order: the sublayers'
@@ -408,13 +407,7 @@ class MultiHeadAttention(Layer):
             "output_shape": None if self._output_shape is None else list(self._output_shape),
             "attention_axes": None if self.attention_axes is None else list(self.attention_axes),
             "sliding_window": self.sliding_window,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **weight_arguments_config(self, ("kernel", "bias")),
             "seed": self.seed,
         }
 

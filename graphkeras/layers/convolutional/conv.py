@@ -10,10 +10,10 @@ groups, each seen only by its own ``filters // groups`` filters.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.convolutional.convolution_base import ConvolutionBase
 from graphkeras.layers.spatial_arguments import describe
+from graphkeras.layers.weight_arguments import add_weight_from_arguments, set_weight_arguments
 
 
 class BaseConv(ConvolutionBase):
@@ -61,9 +61,9 @@ class BaseConv(ConvolutionBase):
                 f"filters={self.filters} and groups={self.groups}."
             )
         self._forbid_strides_with_dilation()
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
 
     def build(self, input_shape) -> None:
         channels = self._input_channels(input_shape)
@@ -74,12 +74,8 @@ class BaseConv(ConvolutionBase):
                 f"({channels} channels)."
             )
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=(*self.kernel_size, channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = add_weight_from_arguments(
+            self, "kernel", (*self.kernel_size, channels // self.groups, self.filters)
         )
         self._build_bias(self.filters)
         self._fix_channels(channels)
@@ -106,13 +102,6 @@ class BaseConv(ConvolutionBase):
             **self._window_config(),
             "groups": self.groups,
             **self._output_config(),
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
 

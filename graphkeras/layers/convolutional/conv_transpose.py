@@ -12,13 +12,13 @@ generators use it). Weights, as in Keras 3: ``kernel`` of shape
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.convolutional.convolution_base import (
     ConvolutionBase,
     conv_transpose_output_length,
 )
 from graphkeras.layers.spatial_arguments import describe, int_tuple
+from graphkeras.layers.weight_arguments import add_weight_from_arguments, set_weight_arguments
 
 
 class BaseConvTranspose(ConvolutionBase):
@@ -71,18 +71,14 @@ class BaseConvTranspose(ConvolutionBase):
                     f"strides={self.strides}."
                 )
         self._forbid_strides_with_dilation()
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
 
     def build(self, input_shape) -> None:
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=(*self.kernel_size, self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = add_weight_from_arguments(
+            self, "kernel", (*self.kernel_size, self.filters, channels)
         )
         self._build_bias(self.filters)
         self._fix_channels(channels)
@@ -127,13 +123,6 @@ class BaseConvTranspose(ConvolutionBase):
             "data_format": window["data_format"],
             "dilation_rate": window["dilation_rate"],
             **self._output_config(),
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
 

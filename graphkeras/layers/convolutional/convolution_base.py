@@ -13,12 +13,17 @@ and the argument before any input is seen.
 
 from __future__ import annotations
 
-from graphkeras import activations, constraints, initializers, regularizers
+from graphkeras import activations, regularizers
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.layers.activity_regularization import activity_loss
 from graphkeras.layers.spatial_arguments import data_format_argument, describe, int_tuple
+from graphkeras.layers.weight_arguments import (
+    add_weight_from_arguments,
+    set_weight_arguments,
+    weight_arguments_config,
+)
 
 
 def conv_output_length(size, kernel: int, stride: int, dilation: int, padding: str):
@@ -51,11 +56,13 @@ class ConvolutionBase(Layer):
     A subclass's ``build`` creates its kernel(s) and calls :meth:`_build_bias`;
     its ``call`` runs the backend op and passes the result to :meth:`_finish`,
     which adds the bias, applies the activation and records the activity
-    regularizer's loss.
+    regularizer's loss. ``_kernels`` names the prefixes of its kernels'
+    initializer, regularizer and constraint arguments (``kernel_initializer``).
     """
 
     rank = 2
     _paddings: tuple = ("valid", "same")
+    _kernels: tuple = ("kernel",)
 
     def __init__(
         self,
@@ -85,10 +92,8 @@ class ConvolutionBase(Layer):
         self.data_format = data_format_argument(data_format, self)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        set_weight_arguments(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=self.rank + 2)
         self._linear = self.activation is activations.linear
 
@@ -180,13 +185,7 @@ class ConvolutionBase(Layer):
     def _build_bias(self, size: int) -> None:
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(
-                "bias",
-                shape=(size,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+            self.bias = add_weight_from_arguments(self, "bias", (size,))
 
     def _finish(self, outputs):
         """Bias, activation and activity regularizer, applied to the op's result."""
@@ -210,7 +209,9 @@ class ConvolutionBase(Layer):
         }
 
     def _output_config(self) -> dict:
+        """The activation, ``use_bias``, then every weight's arguments (kernels first)."""
         return {
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
+            **weight_arguments_config(self, (*self._kernels, "bias")),
         }

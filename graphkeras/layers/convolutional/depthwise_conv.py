@@ -13,13 +13,15 @@ then ``bias`` of shape ``(in_channels * depth_multiplier,)``.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.convolutional.convolution_base import ConvolutionBase
+from graphkeras.layers.weight_arguments import add_weight_from_arguments, set_weight_arguments
 
 
 class BaseDepthwiseConv(ConvolutionBase):
     """An N-D depthwise convolution layer (``rank`` set by the subclass)."""
+
+    _kernels = ("depthwise",)
 
     def __init__(
         self,
@@ -55,9 +57,9 @@ class BaseDepthwiseConv(ConvolutionBase):
             **kwargs,
         )
         self.depth_multiplier = self._positive_int(depth_multiplier, "depth_multiplier")
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        set_weight_arguments(
+            self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint
+        )
 
     @property
     def depthwise_kernel(self):
@@ -67,12 +69,8 @@ class BaseDepthwiseConv(ConvolutionBase):
     def build(self, input_shape) -> None:
         channels = self._input_channels(input_shape)
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+        self.kernel = add_weight_from_arguments(
+            self, "kernel", (*self.kernel_size, channels, self.depth_multiplier), "depthwise"
         )
         self._build_bias(channels * self.depth_multiplier)
         self._fix_channels(channels)
@@ -95,23 +93,11 @@ class BaseDepthwiseConv(ConvolutionBase):
         return self._conv_output_shape(input_shape, filters)
 
     def get_config(self) -> dict:
-        window = self._window_config()
         return {
             **super().get_config(),
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": window["kernel_size"],
-            "strides": window["strides"],
-            "padding": window["padding"],
-            "data_format": window["data_format"],
-            "dilation_rate": window["dilation_rate"],
+            **self._window_config(),
             **self._output_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
 

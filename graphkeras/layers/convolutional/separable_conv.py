@@ -12,13 +12,15 @@ in_channels * depth_multiplier, filters)``, then ``bias`` of shape
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.convolutional.convolution_base import ConvolutionBase
+from graphkeras.layers.weight_arguments import add_weight_from_arguments, set_weight_arguments
 
 
 class BaseSeparableConv(ConvolutionBase):
     """An N-D separable convolution layer (``rank`` set by the subclass)."""
+
+    _kernels = ("depthwise", "pointwise")
 
     def __init__(
         self,
@@ -59,29 +61,27 @@ class BaseSeparableConv(ConvolutionBase):
         )
         self.filters = self._positive_int(filters, "filters")
         self.depth_multiplier = self._positive_int(depth_multiplier, "depth_multiplier")
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        set_weight_arguments(
+            self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint
+        )
+        set_weight_arguments(
+            self, "pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint
+        )
 
     def build(self, input_shape) -> None:
         channels = self._input_channels(input_shape)
         self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
+        self.depthwise_kernel = add_weight_from_arguments(
+            self,
             "depthwise_kernel",
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+            (*self.kernel_size, channels, self.depth_multiplier),
+            "depthwise",
         )
-        self.pointwise_kernel = self.add_weight(
+        self.pointwise_kernel = add_weight_from_arguments(
+            self,
             "pointwise_kernel",
-            shape=((1,) * self.rank + (channels * self.depth_multiplier, self.filters)),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
+            (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
+            "pointwise",
         )
         self._build_bias(self.filters)
         self._fix_channels(channels)
@@ -109,16 +109,6 @@ class BaseSeparableConv(ConvolutionBase):
             "filters": self.filters,
             **self._window_config(),
             **self._output_config(),
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
 

@@ -24,12 +24,14 @@ from __future__ import annotations
 import math
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
+from graphkeras import initializers
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers import value_checks
 from graphkeras.layers.mask_shapes import check_mask_shape
+from graphkeras.layers.normalization.scale_and_offset import add_gamma_and_beta, normalize
+from graphkeras.layers.weight_arguments import set_weight_arguments, weight_arguments_config
 
 _RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 
@@ -82,14 +84,10 @@ class BatchNormalization(Layer):
         self.epsilon = value_checks.number(epsilon, "epsilon", self, 0.0, include_minimum=False)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        set_weight_arguments(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_arguments(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm = bool(renorm)
         self.renorm_clipping = (
             self._check_renorm_clipping(renorm_clipping) if renorm else renorm_clipping
@@ -125,22 +123,7 @@ class BatchNormalization(Layer):
         (axis,) = value_checks.canonical_axes(self.axis, input_shape, self)
         (features,) = value_checks.known_dims((axis,), input_shape, self, "create its weights")
         shape = (features,)
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma",
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                "beta",
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_gamma_and_beta(self, shape, scale=self.scale, center=self.center)
         self.moving_mean = self.add_weight(
             "moving_mean", shape=shape, initializer=self.moving_mean_initializer, trainable=False
         )
@@ -219,13 +202,8 @@ class BatchNormalization(Layer):
 
     def _normalize(self, inputs, mean, variance, gamma, beta):
         """``x * inv + (beta - mean * inv)``, ``inv = gamma / sqrt(variance + epsilon)``."""
-        inverse = K.power(K.add(self._as_broadcast(variance), self.epsilon), -0.5)
-        if gamma is not None:
-            inverse = K.multiply(inverse, self._as_broadcast(gamma))
-        offset = K.multiply(K.negative(self._as_broadcast(mean)), inverse)
-        if beta is not None:
-            offset = K.add(offset, self._as_broadcast(beta))
-        return K.add(K.multiply(inputs, inverse), offset)
+        mean, variance = self._as_broadcast(mean), self._as_broadcast(variance)
+        return normalize(inputs, mean, variance, self.epsilon, gamma, beta, self._broadcast_shape)
 
     def _moments(self, inputs, mask) -> tuple:
         """Per-feature mean and variance of the batch (of its unmasked positions)."""
@@ -305,14 +283,12 @@ class BatchNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **weight_arguments_config(
+                self,
+                ("beta", "gamma"),
+                initializer_only=("moving_mean", "moving_variance"),
+                activity_regularizer=False,
+            ),
             "synchronized": self.synchronized,
             "renorm": self.renorm,
             "renorm_clipping": self.renorm_clipping,

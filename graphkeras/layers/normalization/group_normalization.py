@@ -11,11 +11,12 @@ not depend on the batch, so it suits small batches.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers import value_checks
+from graphkeras.layers.normalization.scale_and_offset import add_gamma_and_beta, normalize
+from graphkeras.layers.weight_arguments import set_weight_arguments, weight_arguments_config
 
 
 @register_layer
@@ -53,12 +54,8 @@ class GroupNormalization(Layer):
         self.epsilon = value_checks.number(epsilon, "epsilon", self, 0.0, include_minimum=False)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_arguments(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_arguments(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
         self.gamma = self.beta = None
 
@@ -78,22 +75,7 @@ class GroupNormalization(Layer):
                 f"cannot be split into groups={self.groups} equal groups; expected a channel "
                 f"count that is a multiple of groups, received input shape {tuple(input_shape)}."
             )
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma",
-                shape=(channels,),
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                "beta",
-                shape=(channels,),
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_gamma_and_beta(self, (channels,), scale=self.scale, center=self.center)
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: channels})
         rank = len(input_shape)
         self._axis = axis
@@ -118,13 +100,10 @@ class GroupNormalization(Layer):
         grouped = K.reshape(inputs, grouped_shape)
         mean = K.mean(grouped, axis=self._reduction_axes, keepdims=True)
         variance = K.var(grouped, axis=self._reduction_axes, keepdims=True)
-        inverse = K.power(K.add(variance, self.epsilon), -0.5)
-        if self.gamma is not None:
-            inverse = K.multiply(inverse, K.reshape(self.gamma, self._weight_shape))
-        offset = K.multiply(K.negative(mean), inverse)
-        if self.beta is not None:
-            offset = K.add(offset, K.reshape(self.beta, self._weight_shape))
-        return K.reshape(K.add(K.multiply(grouped, inverse), offset), shape)
+        outputs = normalize(
+            grouped, mean, variance, self.epsilon, self.gamma, self.beta, self._weight_shape
+        )
+        return K.reshape(outputs, shape)
 
     def compute_output_shape(self, input_shape):
         value_checks.canonical_axes(self.axis, input_shape, self)
@@ -138,10 +117,5 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **weight_arguments_config(self, ("beta", "gamma"), activity_regularizer=False),
         }

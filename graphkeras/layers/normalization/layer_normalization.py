@@ -11,11 +11,12 @@ from __future__ import annotations
 import warnings
 
 from graphkeras import backend as K
-from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers import value_checks
+from graphkeras.layers.normalization.scale_and_offset import add_gamma_and_beta, normalize
+from graphkeras.layers.weight_arguments import set_weight_arguments, weight_arguments_config
 
 
 @register_layer
@@ -58,34 +59,20 @@ class LayerNormalization(Layer):
         self.center = bool(center)
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_arguments(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_arguments(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
         self.gamma = self.beta = None
 
     def build(self, input_shape) -> None:
         axes = value_checks.canonical_axes(self.axis, input_shape, self)
         shape = value_checks.known_dims(axes, input_shape, self, "create its weights")
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                "gamma",
-                shape=shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                "beta",
-                shape=shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_gamma_and_beta(
+            self,
+            shape,
+            scale=self.scale or self.rms_scaling,
+            center=self.center and not self.rms_scaling,
+        )
         # Later inputs must have the same sizes on the normalised axes (named as
         # the user named them, so ``axis=-1`` still fits inputs of another rank).
         named = [self.axis] if value_checks.is_int(self.axis) else self.axis
@@ -98,17 +85,13 @@ class LayerNormalization(Layer):
         axes = value_checks.canonical_axes(self.axis, shape, self)
         broadcast_shape = tuple(shape[item] if item in axes else 1 for item in range(len(shape)))
         variance = K.var(inputs, axis=axes, keepdims=True)
-        inverse = K.power(K.add(variance, self.epsilon), -0.5)
         if self.rms_scaling:
-            outputs = K.multiply(inputs, inverse)
+            outputs = K.multiply(inputs, K.power(K.add(variance, self.epsilon), -0.5))
             return K.multiply(outputs, K.reshape(self.gamma, broadcast_shape))
         mean = K.mean(inputs, axis=axes, keepdims=True)
-        if self.gamma is not None:
-            inverse = K.multiply(inverse, K.reshape(self.gamma, broadcast_shape))
-        offset = K.multiply(K.negative(mean), inverse)
-        if self.beta is not None:
-            offset = K.add(offset, K.reshape(self.beta, broadcast_shape))
-        return K.add(K.multiply(inputs, inverse), offset)
+        return normalize(
+            inputs, mean, variance, self.epsilon, self.gamma, self.beta, broadcast_shape
+        )
 
     def compute_output_shape(self, input_shape):
         value_checks.canonical_axes(self.axis, input_shape, self)
@@ -122,10 +105,5 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **weight_arguments_config(self, ("beta", "gamma"), activity_regularizer=False),
         }

@@ -3,11 +3,13 @@
 ``(batch, *spatial, channels)`` becomes ``(batch, channels)``, or with
 ``keepdims=True`` ``(batch, 1, ..., 1, channels)``; ``channels_first``
 inputs ``(batch, channels, *spatial)`` likewise. Subclasses choose the
-reduction and the number of spatial axes.
+reduction (``pool_mode``: ``"max"`` for ``K.max``, ``"average"`` for
+``K.mean``) and the number of spatial axes.
 """
 
 from __future__ import annotations
 
+from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.layers.spatial_arguments import data_format_argument, describe, spatial_axes
@@ -17,6 +19,7 @@ class BaseGlobalPooling(Layer):
     """Global pooling over ``pool_dimensions`` spatial axes; see the module docstring."""
 
     pool_dimensions = 2
+    pool_mode: str  # "max" or "average", set by each subclass
 
     def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -32,6 +35,10 @@ class BaseGlobalPooling(Layer):
     def _axes(self) -> tuple:
         """The spatial axes reduced."""
         return spatial_axes(self.pool_dimensions + 2, self.data_format)
+
+    def call(self, inputs):
+        reduce = K.max if self.pool_mode == "max" else K.mean
+        return reduce(inputs, axis=self._axes, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)

@@ -3,7 +3,8 @@
 A pooling layer slides a window of ``pool_size`` over the spatial axes of
 ``(batch, *spatial, channels)`` inputs (or ``(batch, channels, *spatial)``
 with ``channels_first``), ``strides`` apart, and reduces each window to one
-value. Subclasses choose the reduction (``max_pool`` or ``average_pool``)
+value. Subclasses choose the reduction (``pool_mode``: ``"max"`` for
+``K.max_pool``, ``"average"`` for ``K.average_pool``, as Keras 3 names them)
 and the number of spatial axes. Pooling layers have no weights and drop
 masks, as in Keras 3.
 """
@@ -32,6 +33,7 @@ class BasePooling(Layer):
     """
 
     pool_dimensions = 2
+    pool_mode: str  # "max" or "average", set by each subclass
 
     def __init__(
         self,
@@ -51,12 +53,16 @@ class BasePooling(Layer):
         self.data_format = data_format_argument(data_format, self)
         self.input_spec = InputSpec(ndim=count + 2)
 
-    def _pool(self, inputs):
-        raise NotImplementedError
-
     def call(self, inputs):
         self.compute_output_shape(K.int_shape(inputs))
-        return self._pool(inputs)
+        pool = K.max_pool if self.pool_mode == "max" else K.average_pool
+        return pool(
+            inputs,
+            self.pool_size,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+        )
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)

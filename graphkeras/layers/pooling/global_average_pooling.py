@@ -13,16 +13,12 @@ from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
-class _GlobalAveragePooling(BaseGlobalPooling):
-    def call(self, inputs):
-        return K.mean(inputs, axis=self._axes, keepdims=self.keepdims)
-
-
 @register_layer
-class GlobalAveragePooling1D(_GlobalAveragePooling):
+class GlobalAveragePooling1D(BaseGlobalPooling):
     """``(batch, steps, features)`` to ``(batch, features)``: the mean over unmasked steps."""
 
     pool_dimensions = 1
+    pool_mode = "average"
     # Without an incoming mask there is no output mask: the engine need not probe.
     _mask_from_masks_only = True
 
@@ -44,14 +40,16 @@ class GlobalAveragePooling1D(_GlobalAveragePooling):
 
 
 @register_layer
-class GlobalAveragePooling2D(_GlobalAveragePooling):
+class GlobalAveragePooling2D(BaseGlobalPooling):
     """``(batch, rows, cols, channels)`` to ``(batch, channels)``: the mean over the image."""
 
     pool_dimensions = 2
+    pool_mode = "average"
 
 
 @register_layer
-class GlobalAveragePooling3D(_GlobalAveragePooling):
+class GlobalAveragePooling3D(BaseGlobalPooling):
     """``(batch, d1, d2, d3, channels)`` to ``(batch, channels)``: the mean over the volume."""
 
     pool_dimensions = 3
+    pool_mode = "average"

@@ -2,31 +2,22 @@
 
 Arguments, defaults and output shapes are Keras 3's (see ``base_pooling.py``);
 the math is ``K.max_pool``, whose gradient goes to each window's maximum.
+Each class writes out its constructor only for its own ``pool_size``
+default, as Keras 3's do.
 """
 
 from __future__ import annotations
 
-from graphkeras import backend as K
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.pooling.base_pooling import BasePooling
 
 
-class _MaxPooling(BasePooling):
-    def _pool(self, inputs):
-        return K.max_pool(
-            inputs,
-            self.pool_size,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-        )
-
-
 @register_layer
-class MaxPooling1D(_MaxPooling):
+class MaxPooling1D(BasePooling):
     """Max pooling over the steps of ``(batch, steps, features)`` inputs."""
 
     pool_dimensions = 1
+    pool_mode = "max"
 
     def __init__(
         self,
@@ -40,10 +31,11 @@ class MaxPooling1D(_MaxPooling):
 
 
 @register_layer
-class MaxPooling2D(_MaxPooling):
+class MaxPooling2D(BasePooling):
     """Max pooling over the rows and columns of ``(batch, rows, cols, channels)`` inputs."""
 
     pool_dimensions = 2
+    pool_mode = "max"
 
     def __init__(
         self,
@@ -57,10 +49,11 @@ class MaxPooling2D(_MaxPooling):
 
 
 @register_layer
-class MaxPooling3D(_MaxPooling):
+class MaxPooling3D(BasePooling):
     """Max pooling over the three spatial axes of ``(batch, d1, d2, d3, channels)`` inputs."""
 
     pool_dimensions = 3
+    pool_mode = "max"
 
     def __init__(
         self,

@@ -10,31 +10,21 @@ dropped.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer
-from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
-from graphkeras.layers.spatial_arguments import (
-    data_format_argument,
-    describe,
-    pair_per_axis,
-    spatial_axes,
-)
+from graphkeras.layers.reshaping.spatial_reshaping import SpatialReshaping
+from graphkeras.layers.spatial_arguments import describe, pair_per_axis
 
 
-class _Cropping(Layer):
+class _Cropping(SpatialReshaping):
     """Cropping over ``dimensions`` spatial axes."""
 
-    dimensions = 2
-
     def __init__(self, cropping, data_format: str | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.data_format = data_format_argument(data_format, self)
+        super().__init__(data_format, **kwargs)
         self.cropping = pair_per_axis(cropping, self.dimensions, "cropping", self)
-        self.input_spec = InputSpec(ndim=self.dimensions + 2)
 
     def _cropped_axes(self, rank: int) -> dict:
         """``{axis: (before, after)}`` for the spatial axes of an input of ``rank``."""
-        return dict(zip(spatial_axes(rank, self.data_format), self.cropping, strict=True))
+        return self._per_spatial_axis(rank, self.cropping)
 
     def compute_output_shape(self, input_shape):
         cropped = self._cropped_axes(len(input_shape))

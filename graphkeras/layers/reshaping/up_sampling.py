@@ -10,33 +10,23 @@ Keras 3. Masks are dropped.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer
-from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
-from graphkeras.layers.spatial_arguments import (
-    data_format_argument,
-    describe,
-    int_tuple,
-    spatial_axes,
-)
+from graphkeras.layers.reshaping.spatial_reshaping import SpatialReshaping
+from graphkeras.layers.spatial_arguments import describe, int_tuple, spatial_axes
 
 _INTERPOLATIONS = ("nearest", "bilinear")
 
 
-class _UpSampling(Layer):
+class _UpSampling(SpatialReshaping):
     """Up-sampling by ``size`` over ``dimensions`` spatial axes."""
 
-    dimensions = 2
-
     def __init__(self, size, data_format: str | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.data_format = data_format_argument(data_format, self)
+        super().__init__(data_format, **kwargs)
         self.size = int_tuple(size, self.dimensions, "size", self)
-        self.input_spec = InputSpec(ndim=self.dimensions + 2)
 
     def _factors(self, rank: int) -> dict:
         """``{axis: factor}`` for the spatial axes of an input of ``rank``."""
-        return dict(zip(spatial_axes(rank, self.data_format), self.size, strict=True))
+        return self._per_spatial_axis(rank, self.size)
 
     def call(self, inputs):
         for axis, factor in self._factors(K.ndim(inputs)).items():

@@ -9,33 +9,22 @@ an int (the same everywhere), one int per axis (symmetric), or one
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer
-from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import register_layer
-from graphkeras.layers.spatial_arguments import (
-    data_format_argument,
-    pair_per_axis,
-    spatial_axes,
-)
+from graphkeras.layers.reshaping.spatial_reshaping import SpatialReshaping
+from graphkeras.layers.spatial_arguments import pair_per_axis
 
 
-class _ZeroPadding(Layer):
+class _ZeroPadding(SpatialReshaping):
     """Zero padding over ``dimensions`` spatial axes."""
 
-    dimensions = 2
-
     def __init__(self, padding, data_format: str | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.data_format = data_format_argument(data_format, self)
+        super().__init__(data_format, **kwargs)
         self.padding = pair_per_axis(padding, self.dimensions, "padding", self)
-        self.input_spec = InputSpec(ndim=self.dimensions + 2)
 
     def _widths(self, rank: int) -> tuple:
         """One ``(before, after)`` pair per axis of the input."""
-        widths = [(0, 0)] * rank
-        for axis, pair in zip(spatial_axes(rank, self.data_format), self.padding, strict=True):
-            widths[axis] = pair
-        return tuple(widths)
+        padded = self._per_spatial_axis(rank, self.padding)
+        return tuple(padded.get(axis, (0, 0)) for axis in range(rank))
 
     def call(self, inputs):
         return K.pad(inputs, self._widths(K.ndim(inputs)))

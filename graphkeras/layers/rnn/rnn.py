@@ -10,10 +10,10 @@ output or every output, plus the final states on request.
 
 Any cell works, including one a user writes as a :class:`Layer`: each step
 runs the cell's ``call``, whose backend ops the gradient tape records.
-:class:`SimpleRNN`, :class:`LSTM` and :class:`GRU` override
-:meth:`RNN.inner_loop` to run the whole scan as one fused backend op instead,
-which is much faster; the generic step loop stays their fallback (recurrent
-dropout, activations the fused ops lack).
+:class:`SimpleRNN`, :class:`LSTM` and :class:`GRU` (through their base
+:class:`FusedRNN`) override :meth:`RNN.inner_loop` to run the whole scan as
+one fused backend op instead, which is much faster; the generic step loop
+stays their fallback (recurrent dropout, activations the fused ops lack).
 """
 
 from __future__ import annotations
