@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
+from layer_test_tools import MaskRecorder
 
 import graphkeras as gk
 from graphkeras import layers
@@ -23,19 +24,6 @@ def dense_per_step(**kwargs) -> layers.TimeDistributed:
     wrapper.build((None, 4, 3))
     wrapper.set_weights([KERNEL, BIAS])
     return wrapper
-
-
-class MaskRecorder(layers.Layer):
-    """Identity that keeps the mask each call received."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.supports_masking = True
-        self.seen: list = []
-
-    def call(self, inputs, mask=None):
-        self.seen.append(mask)
-        return inputs
 
 
 class ShapeOnly(layers.Layer):

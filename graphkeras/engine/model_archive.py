@@ -161,7 +161,8 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     file_names, file_weights = parse_weights(weight_arrays, weights_source)
     largest = max((array.size for array in weight_arrays.values()), default=0)
 
-    model = _build_model(config, custom_objects, largest, source)
+    layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
+    model = build_model(layer_config, custom_objects, largest, f"{source}: {CONFIG}")
     assign_weights(model, file_names, file_weights, weights_source)
 
     compile_config = config.get("compile_config")
@@ -305,11 +306,14 @@ def _read_arrays(data: bytes, where: str) -> dict:
         raise ModelFileError(str(error)) from error
 
 
-def _build_model(config: dict, custom_objects, largest_weight: int, source: str):
+def build_model(layer_config: dict, custom_objects, largest_weight: int, where: str):
+    """The model ``{"class_name", "config"}`` describes, built under the load-time limits.
+
+    Any failure is a :class:`ModelFileError` naming ``where``; so is a config
+    that describes a layer rather than a model.
+    """
     from graphkeras.engine.network import Network
 
-    where = f"{source}: {CONFIG}"
-    layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
     try:
         with loading_limits(largest_weight):
             model = deserialize_layer(layer_config, custom_objects)
@@ -332,7 +336,7 @@ def _compile(model, compile_config: Any, custom_objects, source: str) -> None:
         )
     try:
         model.compile_from_config(compile_config, custom_objects=custom_objects)
-    except Exception as error:  # Same reason as in _build_model.
+    except Exception as error:  # Same reason as in build_model.
         raise ModelFileError(
             f"{where} cannot be compiled: {type(error).__name__}: {error}"
         ) from error

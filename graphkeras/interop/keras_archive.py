@@ -26,10 +26,10 @@ import warnings
 import zipfile
 from typing import Any
 
-from graphkeras.engine.load_limits import loading_limits
 from graphkeras.engine.model_archive import (
     MAX_JSON_BYTES,
     ModelFileError,
+    build_model,
     parse_json,
     read_members,
 )
@@ -73,24 +73,6 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
     compile_config = document.get("compile_config") if isinstance(document, dict) else None
     if compile and compile_config:
         compile_from_keras(model, compile_config, custom_objects, f"{source}: {CONFIG}")
-    return model
-
-
-def build_model(config: dict, custom_objects, largest_weight: int, where: str):
-    """Build a model from a converted config; any failure is a :class:`ModelFileError`."""
-    from graphkeras.engine.layer_registry import deserialize_layer
-    from graphkeras.engine.network import Network
-
-    try:
-        with loading_limits(largest_weight):
-            model = deserialize_layer(config, custom_objects)
-    except Exception as error:  # Anything a hostile config provokes becomes one error type.
-        raise ModelFileError(
-            f"{where} does not describe a model graphkeras can build: "
-            f"{type(error).__name__}: {error}"
-        ) from error
-    if not isinstance(model, Network):
-        raise ModelFileError(f"{where} describes a {type(model).__name__}, not a model.")
     return model
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 
-from graphkeras.engine.model_archive import ModelFileError, parse_json
+from graphkeras.engine.model_archive import ModelFileError, build_model, parse_json
 from graphkeras.interop import hdf5_reader
-from graphkeras.interop.keras_archive import build_model, compile_from_keras
+from graphkeras.interop.keras_archive import compile_from_keras
 from graphkeras.interop.keras_config_reading import model_config_from_keras
 
 
