@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import stat
 
 import numpy as np
 import pytest
@@ -280,3 +281,18 @@ def test_skip_mismatch_by_position_loads_what_fits(tmp_path):
     assert_weights_equal(
         target.get_layer("skip").get_weights(), source.get_layer("skip").get_weights()
     )
+
+
+def test_a_saved_file_gets_the_mode_a_plain_open_would_give(tmp_path):
+    model = make_model()
+    old_umask = os.umask(0o022)
+    try:
+        model.save_weights(tmp_path / "new.weights.npz")
+        existing = tmp_path / "kept.weights.npz"
+        existing.write_bytes(b"")
+        existing.chmod(0o640)
+        model.save_weights(existing)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "new.weights.npz").stat().st_mode) == 0o644
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640

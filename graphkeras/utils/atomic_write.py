@@ -3,7 +3,9 @@
 The new content goes to a temporary file in the same folder, is flushed and
 fsynced, and only then renamed over the target (a rename within a folder is
 atomic on POSIX and Windows). Until that moment the previous file is
-untouched; after it, the new one is complete.
+untouched; after it, the new one is complete. The temporary file is created
+private (mode 0600); before the rename it gets the mode a plain ``open``
+would have given (the existing file's, else 0666 less the umask).
 """
 
 from __future__ import annotations
@@ -24,8 +26,19 @@ def atomic_write(filepath: str | os.PathLike, write: Callable[[BinaryIO], object
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, _mode_for(filepath))
         os.replace(temporary, filepath)
     except BaseException:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+
+
+def _mode_for(filepath: str) -> int:
+    """The existing file's permission bits, else those a new file gets (0666 less the umask)."""
+    try:
+        return os.stat(filepath).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
