@@ -3,6 +3,7 @@
 import gc
 import json
 import os
+import struct
 import subprocess
 import sys
 import textwrap
@@ -308,3 +309,19 @@ def test_a_save_killed_midway_leaves_the_previous_file_intact(tmp_path):
     # The killed process's complete temporary file is all it left behind.
     leftovers = [entry.name for entry in tmp_path.iterdir() if entry.name != "model.gk"]
     assert len(leftovers) == 1 and leftovers[0].startswith(".tmp-")
+
+
+def test_a_member_claiming_more_than_deflate_can_give_is_refused(saved):
+    data = bytearray(saved.read_bytes())
+    # Raise config.json's size in its central directory entry (the size zipfile
+    # trusts) to 50 MiB: under the JSON limit, far beyond its compressed bytes.
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:
+        name_length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + name_length] == b"config.json":
+            struct.pack_into("<I", data, position + 24, 50 * 2**20)
+            break
+        position = data.find(b"PK\x01\x02", position + 4)
+    assert position >= 0
+    saved.write_bytes(bytes(data))
+    assert_refused(saved, "'config.json'", "more than deflate can produce")

@@ -58,6 +58,8 @@ REQUIRED_MEMBERS = (METADATA, CONFIG, WEIGHTS)
 # A JSON member larger than this, or nested deeper, is refused unread.
 MAX_JSON_BYTES = 64 * 2**20
 MAX_JSON_DEPTH = 200
+# No deflate stream expands more than this (the format's limit is about 1032:1).
+MAX_DEFLATE_RATIO = 1100
 
 
 class ModelFileError(ValueError):
@@ -228,6 +230,13 @@ def read_members(
             if limit is not None and info.file_size > limit:
                 raise ModelFileError(
                     f"{where} declares {info.file_size} bytes; the limit is {limit}."
+                )
+            if info.file_size > MAX_DEFLATE_RATIO * info.compress_size + 2**20:
+                # Deflate cannot shrink data more than ~1032:1: a larger claim
+                # is a zip bomb (or a lie) and would be decompressed into memory.
+                raise ModelFileError(
+                    f"{where} declares {info.file_size} bytes from {info.compress_size} "
+                    "compressed bytes, more than deflate can produce."
                 )
             try:
                 with archive.open(info) as handle:
