@@ -14,12 +14,14 @@ from graphkeras import (
     datasets,
     engine,
     initializers,
+    interop,
     layers,
     losses,
     metrics,
     models,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from graphkeras.engine import Input, KerasTensor, Model, Sequential
@@ -44,5 +46,6 @@ __all__ = [
     "models",
     "optimizers",
     "regularizers",
+    "saving",
     "utils",
 ]

@@ -1,9 +1,9 @@
 """Models and the functions that rebuild them from configs."""
 
 from graphkeras.engine.network import model_from_config, model_from_json
-from graphkeras.engine.saving_api import load_model, save_model
 from graphkeras.engine.sequential import Sequential
 from graphkeras.engine.training import Model
+from graphkeras.saving.saving_api import load_model, save_model
 
 __all__ = [
     "Model",

@@ -31,7 +31,7 @@ from graphkeras.callbacks import (
     ReduceLROnPlateau,
     TerminateOnNaN,
 )
-from graphkeras.engine.saving import read_weights_npz, save_weights_npz
+from graphkeras.saving.weights_file import read_weights_npz, save_weights_npz
 
 # ---------------------------------------------------------------------------
 # The fake model and a loop that calls the hooks as fit/evaluate/predict will.

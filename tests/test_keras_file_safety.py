@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import graphkeras as gk
 from graphkeras import layers
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.saving import ModelFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
 KERAS_FILE = FIXTURES / "functional_shared.keras"

@@ -22,7 +22,7 @@ from model_file_tools import (
 )
 
 import graphkeras as gk
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.saving import ModelFileError
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 import graphkeras as gk
 from graphkeras import layers
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.saving import ModelFileError
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(48, 6)).astype("float32")

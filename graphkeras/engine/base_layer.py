@@ -27,7 +27,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
-from graphkeras.engine import call_context, load_limits
+from graphkeras.engine import build_limits, call_context
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -273,7 +273,7 @@ class Layer:
                 f"Layer '{self.name}': weight {name or 'variable'!r} needs a fully known "
                 f"shape of ints, received shape={shape!r}."
             ) from error
-        limit = load_limits.weight_limit()
+        limit = build_limits.weight_limit()
         if limit is not None and math.prod(shape) > limit:
             raise ValueError(
                 f"Layer '{self.name}': weight {name or 'variable'!r} of shape {shape} is larger "
@@ -929,7 +929,7 @@ def _spread_masks(masks, count: int) -> list:
 
 def _probe_array(tensor, size: int):
     shape = tuple(size if dim is None else dim for dim in tensor.shape)
-    limit = load_limits.probe_limit()
+    limit = build_limits.probe_limit()
     if limit is not None and math.prod(shape) > limit:
         raise ValueError(
             f"Tensor {tensor.name} of shape {tensor.shape} is too large to rebuild from a "

@@ -6,7 +6,8 @@
 outputs. Calling it on arrays runs the plan; calling it on KerasTensors
 records one node on the network, so a model nests inside another like any
 layer. Its configuration (``network_config.py``), summary (``summary.py``) and
-weight files (``saving.py``) each live in their own module.
+weight files (``graphkeras.saving``, reached through ``model_files.py``) each
+live in their own module.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from graphkeras.engine.input_layer import InputLayer
 from graphkeras.engine.input_spec import InputSpec, assert_input_compatibility
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer
+from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network_config import network_to_config, rebuild_graph
 from graphkeras.engine.node import Node, is_keras_tensor
-from graphkeras.engine.saving import load_weights_npz, save_weights_npz
 from graphkeras.engine.summary import print_summary
 from graphkeras.engine.summary_html import SummaryHTML
 from graphkeras.utils import nest
@@ -349,15 +350,16 @@ class Network(Layer):
         """
         return notebook_svg(self)
 
-    def save_weights(self, filepath: str | os.PathLike) -> None:
-        """Write every weight to an ``.npz`` file (layout in ``saving.py``), atomically."""
-        save_weights_npz(self, filepath)
+    def save_weights(self, filepath: str | os.PathLike, overwrite: bool = True) -> None:
+        """Write every weight to ``filepath``, atomically (an ``.npz`` file unless a
+        registered format claims the name; see ``gk.saving.save_weights``)."""
+        model_files().save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(
         self, filepath: str | os.PathLike, by_name: bool = False, skip_mismatch: bool = False
     ) -> None:
         """Read weights written by :meth:`save_weights`; a mismatch changes nothing."""
-        load_weights_npz(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
+        model_files().load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch)
 
 
 def _validated_endpoints(inputs, outputs) -> tuple[list, list]:

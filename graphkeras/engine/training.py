@@ -27,6 +27,7 @@ from graphkeras.engine.compile_utils import (
 )
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
+from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.utils import nest
 
@@ -93,9 +94,9 @@ class Model(Network):
 
         ``.gk`` is graphkeras's archive; see ``gk.models.save_model``.
         """
-        from graphkeras.engine.saving_api import save_model
-
-        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+        model_files().save_model(
+            self, filepath, overwrite=overwrite, include_optimizer=include_optimizer
+        )
 
     def get_compile_config(self) -> dict | None:
         """``compile``'s arguments as JSON-ready data (None before compile).

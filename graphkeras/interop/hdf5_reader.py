@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.saving.errors import ModelFileError
 
 # Text attributes (a model config written as JSON) larger than this are refused.
 MAX_TEXT_BYTES = 64 * 2**20

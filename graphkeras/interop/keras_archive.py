@@ -26,16 +26,17 @@ import warnings
 import zipfile
 from typing import Any
 
-from graphkeras.engine.model_archive import (
-    MAX_JSON_BYTES,
-    ModelFileError,
-    build_model,
-    parse_json,
-    read_members,
-)
+from graphkeras import backend as K
 from graphkeras.interop import hdf5_reader
 from graphkeras.interop.keras_config_reading import model_config_from_keras, value_from_keras
+from graphkeras.interop.keras_config_writing import keras_document
 from graphkeras.interop.keras_weight_layout import weight_slots
+from graphkeras.saving.build_from_config import build_model
+from graphkeras.saving.errors import ModelFileError
+from graphkeras.saving.format_registry import FileFormat
+from graphkeras.saving.json_reading import parse_json
+from graphkeras.saving.load_limits import MAX_JSON_BYTES, MAX_KERAS_WEIGHTS_BYTES
+from graphkeras.saving.zip_members import read_members
 from graphkeras.utils.atomic_write import atomic_write
 
 METADATA = "metadata.json"
@@ -45,9 +46,6 @@ MEMBERS = (METADATA, CONFIG, WEIGHTS)
 
 # The Keras version graphkeras writes files for (their layout is Keras 3's).
 KERAS_VERSION_WRITTEN = "3.15.1"
-
-# A weights member larger than this is refused unread.
-MAX_WEIGHTS_BYTES = 8 * 2**30
 
 
 # ---------------------------------------------------------------- loading
@@ -78,8 +76,6 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
 
 def assign_from_slots(model, weights_file, where: str) -> None:
     """Read every variable's dataset (shapes checked first), then assign them all at once."""
-    from graphkeras import backend as K
-
     assignments = []
     for path, variables, _ in weight_slots(model):
         group = _group_at(weights_file, path, where)
@@ -151,18 +147,19 @@ def _read_members(filepath: str, source: str) -> dict[str, bytes]:
     rules = {
         METADATA: (either, MAX_JSON_BYTES),
         CONFIG: (either, MAX_JSON_BYTES),
-        WEIGHTS: (either, MAX_WEIGHTS_BYTES),
+        WEIGHTS: (either, MAX_KERAS_WEIGHTS_BYTES),
     }
     # Keras adds an assets/ folder only for preprocessing layers, which graphkeras lacks.
     return read_members(filepath, source, rules, MEMBERS, "a .keras archive graphkeras reads")
 
 
 # ---------------------------------------------------------------- saving
-def save_keras_archive(model, filepath: str) -> None:
-    """Write ``model`` as a Keras 3 ``.keras`` archive (atomically; weights, no optimizer)."""
-    from graphkeras import backend as K
-    from graphkeras.interop.keras_config_writing import keras_document
+def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> None:
+    """Write ``model`` as a Keras 3 ``.keras`` archive (atomically; weights, no optimizer).
 
+    ``include_optimizer`` is accepted for ``save_model``'s sake; graphkeras
+    never writes optimizer state into Keras archives.
+    """
     h5py = hdf5_reader.require_h5py("Saving a Keras .keras file")
     document = keras_document(model)
     metadata = {
@@ -187,3 +184,24 @@ def save_keras_archive(model, filepath: str) -> None:
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
     data = buffer.getvalue()
     atomic_write(os.fspath(filepath), lambda handle: handle.write(data))
+
+
+def is_keras_archive(filepath: str, head: bytes) -> bool:
+    """Whether ``filepath`` is a zip holding ``model.weights.h5`` (a Keras 3 archive)."""
+    if not head.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(filepath) as archive:
+            return WEIGHTS in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+FILE_FORMAT = FileFormat(
+    name="Keras 3 archive (.keras)",
+    holds="model",
+    suffixes=(".keras",),
+    recognizes=is_keras_archive,
+    load=load_keras_archive,
+    save=save_keras_archive,
+)

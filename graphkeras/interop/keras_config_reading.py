@@ -18,11 +18,13 @@ any other value is refused with the layer and option named.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.engine.layer_registry import BUILTIN_LAYERS
 from graphkeras.interop.keras_operations import is_keras_operation, operation_from_keras
+from graphkeras.saving.errors import ModelFileError
 
 TENSOR_MARK = "__keras_tensor__"
 
@@ -434,10 +436,6 @@ def _keywords_from_keras(value: Any, shifts: Mapping, where: str) -> Any:
 
 def _call_parameters(class_name: str, where: str) -> list[str]:
     """Names of a built-in layer's call parameters after the first (for positional args)."""
-    import inspect
-
-    from graphkeras.engine.layer_registry import BUILTIN_LAYERS
-
     layer_class = BUILTIN_LAYERS.get(class_name)
     if layer_class is None:
         raise ModelFileError(

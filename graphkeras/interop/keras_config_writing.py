@@ -16,10 +16,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graphkeras import constraints, initializers, losses, metrics, optimizers, regularizers
+from graphkeras.engine.layer_registry import BUILTIN_LAYERS
 from graphkeras.engine.network_config import kept_node_indices, named_call_keywords
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.engine.op_layer import OperatorLayer
+from graphkeras.engine.sequential import Sequential
 from graphkeras.interop.keras_operations import operation_to_keras
+from graphkeras.optimizers import schedules
 from graphkeras.utils import nest
 from graphkeras.utils.serialization import get_registered_name
 
@@ -73,10 +77,6 @@ def _object_wrapper(class_name: str, config: Any) -> dict:
 
 def _keras_module(class_name: str) -> str | None:
     """The Keras module of a built-in class, by the graphkeras registry that holds its name."""
-    from graphkeras import constraints, initializers, losses, metrics, optimizers, regularizers
-    from graphkeras.engine.layer_registry import BUILTIN_LAYERS
-    from graphkeras.optimizers import schedules
-
     for table, module in (
         (BUILTIN_LAYERS, "keras.layers"),
         (initializers.ALL_INITIALIZERS, "keras.initializers"),
@@ -94,8 +94,6 @@ def _keras_module(class_name: str) -> str | None:
 
 # ---------------------------------------------------------------- models
 def _model_wrapper(model) -> dict:
-    from graphkeras.engine.sequential import Sequential
-
     if isinstance(model, Sequential):
         return _sequential_wrapper(model)
     return {
@@ -139,8 +137,6 @@ def _layer_wrapper(layer) -> dict:
 
 
 def _functional_config(model) -> dict:
-    from graphkeras.engine.sequential import Sequential
-
     kept_index = kept_node_indices(model)
 
     def history(tensor, in_call: bool) -> list:

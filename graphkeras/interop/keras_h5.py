@@ -16,10 +16,16 @@ from __future__ import annotations
 
 import os
 
-from graphkeras.engine.model_archive import ModelFileError, build_model, parse_json
+from graphkeras import backend as K
 from graphkeras.interop import hdf5_reader
 from graphkeras.interop.keras_archive import compile_from_keras
 from graphkeras.interop.keras_config_reading import model_config_from_keras
+from graphkeras.saving.build_from_config import build_model
+from graphkeras.saving.errors import ModelFileError
+from graphkeras.saving.format_registry import FileFormat
+from graphkeras.saving.json_reading import parse_json
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bool = True):
@@ -87,8 +93,6 @@ def _keras2_metrics(metrics, output_count: int):
 
 
 def _assign_weights(model, weights_root, where: str) -> None:
-    from graphkeras import backend as K
-
     layer_names = hdf5_reader.text_list_attribute(weights_root, "layer_names", where)
     by_name = {layer.name: layer for layer in model.layers}
     unknown = [name for name in layer_names if name not in by_name]
@@ -127,3 +131,17 @@ def _assign_weights(model, weights_root, where: str) -> None:
     if missing:
         raise ModelFileError(f"{where} has no weights for layers {missing[:10]}.")
     K.batch_set_value(assignments)
+
+
+def is_hdf5_file(filepath: str, head: bytes) -> bool:
+    """Whether the file starts with the HDF5 signature (Keras 2 wrote whole models so)."""
+    return head.startswith(HDF5_SIGNATURE)
+
+
+FILE_FORMAT = FileFormat(
+    name="Keras 2 HDF5 model (.h5)",
+    holds="model",
+    suffixes=(".h5",),
+    recognizes=is_hdf5_file,
+    load=load_keras_h5,
+)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graphkeras.engine.model_archive import ModelFileError
+from graphkeras.engine.op_layer import OPERATORS
+from graphkeras.saving.errors import ModelFileError
 
 # Keras operation class -> OperatorLayer operator.
 OPERATORS_OF_KERAS_OPS: dict[str, str] = {
@@ -97,7 +98,6 @@ def operation_to_keras(layer) -> tuple[dict, list]:
     }
     if layer.operator == "getitem":
         return entry, [None, _key_to_keras(layer.key)]
-    from graphkeras.engine.op_layer import OPERATORS
 
     arguments: list = [None] * OPERATORS[layer.operator][1]
     for constant in layer.constants:

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import re
 
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.sequential import Sequential
+
 _CAMEL_BOUNDARY = re.compile(r"(.)([A-Z][a-z]+)")
 _LOWER_UPPER = re.compile(r"([a-z])([A-Z])")
 _NON_WORD = re.compile(r"\W+")
@@ -33,8 +36,6 @@ def snake_case(class_name: str) -> str:
 
 def keras_class_name(layer) -> str:
     """The Python class name Keras would give this layer (a functional model is Functional)."""
-    from graphkeras.engine.sequential import Sequential
-
     if getattr(layer, "_is_graph_network", False) and not isinstance(layer, Sequential):
         return "Functional" if type(layer).__name__ == "Model" else type(layer).__name__
     return type(layer).__name__
@@ -52,8 +53,6 @@ def _join(path: str, name: str) -> str:
 
 
 def _model_slots(model, path: str, slots: list, visited: set) -> None:
-    from graphkeras.engine.sequential import Sequential
-
     visited.add(id(model))
     slots.append((_join(path, "vars"), [], model.name))
     layers = list(model.layers)
@@ -92,8 +91,6 @@ def _held_layers(layer) -> list[tuple[str, object]]:
 
     A list or dict of layers becomes ``<attribute>/<class in snake_case>[_n]``.
     """
-    from graphkeras.engine.base_layer import Layer
-
     held: list[tuple[str, object]] = []
     seen: set[int] = set()
     names = sorted(vars(layer), key=lambda name: (name.startswith("_"), name))

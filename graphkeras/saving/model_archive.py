@@ -6,7 +6,7 @@ Members, and nothing else:
   "graphkeras_version", "backend", "date_saved"}``;
 * ``config.json``: ``{"class_name", "config", "compile_config"}``, the model
   config of ``Network.get_config`` plus ``Model.get_compile_config``;
-* ``weights.npz``: the weights, in the layout of ``saving.py``;
+* ``weights.npz``: the weights, in the layout of ``weights_file.py``;
 * ``optimizer.npz`` (when the model was compiled and trained): the
   optimizer's variables ``"0"``, ``"1"``, ... in ``optimizer.variables`` order.
 
@@ -17,7 +17,7 @@ touched), then writes through :func:`atomic_write`.
 Loading trusts nothing in the file. Member names must be the ones above (so
 no path can point elsewhere, and nothing is ever extracted to disk); JSON
 members have a size and a nesting limit; the ``.npz`` members go through the
-validating reader of ``utils/npz.py``; class and function names resolve only
+validating reader of ``npz.py``; class and function names resolve only
 through built-ins, registered objects and ``custom_objects``; no layer may
 create a weight larger than the largest array the file holds; and every
 weight is checked against the rebuilt model before any is assigned. Every
@@ -32,15 +32,20 @@ import io
 import json
 import os
 import zipfile
-import zlib
 from typing import Any
 
+import numpy as np
+
 from graphkeras import backend as K
-from graphkeras.engine.layer_registry import deserialize_layer
-from graphkeras.engine.load_limits import loading_limits
-from graphkeras.engine.saving import assign_weights, parse_weights, weights_to_npz
+from graphkeras.saving.build_from_config import build_model
+from graphkeras.saving.errors import ModelFileError
+from graphkeras.saving.format_registry import FileFormat
+from graphkeras.saving.json_reading import parse_json
+from graphkeras.saving.load_limits import MAX_JSON_BYTES
+from graphkeras.saving.npz import ArchiveError, read_npz, write_npz
+from graphkeras.saving.weights_file import assign_weights, parse_weights, weights_to_npz
+from graphkeras.saving.zip_members import read_members
 from graphkeras.utils.atomic_write import atomic_write
-from graphkeras.utils.npz import ArchiveError, read_npz, write_npz
 from graphkeras.utils.serialization import get_registered_name
 from graphkeras.version import __version__
 
@@ -54,16 +59,6 @@ WEIGHTS = "weights.npz"
 OPTIMIZER = "optimizer.npz"
 MEMBERS = (METADATA, CONFIG, WEIGHTS, OPTIMIZER)
 REQUIRED_MEMBERS = (METADATA, CONFIG, WEIGHTS)
-
-# A JSON member larger than this, or nested deeper, is refused unread.
-MAX_JSON_BYTES = 64 * 2**20
-MAX_JSON_DEPTH = 200
-# No deflate stream expands more than this (the format's limit is about 1032:1).
-MAX_DEFLATE_RATIO = 1100
-
-
-class ModelFileError(ValueError):
-    """A model file that is malformed, unsafe, or does not describe a loadable model."""
 
 
 # ---------------------------------------------------------------- saving
@@ -122,8 +117,6 @@ def _json_default(value):
 
 
 def _optimizer_npz(optimizer) -> bytes:
-    import numpy as np
-
     arrays = {"__format__": np.array(OPTIMIZER_FORMAT)}
     for index, variable in enumerate(optimizer.variables):
         arrays[str(index)] = K.get_value(variable)
@@ -131,16 +124,6 @@ def _optimizer_npz(optimizer) -> bytes:
 
 
 # ---------------------------------------------------------------- loading
-def is_model_archive(filepath) -> bool:
-    """Whether ``filepath`` is a zip whose members include ``metadata.json`` naming our format."""
-    try:
-        with zipfile.ZipFile(filepath) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
-    return CONFIG in names and WEIGHTS in names
-
-
 def load_archive(filepath, custom_objects: dict | None = None, compile: bool = True):
     """The model a ``.gk`` archive describes, with its weights (and optimizer state).
 
@@ -185,110 +168,6 @@ def _read_members(filepath: str, source: str) -> dict[str, bytes]:
     return read_members(filepath, source, MEMBER_RULES, REQUIRED_MEMBERS, "a model archive")
 
 
-def read_members(
-    filepath: str, source: str, rules: dict, required: tuple, kind: str
-) -> dict[str, bytes]:
-    """A zip's members by name, each checked against ``rules`` before it is read.
-
-    ``rules`` maps every allowed member name to ``(compression methods, byte
-    limit)``; any other name, a repeated name, encryption, another method, a
-    size over the limit or a size that differs from the declared one is a
-    :class:`ModelFileError` naming ``source`` and the member. ``kind`` says
-    what the file should be (``"a model archive"``).
-    """
-    try:
-        archive = zipfile.ZipFile(filepath)
-    except OSError as error:
-        raise ModelFileError(f"{source} cannot be read: {error}") from error
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise ModelFileError(f"{source} is not {kind} (expected a zip file): {error}") from error
-    members: dict[str, bytes] = {}
-    with archive:
-        infos = archive.infolist()
-        if not infos or min(info.header_offset for info in infos) != 0:
-            # A zip found after other bytes: a cut-off archive whose end is an
-            # inner file, or something else with a zip appended.
-            raise ModelFileError(
-                f"{source} is not {kind}: the zip directory found does not start "
-                "at the beginning of the file (truncated, or other data before it)."
-            )
-        for info in infos:
-            name = info.filename
-            where = f"{source}: member {name!r}"
-            if name not in rules:
-                raise ModelFileError(f"{where} is not part of {kind}; expected only {list(rules)}.")
-            if name in members:
-                raise ModelFileError(f"{where} appears twice.")
-            if info.flag_bits & 0x1:
-                raise ModelFileError(f"{where} is encrypted.")
-            methods, limit = rules[name]
-            if info.compress_type not in methods:
-                expected = "stored or deflated" if len(methods) > 1 else "stored (uncompressed)"
-                raise ModelFileError(
-                    f"{where} uses compression method {info.compress_type}; expected {expected}."
-                )
-            if limit is not None and info.file_size > limit:
-                raise ModelFileError(
-                    f"{where} declares {info.file_size} bytes; the limit is {limit}."
-                )
-            if info.file_size > MAX_DEFLATE_RATIO * info.compress_size + 2**20:
-                # Deflate cannot shrink data more than ~1032:1: a larger claim
-                # is a zip bomb (or a lie) and would be decompressed into memory.
-                raise ModelFileError(
-                    f"{where} declares {info.file_size} bytes from {info.compress_size} "
-                    "compressed bytes, more than deflate can produce."
-                )
-            try:
-                with archive.open(info) as handle:
-                    data = handle.read(info.file_size + 1)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
-                raise ModelFileError(f"{where} cannot be read: {error}") from error
-            if len(data) != info.file_size:
-                raise ModelFileError(
-                    f"{where} holds {len(data)} bytes but declares {info.file_size}."
-                )
-            members[name] = data
-    missing = [name for name in required if name not in members]
-    if missing:
-        raise ModelFileError(f"{source} lacks the member(s) {missing} of {kind}.")
-    return members
-
-
-def parse_json(data: bytes, where: str) -> Any:
-    """JSON from ``data``, refused when invalid or nested deeper than MAX_JSON_DEPTH."""
-    try:
-        value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ModelFileError(f"{where} is not valid JSON: {error}") from error
-    except RecursionError as error:
-        raise ModelFileError(f"{where} is nested too deeply.") from error
-    depth = _depth(value)
-    if depth > MAX_JSON_DEPTH:
-        raise ModelFileError(
-            f"{where} is nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}."
-        )
-    return value
-
-
-def _depth(value) -> int:
-    """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
-    deepest = 0
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if depth > MAX_JSON_DEPTH:
-            return depth
-        pending.extend((child, depth + 1) for child in children)
-    return deepest
-
-
 def _check_metadata(metadata: Any, source: str) -> None:
     where = f"{source}: {METADATA}"
     if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
@@ -313,27 +192,6 @@ def _read_arrays(data: bytes, where: str) -> dict:
         return read_npz(data, where)
     except ArchiveError as error:
         raise ModelFileError(str(error)) from error
-
-
-def build_model(layer_config: dict, custom_objects, largest_weight: int, where: str):
-    """The model ``{"class_name", "config"}`` describes, built under the load-time limits.
-
-    Any failure is a :class:`ModelFileError` naming ``where``; so is a config
-    that describes a layer rather than a model.
-    """
-    from graphkeras.engine.network import Network
-
-    try:
-        with loading_limits(largest_weight):
-            model = deserialize_layer(layer_config, custom_objects)
-    except Exception as error:  # Anything a hostile config provokes becomes one error type.
-        raise ModelFileError(
-            f"{where} does not describe a model graphkeras can build: "
-            f"{type(error).__name__}: {error}"
-        ) from error
-    if not isinstance(model, Network):
-        raise ModelFileError(f"{where} describes a {type(model).__name__} layer, not a model.")
-    return model
 
 
 def _compile(model, compile_config: Any, custom_objects, source: str) -> None:
@@ -380,3 +238,13 @@ def _restore_optimizer(model, data: bytes, where: str) -> None:
 def _preview(value, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+FILE_FORMAT = FileFormat(
+    name="graphkeras model archive (.gk)",
+    holds="model",
+    suffixes=(".gk",),
+    load=load_archive,
+    save=save_archive,
+    reads_the_rest=True,
+)

@@ -19,9 +19,7 @@ import zipfile
 
 import numpy as np
 
-# The largest array a file may declare (elements); far above any real weight.
-MAX_ELEMENTS = 2**34
-MAX_MEMBERS = 100_000
+from graphkeras.saving.load_limits import MAX_NPZ_ELEMENTS, MAX_NPZ_MEMBERS
 
 
 class ArchiveError(ValueError):
@@ -43,9 +41,9 @@ def read_npz(data: bytes | io.IOBase, source: str) -> dict[str, np.ndarray]:
         raise ArchiveError(f"{source} is not a readable .npz archive: {error}") from error
     with archive:
         members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
+        if len(members) > MAX_NPZ_MEMBERS:
             raise ArchiveError(
-                f"{source} holds {len(members)} members; the limit is {MAX_MEMBERS}."
+                f"{source} holds {len(members)} members; the limit is {MAX_NPZ_MEMBERS}."
             )
         arrays: dict[str, np.ndarray] = {}
         for member in members:
@@ -78,7 +76,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str)
             if dtype.hasobject:
                 raise ArchiveError(f"{where} holds Python objects, which are never loaded.")
             elements = math.prod(shape)
-            if elements > MAX_ELEMENTS:
+            if elements > MAX_NPZ_ELEMENTS:
                 raise ArchiveError(f"{where} declares shape {shape}, over the size limit.")
             expected = elements * dtype.itemsize
             header_length = handle.tell()

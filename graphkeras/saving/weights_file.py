@@ -24,14 +24,12 @@ import warnings
 import numpy as np
 
 from graphkeras import backend as K
+from graphkeras.saving.errors import WeightsFileError
+from graphkeras.saving.format_registry import FileFormat
+from graphkeras.saving.npz import ArchiveError, read_npz, write_npz
 from graphkeras.utils.atomic_write import atomic_write
-from graphkeras.utils.npz import ArchiveError, read_npz, write_npz
 
 FORMAT = "graphkeras.weights/1"
-
-
-class WeightsFileError(ValueError):
-    """A weight file that is unreadable or does not fit the model."""
 
 
 def weights_to_npz(model) -> bytes:
@@ -150,3 +148,14 @@ def load_weights_npz(model, filepath, by_name: bool = False, skip_mismatch: bool
     assign_weights(
         model, file_names, file_weights, f"Weight file '{filepath}'", by_name, skip_mismatch
     )
+
+
+FILE_FORMAT = FileFormat(
+    name="graphkeras weight file (.npz)",
+    holds="weights",
+    suffixes=(".npz",),
+    load=load_weights_npz,
+    save=save_weights_npz,
+    any_name=True,
+    reads_the_rest=True,
+)

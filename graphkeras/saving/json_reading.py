@@ -1,0 +1,52 @@
+"""JSON from a file, parsed with its size and nesting bounded.
+
+Python's ``json`` parser recurses once per level of nesting and keeps the
+whole document in memory, so a model file's JSON is refused before parsing
+when it is larger than ``MAX_JSON_BYTES`` (the zip reader checks the
+declared size) and after parsing when it nests deeper than
+``MAX_JSON_DEPTH``; both are ``ModelFileError``s naming where the JSON came
+from.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphkeras.saving.errors import ModelFileError
+from graphkeras.saving.load_limits import MAX_JSON_DEPTH
+
+
+def parse_json(data: bytes, where: str) -> Any:
+    """JSON from ``data``, refused when invalid or nested deeper than MAX_JSON_DEPTH."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ModelFileError(f"{where} is not valid JSON: {error}") from error
+    except RecursionError as error:
+        raise ModelFileError(f"{where} is nested too deeply.") from error
+    depth = _depth(value)
+    if depth > MAX_JSON_DEPTH:
+        raise ModelFileError(
+            f"{where} is nested {depth} levels deep; the limit is {MAX_JSON_DEPTH}."
+        )
+    return value
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            return depth
+        pending.extend((child, depth + 1) for child in children)
+    return deepest

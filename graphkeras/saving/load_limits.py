@@ -1,0 +1,51 @@
+"""Every limit a file is read under, in one place, each with the reason for its value.
+
+A model file is untrusted input: its headers declare sizes, its config
+declares layer sizes, and a reader that believed them could be made to
+allocate far more memory, or spend far more time, than the file's own bytes
+justify. The readers in ``graphkeras.saving`` and ``graphkeras.interop``
+check each declared size against these limits before acting on it, and
+:func:`loading_limits` puts the engine's build ceilings
+(``engine/build_limits.py``) in force while a model is rebuilt from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from graphkeras.engine.build_limits import build_limits
+
+# A JSON member (config.json, metadata.json) or attribute larger than this is
+# refused unread: the largest real configs (about 1,000 layers) are a few MB.
+MAX_JSON_BYTES = 64 * 2**20
+# JSON nested deeper than this is refused: real configs nest a few levels per
+# nested model, and Python's json parser recurses once per level.
+MAX_JSON_DEPTH = 200
+# No deflate stream expands more than about 1032:1; a zip member claiming more
+# is a lie or a bomb, refused before it is decompressed.
+MAX_DEFLATE_RATIO = 1100
+# The largest array (elements) an .npz member may declare: far above any real
+# weight, and still only allocated when the file holds that many bytes.
+MAX_NPZ_ELEMENTS = 2**34
+# The most members an .npz may hold: real weight files hold a few per layer.
+MAX_NPZ_MEMBERS = 100_000
+# A shape probe (a layer without compute_output_shape run on small arrays of
+# its input shape) uses a batch of 2 or 3: 64M elements (256 MiB of float32)
+# is far above any real probe.
+MAX_PROBE_ELEMENTS = 2**26
+# The weights member of a .keras archive larger than this is refused unread.
+MAX_KERAS_WEIGHTS_BYTES = 8 * 2**30
+
+
+@contextmanager
+def loading_limits(largest_array_elements: int) -> Iterator[None]:
+    """Rebuild a model inside the block with the engine's build ceilings in force.
+
+    No layer may create a weight larger than ``largest_array_elements`` (the
+    largest array the file actually holds: a weight larger than every stored
+    array could never be filled from the file), and no shape probe may use
+    an array larger than :data:`MAX_PROBE_ELEMENTS`.
+    """
+    with build_limits(largest_array_elements, MAX_PROBE_ELEMENTS):
+        yield
