@@ -96,6 +96,15 @@ class Constant(Initializer):
     """
 
     def __init__(self, value: float = 0.0) -> None:
+        is_number = isinstance(value, numbers.Real) or (
+            getattr(value, "ndim", None) == 0
+            and getattr(value, "dtype", None) is not None
+            and value.dtype.kind in "biuf"
+        )
+        if not is_number:
+            raise ValueError(
+                f"Constant initializer: 'value' must be a number, received {value!r:.120}."
+            )
         self.value = value
 
     def __call__(self, shape: Sequence[int], dtype: str | None = None) -> Any:

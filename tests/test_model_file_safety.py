@@ -117,9 +117,9 @@ def test_optimizer_state_that_does_not_fit(saved):
 def test_newer_format_version(saved):
     members = read_members(saved)
     metadata = json.loads(members["metadata.json"])
-    metadata["format_version"] = 2
+    metadata["format_version"] = 3
     write_members(saved, with_json(members, "metadata.json", metadata))
-    assert_refused(saved, "metadata.json", "format version 2", "newer", "Upgrade graphkeras")
+    assert_refused(saved, "metadata.json", "format version 3", "newer", "Upgrade graphkeras")
 
 
 def test_other_format_name(saved):

@@ -102,7 +102,7 @@ def test_file_has_the_documented_key_layout(tmp_path):
     path = tmp_path / "w.npz"
     model.save_weights(path)
     with np.load(path, allow_pickle=False) as archive:
-        assert str(archive["__format__"]) == "graphkeras.weights/1"
+        assert str(archive["__format__"]) == "graphkeras.weights/2"
         assert list(archive["__layers__"]) == ["body", "head", "skip"]
         assert set(archive.files) == {
             "__format__",

@@ -273,12 +273,7 @@ class Layer:
                 f"Layer '{self.name}': weight {name or 'variable'!r} needs a fully known "
                 f"shape of ints, received shape={shape!r}."
             ) from error
-        limit = build_limits.weight_limit()
-        if limit is not None and math.prod(shape) > limit:
-            raise ValueError(
-                f"Layer '{self.name}': weight {name or 'variable'!r} of shape {shape} is larger "
-                f"than any array in the file being loaded (at most {limit} elements)."
-            )
+        build_limits.charge_weight(shape, self.name, name or "variable")
         dtype = K.standardize_dtype(dtype if dtype is not None else self._dtype)
         if initializer is None:
             initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
@@ -867,10 +862,23 @@ class Layer:
 
 
 def _check_name(name, class_name: str) -> None:
-    if not isinstance(name, str) or not name or "/" in name:
+    """Refuse a name no model file could carry back.
+
+    ``/`` separates path parts (Keras refuses it too), NUL ends a name in zip
+    and HDF5 alike, and a lone surrogate has no UTF-8 encoding. Any other
+    text is a valid name, and every file format stores it so that it loads
+    back unchanged.
+    """
+    if not isinstance(name, str) or not name or "/" in name or "\x00" in name:
         raise ValueError(
-            f"{class_name} name must be a non-empty string without '/', received {name!r}."
+            f"{class_name} name must be a non-empty string without '/' or NUL, received {name!r}."
         )
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"{class_name} name must be valid Unicode text (no lone surrogates), received {name!r}."
+        ) from error
 
 
 def _batch_input_shape_from(kwargs: dict):

@@ -158,9 +158,14 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
             raise ValueError(f"Config layer #{position} has no name: {entry!r}.")
         if name in created:
             raise ValueError(f"Config names layer {name!r} twice.")
-        layer = deserialize_layer(
-            {"class_name": entry["class_name"], "config": entry.get("config", {})}, custom_objects
-        )
+        try:
+            layer = deserialize_layer(
+                {"class_name": entry["class_name"], "config": entry.get("config", {})},
+                custom_objects,
+            )
+        except Exception as error:
+            error.add_note(f"while rebuilding layer {name!r} ({entry['class_name']!s:.80})")
+            raise
         created[name] = layer
         offsets[name] = len(layer._inbound_nodes)
         names.append(name)
@@ -204,7 +209,11 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
         tensors = [_resolve(created, ref, name) for ref in entries]
         kwargs = _decode_tensors(entries[0][3] if entries else {}, created, name)
         inputs = tensors[0] if len(tensors) == 1 else tensors
-        layer(inputs, **kwargs)
+        try:
+            layer(inputs, **kwargs)
+        except Exception as error:
+            error.add_note(f"while calling layer {name!r} (node {key[1]}) to rebuild the graph")
+            raise
 
     def endpoint(key: str) -> list:
         references = config.get(key)
@@ -223,9 +232,10 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
     inputs: Any = endpoint("input_layers")
     outputs: Any = endpoint("output_layers")
     if "input_keys" in config:
-        inputs = dict(zip(config["input_keys"], inputs, strict=True))
+        inputs = dict(zip(_endpoint_keys(config, "input_keys", len(inputs)), inputs, strict=True))
     if "output_keys" in config:
-        outputs = dict(zip(config["output_keys"], outputs, strict=True))
+        keys = _endpoint_keys(config, "output_keys", len(outputs))
+        outputs = dict(zip(keys, outputs, strict=True))
     # One endpoint comes back as a tensor, not a list of one, as Keras 2.2
     # reports it (``output_shape`` is then a shape, not a list of shapes).
     if isinstance(inputs, list) and len(inputs) == 1:
@@ -233,6 +243,23 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
     if isinstance(outputs, list) and len(outputs) == 1:
         outputs = outputs[0]
     return inputs, outputs
+
+
+def _endpoint_keys(config: Mapping, field: str, count: int) -> list[str]:
+    """The dict keys of a network's inputs or outputs: ``count`` distinct strings."""
+    keys = config[field]
+    if (
+        not isinstance(keys, list)
+        or len(keys) != count
+        or not all(isinstance(key, str) for key in keys)
+        or len(set(keys)) != count
+    ):
+        endpoints = "input_layers" if field == "input_keys" else "output_layers"
+        raise ValueError(
+            f"Network config {config.get('name')!r}: {field!r} must be a list of {count} "
+            f"distinct strings, one per entry of {endpoints!r}; received {keys!r:.200}."
+        )
+    return keys
 
 
 def _normalise_node_data(data, layer_name: str) -> list:

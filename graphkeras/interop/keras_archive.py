@@ -35,8 +35,8 @@ from graphkeras.saving.build_from_config import build_model
 from graphkeras.saving.errors import ModelFileError
 from graphkeras.saving.format_registry import FileFormat
 from graphkeras.saving.json_reading import parse_json
-from graphkeras.saving.load_limits import MAX_JSON_BYTES, MAX_KERAS_WEIGHTS_BYTES
-from graphkeras.saving.zip_members import read_members
+from graphkeras.saving.load_limits import MAX_JSON_BYTES, MAX_JSON_RATIO, MAX_KERAS_WEIGHTS_BYTES
+from graphkeras.saving.zip_members import STORED_OR_DEFLATED, MemberRule, read_members
 from graphkeras.utils.atomic_write import atomic_write
 
 METADATA = "metadata.json"
@@ -143,11 +143,10 @@ def _strip_keras_only_compile_options(config: Any) -> Any:
 
 def _read_members(filepath: str, source: str) -> dict[str, bytes]:
     """The archive's three members, checked as strictly as a ``.gk`` archive's."""
-    either = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
     rules = {
-        METADATA: (either, MAX_JSON_BYTES),
-        CONFIG: (either, MAX_JSON_BYTES),
-        WEIGHTS: (either, MAX_KERAS_WEIGHTS_BYTES),
+        METADATA: MemberRule(STORED_OR_DEFLATED, MAX_JSON_BYTES, MAX_JSON_RATIO),
+        CONFIG: MemberRule(STORED_OR_DEFLATED, MAX_JSON_BYTES, MAX_JSON_RATIO),
+        WEIGHTS: MemberRule(STORED_OR_DEFLATED, MAX_KERAS_WEIGHTS_BYTES),
     }
     # Keras adds an assets/ folder only for preprocessing layers, which graphkeras lacks.
     return read_members(filepath, source, rules, MEMBERS, "a .keras archive graphkeras reads")

@@ -21,10 +21,18 @@ from graphkeras.engine.build_limits import build_limits
 MAX_JSON_BYTES = 64 * 2**20
 # JSON nested deeper than this is refused: real configs nest a few levels per
 # nested model, and Python's json parser recurses once per level.
-MAX_JSON_DEPTH = 200
+MAX_JSON_DEPTH = 512
 # No deflate stream expands more than about 1032:1; a zip member claiming more
 # is a lie or a bomb, refused before it is decompressed.
 MAX_DEFLATE_RATIO = 1100
+# A JSON member may expand at most this much over its compressed bytes (plus
+# ZIP_SLACK_BYTES). graphkeras's own configs deflate about 40:1 even for
+# 25,000 near-identical layers; the writer stores JSON uncompressed whenever
+# deflate would exceed this ratio, so every file it writes passes.
+MAX_JSON_RATIO = 100
+# Small members compress worse and matter little: this many bytes are allowed
+# beyond any ratio.
+ZIP_SLACK_BYTES = 2**20
 # The largest array (elements) an .npz member may declare: far above any real
 # weight, and still only allocated when the file holds that many bytes.
 MAX_NPZ_ELEMENTS = 2**34
@@ -34,18 +42,66 @@ MAX_NPZ_MEMBERS = 100_000
 # its input shape) uses a batch of 2 or 3: 64M elements (256 MiB of float32)
 # is far above any real probe.
 MAX_PROBE_ELEMENTS = 2**26
+# The most layers, and calls of layers, one model config may describe, nested
+# models included: the largest Keras application has about 1,000 layers, and
+# this allows 100 times that.
+MAX_LAYERS = 100_000
+MAX_NODES = 200_000
+# Models nested inside models, at most this deep. Real models nest a few
+# levels; configs are (de)serialised one Python call level per model level.
+MAX_MODEL_NESTING = 100
+# A file must hold at least this many bytes per layer (and per call) it
+# describes, beyond FREE_LAYERS: graphkeras's own most compact files (long
+# chains of identical layers, config deflated) hold about 12 bytes per layer.
+# This keeps the build a small file can ask for short.
+MIN_FILE_BYTES_PER_LAYER = 8
+FREE_LAYERS = 1_000
+# A model built from a config alone (model_from_json, model_from_config) has
+# no file to justify its weights, which are initialised afresh: all of them
+# together may have at most 2**28 elements (1 GiB of float32), above the
+# largest Keras application (about 144M parameters).
+MAX_CONFIG_ONLY_WEIGHT_ELEMENTS = 2**28
 # The weights member of a .keras archive larger than this is refused unread.
 MAX_KERAS_WEIGHTS_BYTES = 8 * 2**30
 
 
+# Weights created while rebuilding from a file may total at most twice the
+# elements the file holds, plus this many: enough that a file missing some
+# weights builds and is then refused for what it lacks, by name.
+WEIGHT_BUDGET_SLACK_ELEMENTS = 2**20
+
+
+def weight_budget(arrays) -> int:
+    """How many weight elements in all a model rebuilt from a file holding ``arrays`` may create."""
+    return 2 * sum(array.size for array in arrays) + WEIGHT_BUDGET_SLACK_ELEMENTS
+
+
 @contextmanager
-def loading_limits(largest_array_elements: int) -> Iterator[None]:
+def loading_limits(largest_array_elements: int, total_array_elements: int) -> Iterator[None]:
     """Rebuild a model inside the block with the engine's build ceilings in force.
 
-    No layer may create a weight larger than ``largest_array_elements`` (the
-    largest array the file actually holds: a weight larger than every stored
-    array could never be filled from the file), and no shape probe may use
-    an array larger than :data:`MAX_PROBE_ELEMENTS`.
+    No layer may create a weight larger than ``largest_array_elements``, nor
+    weights of more than ``total_array_elements`` in all (the largest and
+    the total arrays the file actually holds: weights larger than that could
+    never be filled from the file), and no shape probe may use an array
+    larger than :data:`MAX_PROBE_ELEMENTS`.
     """
-    with build_limits(largest_array_elements, MAX_PROBE_ELEMENTS):
+    with build_limits(
+        largest_array_elements,
+        total_array_elements,
+        MAX_PROBE_ELEMENTS,
+        why="than any array in the file being loaded",
+    ):
+        yield
+
+
+@contextmanager
+def config_only_limits() -> Iterator[None]:
+    """The ceilings for a model built from a config alone (no weights come with it)."""
+    with build_limits(
+        MAX_CONFIG_ONLY_WEIGHT_ELEMENTS,
+        MAX_CONFIG_ONLY_WEIGHT_ELEMENTS,
+        MAX_PROBE_ELEMENTS,
+        why="than a model built from a config alone may create",
+    ):
         yield

@@ -2,17 +2,20 @@
 
 Members, and nothing else:
 
-* ``metadata.json``: ``{"format": "graphkeras.model", "format_version": 1,
-  "graphkeras_version", "backend", "date_saved"}``;
+* ``metadata.json``: ``{"format": "graphkeras.model", "format_version": 1
+  or 2, "graphkeras_version", "backend", "date_saved"}``;
 * ``config.json``: ``{"class_name", "config", "compile_config"}``, the model
   config of ``Network.get_config`` plus ``Model.get_compile_config``;
 * ``weights.npz``: the weights, in the layout of ``weights_file.py``;
 * ``optimizer.npz`` (when the model was compiled and trained): the
-  optimizer's variables ``"0"``, ``"1"``, ... in ``optimizer.variables`` order.
+  optimizer's variables ``"0"``, ``"1"``, ... in ``optimizer.variables`` order;
+* ``constants.npz`` (format version 2, when the graph captured large arrays):
+  those arrays, referred to from config.json (``graph_constants.py``).
 
 Saving builds every byte in memory first (so an unsavable model, such as a
 ``Lambda`` around an unregistered function, fails before any file is
-touched), then writes through :func:`atomic_write`.
+touched), checks it against the reader's limits (JSON size and nesting,
+layer and call counts), then writes through :func:`atomic_write`.
 
 Loading trusts nothing in the file. Member names must be the ones above (so
 no path can point elsewhere, and nothing is ever extracted to disk); JSON
@@ -32,32 +35,42 @@ import io
 import json
 import os
 import zipfile
+import zlib
 from typing import Any
 
 import numpy as np
 
 from graphkeras import backend as K
 from graphkeras.saving.build_from_config import build_model
+from graphkeras.saving.config_checks import check_config
 from graphkeras.saving.errors import ModelFileError
 from graphkeras.saving.format_registry import FileFormat
-from graphkeras.saving.json_reading import parse_json
-from graphkeras.saving.load_limits import MAX_JSON_BYTES
+from graphkeras.saving.graph_constants import move_constants_out, put_constants_back
+from graphkeras.saving.json_reading import check_json_depth, parse_json
+from graphkeras.saving.load_limits import (
+    MAX_JSON_BYTES,
+    MAX_JSON_RATIO,
+    ZIP_SLACK_BYTES,
+    weight_budget,
+)
 from graphkeras.saving.npz import ArchiveError, read_npz, write_npz
 from graphkeras.saving.weights_file import assign_weights, parse_weights, weights_to_npz
-from graphkeras.saving.zip_members import read_members
+from graphkeras.saving.zip_members import STORED, STORED_OR_DEFLATED, MemberRule, read_members
 from graphkeras.utils.atomic_write import atomic_write
 from graphkeras.utils.serialization import get_registered_name
 from graphkeras.version import __version__
 
 FORMAT = "graphkeras.model"
-FORMAT_VERSION = 1
+# Version 2 added constants.npz; files without it are written as version 1.
+FORMAT_VERSION = 2
 OPTIMIZER_FORMAT = "graphkeras.optimizer/1"
 
 METADATA = "metadata.json"
 CONFIG = "config.json"
 WEIGHTS = "weights.npz"
 OPTIMIZER = "optimizer.npz"
-MEMBERS = (METADATA, CONFIG, WEIGHTS, OPTIMIZER)
+CONSTANTS = "constants.npz"
+MEMBERS = (METADATA, CONFIG, WEIGHTS, OPTIMIZER, CONSTANTS)
 REQUIRED_MEMBERS = (METADATA, CONFIG, WEIGHTS)
 
 
@@ -83,11 +96,19 @@ def archive_bytes(model, include_optimizer: bool = True) -> bytes:
         "backend": K.backend(),
         "date_saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
+    refusal = f"Cannot save model '{model.name}'"
+    constants = move_constants_out(config["config"])
+    if constants:
+        metadata["format_version"] = FORMAT_VERSION
+    else:
+        metadata["format_version"] = 1  # Readable by every graphkeras that reads .gk files.
     members = {
-        METADATA: _json_bytes(metadata),
-        CONFIG: _json_bytes(config),
+        METADATA: _json_bytes(metadata, f"{refusal}: {METADATA}"),
+        CONFIG: _json_bytes(config, f"{refusal}: {CONFIG}"),
         WEIGHTS: weights_to_npz(model),
     }
+    if constants:
+        members[CONSTANTS] = write_npz(constants)
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and compile_config is not None and getattr(optimizer, "built", False):
         members[OPTIMIZER] = _optimizer_npz(optimizer)
@@ -95,9 +116,22 @@ def archive_bytes(model, include_optimizer: bool = True) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in members.items():
-            compression = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
-            archive.writestr(name, data, compress_type=compression)
-    return buffer.getvalue()
+            archive.writestr(name, data, compress_type=_compression_for(name, data))
+    data = buffer.getvalue()
+    # The reader's checks, applied to what is about to be written: what saves, loads.
+    check_config(config, f"{refusal}: {CONFIG}", file_bytes=len(data))
+    return data
+
+
+def _compression_for(name: str, data: bytes) -> int:
+    """Deflate JSON unless it would expand on reading more than the reader allows."""
+    if not name.endswith(".json"):
+        return zipfile.ZIP_STORED
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    compressed = len(compressor.compress(data)) + len(compressor.flush())
+    if len(data) > MAX_JSON_RATIO * compressed + ZIP_SLACK_BYTES:
+        return zipfile.ZIP_STORED
+    return zipfile.ZIP_DEFLATED
 
 
 def save_archive(model, filepath, include_optimizer: bool = True) -> None:
@@ -106,8 +140,15 @@ def save_archive(model, filepath, include_optimizer: bool = True) -> None:
     atomic_write(filepath, lambda handle: handle.write(data))
 
 
-def _json_bytes(value) -> bytes:
-    return json.dumps(value, default=_json_default, indent=1).encode("utf-8")
+def _json_bytes(value, where: str) -> bytes:
+    """``value`` as JSON, refused (``ValueError``) where the reader would refuse it."""
+    check_json_depth(value, where, error=ValueError)
+    data = json.dumps(value, default=_json_default, indent=1).encode("utf-8")
+    if len(data) > MAX_JSON_BYTES:
+        raise ValueError(
+            f"{where} would be {len(data)} bytes of JSON; the limit is {MAX_JSON_BYTES}."
+        )
+    return data
 
 
 def _json_default(value):
@@ -145,9 +186,20 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     weight_arrays = _read_arrays(members[WEIGHTS], weights_source)
     file_names, file_weights = parse_weights(weight_arrays, weights_source)
     largest = max((array.size for array in weight_arrays.values()), default=0)
+    total = weight_budget(weight_arrays.values())
 
     layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
-    model = build_model(layer_config, custom_objects, largest, f"{source}: {CONFIG}")
+    constants_where = f"{source}: {CONSTANTS}"
+    constants = _read_arrays(members[CONSTANTS], constants_where) if CONSTANTS in members else {}
+    put_constants_back(layer_config, constants, constants_where)
+    model = build_model(
+        layer_config,
+        custom_objects,
+        largest,
+        f"{source}: {CONFIG}",
+        file_bytes=os.path.getsize(filepath),
+        total_weight=total,
+    )
     assign_weights(model, file_names, file_weights, weights_source)
 
     compile_config = config.get("compile_config")
@@ -158,10 +210,15 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     return model
 
 
-_JSON_RULE = ((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED), MAX_JSON_BYTES)
-_NPZ_RULE = ((zipfile.ZIP_STORED,), None)
-# Member name -> (compression methods allowed, most bytes; None: what the entry declares).
-MEMBER_RULES = {METADATA: _JSON_RULE, CONFIG: _JSON_RULE, WEIGHTS: _NPZ_RULE, OPTIMIZER: _NPZ_RULE}
+_JSON_RULE = MemberRule(STORED_OR_DEFLATED, MAX_JSON_BYTES, MAX_JSON_RATIO)
+_NPZ_RULE = MemberRule(STORED)
+MEMBER_RULES = {
+    METADATA: _JSON_RULE,
+    CONFIG: _JSON_RULE,
+    WEIGHTS: _NPZ_RULE,
+    OPTIMIZER: _NPZ_RULE,
+    CONSTANTS: _NPZ_RULE,
+}
 
 
 def _read_members(filepath: str, source: str) -> dict[str, bytes]:

@@ -75,6 +75,10 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str)
                 raise ArchiveError(f"{where} has an unknown .npy version {version}.")
             if dtype.hasobject:
                 raise ArchiveError(f"{where} holds Python objects, which are never loaded.")
+            if not all(type(dim) is int and dim >= 0 for dim in shape):
+                raise ArchiveError(
+                    f"{where} declares shape {shape!r}; dimensions must be non-negative integers."
+                )
             elements = math.prod(shape)
             if elements > MAX_NPZ_ELEMENTS:
                 raise ArchiveError(f"{where} declares shape {shape}, over the size limit.")

@@ -1,13 +1,20 @@
-"""Weight files: a model's weights as an ``.npz`` archive, written atomically.
+r"""Weight files: a model's weights as an ``.npz`` archive, written atomically.
 
-Layout (format ``graphkeras.weights/1``); every entry is a plain numpy array,
+Layout (format ``graphkeras.weights/2``); every entry is a plain numpy array,
 so the file loads with ``allow_pickle=False`` and can never run code:
 
-* ``__format__``: the string ``graphkeras.weights/1``;
-* ``__layers__``: the names of the model's layers that have weights, in
-  ``model.layers`` order;
-* ``<layer name>/<i>``: weight ``i`` of that layer, in ``layer.weights`` order
-  (a nested model is one layer whose weights are all of its own).
+* ``__format__``: the string ``graphkeras.weights/2``;
+* ``__layers__``: the escaped names of the model's layers that have weights,
+  in ``model.layers`` order;
+* ``<escaped layer name>/<i>``: weight ``i`` of that layer, in
+  ``layer.weights`` order (a nested model is one layer whose weights are all
+  of its own).
+
+A layer name may be any text without ``/`` or NUL, but a zip member name
+cannot carry every such text (``..`` is a path step, ``\`` a separator on
+some systems), so names are escaped: every character other than ASCII
+letters, digits, ``_``, ``-`` and ``~`` becomes ``%XX`` per UTF-8 byte.
+Version 1 files (unescaped names, written before) still load.
 
 Any file name works; ``.weights.npz`` is the convention. Loading checks the
 whole file against the model before assigning anything, so a file of another
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from urllib.parse import quote, unquote
 
 import numpy as np
 
@@ -29,7 +37,13 @@ from graphkeras.saving.format_registry import FileFormat
 from graphkeras.saving.npz import ArchiveError, read_npz, write_npz
 from graphkeras.utils.atomic_write import atomic_write
 
-FORMAT = "graphkeras.weights/1"
+FORMAT = "graphkeras.weights/2"
+FORMAT_UNESCAPED = "graphkeras.weights/1"
+
+
+def escape_name(name: str) -> str:
+    """``name`` as ASCII that is safe as one zip path part (no ``.``, ``/`` or ``\\``)."""
+    return quote(name, safe="").replace(".", "%2E")
 
 
 def weights_to_npz(model) -> bytes:
@@ -40,9 +54,10 @@ def weights_to_npz(model) -> bytes:
         weights = layer.weights
         if not weights:
             continue
-        names.append(layer.name)
+        key = escape_name(layer.name)
+        names.append(key)
         for index, variable in enumerate(weights):
-            arrays[f"{layer.name}/{index}"] = K.get_value(variable)
+            arrays[f"{key}/{index}"] = K.get_value(variable)
     arrays["__layers__"] = np.array(names, dtype=str)
     return write_npz(arrays)
 
@@ -56,20 +71,29 @@ def save_weights_npz(model, filepath) -> None:
 def parse_weights(arrays: dict[str, np.ndarray], source: str) -> tuple[list[str], dict]:
     """``(layer_names, {layer_name: [arrays]})`` from a weight file's arrays."""
     marker = arrays.get("__format__")
-    if marker is None or marker.shape != () or str(marker) != FORMAT:
+    if marker is None or marker.shape != () or str(marker) not in (FORMAT, FORMAT_UNESCAPED):
         found = "none" if marker is None else repr(str(marker))[:80]
         raise WeightsFileError(
             f"{source}: expected format {FORMAT!r} in '__format__', found {found}."
         )
+    escaped = str(marker) == FORMAT
     layers = arrays.get("__layers__")
     if layers is None or layers.ndim > 1 or layers.dtype.kind != "U":
         raise WeightsFileError(f"{source}: '__layers__' must be a list of layer names.")
-    names = [str(name) for name in np.atleast_1d(layers)]
+    keys = [str(key) for key in np.atleast_1d(layers)]
+    names: list[str] = []
     weights: dict[str, list[np.ndarray]] = {}
-    for name in names:
+    for key in keys:
+        try:
+            name = unquote(key, errors="strict") if escaped else key
+        except UnicodeDecodeError as error:
+            raise WeightsFileError(
+                f"{source}: '__layers__' holds {key[:80]!r}, not an escaped layer name."
+            ) from error
         found = []
-        while f"{name}/{len(found)}" in arrays:
-            found.append(arrays[f"{name}/{len(found)}"])
+        while f"{key}/{len(found)}" in arrays:
+            found.append(arrays[f"{key}/{len(found)}"])
+        names.append(name)
         weights[name] = found
     return names, weights
 

@@ -6,6 +6,12 @@ atomic on POSIX and Windows). Until that moment the previous file is
 untouched; after it, the new one is complete. The temporary file is created
 private (mode 0600); before the rename it gets the mode a plain ``open``
 would have given (the existing file's, else 0666 less the umask).
+
+The rename would replace even a file the caller may not write (a folder's
+permissions govern renames), so an existing target is first opened for
+appending, which writes nothing: a file that a plain ``open`` would refuse
+is refused the same way, before any byte is written. Errors name the
+caller's path, never the temporary file's.
 """
 
 from __future__ import annotations
@@ -20,7 +26,13 @@ def atomic_write(filepath: str | os.PathLike, write: Callable[[BinaryIO], object
     """Call ``write(handle)`` on a temporary file beside ``filepath``, then rename it over."""
     filepath = os.fspath(filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    if os.path.lexists(filepath):
+        with open(filepath, "ab"):  # Raises as a plain open would; writes nothing.
+            pass
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    except OSError as error:
+        raise type(error)(error.errno, error.strerror, filepath) from error
     try:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
