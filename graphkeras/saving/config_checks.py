@@ -64,8 +64,10 @@ def check_config(
     layer_budget = node_budget = None
     if file_bytes is not None:
         layer_budget = node_budget = FREE_LAYERS + file_bytes // MIN_FILE_BYTES_PER_LAYER
+    if not isinstance(config, (dict, list, tuple)):
+        return  # Not a config at all: building it says so.
     layers = nodes = 0
-    # Entries: (value, index of parent entry, key in parent, models enclosing it).
+    # Containers only: (value, index of parent entry, key in parent, models enclosing it).
     entries: list[tuple[Any, int, Any, int]] = [(config, -1, None, 0)]
     position = 0
     while position < len(entries):
@@ -78,31 +80,35 @@ def check_config(
                         f"{where}: models are nested more than {MAX_MODEL_NESTING} deep "
                         f"(at {_path(entries, position)})."
                     )
-            children = value.items()
-        elif isinstance(value, list):
-            children = enumerate(value)
-        else:
-            if isinstance(value, OverlongInteger) or (
-                isinstance(value, int) and not isinstance(value, bool) and abs(value) > INT64_MAX
-            ):
-                raise error(
-                    f"{where}: {_path(entries, position)} is an integer of "
-                    f"{_digits(value)} digits; values must fit in 64 bits."
+                model_layers = value["config"]["layers"]
+                layers += len(model_layers)
+                nodes += sum(
+                    len(layer["inbound_nodes"])
+                    for layer in model_layers
+                    if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
                 )
-            position += 1
-            continue
+                _check_count("layers", layers, MAX_LAYERS, layer_budget, file_bytes, where, error)
+                _check_count("calls", nodes, MAX_NODES, node_budget, file_bytes, where, error)
+            children = value.items()
+        else:
+            children = enumerate(value)
         for key, child in children:
-            entries.append((child, position, key, nesting))
-        if isinstance(value, dict) and _is_model_config(value):
-            layers += len(value["config"]["layers"])
-            nodes += sum(
-                len(layer.get("inbound_nodes") or [])
-                for layer in value["config"]["layers"]
-                if isinstance(layer, dict) and isinstance(layer.get("inbound_nodes"), list)
-            )
-            _check_count("layers", layers, MAX_LAYERS, layer_budget, file_bytes, where, error)
-            _check_count("calls", nodes, MAX_NODES, node_budget, file_bytes, where, error)
+            if isinstance(child, (dict, list, tuple)):
+                entries.append((child, position, key, nesting))
+            elif type(child) is int:
+                if not -INT64_MAX <= child <= INT64_MAX:
+                    _refuse_integer(child, entries, position, key, where, error)
+            elif isinstance(child, OverlongInteger):
+                _refuse_integer(child, entries, position, key, where, error)
         position += 1
+
+
+def _refuse_integer(value, entries: list, position: int, key, where: str, error: type) -> None:
+    path = _path(entries, position) + (f"[{key}]" if isinstance(key, int) else f".{key}")
+    raise error(
+        f"{where}: {path.lstrip('.')} is an integer of {_digits(value)} digits; "
+        "values must fit in 64 bits."
+    )
 
 
 def _is_model_config(value: dict) -> bool:
@@ -134,4 +140,4 @@ def _path(entries: list, position: int) -> str:
         _, parent, key, _ = entries[position]
         parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
         position = parent
-    return "".join(reversed(parts)).lstrip(".") or "the config"
+    return "".join(reversed(parts)).lstrip(".")

@@ -10,6 +10,8 @@ what was expected, never an import.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -119,8 +121,13 @@ def deserialize_object(
 
 
 def _accepts_custom_objects(function) -> bool:
-    import inspect
+    # A classmethod is bound anew on each access; its function is the same.
+    return _takes_custom_objects(getattr(function, "__func__", function))
 
+
+@functools.lru_cache(maxsize=4096)
+def _takes_custom_objects(function) -> bool:
+    """Whether ``function`` has a ``custom_objects`` parameter (asked once per function)."""
     try:
         return "custom_objects" in inspect.signature(function).parameters
     except (TypeError, ValueError):
