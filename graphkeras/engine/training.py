@@ -238,6 +238,13 @@ class Model(Network):
             data_adapter.to_list(x, input_names, input_keys, "inputs", self.name),
             self._input_dtypes(),
         )
+        if getattr(self, "_is_graph_network", False):
+            assert_input_compatibility(self._input_specs, xs, self.name)
+        if y is None and self.compiled and self._compile_arguments[0] is not None:
+            raise ValueError(
+                f"Model '{self.name}' was compiled with a loss, which needs targets: pass y "
+                f"(one array per output: {output_names}), received y=None."
+            )
         ys = data_adapter.as_arrays(
             [None] * len(output_names)
             if y is None
@@ -309,13 +316,23 @@ class Model(Network):
         are arrays, lists (one per input/output) or dicts keyed by name.
         """
         self._assert_compiled("fit")
-        batch_size = _positive(batch_size or 32, "batch_size")
+        batch_size = _positive(32 if batch_size is None else batch_size, "batch_size")
+        if validation_batch_size is not None:
+            _positive(validation_batch_size, "validation_batch_size")
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, ys, weights = self._standardize(x, y, sample_weight, class_weight)
         rows = data_adapter.row_count({"x": xs, "y": ys, "sample_weight": weights or []}, self.name)
         validation = None
         if validation_data is not None:
-            validation = _unpack_validation(validation_data)
+            # Checked now, before any weight changes, not at the end of the first epoch.
+            val_x, val_y, val_weights = _unpack_validation(validation_data)
+            validation = self._standardize(
+                _single_or_list(val_x), _single_or_list(val_y), _single_or_list(val_weights)
+            )
+            data_adapter.row_count(
+                {"x": validation[0], "y": validation[1], "sample_weight": validation[2] or []},
+                self.name,
+            )
         elif validation_split:
             arrays = xs + ys + (weights or [])
             train, held = data_adapter.split_for_validation(arrays, validation_split, rows)
@@ -358,10 +375,7 @@ class Model(Network):
                     break
             epoch_logs = dict(logs)
             if validation is not None and (epoch + 1) % validation_freq == 0:
-                val_x, val_y, val_weights = validation
-                val_xs, val_ys, val_ws = self._standardize(
-                    _single_or_list(val_x), _single_or_list(val_y), _single_or_list(val_weights)
-                )
+                val_xs, val_ys, val_ws = validation
                 val_logs = self._evaluate_arrays(
                     val_xs,
                     val_ys,
@@ -397,7 +411,7 @@ class Model(Network):
         ``return_dict=True``.
         """
         self._assert_compiled("evaluate")
-        batch_size = _positive(batch_size or 32, "batch_size")
+        batch_size = _positive(32 if batch_size is None else batch_size, "batch_size")
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, ys, weights = self._standardize(x, y, sample_weight)
         rows = data_adapter.row_count({"x": xs, "y": ys}, self.name)
@@ -432,8 +446,19 @@ class Model(Network):
             callback_list.on_test_batch_begin(step)
             logs = self._test_step(batch[:n_x], batch[n_x : n_x + n_y], batch[n_x + n_y :] or None)
             callback_list.on_test_batch_end(step, logs)
+        if rows == 0:
+            logs = self._logs_of_no_rows(xs, ys)
         callback_list.on_test_end(logs)
         return logs
+
+    def _logs_of_no_rows(self, xs: list, ys: list) -> dict:
+        """What evaluating zero rows reports: every loss and metric, each at its empty value."""
+        if self._compile_metrics.metrics is None or self._weighted_metrics.metrics is None:
+            y_pred = self._forward(xs, training=False)  # zero rows: cheap; fixes metric kinds
+            for metrics in (self._compile_metrics, self._weighted_metrics):
+                if metrics.metrics is None:
+                    metrics.build(ys, y_pred)
+        return self._logs()
 
     def _format_results(self, logs: dict, return_dict: bool):
         if return_dict:
@@ -504,6 +529,9 @@ class Model(Network):
                     parts.append(output)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
+        if rows == 0:  # No batch ran: the empty outputs come from one run on the empty inputs.
+            with call_context.training_scope(False):
+                collected = [[output] for output in self._plan.run(values, False)[0]]
         joined = [
             K.concatenate(parts, axis=0) if len(parts) > 1 else parts[0] for parts in collected
         ]

@@ -1,0 +1,110 @@
+"""Misuse of the training API gets a clear error and leaves the model as it was.
+
+Each test makes the mistake, checks the error names what was expected and
+what was received, then checks that every weight is unchanged and the model
+still predicts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphkeras as gk
+from graphkeras import layers
+
+
+@pytest.fixture
+def model():
+    features = gk.Input((4,), name="features")
+    net = gk.Model(features, layers.Dense(2, name="out")(features), name="net")
+    net.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    return net
+
+
+def rows(count: int, width: int = 4) -> np.ndarray:
+    return np.random.default_rng(count + width).normal(size=(count, width)).astype("float32")
+
+
+def assert_untouched(model, weights_before) -> None:
+    for before, after in zip(weights_before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(after, before)
+    assert model.predict(rows(3), verbose=0).shape == (3, 2)
+
+
+def test_predict_on_zero_rows_gives_empty_outputs_of_the_right_shape(model):
+    result = model.predict(np.zeros((0, 4), "float32"), verbose=0)
+    assert result.shape == (0, 2) and result.dtype == np.float32
+
+
+def test_predict_on_zero_rows_of_a_multi_output_model_gives_one_empty_array_each():
+    features = gk.Input((4,))
+    outputs = [layers.Dense(2, name="a")(features), layers.Dense(3, name="b")(features)]
+    result = gk.Model(features, outputs).predict(np.zeros((0, 4), "float32"), verbose=0)
+    assert [array.shape for array in result] == [(0, 2), (0, 3)]
+
+
+def test_evaluate_on_zero_rows_reports_every_loss_and_metric(model):
+    assert model.evaluate(rows(0), np.zeros((0, 2)), verbose=0, return_dict=True) == {
+        "loss": 0.0,
+        "mae": 0.0,
+    }
+    assert model.evaluate(rows(0), np.zeros((0, 2)), verbose=0) == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.fit(rows(8, 5), rows(8, 2), epochs=2, verbose=0),
+        lambda m: m.evaluate(rows(8, 5), rows(8, 2), verbose=0),
+        lambda m: m.train_on_batch(rows(8, 5), rows(8, 2)),
+        lambda m: m.test_on_batch(rows(8, 5), rows(8, 2)),
+        lambda m: m.predict(rows(8, 5), verbose=0),
+    ],
+    ids=["fit", "evaluate", "train_on_batch", "test_on_batch", "predict"],
+)
+def test_a_wrong_feature_width_gets_the_input_shape_error_everywhere(model, call):
+    before = model.get_weights()
+    with pytest.raises(
+        ValueError, match=r'"net".*expected shape=\(None, 4\), found shape=\(8, 5\)'
+    ):
+        call(model)
+    assert_untouched(model, before)
+
+
+def test_bad_validation_data_is_refused_before_the_first_epoch(model):
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=r"expected shape=\(None, 4\), found shape=\(3, 5\)"):
+        model.fit(rows(8), rows(8, 2), validation_data=(rows(3, 5), rows(3, 2)), verbose=0)
+    assert_untouched(model, before)
+
+
+def test_validation_data_with_mismatched_rows_is_refused_before_training(model):
+    before = model.get_weights()
+    with pytest.raises(ValueError):
+        model.fit(rows(8), rows(8, 2), validation_data=(rows(3), rows(5, 2)), verbose=0)
+    assert_untouched(model, before)
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, -32])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, b: m.fit(rows(8), rows(8, 2), batch_size=b, verbose=0),
+        lambda m, b: m.evaluate(rows(8), rows(8, 2), batch_size=b, verbose=0),
+        lambda m, b: m.predict(rows(8), batch_size=b, verbose=0),
+    ],
+    ids=["fit", "evaluate", "predict"],
+)
+def test_batch_size_below_one_is_refused(model, call, batch_size):
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=f"batch_size must be a positive int.*{batch_size}"):
+        call(model, batch_size)
+    assert_untouched(model, before)
+
+
+def test_fit_without_targets_on_a_model_compiled_with_a_loss_says_what_it_needs(model):
+    before = model.get_weights()
+    with pytest.raises(ValueError, match=r"'net' was compiled with a loss.*\['out'\].*y=None"):
+        model.fit(rows(8), None, verbose=0)
+    assert_untouched(model, before)
