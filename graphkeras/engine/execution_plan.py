@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import (
+from graphkeras.engine.call_signature import (
     argument_mask_parameters,
     call_signature,
     fill_argument_masks,
