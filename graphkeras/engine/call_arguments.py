@@ -45,7 +45,8 @@ class CallArguments:
     def keras_tensors(self) -> list:
         """The KerasTensors among all the leaves: those of ``inputs`` first, then the others."""
         if not self.argument_leaves and len(self.input_leaves) == 1:
-            return self.input_leaves if is_keras_tensor(self.input_leaves[0]) else []
+            leaf = self.input_leaves[0]
+            return [leaf] if is_keras_tensor(leaf) else []
         return [
             leaf for leaf in (*self.input_leaves, *self.argument_leaves) if is_keras_tensor(leaf)
         ]
