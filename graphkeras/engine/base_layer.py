@@ -11,26 +11,30 @@ A subclass writes ``build(input_shape)`` (create weights with
 ``add_weight``) and ``call(inputs)`` (math through ``graphkeras.backend``).
 ``compute_output_shape`` is optional: without it the engine runs ``call``
 on two tiny probe arrays and reads the output shapes off them.
+
+``__call__`` flattens its arguments once, into a :class:`CallArguments`
+(``call_arguments.py``), and every later step reads those leaves. What a
+``call`` accepts is read from its signature in ``call_signature.py``;
+shape and mask inference by probing lives in ``probing.py``.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 import itertools
 import json
-import math
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine import build_limits, call_context
+from graphkeras.engine.call_arguments import CallArguments
+from graphkeras.engine.call_signature import call_signature, check_call_arguments
 from graphkeras.engine.input_spec import assert_input_compatibility
-from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.engine.keras_tensor import specs_from_shapes
 from graphkeras.engine.node import Node, is_keras_tensor
+from graphkeras.engine.probing import is_probing, probe
 from graphkeras.utils import nest
 from graphkeras.utils.naming import to_snake_case, unique_name
 
@@ -39,8 +43,8 @@ from graphkeras.utils.naming import to_snake_case, unique_name
 _mask_connector = None
 
 
-def set_mask_connector(connector) -> None:
-    """Install ``connector(args, kwargs) -> (args, kwargs)`` (see engine/mask_of.py)."""
+def set_mask_connector(connector: Callable[[CallArguments], CallArguments]) -> None:
+    """Install ``connector(call) -> call`` (see engine/mask_of.py)."""
     global _mask_connector
     _mask_connector = connector
 
@@ -49,83 +53,6 @@ def set_mask_connector(connector) -> None:
 _creation_counter = itertools.count()
 
 _BASE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "batch_shape")
-
-# Two sizes substituted for unknown dims when probing ``call`` for shapes:
-# a dim whose output size differs between the probes is unknown in the output.
-_PROBE_SIZES = (2, 3)
-
-
-@functools.cache
-def call_signature(call_function: Callable) -> tuple[bool, bool]:
-    """``(accepts_training, accepts_mask)`` for a layer class's ``call``."""
-    parameters = inspect.signature(call_function).parameters
-    has_var_keywords = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-    return (
-        "training" in parameters or has_var_keywords,
-        "mask" in parameters or has_var_keywords,
-    )
-
-
-@functools.cache
-def _call_parameters(call_function: Callable) -> inspect.Signature:
-    return inspect.signature(call_function)
-
-
-def check_call_arguments(layer, inputs, args: tuple, kwargs: dict) -> None:
-    """``TypeError`` naming the layer when ``call`` cannot take these arguments.
-
-    Checked when a call is recorded, as Keras 3 does, so a graph never holds
-    a node that would fail only when the model runs.
-    """
-    try:
-        _call_parameters(type(layer).call).bind(layer, inputs, *args, **kwargs)
-    except TypeError as error:
-        raise TypeError(
-            f"Layer '{layer.name}' ({type(layer).__name__}) cannot be called with these "
-            f"arguments: {error}."
-        ) from None
-
-
-@functools.cache
-def argument_mask_parameters(call_function: Callable) -> tuple[tuple[int, str, str], ...]:
-    """``(position, argument, mask parameter)`` for each ``call`` argument ``a`` with an ``a_mask``.
-
-    As Keras 3 does, a tensor passed as ``a`` brings its mask to ``a_mask``
-    when the caller did not give one (``MultiHeadAttention`` takes
-    ``query_mask`` and ``value_mask`` this way). ``position`` counts the
-    arguments after ``self``, the layer's inputs being 0.
-    """
-    names = list(inspect.signature(call_function).parameters)[1:]
-    return tuple(
-        (position, name, f"{name}_mask")
-        for position, name in enumerate(names)
-        if f"{name}_mask" in names
-    )
-
-
-def fill_argument_masks(
-    call_function: Callable, args: tuple, kwargs: dict, target: dict, mask_of
-) -> dict:
-    """``target`` plus, for each ``a``/``a_mask`` pair, the mask of what was passed as ``a``.
-
-    ``args`` and ``kwargs`` are the call's recorded arguments (the inputs
-    first) in which to find each ``a``; ``mask_of(value)`` gives a value's
-    mask or None. Masks the caller gave are kept.
-    """
-    pairs = argument_mask_parameters(call_function)
-    if not pairs:
-        return target
-    filled = dict(target)
-    for position, name, mask_name in pairs:
-        if filled.get(mask_name) is not None or kwargs.get(mask_name) is not None:
-            continue
-        value = args[position] if position < len(args) else kwargs.get(name)
-        if value is None:
-            continue
-        masks = nest.map_structure(mask_of, value)
-        if any(mask is not None for mask in nest.flatten(masks)):
-            filled[mask_name] = masks
-    return filled
 
 
 class Layer:
@@ -398,10 +325,10 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """Output shape(s) for ``input_shape``; inferred by probing ``call`` by default."""
-        specs = _specs_from_shapes(input_shape, self._dtype)
+        call = CallArguments(specs_from_shapes(input_shape, self._dtype))
         if not self.built:
-            self._build_with_rollback(specs)
-        outputs, _ = self._probe(specs, (), {}, want_masks=False)
+            self._build_with_rollback(call)
+        outputs, _ = probe(self, call, want_masks=False)
         return nest.map_structure(lambda tensor: tensor.shape, outputs)
 
     def compute_output_spec(self, inputs, *args, **kwargs):
@@ -410,11 +337,7 @@ class Layer:
         Uses ``compute_output_shape`` when the layer defines it (outputs take
         the layer's dtype), else probes ``call``.
         """
-        if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shapes = self.compute_output_shape(_shapes_of(inputs))
-            return _specs_from_shapes(shapes, self.compute_dtype)
-        outputs, _ = self._probe(inputs, args, kwargs, want_masks=False)
-        return outputs
+        return self._inferred_output_spec(CallArguments(inputs, args, kwargs))
 
     def compute_mask(self, inputs, mask=None):
         """The output mask: the incoming one when ``supports_masking``, else None."""
@@ -437,23 +360,26 @@ class Layer:
             training = kwargs.pop("training")
             with call_context.training_scope(training):
                 return self(inputs, *args, **kwargs)
-        if _is_symbolic_call(self.name, inputs, args, kwargs):
-            return self._symbolic_call(inputs, args, kwargs)
-        assert_input_compatibility(self.input_spec, inputs, self.name)
+        # The one place the arguments are flattened: every step below reads these leaves.
+        call = CallArguments(inputs, args, kwargs)
+        if call.is_symbolic(self.name):
+            return self._symbolic_call(call)
+        assert_input_compatibility(self.input_spec, inputs, self.name, call.input_leaves)
         if built:
-            return self._eager_call(inputs, args, kwargs, accepts_training)
+            return self._eager_call(call, accepts_training)
         # A first call that fails undoes its build, so the layer is left as it was.
         snapshot = self._snapshot()
         try:
-            self._build_with_rollback(inputs, snapshot)
-            return self._eager_call(inputs, args, kwargs, accepts_training)
+            self._build_with_rollback(call, snapshot)
+            return self._eager_call(call, accepts_training)
         except BaseException:
             self._restore(snapshot)
             raise
 
-    def _eager_call(self, inputs, args: tuple, kwargs: dict, accepts_training: bool):
+    def _eager_call(self, call: CallArguments, accepts_training: bool):
         """Run ``call`` on arrays, with the ``training`` value of the call in progress."""
-        inputs = self._convert_inputs(inputs)
+        inputs = self._convert_inputs(call)
+        args, kwargs = call.args, call.kwargs
         if accepts_training:
             training = kwargs.get("training")
             if training is None:
@@ -465,13 +391,17 @@ class Layer:
                     return self.call(inputs, *args, **kwargs)
         return self.call(inputs, *args, **kwargs)
 
-    def _convert_inputs(self, inputs):
-        """Arrays of the layer's float dtype: floats are cast, other dtypes kept."""
+    def _convert_inputs(self, call: CallArguments):
+        """The call's inputs as arrays of the layer's float dtype: floats are cast, others kept."""
+        inputs = call.inputs
         if K.is_tensor(inputs):
             if inputs.dtype != self._dtype and K.is_float_dtype(inputs.dtype):
                 return K.cast(inputs, self._dtype)
             return inputs
-        return nest.map_structure(self._convert_leaf, inputs)
+        converted = [self._convert_leaf(leaf) for leaf in call.input_leaves]
+        if not nest.is_nested(inputs):
+            return converted[0]
+        return nest.pack_sequence_as(inputs, converted)
 
     def _convert_leaf(self, value):
         if value is None or K.is_variable(value):
@@ -506,13 +436,13 @@ class Layer:
         self.input_spec = input_spec
         self.built = False
 
-    def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
-        """Build from ``inputs``' shapes; a failing build leaves the layer as it was.
+    def _build_with_rollback(self, call: CallArguments, snapshot: tuple | None = None) -> None:
+        """Build from the shapes of the call's inputs; a failing build leaves the layer as it was.
 
         A caller that already took a snapshot (and restores it itself) passes it.
         """
         own_snapshot = self._snapshot() if snapshot is None else None
-        shapes = _shapes_of(inputs)
+        shapes = call.input_shapes
         try:
             self.build(shapes)
         except BaseException:
@@ -522,142 +452,83 @@ class Layer:
         self.built = True
         self._build_input_shape = shapes
 
-    def _symbolic_call(self, inputs, args: tuple, kwargs: dict):
+    def _symbolic_call(self, call: CallArguments):
         """Record one Node for a call on KerasTensors and return its outputs.
 
         Nothing is recorded until every check passed; a first call that fails
         also undoes the build, so the layer is left as it was.
         """
-        assert_input_compatibility(self.input_spec, inputs, self.name)
-        if args or kwargs:
-            check_call_arguments(self, inputs, args, kwargs)
+        assert_input_compatibility(self.input_spec, call.inputs, self.name, call.input_leaves)
+        if call.args or call.kwargs:
+            check_call_arguments(self, call.inputs, call.args, call.kwargs)
             if _mask_connector is not None:
-                args, kwargs = _mask_connector(args, kwargs)
+                call = _mask_connector(call)
         snapshot = None if self.built else self._snapshot()
         try:
             if snapshot is not None:
-                self._build_with_rollback(inputs, snapshot)
-            outputs = self.compute_output_spec(inputs, *args, **kwargs)
-            masks = self._output_masks(inputs, args, kwargs, outputs)
-            for tensor, mask in zip(nest.flatten(outputs), masks, strict=True):
+                self._build_with_rollback(call, snapshot)
+            outputs = self._output_spec(call)
+            output_tensors = [outputs] if is_keras_tensor(outputs) else nest.flatten(outputs)
+            masks = self._output_masks(call, len(output_tensors))
+            for tensor, mask in zip(output_tensors, masks, strict=True):
                 tensor._keras_mask = mask
                 if mask is not None and mask._keras_history is None and mask._mask_owner is None:
                     mask._mask_owner = tensor
-            Node(self, (inputs, *args), kwargs, outputs)
+            Node(
+                self,
+                (call.inputs, *call.args),
+                call.kwargs,
+                outputs,
+                input_tensors=call.keras_tensors,
+                output_tensors=output_tensors,
+            )
         except BaseException:
             if snapshot is not None:
                 self._restore(snapshot)
             raise
         return outputs
 
-    def _output_masks(self, inputs, args, kwargs, outputs) -> list:
-        """One symbolic mask (or None) per output tensor."""
-        flat_outputs = nest.flatten(outputs)
+    def _output_spec(self, call: CallArguments):
+        """Detached output KerasTensors for ``call``.
+
+        The layer's own ``compute_output_spec`` when it writes one; else they
+        are inferred from the call as it is, its inputs not flattened again.
+        """
+        if type(self).compute_output_spec is Layer.compute_output_spec:
+            return self._inferred_output_spec(call)
+        return self.compute_output_spec(call.inputs, *call.args, **call.kwargs)
+
+    def _inferred_output_spec(self, call: CallArguments):
+        """Output KerasTensors from the layer's ``compute_output_shape``, else by probing."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shapes = self.compute_output_shape(call.input_shapes)
+            return specs_from_shapes(shapes, self.compute_dtype)
+        outputs, _ = probe(self, call, want_masks=False)
+        return outputs
+
+    def _output_masks(self, call: CallArguments, output_count: int) -> list:
+        """One symbolic mask (or None) for each of the call's ``output_count`` output tensors."""
+        kwargs = call.kwargs
+        inputs = call.inputs
         if (
             not kwargs
             and is_keras_tensor(inputs)
             and inputs._keras_mask is None
             and (self._mask_from_masks_only or type(self).compute_mask is Layer.compute_mask)
         ):
-            return [None] * len(flat_outputs)
+            return [None] * output_count
         explicit = kwargs.get("mask")
-        input_masks = (
-            explicit
-            if explicit is not None
-            else nest.map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
-        )
+        mask_leaves = nest.flatten(explicit) if explicit is not None else call.input_mask_leaves
         defines_compute_mask = type(self).compute_mask is not Layer.compute_mask
-        no_masks = all(m is None for m in nest.flatten(input_masks))
+        no_masks = all(mask is None for mask in mask_leaves)
         if not defines_compute_mask:
             if not self.supports_masking or no_masks:
-                return [None] * len(flat_outputs)
-            return _spread_masks(input_masks, len(flat_outputs))
+                return [None] * output_count
+            return _spread_masks(mask_leaves, output_count)
         if no_masks and self._mask_from_masks_only:
-            return [None] * len(flat_outputs)
-        _, masks = self._probe(inputs, args, kwargs, want_masks=True, want_outputs=False)
-        return _spread_masks(masks, len(flat_outputs))
-
-    # ---------------------------------------------------------------- probing
-    def _probe(self, inputs, args, kwargs, want_masks: bool, want_outputs: bool = True):
-        """Run ``call`` (and ``compute_mask``) on tiny arrays standing in for KerasTensors.
-
-        Unknown dims take two different sizes in two runs; an output dim that
-        differs between the runs is unknown in the result. Returns detached
-        KerasTensors for the outputs and for the masks (None where no mask).
-        """
-        structure = (inputs, args, kwargs)
-        leaves = nest.flatten(structure)
-        has_unknown = any(is_keras_tensor(leaf) and None in leaf.shape for leaf in leaves) or any(
-            is_keras_tensor(leaf)
-            and leaf._keras_mask is not None
-            and None in leaf._keras_mask.shape
-            for leaf in leaves
-        )
-        runs = []
-        # No numbers move in a symbolic call: a ``call`` that assigns to the
-        # layer's variables (a counter, a moving mean) is undone after probing.
-        weights = self.weights
-        values = [variable.value for variable in weights]
-        try:
-            for size in _PROBE_SIZES if has_unknown else _PROBE_SIZES[:1]:
-                runs.append(self._probe_once(structure, size, want_masks, want_outputs))
-        finally:
-            for variable, value in zip(weights, values, strict=True):
-                if variable.value is not value:
-                    variable.assign(value)
-        outputs = masks = None
-        if want_outputs:
-            outputs = nest.pack_sequence_as(
-                runs[0][0], _merge_probe_leaves([run[0] for run in runs], self.name)
-            )
-        if want_masks:
-            masks = _merge_probe_leaves([run[1] for run in runs], self.name)
-        return outputs, masks
-
-    def _probe_once(self, structure, size: int, want_masks: bool, want_outputs: bool):
-        def concrete(leaf):
-            if not is_keras_tensor(leaf):
-                return leaf
-            return _probe_array(leaf, size)
-
-        inputs, args, kwargs = nest.map_structure(concrete, structure)
-        kwargs = dict(kwargs)
-        accepts_training, accepts_mask = call_signature(type(self).call)
-        if accepts_training and kwargs.get("training") is None:
-            kwargs["training"] = False
-        symbolic_inputs = structure[0]
-        probe_masks = nest.map_structure(
-            lambda t: (
-                None
-                if getattr(t, "_keras_mask", None) is None
-                else _probe_array(t._keras_mask, size)
-            ),
-            symbolic_inputs,
-        )
-        if (
-            accepts_mask
-            and kwargs.get("mask") is None
-            and any(m is not None for m in nest.flatten(probe_masks))
-        ):
-            kwargs["mask"] = probe_masks
-        kwargs = fill_argument_masks(
-            type(self).call,
-            (symbolic_inputs, *structure[1]),
-            structure[2],
-            kwargs,
-            lambda t: (
-                None
-                if getattr(t, "_keras_mask", None) is None
-                else _probe_array(t._keras_mask, size)
-            ),
-        )
-        with warnings.catch_warnings(), _probing():
-            warnings.simplefilter("ignore")
-            outputs = self.call(inputs, *args, **kwargs) if want_outputs else None
-            masks = None
-            if want_masks:
-                masks = self.compute_mask(inputs, kwargs.get("mask", probe_masks))
-        return outputs, masks
+            return [None] * output_count
+        _, masks = probe(self, call, want_masks=True, want_outputs=False)
+        return _spread_masks(masks, output_count)
 
     # ------------------------------------------------------------- node views
     def _get_node_attribute_at_index(self, node_index: int, attribute: str, description: str):
@@ -760,7 +631,7 @@ class Layer:
         With ``inputs`` the loss is conditional on those inputs (see
         :meth:`get_losses_for`); without, it is unconditional.
         """
-        if _probing_depth[0]:
+        if is_probing():
             return
         self._losses = [*self._losses, (loss, _condition_key(inputs))]
 
@@ -794,7 +665,7 @@ class Layer:
 
     def add_update(self, updates, inputs=None) -> None:
         """Attach updates: ``(variable, new_value)`` pairs or zero-argument callables."""
-        if _probing_depth[0]:
+        if is_probing():
             return
         key = _condition_key(inputs)
         added = [(update, key) for update in (updates if isinstance(updates, list) else [updates])]
@@ -894,162 +765,23 @@ def _batch_input_shape_from(kwargs: dict):
     return None
 
 
-def _shape_of(value):
-    return None if value is None else tuple(K.int_shape(value))
-
-
-def _shapes_of(inputs):
-    """The shape of one input (fast path), or the structure of shapes of several."""
-    shape = getattr(inputs, "shape", None)
-    if type(shape) is tuple:
-        return shape
-    return nest.map_structure(_shape_of, inputs)
-
-
 def _nested_shape(value) -> tuple:
     return tuple(K.int_shape(K.convert_to_tensor(value)))
 
 
-def _is_shape(value) -> bool:
-    return isinstance(value, (tuple, list)) and all(
-        dim is None or isinstance(dim, int) for dim in value
-    )
-
-
-def _specs_from_shapes(shapes, dtype: str):
-    """Detached KerasTensors for a shape, or a list or dict of shapes."""
-    if type(shapes) is tuple and (not shapes or type(shapes[-1]) is not tuple) or _is_shape(shapes):
-        return KerasTensor(shapes, dtype=dtype)
-    if isinstance(shapes, dict):
-        return {key: KerasTensor(shape, dtype=dtype) for key, shape in shapes.items()}
-    return [KerasTensor(shape, dtype=dtype) for shape in shapes]
-
-
-def _spread_masks(masks, count: int) -> list:
-    """Masks for ``count`` outputs: one each, or one shared, or none."""
-    flat = nest.flatten(masks) if masks is not None else [None]
-    if len(flat) == count:
-        return flat
-    if len(flat) == 1:
-        return flat * count
+def _spread_masks(mask_leaves: list, count: int) -> list:
+    """Masks for ``count`` outputs from flat mask leaves: one each, or one shared, or none."""
+    if len(mask_leaves) == count:
+        return mask_leaves
+    if len(mask_leaves) == 1:
+        return mask_leaves * count
     return [None] * count
-
-
-def _probe_array(tensor, size: int):
-    shape = tuple(size if dim is None else dim for dim in tensor.shape)
-    limit = build_limits.probe_limit()
-    if limit is not None and math.prod(shape) > limit:
-        raise ValueError(
-            f"Tensor {tensor.name} of shape {tensor.shape} is too large to rebuild from a "
-            f"file: a shape probe of {shape} exceeds {limit} elements."
-        )
-    if tensor.dtype == "bool":
-        return K.ones(shape, dtype="bool")
-    return K.zeros(shape, dtype=tensor.dtype)
-
-
-def _merge_probe_leaves(runs: list, layer_name: str) -> list:
-    """Detached KerasTensors from one or two probe runs' outputs (None stays None)."""
-    flat_runs = [nest.flatten(run) for run in runs]
-    merged = []
-    for values in zip(*flat_runs, strict=True):
-        if values[0] is None:
-            merged.append(None)
-            continue
-        shapes = []
-        for value in values:
-            if not (K.is_tensor(value) or K.is_variable(value) or isinstance(value, (int, float))):
-                raise TypeError(
-                    f"Layer '{layer_name}': call() must return arrays, received "
-                    f"{type(value).__name__} while inferring output shapes."
-                )
-            shapes.append(K.int_shape(value))
-        if any(len(shape) != len(shapes[0]) for shape in shapes):
-            raise ValueError(
-                f"Layer '{layer_name}': the rank of the output depends on the input's unknown "
-                f"dims ({shapes}); define compute_output_shape()."
-            )
-        shape = tuple(
-            dims[0] if all(dim == dims[0] for dim in dims) else None
-            for dims in zip(*shapes, strict=True)
-        )
-        merged.append(KerasTensor(shape, dtype=K.dtype(values[0])))
-    return merged
 
 
 def _condition_key(inputs):
     if inputs is None:
         return None
     return tuple(id(tensor) for tensor in nest.flatten(inputs))
-
-
-# While probing ``call`` for shapes, add_loss and add_update are ignored.
-_probing_depth = [0]
-
-
-@contextmanager
-def _probing() -> Iterator[None]:
-    _probing_depth[0] += 1
-    try:
-        yield
-    finally:
-        _probing_depth[0] -= 1
-
-
-def _is_symbolic_call(layer_name: str, inputs, args: tuple, kwargs: dict) -> bool:
-    """True for KerasTensor inputs, False for arrays; a mix raises ``ValueError``."""
-    if is_keras_tensor(inputs):
-        symbolic_inputs = True
-    elif K.is_tensor(inputs):
-        symbolic_inputs = False
-    else:
-        leaves = [leaf for leaf in nest.flatten(inputs) if leaf is not None]
-        marks = [is_keras_tensor(leaf) for leaf in leaves]
-        symbolic_inputs = bool(marks) and all(marks)
-        if any(marks) and not all(marks):
-            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
-    if not args and not kwargs:
-        return symbolic_inputs
-    for leaf in nest.flatten([list(args), kwargs]):
-        if is_keras_tensor(leaf) and not symbolic_inputs:
-            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
-        if symbolic_inputs and (K.is_tensor(leaf) or K.is_variable(leaf)):
-            raise ValueError(_mix_message(layer_name, inputs, args, kwargs))
-    return symbolic_inputs
-
-
-def _mix_message(layer_name: str, inputs, args, kwargs) -> str:
-    symbolic, concrete = [], []
-    for path, leaf in _leaves_with_paths(
-        {"inputs": inputs, **{f"args[{i}]": a for i, a in enumerate(args)}, **kwargs}
-    ):
-        if is_keras_tensor(leaf):
-            symbolic.append(path)
-        elif leaf is not None and (
-            K.is_tensor(leaf) or K.is_variable(leaf) or path.startswith("inputs")
-        ):
-            concrete.append(f"{path} ({type(leaf).__name__})")
-    return (
-        f"Layer '{layer_name}' was called with a mix of symbolic KerasTensors "
-        f"({', '.join(symbolic)}) and concrete values ({', '.join(concrete)}). Call a layer on "
-        "KerasTensors only (to build a graph) or on arrays only (to compute)."
-    )
-
-
-def _leaves_with_paths(structure: dict) -> list:
-    found = []
-    stack = [(name, value) for name, value in reversed(list(structure.items()))]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend((f"{path}[{key!r}]", item) for key, item in reversed(list(value.items())))
-        elif isinstance(value, (list, tuple)):
-            stack.extend(
-                (f"{path}[{index}]", item) for index, item in reversed(list(enumerate(value)))
-            )
-        else:
-            found.append((path, value))
-    return found
 
 
 def _automatic_config(layer: Layer, base_config: dict) -> dict:

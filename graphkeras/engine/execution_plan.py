@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import (
+from graphkeras.engine.call_arguments import CallArguments
+from graphkeras.engine.call_signature import (
     argument_mask_parameters,
     call_signature,
     fill_argument_masks,
@@ -103,9 +104,10 @@ class ExecutionPlan:
         for node in self.nodes:
             args, kwargs = _rebuild_call(node, values, self._slot_of)
             layer = node.outbound_layer
-            outputs = layer.compute_output_spec(*args, **kwargs)
-            masks = layer._output_masks(args[0], args[1:], kwargs, outputs)
+            call = CallArguments(args[0], args[1:], kwargs)
+            outputs = layer._output_spec(call)
             flat = nest.flatten(outputs)
+            masks = layer._output_masks(call, len(flat))
             _check_output_count(node, flat)
             for tensor, mask, recorded in zip(flat, masks, node.output_tensors, strict=True):
                 tensor._keras_mask = mask

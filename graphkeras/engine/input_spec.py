@@ -64,11 +64,14 @@ class InputSpec:
         return cls(**config)
 
 
-def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
+def assert_input_compatibility(
+    input_spec, inputs, layer_name: str, leaves: list | None = None
+) -> None:
     """Raise ``ValueError`` naming the layer when ``inputs`` do not fit ``input_spec``.
 
     This runs on every call, so the passing path does only comparisons; the
-    messages are built only when something fails.
+    messages are built only when something fails. A caller that has already
+    flattened ``inputs`` passes the ``leaves``, which are then not computed again.
     """
     if input_spec is None:
         return
@@ -81,7 +84,10 @@ def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
             )
         return
     specs = input_spec if isinstance(input_spec, list) else nest.flatten(input_spec)
-    tensors = inputs if isinstance(inputs, list) else nest.flatten(inputs)
+    if isinstance(inputs, list):
+        tensors = inputs
+    else:
+        tensors = leaves if leaves is not None else nest.flatten(inputs)
     if len(specs) != len(tensors):
         raise ValueError(
             f'Layer "{layer_name}" expects {len(specs)} input(s), '

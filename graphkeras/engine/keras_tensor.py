@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.engine.node import KerasHistory
@@ -185,3 +186,22 @@ class KerasTensor:
 
     def __getitem__(self, key):
         return _apply("getitem", self, key)
+
+
+def specs_from_shapes(shapes: Any, dtype: str) -> Any:
+    """Detached KerasTensors of ``dtype`` for a shape, or for a list or dict of shapes.
+
+    >>> specs_from_shapes([(None, 4), (None, 2)], "float32")
+    [<KerasTensor shape=(None, 4), ...>, <KerasTensor shape=(None, 2), ...>]
+    """
+    if type(shapes) is tuple and (not shapes or type(shapes[-1]) is not tuple) or _is_shape(shapes):
+        return KerasTensor(shapes, dtype=dtype)
+    if isinstance(shapes, dict):
+        return {key: KerasTensor(shape, dtype=dtype) for key, shape in shapes.items()}
+    return [KerasTensor(shape, dtype=dtype) for shape in shapes]
+
+
+def _is_shape(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and all(
+        dim is None or isinstance(dim, int) for dim in value
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from graphkeras.engine import base_layer
 from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.node import is_keras_tensor
@@ -42,11 +43,14 @@ class MaskOf(Layer):
         return None
 
 
-def connect_masks(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
-    """``args`` and ``kwargs`` with each detached symbolic mask replaced by a MaskOf output."""
-    leaves = nest.flatten([list(args), kwargs])
-    if not any(_is_detached_mask(leaf) for leaf in leaves):
-        return args, kwargs
+def connect_masks(call: CallArguments) -> CallArguments:
+    """``call`` with each detached symbolic mask among its arguments replaced by a MaskOf output.
+
+    The call's leaves are read as flattened already; only a call that holds
+    such a mask is rebuilt.
+    """
+    if not any(_is_detached_mask(leaf) for leaf in call.argument_leaves):
+        return call
     connected = {}
 
     def connect(leaf):
@@ -56,8 +60,8 @@ def connect_masks(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
             connected[id(leaf)] = MaskOf()(leaf._mask_owner)
         return connected[id(leaf)]
 
-    new_args, new_kwargs = nest.map_structure(connect, [list(args), kwargs])
-    return tuple(new_args), new_kwargs
+    new_args, new_kwargs = nest.map_structure(connect, [list(call.args), call.kwargs])
+    return CallArguments(call.inputs, tuple(new_args), new_kwargs)
 
 
 def _is_detached_mask(value) -> bool:

@@ -175,8 +175,9 @@ class Network(Layer):
             )
 
     # ---------------------------------------------------------------- calling
-    def _convert_inputs(self, inputs):
-        return inputs
+    def _convert_inputs(self, call):
+        # ``call`` converts each input to its Input's dtype itself.
+        return call.inputs
 
     def call(self, inputs, training=None, mask=None):
         """Run the graph on arrays; returns arrays in the structure of ``outputs``."""

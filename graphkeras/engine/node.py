@@ -42,6 +42,12 @@ class Node:
     ``call_args`` and ``call_kwargs`` are the call's arguments as given, the
     KerasTensors among them included; the first positional argument is the
     layer's ``inputs``. Use :meth:`own` for the nodes that connect nothing.
+
+    A caller that has already flattened the call (``Layer.__call__`` does)
+    passes ``input_tensors`` (the KerasTensors among the arguments, as the
+    property of that name lists them) and ``output_tensors`` (the flat
+    outputs), so the node links itself without flattening them again. They
+    are not stored: the node's inputs live in its arguments.
     """
 
     __slots__ = (
@@ -54,7 +60,15 @@ class Node:
         "__weakref__",
     )
 
-    def __init__(self, layer, call_args: tuple, call_kwargs: dict, outputs: Any) -> None:
+    def __init__(
+        self,
+        layer,
+        call_args: tuple,
+        call_kwargs: dict,
+        outputs: Any,
+        input_tensors: list | None = None,
+        output_tensors: list | None = None,
+    ) -> None:
         self.outbound_layer = layer
         self.call_args = call_args
         # The caller's own keyword dict, kept rather than copied (the layer
@@ -62,7 +76,10 @@ class Node:
         self.call_kwargs = call_kwargs
         self.outputs = outputs
         self.is_own_node = False
-        input_tensors = self.input_tensors
+        if input_tensors is None:
+            input_tensors = self.input_tensors
+        if output_tensors is None:
+            output_tensors = self.output_tensors
         # Checked before linking anything, so a refused call leaves no half-linked node.
         for tensor in input_tensors:
             if tensor._history_layer is None:
@@ -76,7 +93,7 @@ class Node:
         layer._inbound_nodes.append(self)
         for tensor in input_tensors:
             tensor._history_layer._outbound_nodes.append(self)
-        for tensor_index, tensor in enumerate(nest.flatten(outputs)):
+        for tensor_index, tensor in enumerate(output_tensors):
             tensor._history_layer = layer
             tensor._history_node_index = node_index
             tensor._history_tensor_index = tensor_index

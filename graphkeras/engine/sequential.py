@@ -15,6 +15,7 @@ linear.
 from __future__ import annotations
 
 from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.input_layer import Input, InputLayer
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -156,8 +157,9 @@ class Sequential(Model):
             self.built = False
             raise
 
-    def _build_with_rollback(self, inputs, snapshot: tuple | None = None) -> None:
+    def _build_with_rollback(self, call: CallArguments, snapshot: tuple | None = None) -> None:
         """Build on the first call from the inputs' shape, leaving the batch size open."""
+        inputs = call.inputs
         value = inputs[0] if isinstance(inputs, (list, tuple)) and len(inputs) == 1 else inputs
         shape = tuple(value.shape) if hasattr(value, "shape") else None
         if shape is None or isinstance(inputs, dict):

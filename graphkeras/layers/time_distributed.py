@@ -18,7 +18,8 @@ like the inputs, when its ``call`` takes a ``mask``) and comes out unchanged.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer, call_signature
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.value_checks import describe
 from graphkeras.layers.wrapper import Wrapper, build_sublayer, check_is_layer

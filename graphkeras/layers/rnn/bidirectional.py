@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer, call_signature
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 from graphkeras.layers.value_checks import describe
 from graphkeras.layers.wrapper import build_sublayer, check_is_layer

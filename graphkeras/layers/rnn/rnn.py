@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from graphkeras import backend as K
 from graphkeras import regularizers
-from graphkeras.engine.base_layer import Layer, call_signature
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 from graphkeras.layers.rnn.dropout_rnn_cell import DropoutRNNCell

@@ -10,7 +10,8 @@ a single scan.
 from __future__ import annotations
 
 from graphkeras import backend as K
-from graphkeras.engine.base_layer import Layer, call_signature
+from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 
 
