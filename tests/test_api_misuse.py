@@ -108,3 +108,59 @@ def test_fit_without_targets_on_a_model_compiled_with_a_loss_says_what_it_needs(
     with pytest.raises(ValueError, match=r"'net' was compiled with a loss.*\['out'\].*y=None"):
         model.fit(rows(8), None, verbose=0)
     assert_untouched(model, before)
+
+
+@pytest.mark.parametrize(
+    "weights, found",
+    [
+        ([np.full((4, 2), None, dtype=object), np.zeros(2)], "dtype object"),
+        ([np.full((4, 2), "a"), np.zeros(2)], "dtype <U1"),
+        ([np.zeros((4, 2)), None], None),
+    ],
+    ids=["objects", "text", "None"],
+)
+def test_set_weights_refuses_what_is_not_numbers_and_assigns_nothing(model, weights, found):
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="'net'.*set_weights received") as caught:
+        model.set_weights(weights)
+    if found:
+        assert found in str(caught.value)
+    assert_untouched(model, before)
+
+
+def test_a_scalar_weight_refuses_none():
+    features = gk.Input((2,))
+    prelu = layers.PReLU(alpha_initializer="ones", shared_axes=[1], name="prelu")
+    model = gk.Model(features, prelu(features))
+    before = model.get_weights()
+    assert before[0].shape == (1,)
+    with pytest.raises(ValueError, match="'prelu'"):
+        prelu.set_weights([None])
+    assert_untouched_arrays(model.get_weights(), before)
+
+
+def assert_untouched_arrays(after, before) -> None:
+    for was, now in zip(before, after, strict=True):
+        np.testing.assert_array_equal(now, was)
+
+
+@pytest.mark.parametrize(
+    "value, described",
+    [
+        (np.full((2, 4), "a"), "an array of dtype <U1 and shape (2, 4)"),
+        (np.full((2, 4), None, dtype=object), "an array of dtype object and shape (2, 4)"),
+    ],
+)
+def test_text_or_objects_into_a_model_name_the_model_and_what_came(model, value, described):
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="Model 'net' computes on numbers") as caught:
+        model(value)
+    assert described in str(caught.value)
+    assert_untouched(model, before)
+
+
+def test_a_string_into_a_layer_names_the_layer_and_the_string():
+    dense = layers.Dense(2, name="d")
+    with pytest.raises(ValueError, match="Dense 'd' computes on numbers.*a str 'hello'"):
+        dense("hello")
+    assert not dense.built

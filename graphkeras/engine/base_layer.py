@@ -302,6 +302,12 @@ class Layer:
                     f"{tuple(variable.shape)}, but set_weights received an array of shape "
                     f"{received}."
                 )
+            if value is None or K.convert_to_numpy(value).dtype.kind not in "biuf":
+                found = "None" if value is None else f"dtype {K.convert_to_numpy(value).dtype}"
+                raise ValueError(
+                    f"Layer '{self.name}' weight '{variable.name}' holds numbers, but "
+                    f"set_weights received {found}; nothing was assigned."
+                )
             pairs.append((variable, value))
         K.batch_set_value(pairs)
 
@@ -364,6 +370,7 @@ class Layer:
         call = CallArguments(inputs, args, kwargs)
         if call.is_symbolic(self.name):
             return self._symbolic_call(call)
+        self._check_numeric(call.input_leaves)
         assert_input_compatibility(self.input_spec, inputs, self.name, call.input_leaves)
         if built:
             return self._eager_call(call, accepts_training)
@@ -375,6 +382,19 @@ class Layer:
         except BaseException:
             self._restore(snapshot)
             raise
+
+    def _check_numeric(self, leaves: list) -> None:
+        """Refuse text, objects and other non-numbers before any build or math sees them."""
+        for leaf in leaves:
+            if leaf is None or K.is_variable(leaf):
+                continue
+            dtype = getattr(leaf, "dtype", None)
+            kind = getattr(dtype, "kind", None) or K.convert_to_numpy(leaf).dtype.kind
+            if kind not in "biufc":
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}' computes on numbers (arrays or "
+                    f"KerasTensors); it received {_describe_value(leaf)}."
+                )
 
     def _eager_call(self, call: CallArguments, accepts_training: bool):
         """Run ``call`` on arrays, with the ``training`` value of the call in progress."""
@@ -821,3 +841,11 @@ def _automatic_config(layer: Layer, base_config: dict) -> dict:
             if key not in signature.parameters:
                 config.pop(key)
     return config
+
+
+def _describe_value(value) -> str:
+    """``a str 'hello'`` / ``an array of dtype <U1 and shape (2, 4)``, for error messages."""
+    if hasattr(value, "dtype") and hasattr(value, "shape"):
+        return f"an array of dtype {value.dtype} and shape {tuple(value.shape)}"
+    text = repr(value)
+    return f"a {type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
