@@ -37,6 +37,36 @@ MAX_PROBE_ELEMENTS = 2**26
 # The weights member of a .keras archive larger than this is refused unread.
 MAX_KERAS_WEIGHTS_BYTES = 8 * 2**30
 
+# HDF5 (Keras's weights) is parsed by a worker process (interop/hdf5_worker.py)
+# under these limits. An unfiltered dataset must be stored in full; a filtered
+# (compressed) one may expand at most this much. Keras never compresses its
+# weights, and gzip shrinks trained float weights about 1.1-3x; 16x still admits
+# sparse or quantised weights while a 64 KB file can ask for about 1 MB.
+MAX_HDF5_EXPANSION = 16
+# ...plus this much per compressed dataset: an all-zero bias (an untrained
+# model's) compresses to almost nothing; 64 KiB lets 16k such floats through.
+HDF5_DATASET_SLACK = 64 * 2**10
+# Everything read from one HDF5 file together (arrays and attributes) stays
+# within MAX_HDF5_EXPANSION x its size plus this: a few MiB of model config held
+# in an attribute fits, and so does a file of many small compressed datasets.
+HDF5_FILE_SLACK = 16 * 2**20
+# The worker's CPU time after its imports: this much for any file, plus a second
+# per HDF5_BYTES_PER_CPU_SECOND of file. Walking a real Keras file takes tens of
+# milliseconds (about 60 MB/s in the slowest case measured, thousands of tiny
+# datasets); the allowance is over 10x that, and CPU time, unlike wall-clock
+# time, does not run out faster on a busy machine. A file that makes libhdf5
+# loop is stopped after about this long.
+HDF5_WORKER_CPU_SECONDS = 2.0
+HDF5_BYTES_PER_CPU_SECOND = 4 * 2**20
+# The worker's wall-clock limit: this many times its CPU allowance, plus a
+# minute, so only a stopped or starved worker meets it (and, where the platform
+# cannot limit CPU time, such as Windows, a looping one).
+HDF5_WORKER_WALL_FACTOR = 10
+HDF5_WORKER_WALL_SECONDS = 60.0
+# The worker's address space may grow by twice what it may read, plus this for
+# libhdf5's own caches; beyond that an allocation fails inside the worker.
+HDF5_WORKER_MEMORY_SLACK = 512 * 2**20
+
 
 @contextmanager
 def loading_limits(largest_array_elements: int) -> Iterator[None]:
