@@ -42,6 +42,8 @@ import numpy as np
 from graphkeras.saving.errors import ModelFileError
 from graphkeras.saving.load_limits import (
     HDF5_BYTES_PER_CPU_SECOND,
+    HDF5_CPU_SECONDS_PER_MIB,
+    HDF5_CPU_SECONDS_PER_OBJECT,
     HDF5_DATASET_SLACK,
     HDF5_FILE_SLACK,
     HDF5_WORKER_CPU_SECONDS,
@@ -53,7 +55,7 @@ from graphkeras.saving.load_limits import (
 
 WORKER_SCRIPT = Path(__file__).with_name("hdf5_worker.py")
 LENGTH = struct.Struct("<Q")
-# A snapshot whose arrays take more than this is not kept for a second load.
+# Bytes (and a snapshot whose arrays take) more than this are not kept for a second load.
 CACHED_SNAPSHOT_BYTES = 64 * 2**20
 # Array types a reply may hold: numbers (and booleans, in attributes) only.
 ARRAY_KINDS = "biuf"
@@ -94,15 +96,16 @@ def read_hdf5(source: bytes | str | os.PathLike, where: str) -> Group:
 
     ``where`` names the file (and member) in every error.
     """
+    digest = None
     if isinstance(source, bytes):
         size, path = len(source), None
-        digest = hashlib.sha256(source).hexdigest()
-        with _recent_lock:
-            if _recent and _recent[0][0] == digest:
-                return _recent[0][1]
+        if size <= CACHED_SNAPSHOT_BYTES:
+            digest = hashlib.sha256(source).hexdigest()
+            with _recent_lock:
+                if _recent and _recent[0][0] == digest:
+                    return _recent[0][1]
     else:
         path = os.path.abspath(os.fspath(source))
-        digest = None
         try:
             size = os.path.getsize(path)
         except OSError as error:
@@ -120,32 +123,33 @@ _recent_lock = threading.Lock()
 
 
 def worker_limits(size: int) -> dict[str, float]:
-    """The CPU seconds, wall-clock seconds and extra address space a file of ``size`` bytes gets."""
-    cpu_seconds = HDF5_WORKER_CPU_SECONDS + size / HDF5_BYTES_PER_CPU_SECOND
+    """The limits the worker reading a file of ``size`` bytes runs under (``load_limits.py``)."""
+    cpu_ceiling = HDF5_WORKER_CPU_SECONDS + size / HDF5_BYTES_PER_CPU_SECOND
     readable = MAX_HDF5_EXPANSION * size + HDF5_FILE_SLACK
     return {
-        "cpu_seconds": cpu_seconds,
-        "wall_seconds": HDF5_WORKER_WALL_SECONDS + HDF5_WORKER_WALL_FACTOR * cpu_seconds,
+        "cpu_seconds": HDF5_WORKER_CPU_SECONDS,
+        "cpu_seconds_per_object": HDF5_CPU_SECONDS_PER_OBJECT,
+        "cpu_seconds_per_mib": HDF5_CPU_SECONDS_PER_MIB,
+        "cpu_ceiling_seconds": cpu_ceiling,
+        "wall_seconds": HDF5_WORKER_WALL_SECONDS + HDF5_WORKER_WALL_FACTOR * cpu_ceiling,
         "address_space_bytes": 2 * readable + HDF5_WORKER_MEMORY_SLACK,
     }
 
 
 # ---------------------------------------------------------------- the worker
-def _run_worker(data: bytes | None, path: str | None, size: int, where: str) -> bytes:
+def _run_worker(data: bytes | None, path: str | None, size: int, where: str) -> bytearray:
     """The worker's reply (header and arrays) for one file; any failure names ``where``."""
     limits = worker_limits(size)
     request = {
+        **limits,
         "sys_path": [entry for entry in sys.path if isinstance(entry, str)],
         "path": path,
         "size": size,
-        "cpu_seconds": limits["cpu_seconds"],
-        "address_space_bytes": int(limits["address_space_bytes"]),
         "max_expansion": MAX_HDF5_EXPANSION,
         "dataset_slack": HDF5_DATASET_SLACK,
         "file_slack": HDF5_FILE_SLACK,
     }
     header = json.dumps(request).encode("utf-8")
-    message = LENGTH.pack(len(header)) + header + (data or b"")
     if not sys.executable:
         raise ModelFileError(f"{where}: no Python executable is known to read HDF5 data with.")
     environment = {
@@ -166,34 +170,80 @@ def _run_worker(data: bytes | None, path: str | None, size: int, where: str) -> 
         )
     except OSError as error:
         raise ModelFileError(f"{where}: the HDF5 reader process cannot start: {error}") from error
-    try:
-        output, errors = process.communicate(message, timeout=limits["wall_seconds"])
-    except subprocess.TimeoutExpired:
+
+    def feed() -> None:
+        try:
+            process.stdin.write(LENGTH.pack(len(header)))
+            process.stdin.write(header)
+            if data is not None:
+                process.stdin.write(data)
+            process.stdin.close()
+        except OSError:
+            pass  # The worker ended early; its exit status says why.
+
+    errors: list[bytes] = []
+
+    def drain() -> None:
+        for chunk in iter(lambda: process.stderr.read(2**16), b""):
+            errors[:] = [(b"".join(errors) + chunk)[-4096:]]
+
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
         process.kill()
-        process.communicate()
+
+    helpers = [threading.Thread(target=feed, daemon=True), threading.Thread(target=drain)]
+    timer = threading.Timer(limits["wall_seconds"], stop)
+    try:
+        for helper in helpers:
+            helper.start()
+        timer.start()
+        output = _read_at_most(process.stdout, limits["address_space_bytes"])
+        if output is None:
+            process.kill()
+        process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for helper in helpers:
+            helper.join()
+        process.stdout.close()
+        process.stderr.close()
+    if output is None:
+        raise ModelFileError(f"{where}: the HDF5 reader's reply is larger than the file allows.")
+    if process.returncode != 0 and expired.is_set():
         raise ModelFileError(
             f"{where}: the HDF5 data is corrupt or too slow to read: reading it took more "
             f"than {limits['wall_seconds']:.0f} s; refused."
-        ) from None
-    except BaseException:
-        process.kill()
-        process.communicate()
-        raise
+        )
     if process.returncode != 0:
         raise ModelFileError(
             f"{where}: the HDF5 data is corrupt or too slow to read: the process reading it "
-            f"{_ending(process.returncode, errors, limits['cpu_seconds'])}; refused."
+            f"{_ending(process.returncode, b''.join(errors))}; refused."
         )
     return output
 
 
-def _ending(returncode: int, errors: bytes, cpu_seconds: float) -> str:
+def _read_at_most(stream, limit: int) -> bytearray | None:
+    """Everything ``stream`` gives until it closes, or ``None`` past ``limit`` bytes."""
+    data = bytearray()
+    while chunk := stream.read1(2**20):
+        data += chunk
+        if len(data) > limit:
+            return None
+    return data
+
+
+def _ending(returncode: int, errors: bytes) -> str:
     """How the worker ended, in words."""
     if returncode < 0:
         number = -returncode
         out_of_time = {getattr(signal, name, None) for name in ("SIGXCPU", "SIGKILL")}
         if number in out_of_time:
-            return f"used up its {cpu_seconds:.0f} s of CPU time (signal {number})"
+            return f"was stopped after using up its CPU time (signal {number})"
         try:
             name = signal.Signals(number).name
         except ValueError:
@@ -204,7 +254,7 @@ def _ending(returncode: int, errors: bytes, cpu_seconds: float) -> str:
 
 
 # ---------------------------------------------------------------- decoding
-def _decode(reply: bytes, where: str) -> tuple[Group, int]:
+def _decode(reply: bytearray, where: str) -> tuple[Group, int]:
     """The snapshot a worker reply describes, and how many bytes its arrays take."""
 
     def malformed(detail: str) -> ModelFileError:
@@ -351,4 +401,5 @@ class _Decoder:
             raise self.malformed(f"{what} past the end of the data")
         self.kept += count * dtype.itemsize
         array = np.frombuffer(self.payload, dtype=dtype, count=count, offset=offset)
+        array.flags.writeable = False  # Snapshots are shared (see read_hdf5's cache).
         return array.reshape(shape)

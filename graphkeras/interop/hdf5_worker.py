@@ -36,6 +36,7 @@ every ``offset`` in the header points into.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import math
@@ -68,9 +69,10 @@ def main() -> int:
     import h5py
     import numpy as np
 
-    limit_resources(request)
+    allowance = CpuAllowance(request)
+    limit_address_space(int(request["address_space_bytes"]))
     try:
-        reply, arrays = Snapshot(h5py, np, request).take(data)
+        reply, arrays = Snapshot(h5py, np, request, allowance).take(data)
     except Refused as error:
         reply, arrays = {"error": str(error)}, []
     except MemoryError:
@@ -84,30 +86,60 @@ def main() -> int:
     return 0
 
 
-def limit_resources(request: dict) -> None:
-    """Cap this process's CPU time and address space, counted from now (after the imports).
+class CpuAllowance:
+    """The CPU time this process may use, earned as the walk makes progress.
 
-    Without ``resource`` (Windows) the caller's wall-clock timeout is the
-    only bound. Core dumps are switched off, so being killed writes nothing.
+    It starts at ``cpu_seconds`` beyond what the imports used; each object
+    visited and each MiB about to be read earns more (``cpu_seconds_per_object``,
+    ``cpu_seconds_per_mib``), never past ``cpu_ceiling_seconds``, which is the
+    hard limit. A file that makes libhdf5 loop inside one call earns nothing
+    while it loops: at the soft limit SIGXCPU ends the process (no handler is
+    installed, and core dumps are off), and SIGKILL follows at the hard one.
+    Without ``resource`` (Windows) nothing is limited here, and the caller's
+    wall-clock timeout is the only bound.
     """
+
+    def __init__(self, request: dict):
+        try:
+            import resource
+        except ImportError:
+            self.resource = None
+            return
+        self.resource = resource
+        self.per_object = float(request["cpu_seconds_per_object"])
+        self.per_mib = float(request["cpu_seconds_per_mib"])
+        set_limit(resource, resource.RLIMIT_CORE, 0, 0)
+        self.start = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+        self.earned = float(request["cpu_seconds"])
+        self.ceiling = math.ceil(self.start + float(request["cpu_ceiling_seconds"]))
+        self.soft = 0
+        self.earn()
+
+    def earn(self, objects: int = 0, nbytes: int = 0) -> None:
+        """Add what ``objects`` more objects and ``nbytes`` more bytes to read are allowed."""
+        if self.resource is None:
+            return
+        self.earned += objects * self.per_object + nbytes / 2**20 * self.per_mib
+        soft = min(math.ceil(self.start + self.earned), self.ceiling)
+        if soft > self.soft:
+            self.soft = soft
+            set_limit(self.resource, self.resource.RLIMIT_CPU, soft, self.ceiling)
+
+
+def limit_address_space(extra: int) -> None:
+    """Let this process's address space grow by at most ``extra`` bytes (Linux only)."""
     try:
         import resource
-    except ImportError:
+
+        with open("/proc/self/statm", "rb") as handle:
+            in_use = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
         return
-    _lower_limit(resource, resource.RLIMIT_CORE, 0)
-    used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
-    seconds = math.ceil(used + float(request["cpu_seconds"]))
-    # SIGXCPU at the soft limit ends the process (no handler is installed);
-    # SIGKILL one second later if it somehow did not.
-    _lower_limit(resource, resource.RLIMIT_CPU, seconds, seconds + 1)
-    in_use = _address_space_in_use()
-    if in_use is not None:
-        _lower_limit(resource, resource.RLIMIT_AS, in_use + int(request["address_space_bytes"]))
+    set_limit(resource, resource.RLIMIT_AS, in_use + extra, in_use + extra)
 
 
-def _lower_limit(resource, which: int, soft: int, hard: int | None = None) -> None:
-    """Set a limit, never above the one already in force; a platform that refuses is left as is."""
-    hard = soft if hard is None else hard
+def set_limit(resource, which: int, soft: int, hard: int) -> None:
+    """Set a limit, never above the hard limit already in force; a refusal leaves it as is."""
     try:
         _, current_hard = resource.getrlimit(which)
         if current_hard != resource.RLIM_INFINITY:
@@ -117,21 +149,12 @@ def _lower_limit(resource, which: int, soft: int, hard: int | None = None) -> No
         pass
 
 
-def _address_space_in_use() -> int | None:
-    """This process's virtual memory size in bytes (Linux), else None."""
-    try:
-        with open("/proc/self/statm", "rb") as handle:
-            pages = int(handle.read().split()[0])
-        return pages * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
-
-
 class Snapshot:
     """One walk over one file: the nodes found so far, the arrays read, the bytes budgeted."""
 
-    def __init__(self, h5py, np, request: dict):
+    def __init__(self, h5py, np, request: dict, allowance: CpuAllowance):
         self.h5py, self.np = h5py, np
+        self.allowance = allowance
         self.path = request.get("path")
         self.max_expansion = int(request["max_expansion"])
         self.dataset_slack = int(request["dataset_slack"])
@@ -166,61 +189,61 @@ class Snapshot:
     # ------------------------------------------------------------ the walk
     def walk(self, root) -> None:
         """Visit every object reachable by hard links, depth first, without recursion."""
-        self.remember(root, "/")
         self.nodes.append({"parent": None, "name": "", "kind": "group", "attrs": {}})
+        with self.blamed("/"):
+            self.remember(root, "/")
         pending = [(root, "/", 0)]
         while pending:
             group, path, index = pending.pop()
-            self.nodes[index]["attrs"] = self.attributes(group, path)
-            for name, child, child_path in self.hard_links(group, path):
-                kind = self.guarded(child_path, self.h5py.h5i.get_type, child)
-                node = {"parent": index, "name": name}
-                if kind == self.h5py.h5i.GROUP:
-                    node.update(kind="group", attrs={})
-                    pending.append((child, child_path, len(self.nodes)))
-                elif kind == self.h5py.h5i.DATASET:
-                    node.update(kind="dataset", **self.dataset(child, child_path))
-                else:
-                    raise Refused(f"'{child_path}' is neither a group nor a dataset; refused.")
+            with self.blamed(path):
+                self.nodes[index]["attrs"] = self.attributes(group, path)
+                names = list(group)
+            for raw_name in names:
+                with self.blamed(path):
+                    name = raw_name.decode("utf-8")
+                child_path = f"{path.rstrip('/')}/{name}"
+                self.allowance.earn(objects=1)
+                with self.blamed(child_path):
+                    node = {"parent": index, "name": name}
+                    child = self.hard_link(group, raw_name, child_path)
+                    kind = self.h5py.h5i.get_type(child)
+                    if kind == self.h5py.h5i.GROUP:
+                        node.update(kind="group", attrs={})
+                        pending.append((child, child_path, len(self.nodes)))
+                    elif kind == self.h5py.h5i.DATASET:
+                        node.update(kind="dataset", **self.dataset(child, child_path))
+                    else:
+                        raise Refused(f"'{child_path}' is neither a group nor a dataset; refused.")
                 self.nodes.append(node)
 
-    def hard_links(self, group, path: str):
-        """``(name, opened object, path)`` for each link in ``group``; other links are refused."""
+    def hard_link(self, group, raw_name: bytes, path: str):
+        """The object ``group`` links to as ``raw_name``; any link but a hard link is refused."""
         h5py = self.h5py
-        names = self.guarded(path, list, group)
-        for raw_name in names:
-            try:
-                name = raw_name.decode("utf-8")
-            except UnicodeDecodeError:
-                raise Refused(f"'{path}' holds a link whose name is not UTF-8 text.") from None
-            child_path = f"{path.rstrip('/')}/{name}"
-            link_type = self.guarded(child_path, group.links.get_info, raw_name).type
-            if link_type != h5py.h5l.TYPE_HARD:
-                kind = {h5py.h5l.TYPE_SOFT: "a SoftLink", h5py.h5l.TYPE_EXTERNAL: "an ExternalLink"}
-                kind = kind.get(link_type, "a user-defined link")
-                raise Refused(
-                    f"'{child_path}' is {kind}; only plain groups and datasets are read "
-                    "(a link could lead outside the file)."
-                )
-            child = self.guarded(child_path, h5py.h5o.open, group, raw_name)
-            self.remember(child, child_path)
-            yield name, child, child_path
+        link_type = group.links.get_info(raw_name).type
+        if link_type != h5py.h5l.TYPE_HARD:
+            kind = {h5py.h5l.TYPE_SOFT: "a SoftLink", h5py.h5l.TYPE_EXTERNAL: "an ExternalLink"}
+            raise Refused(
+                f"'{path}' is {kind.get(link_type, 'a user-defined link')}; only plain groups "
+                "and datasets are read (a link could lead outside the file)."
+            )
+        child = h5py.h5o.open(group, raw_name)
+        self.remember(child, path)
+        return child
 
     def remember(self, obj, path: str) -> None:
         """Refuse an object reached twice: Keras never links one object from two places."""
-        info = self.guarded(path, self.h5py.h5o.get_info, obj)
+        info = self.h5py.h5o.get_info(obj)
         key = (info.fileno, info.addr)
         if key in self.seen:
             raise Refused(f"'{path}' links to an object already reached by another path.")
         self.seen.add(key)
 
-    def guarded(self, path: str, function, *arguments):
-        """``function(*arguments)``, with any libhdf5 failure refused in ``path``'s name."""
+    @contextlib.contextmanager
+    def blamed(self, path: str):
+        """Any failure inside the block (libhdf5's, or a name's) is refused naming ``path``."""
         try:
-            return function(*arguments)
-        except Refused:
-            raise
-        except MemoryError:
+            yield
+        except (Refused, MemoryError):
             raise
         except Exception as error:
             raise Refused(f"'{path}' cannot be read: {type(error).__name__}: {error}") from error
@@ -230,13 +253,13 @@ class Snapshot:
         """A dataset's description, and its values when it holds numbers backed by stored bytes."""
         h5py, np = self.h5py, self.np
         where = f"dataset '{path}'"
-        plist = self.guarded(path, dataset_id.get_create_plist)
-        layout = self.guarded(path, plist.get_layout)
+        plist = dataset_id.get_create_plist()
+        layout = plist.get_layout()
         if layout == h5py.h5d.VIRTUAL:
             raise Refused(f"{where} is virtual (it maps other datasets or files); refused.")
-        if self.guarded(path, plist.get_external_count):
+        if plist.get_external_count():
             raise Refused(f"{where} keeps its data in files outside this one; refused.")
-        shape = self.guarded(path, lambda: dataset_id.shape)
+        shape = dataset_id.shape
         try:
             dtype = dataset_id.dtype
         except Exception as error:  # A type h5py cannot map: described, never read.
@@ -249,30 +272,30 @@ class Snapshot:
             return {"shape": shape, "dtype": str(dtype)}
         declared = math.prod(shape) * dtype.itemsize
         self.check_backing(dataset_id, plist, layout, path, shape, dtype, declared)
-        value = self.guarded(path, lambda: np.asarray(h5py.Dataset(dataset_id)[()]))
-        value = np.require(value, requirements="C")
-        if tuple(value.shape) != tuple(shape) or value.dtype != dtype:
-            raise Refused(f"{where} read back as {value.shape} {value.dtype}, not as declared.")
+        self.allowance.earn(nbytes=declared)
+        value = np.empty(shape, dtype=dtype)
+        if declared:
+            dataset_id.read(h5py.h5s.ALL, h5py.h5s.ALL, value)
         return {"shape": shape, "dtype": value.dtype.str, "offset": self.keep(value)}
 
     def check_backing(self, dataset_id, plist, layout, path, shape, dtype, declared) -> None:
         """Refuse a dataset whose declared size the file's stored bytes do not back."""
         where = f"dataset '{path}' (shape {tuple(shape)}, {dtype}, {declared} bytes)"
-        stored = int(self.guarded(path, dataset_id.get_storage_size))
+        stored = int(dataset_id.get_storage_size())
         filtered = False
         if layout == self.h5py.h5d.CHUNKED and declared:
-            chunk = self.guarded(path, plist.get_chunk)
+            chunk = plist.get_chunk()
             chunks_per_axis = [
                 -(-size // max(int(edge), 1)) for size, edge in zip(shape, chunk, strict=True)
             ]
             expected = math.prod(chunks_per_axis)
-            allocated = int(self.guarded(path, dataset_id.get_num_chunks))
+            allocated = int(dataset_id.get_num_chunks())
             if allocated != expected:
                 raise Refused(
                     f"{where} is declared in {expected} chunks but the file stores {allocated}: "
                     "part of it was never written; refused before reading."
                 )
-            filtered = self.guarded(path, plist.get_nfilters) > 0
+            filtered = plist.get_nfilters() > 0
         if filtered:
             if declared > self.max_expansion * stored + self.dataset_slack:
                 raise Refused(
@@ -314,9 +337,10 @@ class Snapshot:
         """Every attribute of a group as plain data; one that cannot be read says why."""
         h5py, np = self.h5py, self.np
         manager = h5py.AttributeManager(h5py.Group(group_id))
-        names = self.guarded(path, list, manager)
+        names = list(manager)
         found = {}
         for name in names:
+            self.allowance.earn(objects=1)
             where = f"attribute '{name}' of '{path}'"
             try:
                 attribute = h5py.h5a.open(group_id, name.encode("utf-8"))

@@ -50,18 +50,26 @@ HDF5_DATASET_SLACK = 64 * 2**10
 # within MAX_HDF5_EXPANSION x its size plus this: a few MiB of model config held
 # in an attribute fits, and so does a file of many small compressed datasets.
 HDF5_FILE_SLACK = 16 * 2**20
-# The worker's CPU time after its imports: this much for any file, plus a second
-# per HDF5_BYTES_PER_CPU_SECOND of file. Walking a real Keras file takes tens of
-# milliseconds (about 60 MB/s in the slowest case measured, thousands of tiny
-# datasets); the allowance is over 10x that, and CPU time, unlike wall-clock
-# time, does not run out faster on a busy machine. A file that makes libhdf5
-# loop is stopped after about this long.
+# The worker's CPU time after its imports starts at HDF5_WORKER_CPU_SECONDS and
+# grows as the walk makes progress: HDF5_CPU_SECONDS_PER_OBJECT for each group,
+# dataset or attribute visited, HDF5_CPU_SECONDS_PER_MIB for each MiB about to be
+# read. Measured on a busy 2-core machine: about 0.25 ms per object (a file of
+# 10,000 tiny datasets) and 6 ms per MiB (256 MiB of weights read from memory);
+# the allowances are 20x and 16x those. A file that makes libhdf5 loop inside
+# one call earns nothing while it loops, so it is stopped within about
+# HDF5_WORKER_CPU_SECONDS plus what the work before it earned. CPU time, unlike
+# wall-clock time, does not run out faster on a busy machine.
 HDF5_WORKER_CPU_SECONDS = 2.0
-HDF5_BYTES_PER_CPU_SECOND = 4 * 2**20
-# The worker's wall-clock limit: this many times its CPU allowance, plus a
-# minute, so only a stopped or starved worker meets it (and, where the platform
-# cannot limit CPU time, such as Windows, a looping one).
-HDF5_WORKER_WALL_FACTOR = 10
+HDF5_CPU_SECONDS_PER_OBJECT = 0.005
+HDF5_CPU_SECONDS_PER_MIB = 0.1
+# What the worker can earn is capped (the hard CPU limit) at HDF5_WORKER_CPU_SECONDS
+# plus a second per this many bytes of file: 8x the densest real layout
+# measured (about 2 MB/s of CPU for a file of thousands of tiny datasets).
+HDF5_BYTES_PER_CPU_SECOND = 256 * 2**10
+# The worker's wall-clock limit: a minute, plus this many times its CPU cap, so
+# only a stopped or starved worker meets it (and, where the platform cannot limit
+# CPU time, such as Windows, a looping one).
+HDF5_WORKER_WALL_FACTOR = 3
 HDF5_WORKER_WALL_SECONDS = 60.0
 # The worker's address space may grow by twice what it may read, plus this for
 # libhdf5's own caches; beyond that an allocation fails inside the worker.
