@@ -91,10 +91,10 @@ class CpuAllowance:
 
     It starts at ``cpu_seconds`` beyond what the imports used; each object
     visited and each MiB about to be read earns more (``cpu_seconds_per_object``,
-    ``cpu_seconds_per_mib``), never past ``cpu_ceiling_seconds``, which is the
-    hard limit. A file that makes libhdf5 loop inside one call earns nothing
-    while it loops: at the soft limit SIGXCPU ends the process (no handler is
-    installed, and core dumps are off), and SIGKILL follows at the hard one.
+    ``cpu_seconds_per_mib``), never past ``cpu_ceiling_seconds``. A file that
+    makes libhdf5 loop inside one call earns nothing while it loops: at the
+    soft limit SIGXCPU ends the process (no handler is installed, and core
+    dumps are off), and SIGKILL follows a second later at the hard limit.
     Without ``resource`` (Windows) nothing is limited here, and the caller's
     wall-clock timeout is the only bound.
     """
@@ -123,7 +123,7 @@ class CpuAllowance:
         soft = min(math.ceil(self.start + self.earned), self.ceiling)
         if soft > self.soft:
             self.soft = soft
-            set_limit(self.resource, self.resource.RLIMIT_CPU, soft, self.ceiling)
+            set_limit(self.resource, self.resource.RLIMIT_CPU, soft, self.ceiling + 1)
 
 
 def limit_address_space(extra: int) -> None:
@@ -179,8 +179,10 @@ class Snapshot:
                 source = io.BytesIO(data)
                 self.file_size = len(data)
             handle = h5py.File(source, "r")
-        except (OSError, ValueError) as error:
-            raise Refused(f"not a readable HDF5 file: {error}") from error
+        except MemoryError:
+            raise
+        except Exception as error:  # libhdf5 and h5py fail in many ways on a broken file.
+            raise Refused(f"not a readable HDF5 file: {type(error).__name__}: {error}") from error
         self.budget = self.max_expansion * self.file_size + self.file_slack
         with handle:
             self.walk(handle.id)
@@ -197,12 +199,13 @@ class Snapshot:
             group, path, index = pending.pop()
             with self.blamed(path):
                 self.nodes[index]["attrs"] = self.attributes(group, path)
+                # Earned before listing, so a legitimately large group is not cut short.
+                self.allowance.earn(objects=group.get_num_objs())
                 names = list(group)
             for raw_name in names:
                 with self.blamed(path):
                     name = raw_name.decode("utf-8")
                 child_path = f"{path.rstrip('/')}/{name}"
-                self.allowance.earn(objects=1)
                 with self.blamed(child_path):
                     node = {"parent": index, "name": name}
                     child = self.hard_link(group, raw_name, child_path)
@@ -337,10 +340,10 @@ class Snapshot:
         """Every attribute of a group as plain data; one that cannot be read says why."""
         h5py, np = self.h5py, self.np
         manager = h5py.AttributeManager(h5py.Group(group_id))
+        self.allowance.earn(objects=h5py.h5a.get_num_attrs(group_id))
         names = list(manager)
         found = {}
         for name in names:
-            self.allowance.earn(objects=1)
             where = f"attribute '{name}' of '{path}'"
             try:
                 attribute = h5py.h5a.open(group_id, name.encode("utf-8"))
