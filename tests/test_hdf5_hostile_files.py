@@ -136,6 +136,30 @@ def test_a_chunked_dataset_with_chunks_never_written_is_refused(tmp_path):
     assert_refused_cheaply(result, weights_part(".keras"), "65536 chunks", "stores 1")
 
 
+def test_weights_compressed_within_the_ratio_still_load_with_kerass_outputs(tmp_path):
+    # Keras never compresses weights, but a repacked file (h5repack -f GZIP) must still load.
+    import h5py
+
+    def compress_everything(handle, _):
+        def visit(name, item):
+            if isinstance(item, h5py.Dataset) and item.shape:
+                datasets[name] = item[()]
+
+        datasets = {}
+        handle.visititems(visit)
+        for name, value in datasets.items():
+            del handle[name]
+            handle.create_dataset(name, data=value, compression="gzip", shuffle=True, chunks=True)
+
+    model = gk.models.load_model(keras_with_weights(tmp_path, compress_everything))
+    arrays = np.load(f"{KERAS_FILE}.npz")
+    inputs = [arrays[key] for key in sorted(arrays.files) if key.startswith("input_")]
+    expected = [arrays[key] for key in sorted(arrays.files) if key.startswith("output_")]
+    outputs = model.predict(inputs, verbose=0)
+    for ours, theirs in zip(outputs, expected, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
 def test_a_config_asking_for_more_than_the_file_holds_is_refused_by_the_config(tmp_path):
     with zipfile.ZipFile(KERAS_FILE) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}

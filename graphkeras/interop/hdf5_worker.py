@@ -8,9 +8,10 @@ script in a fresh interpreter (not as part of the graphkeras package, so
 that only the standard library, numpy and h5py are imported here), which:
 
 1. reads its request and the file's bytes from stdin, imports numpy and
-   h5py, and then caps its own CPU time and address space (``resource``,
-   where the platform has it), so a file that makes libhdf5 spin or
-   allocate without end gets this process killed, never the caller;
+   h5py, and then caps its own address space and CPU time (``resource``,
+   where the platform has it; CPU time is earned as the walk makes
+   progress, see :class:`CpuAllowance`), so a file that makes libhdf5 spin
+   or allocate without end gets this process killed, never the caller;
 2. walks the file from its root through hard links only: a soft, external
    or user-defined link, a second link to an object already seen, a named
    datatype, a virtual dataset or one stored in external files is refused,
