@@ -45,6 +45,8 @@ def test_weights_h5_without_h5py_raise_an_error_saying_what_to_install(monkeypat
     with pytest.raises(ImportError, match=r"pip install 'graphkeras\[keras\]'"):
         model.save_weights(tmp_path / "m.weights.h5")
     assert not (tmp_path / "m.weights.h5").exists()
+    with pytest.raises(ImportError, match=r"pip install 'graphkeras\[keras\]'"):
+        model.load_weights(FIXTURES / "sequential_mlp.h5")
 
 
 h5py = pytest.importorskip("h5py")
