@@ -184,6 +184,54 @@ def test_a_link_in_the_weights_is_refused(tmp_path, kind):
 
 
 @needs_h5py
+@pytest.mark.parametrize("kind", ["external link", "soft link", "group", "scalar"])
+def test_a_broken_largest_weight_is_blamed_on_the_weights_not_the_config(tmp_path, kind):
+    # layers/dense/vars/0 (4, 4) is the largest array: without it, the model's
+    # largest weight is larger than any array left in the file.
+    import h5py
+
+    def change(handle):
+        path = "layers/dense/vars/0"
+        del handle[path]
+        if kind == "external link":
+            handle[path] = h5py.ExternalLink("/etc/hostname", "/data")
+        elif kind == "soft link":
+            handle[path] = h5py.SoftLink("/layers/dense_1/vars/1")
+        elif kind == "group":
+            handle.create_group(path)
+        else:
+            handle.create_dataset(path, data=np.float32(1.0))
+
+    expected = {
+        "external link": "'/layers/dense/vars/0' is an ExternalLink",
+        "soft link": "'/layers/dense/vars/0' is a SoftLink",
+        "group": "'/layers/dense/vars/0' should be a dataset, found a group",
+        "scalar": r"dataset '/layers/dense/vars/0' has shape \(\), expected \(4, 4\)",
+    }[kind]
+    with pytest.raises(ModelFileError, match=expected) as raised:
+        gk.models.load_model(with_weights(tmp_path, change))
+    assert "model.weights.h5" in str(raised.value)
+    assert "config.json" not in str(raised.value)
+
+
+@needs_h5py
+def test_a_scalar_in_place_of_an_h5_weight_is_blamed_on_that_weight(tmp_path):
+    import h5py
+
+    path = tmp_path / "altered.h5"
+    path.write_bytes(H5_FILE.read_bytes())
+    with h5py.File(path, "r+") as handle:
+        del handle["model_weights/shared/shared/kernel:0"]
+        handle["model_weights/shared/shared"].create_dataset("kernel:0", data=np.float32(1.0))
+    with pytest.raises(
+        ModelFileError, match=r"kernel:0' has shape \(\), expected \(4, 4\)"
+    ) as raised:
+        gk.models.load_model(path)
+    assert "group 'model_weights': layer 'shared'" in str(raised.value)
+    assert "model_config" not in str(raised.value)
+
+
+@needs_h5py
 def test_a_weight_of_the_wrong_shape_names_the_dataset(tmp_path):
     def change(handle):
         del handle["layers/dense/vars/0"]

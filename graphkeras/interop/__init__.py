@@ -1,20 +1,22 @@
-"""Reading and writing Keras's own model files (``.keras`` and legacy ``.h5``).
+"""Reading and writing Keras's own files (``.keras``, ``.weights.h5`` and legacy ``.h5``).
 
 Everything here needs h5py, the optional ``keras`` extra
 (``pip install 'graphkeras[keras]'``); without it these readers and writers
 raise an ``ImportError`` that says so, and the rest of graphkeras works as
 before. Files are trusted no more than ``.gk`` archives: their class names
 resolve only through graphkeras's registries and ``custom_objects``, module
-paths written in them are never imported, and HDF5 links that could lead
-outside the file are refused.
+paths written in them are never imported, and HDF5 is parsed only by a
+worker process under CPU-time and memory limits (``hdf5_snapshot.py``),
+which follows hard links only and reads only arrays the file's bytes back.
 
-Importing this package registers both formats with ``graphkeras.saving``
+Importing this package registers the three formats with ``graphkeras.saving``
 (``import graphkeras`` imports it); no h5py is needed until a file is read
 or written.
 """
 
-from graphkeras.interop import keras_archive, keras_h5
+from graphkeras.interop import keras_archive, keras_h5, keras_weights_h5
 from graphkeras.saving.format_registry import register_format
 
 register_format(keras_h5.FILE_FORMAT)
 register_format(keras_archive.FILE_FORMAT)
+register_format(keras_weights_h5.FILE_FORMAT)

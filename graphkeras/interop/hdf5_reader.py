@@ -1,10 +1,12 @@
-"""HDF5 access for Keras files: h5py on demand, and reads that never leave the file.
+"""Keras HDF5 content as the readers use it: h5py on demand, and checked access to a snapshot.
 
-An HDF5 file can hold soft links, external links (to other files), virtual
-datasets and datasets stored in external raw files. Any of these could make
-a reader touch something outside the file it was given, so only hard links
-are followed and only self-contained numeric datasets are read; anything
-else is a :class:`ModelFileError` naming the path at fault.
+The Keras readers never hand a file to libhdf5 in their own process:
+``hdf5_snapshot.read_hdf5`` reads it in a worker process that follows hard
+links only, refuses data kept outside the file, and reads only datasets
+whose stored bytes back their declared size. The functions here look
+things up in that snapshot and check them against what a reader expects;
+each failure is a :class:`ModelFileError` naming ``where`` (the file, and
+the member or group) and the path at fault.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from graphkeras.interop.hdf5_snapshot import Dataset, Group, Unreadable
 from graphkeras.saving.errors import ModelFileError
 
 # Text attributes (a model config written as JSON) larger than this are refused.
@@ -31,93 +34,82 @@ def require_h5py(purpose: str):
     return h5py
 
 
-def child(group, name: str, where: str) -> Any:
-    """``group[name]`` if it is a hard link to a group or dataset, ``None`` if absent."""
-    h5py = require_h5py("Reading Keras files")
-    try:
-        link = group.get(name, getlink=True)
-    except (KeyError, ValueError, OSError, RuntimeError) as error:
-        raise ModelFileError(f"{where}: '{group.name}/{name}' cannot be read: {error}") from error
-    if link is None:
-        return None
-    if not isinstance(link, h5py.HardLink):
-        raise ModelFileError(
-            f"{where}: '{group.name}/{name}' is a {type(link).__name__}; only plain groups and "
-            "datasets are read (a link could lead outside the file)."
-        )
-    try:
-        return group[name]
-    except (KeyError, ValueError, OSError, RuntimeError) as error:
-        raise ModelFileError(f"{where}: '{group.name}/{name}' cannot be read: {error}") from error
+def child(group: Group, name: str, where: str) -> Group | Dataset | None:
+    """``group``'s member ``name`` (a group or dataset), ``None`` if absent.
+
+    ``group`` must be a group: a dataset where a group was expected is refused.
+    """
+    if not isinstance(group, Group):
+        raise ModelFileError(f"{where}: '{group.path}' should be a group, found a dataset.")
+    return group.children.get(name)
 
 
-def child_group(group, name: str, where: str):
+def child_group(group: Group, name: str, where: str) -> Group | None:
     """The subgroup ``name`` (``None`` if absent); a dataset there is an error."""
-    h5py = require_h5py("Reading Keras files")
     found = child(group, name, where)
-    if found is not None and not isinstance(found, h5py.Group):
-        raise ModelFileError(f"{where}: '{group.name}/{name}' should be a group, found a dataset.")
+    if found is not None and not isinstance(found, Group):
+        raise ModelFileError(f"{where}: '{found.path}' should be a group, found a dataset.")
     return found
 
 
-def dataset_shape(dataset, where: str) -> tuple:
-    """The declared shape of a dataset that is safe to read (checked, nothing read yet)."""
-    h5py = require_h5py("Reading Keras files")
-    path = f"{where}: dataset '{getattr(dataset, 'name', '?')}'"
-    if not isinstance(dataset, h5py.Dataset):
-        raise ModelFileError(f"{path} should be a dataset, found a group.")
-    if dataset.is_virtual or dataset.external:
-        raise ModelFileError(f"{path} keeps its data outside the file; refused.")
-    if dataset.dtype.kind not in "iuf" or dataset.dtype.fields is not None:
-        raise ModelFileError(f"{path} must hold numbers, found dtype {dataset.dtype}.")
-    return tuple(int(size) for size in dataset.shape)
+def dataset_shape(dataset: Group | Dataset, where: str) -> tuple:
+    """The shape of a dataset of numbers (a group, or a dataset of anything else, is refused)."""
+    if not isinstance(dataset, Dataset):
+        raise ModelFileError(f"{where}: '{dataset.path}' should be a dataset, found a group.")
+    if dataset.value is None:
+        raise ModelFileError(
+            f"{where}: dataset '{dataset.path}' must hold numbers, found dtype {dataset.dtype}."
+        )
+    return tuple(dataset.shape)
 
 
-def read_dataset(dataset, expected_shape: tuple, where: str) -> np.ndarray:
-    """The dataset's values, after checking its shape is ``expected_shape``."""
+def read_dataset(dataset: Group | Dataset, expected_shape: tuple, where: str) -> np.ndarray:
+    """The dataset's values (read-only), after checking its shape is ``expected_shape``."""
     shape = dataset_shape(dataset, where)
     if shape != tuple(expected_shape):
         raise ModelFileError(
-            f"{where}: dataset '{dataset.name}' has shape {shape}, expected "
+            f"{where}: dataset '{dataset.path}' has shape {shape}, expected "
             f"{tuple(expected_shape)}."
         )
-    try:
-        return np.asarray(dataset[()])
-    except (OSError, ValueError, RuntimeError) as error:
-        raise ModelFileError(
-            f"{where}: dataset '{dataset.name}' cannot be read: {error}"
-        ) from error
+    return dataset.value
 
 
-def largest_dataset(root, where: str) -> int:
-    """The most elements any dataset under ``root`` declares (hard links only, nothing read)."""
-    h5py = require_h5py("Reading Keras files")
-    largest = 0
-
-    def visit(_name: str, item) -> None:
-        nonlocal largest
-        if isinstance(item, h5py.Dataset):
-            largest = max(largest, int(np.prod(dataset_shape(item, where), dtype=np.int64)))
-
-    try:
-        root.visititems(visit)
-    except (OSError, RuntimeError, KeyError) as error:
-        raise ModelFileError(f"{where} cannot be walked: {error}") from error
-    return largest
+def _datasets(root: Group):
+    """Every dataset of numbers under ``root`` (no recursion: nesting may be deep)."""
+    pending = [root]
+    while pending:
+        group = pending.pop()
+        for member in group.children.values():
+            if isinstance(member, Group):
+                pending.append(member)
+            elif member.value is not None:
+                yield member
 
 
-def text_attribute(obj, key: str, where: str) -> str | None:
+def largest_dataset(root: Group) -> int:
+    """The most elements any dataset of numbers under ``root`` holds (each backed by the file)."""
+    return max((dataset.value.size for dataset in _datasets(root)), default=0)
+
+
+def total_elements(root: Group) -> int:
+    """How many elements the datasets of numbers under ``root`` hold together."""
+    return sum(dataset.value.size for dataset in _datasets(root))
+
+
+def _attribute(obj: Group, key: str, where: str) -> Any:
+    value = obj.attrs.get(key)
+    if isinstance(value, Unreadable):
+        raise ModelFileError(f"{where}: attribute '{key}' cannot be read: {value.reason}")
+    return value
+
+
+def text_attribute(obj: Group, key: str, where: str) -> str | None:
     """A text attribute (``None`` if absent), refused above :data:`MAX_TEXT_BYTES`."""
-    try:
-        if key not in obj.attrs:
-            return None
-        value = obj.attrs[key]
-    except (OSError, RuntimeError, TypeError, ValueError) as error:
-        raise ModelFileError(f"{where}: attribute '{key}' cannot be read: {error}") from error
-    if isinstance(value, np.ndarray) and value.shape == ():
-        value = value.item()
-    if isinstance(value, np.bytes_):
-        value = bytes(value)
+    value = _attribute(obj, key, where)
+    if value is None:
+        return None
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
     if isinstance(value, bytes):
         if len(value) > MAX_TEXT_BYTES:
             raise ModelFileError(f"{where}: attribute '{key}' is larger than {MAX_TEXT_BYTES}.")
@@ -126,25 +118,31 @@ def text_attribute(obj, key: str, where: str) -> str | None:
         except UnicodeDecodeError as error:
             raise ModelFileError(f"{where}: attribute '{key}' is not UTF-8 text.") from error
     if not isinstance(value, str):
-        raise ModelFileError(f"{where}: attribute '{key}' should be text, found {type(value)}.")
+        raise ModelFileError(
+            f"{where}: attribute '{key}' should be text, found {type(value).__name__}."
+        )
     if len(value) > MAX_TEXT_BYTES:
         raise ModelFileError(f"{where}: attribute '{key}' is larger than {MAX_TEXT_BYTES}.")
     return value
 
 
-def text_list_attribute(obj, key: str, where: str) -> list[str]:
+def text_list_attribute(obj: Group, key: str, where: str) -> list[str]:
     """A list-of-text attribute (``layer_names``, ``weight_names``); absent or empty gives []."""
-    try:
-        if key not in obj.attrs:
-            return []
-        value = obj.attrs[key]
-    except (OSError, RuntimeError, TypeError, ValueError) as error:
-        raise ModelFileError(f"{where}: attribute '{key}' cannot be read: {error}") from error
-    items = np.asarray(value).reshape(-1).tolist()
+    value = _attribute(obj, key, where)
+    if value is None:
+        return []
+    if isinstance(value, np.ndarray):
+        if value.size:
+            raise ModelFileError(f"{where}: attribute '{key}' should list names, found numbers.")
+        return []  # Keras 2 writes an empty name list as an empty float array.
+    items = value if isinstance(value, list) else [value]
     texts = []
     for item in items:
         if isinstance(item, bytes):
-            item = item.decode("utf-8", errors="strict")
+            try:
+                item = item.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ModelFileError(f"{where}: attribute '{key}' is not UTF-8 text.") from error
         if not isinstance(item, str):
             raise ModelFileError(f"{where}: attribute '{key}' should list names, found {item!r}.")
         texts.append(item)

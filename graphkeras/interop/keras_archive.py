@@ -9,9 +9,11 @@ so any other member is refused.
 
 Reading checks the zip as strictly as a ``.gk`` archive (known member
 names, sizes, no encryption), rewrites the config as plain data
-(``keras_config_reading.py``), builds the model under the load-time size
-limits, and reads only datasets whose declared shape is the one the model
-expects, through ``hdf5_reader.py`` (hard links only). Optimizer state is
+(``keras_config_reading.py``), has ``model.weights.h5`` read by a worker
+process into plain data (``hdf5_snapshot.py``: hard links only, every
+array backed by the bytes the file stores), builds the model under the
+load-time size limits, and assigns only datasets whose shape is the one
+the model expects (``hdf5_reader.py``). Optimizer state is
 not carried over in either direction: a compiled file loads compiled, with
 a fresh optimizer.
 """
@@ -24,10 +26,12 @@ import json
 import os
 import warnings
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.interop import hdf5_reader
+from graphkeras.interop.hdf5_snapshot import read_hdf5
 from graphkeras.interop.keras_config_reading import model_config_from_keras, value_from_keras
 from graphkeras.interop.keras_config_writing import keras_document
 from graphkeras.interop.keras_weight_layout import weight_slots
@@ -58,15 +62,14 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
     config = model_config_from_keras(document, "keras3", f"{source}: {CONFIG}")
 
     weights_where = f"{source}: {WEIGHTS}"
-    h5py = hdf5_reader.require_h5py("Loading a Keras .keras file")
-    try:
-        weights_file = h5py.File(io.BytesIO(members[WEIGHTS]), "r")
-    except (OSError, ValueError) as error:
-        raise ModelFileError(f"{weights_where} is not a readable HDF5 file: {error}") from error
-    with weights_file:
-        largest = hdf5_reader.largest_dataset(weights_file, weights_where)
-        model = build_model(config, custom_objects, largest, f"{source}: {CONFIG}")
-        assign_from_slots(model, weights_file, weights_where)
+    weights_root = read_hdf5(members[WEIGHTS], weights_where)
+    model = build_and_assign(
+        config,
+        custom_objects,
+        weights_root,
+        f"{source}: {CONFIG}",
+        lambda built: assign_from_slots(built, weights_root, weights_where),
+    )
 
     compile_config = document.get("compile_config") if isinstance(document, dict) else None
     if compile and compile_config:
@@ -74,30 +77,83 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
     return model
 
 
-def assign_from_slots(model, weights_file, where: str) -> None:
-    """Read every variable's dataset (shapes checked first), then assign them all at once."""
+def build_and_assign(
+    config: dict,
+    custom_objects: dict | None,
+    weights_root: hdf5_reader.Group,
+    config_where: str,
+    assign: Callable[[Any], None],
+):
+    """Build the model under the file's largest array, then ``assign(model)`` its weights.
+
+    A config that asks for a weight larger than every array in the file
+    fails to build. That is the config's fault, or the weights': the array
+    replaced by a scalar, a group or nothing. To tell which, the model is
+    built once more with no weight above the arrays' total (still no more
+    than the file's stored bytes back) and that model's weights are checked,
+    so the error names the dataset at fault; if that build fails too, or
+    the check finds nothing, the first error stands.
+    """
+    largest = hdf5_reader.largest_dataset(weights_root)
+    try:
+        model = build_model(config, custom_objects, largest, config_where)
+    except ModelFileError as error:
+        total = hdf5_reader.total_elements(weights_root)
+        if total <= largest:
+            raise
+        try:
+            probe = build_model(config, custom_objects, total, config_where)
+        except ModelFileError:
+            raise error from None
+        assign(probe)
+        raise
+    assign(model)
+    return model
+
+
+def assign_from_slots(
+    model, weights_root: hdf5_reader.Group, where: str, skip_mismatch: bool = False
+) -> None:
+    """Check every variable's dataset against the model, then assign them all at once.
+
+    With ``skip_mismatch`` a ``vars`` group that does not fit (missing,
+    other datasets, other shapes) is skipped with a warning; otherwise it
+    is an error and no weight changes.
+    """
     assignments = []
     for path, variables, _ in weight_slots(model):
-        group = _group_at(weights_file, path, where)
-        names = [] if group is None else sorted(group.keys(), key=_dataset_order)
-        if len(names) != len(variables) or names != [str(i) for i in range(len(names))]:
-            raise ModelFileError(
-                f"{where}: '{path}' should hold {len(variables)} weights "
-                f"{[tuple(v.shape) for v in variables]}, found datasets {names[:10]}."
-            )
-        for index, variable in enumerate(variables):
-            dataset = hdf5_reader.child(group, str(index), where)
-            value = hdf5_reader.read_dataset(dataset, tuple(variable.shape), where)
-            assignments.append((variable, value))
+        try:
+            values = _slot_values(weights_root, path, variables, where)
+        except ModelFileError as error:
+            if not skip_mismatch:
+                raise
+            warnings.warn(f"{error} Skipped.", stacklevel=3)
+            continue
+        assignments.extend(zip(variables, values, strict=True))
     K.batch_set_value(assignments)
+
+
+def _slot_values(weights_root, path: str, variables: list, where: str) -> list:
+    """The arrays for one ``vars`` group, each checked against its variable's shape."""
+    group = _group_at(weights_root, path, where)
+    names = [] if group is None else sorted(group.children, key=_dataset_order)
+    if len(names) != len(variables) or names != [str(i) for i in range(len(names))]:
+        raise ModelFileError(
+            f"{where}: '{path}' should hold {len(variables)} weights "
+            f"{[tuple(v.shape) for v in variables]}, found datasets {names[:10]}."
+        )
+    return [
+        hdf5_reader.read_dataset(group.children[str(index)], tuple(variable.shape), where)
+        for index, variable in enumerate(variables)
+    ]
 
 
 def _dataset_order(name: str) -> tuple:
     return (0, int(name)) if name.isdigit() else (1, name)
 
 
-def _group_at(weights_file, path: str, where: str):
-    group = weights_file
+def _group_at(weights_root, path: str, where: str):
+    group = weights_root
     for part in path.split("/"):
         group = hdf5_reader.child_group(group, part, where)
         if group is None:
@@ -159,23 +215,16 @@ def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> 
     ``include_optimizer`` is accepted for ``save_model``'s sake; graphkeras
     never writes optimizer state into Keras archives.
     """
-    h5py = hdf5_reader.require_h5py("Saving a Keras .keras file")
+    hdf5_reader.require_h5py("Saving a Keras .keras file")
     document = keras_document(model)
     metadata = {
         "keras_version": KERAS_VERSION_WRITTEN,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
     }
-    weights_buffer = io.BytesIO()
-    with h5py.File(weights_buffer, "w") as weights_file:
-        for path, variables, owner in weight_slots(model):
-            group = weights_file.require_group(path)
-            group.attrs["name"] = owner
-            for index, variable in enumerate(variables):
-                group.create_dataset(str(index), data=K.get_value(variable))
     members = {
         METADATA: json.dumps(metadata).encode("utf-8"),
         CONFIG: json.dumps(document).encode("utf-8"),
-        WEIGHTS: weights_buffer.getvalue(),
+        WEIGHTS: weights_h5_bytes(model),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -183,6 +232,19 @@ def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> 
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
     data = buffer.getvalue()
     atomic_write(os.fspath(filepath), lambda handle: handle.write(data))
+
+
+def weights_h5_bytes(model) -> bytes:
+    """``model``'s weights as a Keras 3 weights HDF5 file (``model.weights.h5``'s layout)."""
+    h5py = hdf5_reader.require_h5py("Saving Keras weights")
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as weights_file:
+        for path, variables, owner in weight_slots(model):
+            group = weights_file.require_group(path)
+            group.attrs["name"] = owner
+            for index, variable in enumerate(variables):
+                group.create_dataset(str(index), data=K.get_value(variable))
+    return buffer.getvalue()
 
 
 def is_keras_archive(filepath: str, head: bytes) -> bool:

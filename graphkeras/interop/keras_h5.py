@@ -7,9 +7,10 @@ attribute ``layer_names``, each listing its datasets in the attribute
 ``weight_names`` in the layer's weight order (a nested model's group lists
 all of its weights). The config is rewritten by
 ``keras_config_reading.py``; the weights are matched to graphkeras's layers
-by name, every shape checked before anything is assigned. Only hard links
-are followed and only self-contained numeric datasets read
-(``hdf5_reader.py``). Optimizer weights are not read.
+by name, every shape checked before anything is assigned. The file is read
+by a worker process into plain data (``hdf5_snapshot.py``: hard links
+only, every array backed by the bytes the file stores). Optimizer weights
+are not used.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import os
 
 from graphkeras import backend as K
 from graphkeras.interop import hdf5_reader
-from graphkeras.interop.keras_archive import compile_from_keras
+from graphkeras.interop.hdf5_snapshot import read_hdf5
+from graphkeras.interop.keras_archive import build_and_assign, compile_from_keras
 from graphkeras.interop.keras_config_reading import model_config_from_keras
-from graphkeras.saving.build_from_config import build_model
 from graphkeras.saving.errors import ModelFileError
 from graphkeras.saving.format_registry import FileFormat
 from graphkeras.saving.json_reading import parse_json
@@ -30,33 +31,33 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bool = True):
     """The graphkeras model a Keras 2 ``.h5`` file describes, with its weights."""
-    h5py = hdf5_reader.require_h5py("Loading a Keras .h5 file")
+    hdf5_reader.require_h5py("Loading a Keras .h5 file")
     filepath = os.fspath(filepath)
     source = f"Keras model file '{filepath}'"
-    try:
-        handle = h5py.File(filepath, "r")
-    except (OSError, ValueError) as error:
-        raise ModelFileError(f"{source} is not a readable HDF5 file: {error}") from error
-    with handle:
-        config_where = f"{source}: attribute 'model_config'"
-        text = hdf5_reader.text_attribute(handle, "model_config", source)
-        if text is None:
-            raise ModelFileError(
-                f"{source} has no 'model_config' attribute: it holds weights only, not a "
-                "whole model (load it into a model built in code with load_weights)."
-            )
-        document = parse_json(text.encode("utf-8"), config_where)
-        config = model_config_from_keras(document, "keras2", config_where)
+    handle = read_hdf5(filepath, source)
+    config_where = f"{source}: attribute 'model_config'"
+    text = hdf5_reader.text_attribute(handle, "model_config", source)
+    if text is None:
+        raise ModelFileError(
+            f"{source} has no 'model_config' attribute: it holds weights only, not a "
+            "whole model (load it into a model built in code with load_weights)."
+        )
+    document = parse_json(text.encode("utf-8"), config_where)
+    config = model_config_from_keras(document, "keras2", config_where)
 
-        weights_where = f"{source}: group 'model_weights'"
-        weights_root = hdf5_reader.child_group(handle, "model_weights", source)
-        if weights_root is None:
-            raise ModelFileError(f"{source} has no 'model_weights' group.")
-        largest = hdf5_reader.largest_dataset(weights_root, weights_where)
-        model = build_model(config, custom_objects, largest, config_where)
-        _assign_weights(model, weights_root, weights_where)
+    weights_where = f"{source}: group 'model_weights'"
+    weights_root = hdf5_reader.child_group(handle, "model_weights", source)
+    if weights_root is None:
+        raise ModelFileError(f"{source} has no 'model_weights' group.")
+    model = build_and_assign(
+        config,
+        custom_objects,
+        weights_root,
+        config_where,
+        lambda built: _assign_weights(built, weights_root, weights_where),
+    )
 
-        training_text = hdf5_reader.text_attribute(handle, "training_config", source)
+    training_text = hdf5_reader.text_attribute(handle, "training_config", source)
     if compile and training_text:
         training = parse_json(training_text.encode("utf-8"), f"{source}: 'training_config'")
         if isinstance(training, dict):
