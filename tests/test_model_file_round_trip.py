@@ -311,3 +311,18 @@ def test_a_constant_initializer_that_is_not_a_number_names_the_field_and_layer(t
     write_members(path, members)
     with pytest.raises(ModelFileError, match=r"'value' must be a number.*layer 'filled'"):
         gk.models.load_model(path)
+
+
+def test_a_keras_config_the_reader_would_refuse_is_refused_before_writing(tmp_path, monkeypatch):
+    pytest.importorskip("h5py")
+    from graphkeras.interop import keras_archive
+
+    inputs = gk.Input((100,))
+    model = gk.Model(inputs, inputs + np.arange(100, dtype="float32"))
+    monkeypatch.setattr(keras_archive, "MAX_JSON_BYTES", 1000)
+    target = tmp_path / "model.keras"
+    with pytest.raises(ValueError, match=r"Cannot save model .*config\.json would be \d+ bytes"):
+        model.save(target)
+    assert list(tmp_path.iterdir()) == []
+    model.save(tmp_path / "model.gk")  # .gk carries the constant as an array
+    assert_same_outputs(model, gk.models.load_model(tmp_path / "model.gk"), np.ones((1, 100)))

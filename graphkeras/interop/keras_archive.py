@@ -36,10 +36,16 @@ from graphkeras.interop.keras_config_reading import model_config_from_keras, val
 from graphkeras.interop.keras_config_writing import keras_document
 from graphkeras.interop.keras_weight_layout import weight_slots
 from graphkeras.saving.build_from_config import build_model
+from graphkeras.saving.config_checks import check_config
 from graphkeras.saving.errors import ModelFileError
 from graphkeras.saving.format_registry import FileFormat
-from graphkeras.saving.json_reading import parse_json
-from graphkeras.saving.load_limits import MAX_JSON_BYTES, MAX_JSON_RATIO, MAX_KERAS_WEIGHTS_BYTES
+from graphkeras.saving.json_reading import check_json_depth, parse_json
+from graphkeras.saving.load_limits import (
+    MAX_JSON_BYTES,
+    MAX_JSON_RATIO,
+    MAX_KERAS_WEIGHTS_BYTES,
+    weight_budget,
+)
 from graphkeras.saving.zip_members import STORED_OR_DEFLATED, MemberRule, read_members
 from graphkeras.utils.atomic_write import atomic_write
 
@@ -69,6 +75,7 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
         weights_root,
         f"{source}: {CONFIG}",
         lambda built: assign_from_slots(built, weights_root, weights_where),
+        os.path.getsize(filepath),
     )
 
     compile_config = document.get("compile_config") if isinstance(document, dict) else None
@@ -83,6 +90,7 @@ def build_and_assign(
     weights_root: hdf5_reader.Group,
     config_where: str,
     assign: Callable[[Any], None],
+    file_bytes: int,
 ):
     """Build the model under the file's largest array, then ``assign(model)`` its weights.
 
@@ -95,14 +103,15 @@ def build_and_assign(
     the check finds nothing, the first error stands.
     """
     largest = hdf5_reader.largest_dataset(weights_root)
+    total = hdf5_reader.total_elements(weights_root)
+    budget = weight_budget(total)
     try:
-        model = build_model(config, custom_objects, largest, config_where)
+        model = build_model(config, custom_objects, largest, config_where, file_bytes, budget)
     except ModelFileError as error:
-        total = hdf5_reader.total_elements(weights_root)
         if total <= largest:
             raise
         try:
-            probe = build_model(config, custom_objects, total, config_where)
+            probe = build_model(config, custom_objects, total, config_where, file_bytes, budget)
         except ModelFileError:
             raise error from None
         assign(probe)
@@ -221,9 +230,17 @@ def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> 
         "keras_version": KERAS_VERSION_WRITTEN,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
     }
+    refusal = f"Cannot save model '{model.name}' as a .keras file: {CONFIG}"
+    check_json_depth(document, refusal, error=ValueError)
+    config_text = json.dumps(document).encode("utf-8")
+    if len(config_text) > MAX_JSON_BYTES:
+        raise ValueError(
+            f"{refusal} would be {len(config_text)} bytes of JSON (Keras writes graph constants "
+            f"into it as lists); the limit is {MAX_JSON_BYTES}. Save as .gk instead."
+        )
     members = {
         METADATA: json.dumps(metadata).encode("utf-8"),
-        CONFIG: json.dumps(document).encode("utf-8"),
+        CONFIG: config_text,
         WEIGHTS: weights_h5_bytes(model),
     }
     buffer = io.BytesIO()
@@ -231,6 +248,9 @@ def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> 
         for name, data in members.items():
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
     data = buffer.getvalue()
+    # The reader's layer, call and nesting checks, on what is about to be written.
+    own_config = {"class_name": type(model).__name__, "config": model.get_config()}
+    check_config(own_config, refusal, file_bytes=len(data))
     atomic_write(os.fspath(filepath), lambda handle: handle.write(data))
 
 

@@ -55,6 +55,7 @@ def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bo
         weights_root,
         config_where,
         lambda built: _assign_weights(built, weights_root, weights_where),
+        os.path.getsize(filepath),
     )
 
     training_text = hdf5_reader.text_attribute(handle, "training_config", source)

@@ -111,9 +111,9 @@ HDF5_WORKER_MEMORY_SLACK = 512 * 2**20
 WEIGHT_BUDGET_SLACK_ELEMENTS = 2**20
 
 
-def weight_budget(arrays) -> int:
-    """How many weight elements in all a model rebuilt from a file holding ``arrays`` may create."""
-    return 2 * sum(array.size for array in arrays) + WEIGHT_BUDGET_SLACK_ELEMENTS
+def weight_budget(stored_elements: int) -> int:
+    """How many weight elements in all a model rebuilt from a file storing so many may create."""
+    return 2 * stored_elements + WEIGHT_BUDGET_SLACK_ELEMENTS
 
 
 @contextmanager

@@ -186,7 +186,7 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     weight_arrays = _read_arrays(members[WEIGHTS], weights_source)
     file_names, file_weights = parse_weights(weight_arrays, weights_source)
     largest = max((array.size for array in weight_arrays.values()), default=0)
-    total = weight_budget(weight_arrays.values())
+    total = weight_budget(sum(array.size for array in weight_arrays.values()))
 
     layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
     constants_where = f"{source}: {CONSTANTS}"
