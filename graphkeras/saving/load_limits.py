@@ -36,8 +36,10 @@ ZIP_SLACK_BYTES = 2**20
 # The largest array (elements) an .npz member may declare: far above any real
 # weight, and still only allocated when the file holds that many bytes.
 MAX_NPZ_ELEMENTS = 2**34
-# The most members an .npz may hold: real weight files hold a few per layer.
-MAX_NPZ_MEMBERS = 100_000
+# The most members an .npz may hold: one per weight, and MAX_LAYERS layers of
+# up to ten weights each (an LSTM has 3, BatchNormalization 4). Each member
+# also costs about 200 bytes of zip headers, so a file's size bounds it too.
+MAX_NPZ_MEMBERS = 1_000_000
 # A shape probe (a layer without compute_output_shape run on small arrays of
 # its input shape) uses a batch of 2 or 3: 64M elements (256 MiB of float32)
 # is far above any real probe.

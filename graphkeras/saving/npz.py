@@ -27,7 +27,12 @@ class ArchiveError(ValueError):
 
 
 def write_npz(arrays: dict[str, np.ndarray]) -> bytes:
-    """The bytes of an uncompressed ``.npz`` holding ``arrays``."""
+    """The bytes of an uncompressed ``.npz`` holding ``arrays`` (refused if :func:`read_npz` would)."""
+    if len(arrays) > MAX_NPZ_MEMBERS:
+        raise ValueError(
+            f"Cannot write {len(arrays)} arrays into one .npz file; the limit is "
+            f"{MAX_NPZ_MEMBERS}, which reading applies."
+        )
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     return buffer.getvalue()
