@@ -27,7 +27,7 @@ class ArchiveError(ValueError):
 
 
 def write_npz(arrays: dict[str, np.ndarray]) -> bytes:
-    """The bytes of an uncompressed ``.npz`` holding ``arrays`` (refused if :func:`read_npz` would)."""
+    """The bytes of an uncompressed ``.npz`` holding ``arrays``; refused where reading would be."""
     if len(arrays) > MAX_NPZ_MEMBERS:
         raise ValueError(
             f"Cannot write {len(arrays)} arrays into one .npz file; the limit is "
