@@ -326,3 +326,20 @@ def test_a_keras_config_the_reader_would_refuse_is_refused_before_writing(tmp_pa
     assert list(tmp_path.iterdir()) == []
     model.save(tmp_path / "model.gk")  # .gk carries the constant as an array
     assert_same_outputs(model, gk.models.load_model(tmp_path / "model.gk"), np.ones((1, 100)))
+
+
+def test_a_model_of_25000_layers_with_weights_saves_and_loads(tmp_path):
+    inputs = gk.Input((2,))
+    outputs = inputs
+    for index in range(25_000):
+        outputs = layers.Dense(2, name=f"d{index}")(outputs)
+    model = gk.Model(inputs, outputs)
+    path = tmp_path / "long.gk"
+    model.save(path)
+    loaded = gk.models.load_model(path)
+    assert len(loaded.layers) == 25_001
+    np.testing.assert_array_equal(
+        loaded.get_layer("d24999").get_weights()[0], model.get_weights()[-2]
+    )
+    x = np.full((1, 2), 0.01, dtype="float32")
+    assert_same_outputs(model, loaded, x)

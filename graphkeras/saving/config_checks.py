@@ -93,13 +93,20 @@ def check_config(
         else:
             children = enumerate(value)
         for key, child in children:
-            if isinstance(child, (dict, list, tuple)):
+            kind = type(child)
+            if kind is str or kind is float or kind is bool or child is None:
+                continue
+            if kind is dict or kind is list or kind is tuple:
                 entries.append((child, position, key, nesting))
-            elif type(child) is int:
+            elif kind is int:
                 if not -INT64_MAX <= child <= INT64_MAX:
                     _refuse_integer(child, entries, position, key, where, error)
-            elif isinstance(child, OverlongInteger):
+            elif isinstance(child, OverlongInteger) or (
+                isinstance(child, int) and not -INT64_MAX <= child <= INT64_MAX
+            ):
                 _refuse_integer(child, entries, position, key, where, error)
+            elif isinstance(child, (dict, list, tuple)):
+                entries.append((child, position, key, nesting))
         position += 1
 
 

@@ -41,17 +41,15 @@ def check_json_depth(value: Any, where: str, error: type = ModelFileError) -> No
 def _depth(value) -> int:
     """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
     deepest = 0
-    pending = [(value, 1)]
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
     while pending:
         item, depth = pending.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
         deepest = max(deepest, depth)
         if depth > MAX_JSON_DEPTH:
             return depth
-        pending.extend((child, depth + 1) for child in children)
+        children = item.values() if type(item) is dict else item
+        pending.extend((child, depth + 1) for child in children if type(child) in _CONTAINERS)
     return deepest
+
+
+_CONTAINERS = (dict, list)

@@ -190,8 +190,9 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
 
     layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
     constants_where = f"{source}: {CONSTANTS}"
-    constants = _read_arrays(members[CONSTANTS], constants_where) if CONSTANTS in members else {}
-    put_constants_back(layer_config, constants, constants_where)
+    if CONSTANTS in members:
+        constants = _read_arrays(members[CONSTANTS], constants_where)
+        put_constants_back(layer_config, constants, constants_where)
     model = build_model(
         layer_config,
         custom_objects,
