@@ -174,7 +174,8 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
     filepath = os.fspath(filepath)
     source = f"Model file '{filepath}'"
     members = _read_members(filepath, source)
-    _check_metadata(parse_json(members[METADATA], f"{source}: {METADATA}"), source)
+    metadata = parse_json(members[METADATA], f"{source}: {METADATA}")
+    _check_metadata(metadata, source)
     config = parse_json(members[CONFIG], f"{source}: {CONFIG}")
     if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
         raise ModelFileError(
@@ -190,8 +191,10 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
 
     layer_config = {"class_name": config.get("class_name"), "config": config["config"]}
     constants_where = f"{source}: {CONSTANTS}"
-    if CONSTANTS in members:
-        constants = _read_arrays(members[CONSTANTS], constants_where)
+    if CONSTANTS in members or metadata["format_version"] >= 2:  # Version 1 has no references.
+        constants = (
+            _read_arrays(members[CONSTANTS], constants_where) if CONSTANTS in members else {}
+        )
         put_constants_back(layer_config, constants, constants_where)
     model = build_model(
         layer_config,
