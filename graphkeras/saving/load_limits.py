@@ -54,11 +54,11 @@ MAX_NODES = 200_000
 MAX_MODEL_NESTING = 100
 # A file must hold at least this many bytes per layer (and per call) it
 # describes, beyond FREE_LAYERS, so that a small file cannot ask for a long
-# build: a 64 KB file may describe about 3,000 layers, a 2 MB file about
-# 66,000 (a few seconds of building). Real model files hold far more per
-# layer (weights alone take about 250 bytes per weighted layer; a 25,000-layer
-# Dense/ReLU chain saves at about 300 bytes per layer).
-MIN_FILE_BYTES_PER_LAYER = 32
+# build: a 64 KB file may describe about 2,000 layers, a 2 MB file about
+# 33,000 (about 3 s of CPU to load). Real model files hold far more per
+# layer: weights alone take about 250 bytes per weighted layer, and a
+# 25,000-layer Dense chain saves at about 300 bytes per layer.
+MIN_FILE_BYTES_PER_LAYER = 64
 FREE_LAYERS = 1_000
 # A model built from a config alone (model_from_json, model_from_config) has
 # no file to justify its weights, which are initialised afresh: all of them
