@@ -41,9 +41,11 @@ MAX_NPZ_ELEMENTS = 2**34
 # also costs about 200 bytes of zip headers, so a file's size bounds it too.
 MAX_NPZ_MEMBERS = 1_000_000
 # A shape probe (a layer without compute_output_shape run on small arrays of
-# its input shape) uses a batch of 2 or 3: 64M elements (256 MiB of float32)
-# is far above any real probe.
-MAX_PROBE_ELEMENTS = 2**26
+# its input shape) uses a batch of 2 or 3. Built-in layers declare their
+# output shapes; a custom layer may not, and 16M elements (64 MiB of float32, a
+# batch of 2 of 1024 x 1024 x 8) covers real inputs while keeping what a
+# file's declared input shape can make one probe allocate small.
+MAX_PROBE_ELEMENTS = 2**24
 # The most layers, and calls of layers, one model config may describe, nested
 # models included: the largest Keras application has about 1,000 layers, and
 # this allows 100 times that.
