@@ -16,11 +16,12 @@ shows every call:
 
 Run: ``python examples/inspect_shared_layers.py [OUT.svg]``; without a path the
 SVG goes to a new temporary directory (its path is printed), never into the repository.
+It trains nothing, so it is always quick; it accepts ``--quick`` as every example does.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
@@ -59,7 +60,21 @@ def node_outputs(model: gk.Model, inputs: np.ndarray) -> dict[str, np.ndarray]:
     return dict(zip(keys, values, strict=True))
 
 
-def main(svg_path: Path) -> None:
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Inspect a graph with shared layers.")
+    parser.add_argument("svg_path", nargs="?", type=Path, help="where to write the drawing")
+    parser.add_argument("--quick", action="store_true", help="accepted; this example is quick")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Print the node table, per-node outputs and graph counts, draw the SVG.
+
+    Returns the per-node outputs, keyed ``"layer[node_index]"``.
+    """
+    svg_path = parse_arguments(argv).svg_path
+    if svg_path is None:
+        svg_path = Path(tempfile.mkdtemp(prefix="graphkeras_")) / "shared_at_two_depths.svg"
     model = build_model()
     print("Every node, in execution order:")
     print(gk.utils.node_table(model))
@@ -96,10 +111,8 @@ def main(svg_path: Path) -> None:
 
     gk.utils.plot_model(model, to_file=str(svg_path), show_shapes=True, expand_nested=True)
     print(f"\nWrote the drawing to {svg_path}")
+    return outputs
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
-    else:
-        main(Path(tempfile.mkdtemp(prefix="graphkeras_")) / "shared_at_two_depths.svg")
+    main()

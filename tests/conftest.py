@@ -1,10 +1,25 @@
-"""Shared test setup: every test starts with fresh automatic names."""
+"""Shared test setup: one BLAS thread, and every test starts with fresh automatic names.
+
+BLAS reads its thread count when NumPy loads it, so the count is set here,
+before this file imports NumPy. It reaches every process NumPy has not yet
+been loaded in: this one unless a plugin imported NumPy first, each
+``pytest-xdist`` worker, each child process a test starts. One thread keeps
+workers from competing for the cores with BLAS threads of their own (the
+suite's arrays are small, so one thread is also the faster), and a repeated
+computation takes the same path, as the tests that expect bit-identical
+results (same seed, same path) assume. A count already set is left alone.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from graphkeras import backend as K
+for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+from graphkeras import backend as K  # noqa: E402  (NumPy loads here, after the count is set)
 
 
 @pytest.fixture(autouse=True)

@@ -219,7 +219,9 @@ def test_attention_model_round_trips_through_its_config():
     model.set_weights([np.float32(0.8)])
     clone = gk.Model.from_config(model.get_config())
     clone.set_weights(model.get_weights())
-    np.testing.assert_array_equal(clone.predict([QUERY, KEY]), model.predict([QUERY, KEY]))
+    np.testing.assert_allclose(
+        clone.predict([QUERY, KEY]), model.predict([QUERY, KEY]), rtol=1e-6, atol=1e-7
+    )
 
 
 # ----------------------------------------------------------- Attention: gradients

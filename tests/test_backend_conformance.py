@@ -1654,7 +1654,7 @@ def test_variable_input_gives_same_result_as_array(B, case):
     from_array = to_np(B, FLOAT_FUNCTIONS[case](B, tensor(B, SAMPLE, "float64")))
     variable = B.Variable(np.array(SAMPLE), dtype="float64")
     from_variable = to_np(B, FLOAT_FUNCTIONS[case](B, variable))
-    np.testing.assert_array_equal(from_variable, from_array)
+    np.testing.assert_allclose(from_variable, from_array, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(B.get_value(variable), SAMPLE)
 
 

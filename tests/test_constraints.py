@@ -224,7 +224,9 @@ def test_serialize_deserialize_round_trip_gives_equal_results(constraint):
     restored = constraints.deserialize(config)
     assert type(restored) is type(constraint)
     assert restored.get_config() == constraint.get_config()
-    np.testing.assert_array_equal(numpy(restored(WEIGHT)), numpy(constraint(WEIGHT)))
+    np.testing.assert_allclose(
+        numpy(restored(WEIGHT)), numpy(constraint(WEIGHT)), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_serialize_format_is_class_name_and_config():

@@ -403,7 +403,7 @@ def test_config_round_trips(name):
     assert clone.get_config() == config
     x = to_channels_first(rand(*shape))
     built(clone, x).set_weights(built(layer, x).get_weights())
-    np.testing.assert_array_equal(numpy(clone(x)), numpy(layer(x)))
+    np.testing.assert_allclose(numpy(clone(x)), numpy(layer(x)), rtol=1e-6, atol=1e-7)
 
 
 def test_config_lists_keras_arguments():
@@ -465,7 +465,9 @@ def test_channels_first_gradients_match_finite_differences():
 
 
 def test_small_cnn_learns_the_digits():
-    # The model of examples/cnn_digits.py; seed 0 reaches about 98.9% here.
+    # The model of examples/cnn_digits.py, trained at twice its learning rate for
+    # 6 epochs instead of 20: seed 0 reaches about 98.9% here, and 97.8% or more
+    # after any of epochs 5 to 10.
     gk.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test) = gk.datasets.digits.load_data()
     x_train = x_train.reshape(-1, 8, 8, 1).astype("float32") / 16.0
@@ -478,11 +480,11 @@ def test_small_cnn_learns_the_digits():
     outputs = layers.Dense(10, activation="softmax")(layers.Flatten()(hidden))
     model = gk.Model(inputs, outputs)
     model.compile(
-        optimizer=gk.optimizers.Adam(0.005),
+        optimizer=gk.optimizers.Adam(0.01),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    model.fit(x_train, y_train, batch_size=32, epochs=20, verbose=0)
+    model.fit(x_train, y_train, batch_size=32, epochs=6, verbose=0)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     assert accuracy >= 0.97
 

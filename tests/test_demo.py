@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+from child_python import run_python
 
 import graphkeras as gk
 from graphkeras import cli, demo
@@ -101,8 +99,6 @@ def test_cli_version():
 
 
 def test_python_dash_m_runs_the_demo():
-    finished = subprocess.run(
-        [sys.executable, "-m", "graphkeras", "demo"], capture_output=True, text=True, timeout=60
-    )
+    finished = run_python(["-m", "graphkeras", "demo"])
     assert finished.returncode == 0, finished.stderr
     assert "The shared encoder 'encoder' has 3 nodes" in finished.stdout

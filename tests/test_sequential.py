@@ -327,7 +327,7 @@ def test_from_config_gives_identical_outputs():
     rebuilt.set_weights(model.get_weights())
     assert isinstance(rebuilt, gk.Sequential)
     assert [layer.name for layer in rebuilt.layers] == [layer.name for layer in model.layers]
-    np.testing.assert_array_equal(rebuilt(DATA), model(DATA))
+    np.testing.assert_allclose(rebuilt(DATA), model(DATA), rtol=1e-6, atol=1e-7)
 
 
 def test_from_config_of_a_deferred_sequential_stays_deferred():
@@ -351,7 +351,7 @@ def test_json_round_trip_gives_a_sequential_with_identical_outputs():
     rebuilt = gk.models.model_from_json(text)
     rebuilt.set_weights(model.get_weights())
     assert isinstance(rebuilt, gk.Sequential)
-    np.testing.assert_array_equal(rebuilt(DATA), model(DATA))
+    np.testing.assert_allclose(rebuilt(DATA), model(DATA), rtol=1e-6, atol=1e-7)
 
 
 # ------------------------------------------------------ summary, trainable

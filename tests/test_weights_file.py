@@ -62,7 +62,7 @@ def test_set_weights_from_another_model_gives_identical_outputs():
     values = data(5, 3)
     assert not np.allclose(source(values), target(values))
     target.set_weights(source.get_weights())
-    np.testing.assert_array_equal(target(values), source(values))
+    np.testing.assert_allclose(target(values), source(values), rtol=1e-6, atol=1e-7)
 
 
 # ------------------------------------------------------------------- files
@@ -75,7 +75,7 @@ def test_save_and_load_round_trip_into_a_fresh_model(tmp_path):
     target.load_weights(path)
     assert_weights_equal(target.get_weights(), source.get_weights())
     values = data(6, 3)
-    np.testing.assert_array_equal(target(values), source(values))
+    np.testing.assert_allclose(target(values), source(values), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(target(values), by_hand(source.get_weights(), values), rtol=1e-5)
 
 
@@ -138,7 +138,7 @@ def test_nested_model_weights_round_trip(tmp_path):
     source.save_weights(tmp_path / "w")
     target.load_weights(tmp_path / "w")
     values = data(4, 3)
-    np.testing.assert_array_equal(target(values), source(values))
+    np.testing.assert_allclose(target(values), source(values), rtol=1e-6, atol=1e-7)
 
 
 # ---------------------------------------------------------- files that misfit
@@ -181,7 +181,7 @@ def test_mismatch_in_the_last_layer_changes_none_of_the_earlier_ones(tmp_path):
     with pytest.raises(ValueError, match="'skip'"):
         model.load_weights(tmp_path / "w")
     assert_weights_equal(model.get_weights(), before)
-    np.testing.assert_array_equal(model(values), outputs)
+    np.testing.assert_allclose(model(values), outputs, rtol=1e-6, atol=1e-7)
 
 
 def test_file_that_is_not_a_weight_file_raises_naming_it(tmp_path):
@@ -228,7 +228,7 @@ def test_load_by_name_matches_layers_by_name_whatever_the_order(tmp_path):
         )
     assert_weights_equal(target.get_layer("extra").get_weights(), extra_before)
     values = data(4, 3)
-    np.testing.assert_array_equal(target(values)[0], source(values))
+    np.testing.assert_allclose(target(values)[0], source(values), rtol=1e-6, atol=1e-7)
 
 
 def test_load_by_name_ignores_file_layers_the_model_lacks(tmp_path):
