@@ -269,6 +269,39 @@ def test_losses_added_inside_a_nested_model_are_collected():
     np.testing.assert_allclose(nested.losses[0], 0.5 * 14.0, rtol=1e-6)
 
 
+def test_batch_normalization_inside_nested_models_trains_like_a_flat_model():
+    def build(nested: bool) -> gk.Model:
+        gk.utils.set_random_seed(4)
+        dense, norm = layers.Dense(3, name="d"), layers.BatchNormalization(name="bn")
+        x = gk.Input((4,))
+        if not nested:
+            return gk.Model(x, norm(dense(x)))
+        inner = gk.Model(x, norm(dense(x)), name="inner")
+        model = inner
+        for level in range(3):
+            outer_x = gk.Input((4,))
+            model = gk.Model(outer_x, model(outer_x), name=f"level{level}")
+        return model
+
+    generator = np.random.default_rng(5)
+    x = generator.normal(2.0, 3.0, size=(32, 4)).astype("float32")
+    y = generator.normal(size=(32, 3)).astype("float32")
+    trained = []
+    for nested in (True, False):
+        model = build(nested)
+        model.compile(optimizer=gk.optimizers.SGD(0.05), loss="mse")
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        trained.append(model)
+    nested_model, flat_model = trained
+    moving_mean = flat_model.get_layer("bn").moving_mean.numpy()
+    assert np.abs(moving_mean).max() > 0.01  # the updates ran
+    for got, expected in zip(nested_model.get_weights(), flat_model.get_weights(), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        nested_model.predict(x, verbose=0), flat_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6
+    )
+
+
 # ------------------------------------------------------------------- masks
 
 
