@@ -17,8 +17,8 @@ would call the network's ``call``, which runs its own plan, whose steps may
 call a network again, one Python call deeper per level of nesting. Instead
 the plan runs it in place (:class:`NestedCall`): the nested plan starts as a
 new frame on an explicit stack, and when it ends its outputs go to the
-node's slots in the frame below. A model nested a thousand levels deep then
-runs in one loop, with no RecursionError, and the backend sees the same
+node's slots in the frame below. A model nested however deep then runs
+in one loop, with no RecursionError, and the backend sees the same
 operations in the same order (so a gradient tape records them unchanged).
 
 The same plan also propagates shapes symbolically (:meth:`infer`), which is
@@ -362,7 +362,7 @@ class NestedCall:
         mask = kwargs.get("mask")
         if masks is not None and not self.explicit_mask:
             flat_masks = [None if slot is None else masks[slot] for slot in self.input_slots]
-            if any(mask is not None for mask in flat_masks):
+            if any(leaf is not None for leaf in flat_masks):
                 mask = nest.pack_sequence_as(self.node.call_args[0], flat_masks)
         input_values, input_masks = self.network._call_values(inputs, mask)
         return input_values, input_masks, chosen
