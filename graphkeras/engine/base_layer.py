@@ -489,7 +489,7 @@ class Layer:
                 self._build_with_rollback(call, snapshot)
             outputs = self._output_spec(call)
             output_tensors = [outputs] if is_keras_tensor(outputs) else nest.flatten(outputs)
-            masks = self._output_masks(call, len(output_tensors))
+            masks = self._output_masks(call, output_tensors)
             for tensor, mask in zip(output_tensors, masks, strict=True):
                 tensor._keras_mask = mask
                 if mask is not None and mask._keras_history is None and mask._mask_owner is None:
@@ -526,8 +526,9 @@ class Layer:
         outputs, _ = probe(self, call, want_masks=False)
         return outputs
 
-    def _output_masks(self, call: CallArguments, output_count: int) -> list:
-        """One symbolic mask (or None) for each of the call's ``output_count`` output tensors."""
+    def _output_masks(self, call: CallArguments, output_tensors: list) -> list:
+        """One symbolic mask (or None) for each of the call's (flat) output tensors."""
+        output_count = len(output_tensors)
         kwargs = call.kwargs
         inputs = call.inputs
         if (

@@ -19,14 +19,28 @@ def current_training() -> bool | None:
     return _training_stack[-1] if _training_stack else None
 
 
+def push_training(training: bool) -> None:
+    """Make ``training`` the value inner calls see until the matching :func:`pop_training`.
+
+    For a caller that cannot nest ``with`` blocks: an execution plan entering
+    and leaving nested networks in a loop of its own.
+    """
+    _training_stack.append(bool(training))
+
+
+def pop_training() -> None:
+    """Undo the latest :func:`push_training`."""
+    _training_stack.pop()
+
+
 @contextmanager
 def training_scope(training: bool | None) -> Iterator[None]:
     """Make ``training`` the value inner calls see (no change when it is None)."""
     if training is None:
         yield
         return
-    _training_stack.append(bool(training))
+    push_training(training)
     try:
         yield
     finally:
-        _training_stack.pop()
+        pop_training()

@@ -12,8 +12,20 @@ no extra arguments (a plain chain), a list of tensors in (merges and
 operators), and anything else (extra arguments, tensors in keywords, masks,
 dtype casts), which rebuilds the recorded call arguments around the values.
 
+A node that calls a functional network is different: running it as a step
+would call the network's ``call``, which runs its own plan, whose steps may
+call a network again, one Python call deeper per level of nesting. Instead
+the plan runs it in place (:class:`NestedCall`): the nested plan starts as a
+new frame on an explicit stack, and when it ends its outputs go to the
+node's slots in the frame below. A model nested however deep then runs
+in one loop, with no RecursionError, and the backend sees the same
+operations in the same order (so a gradient tape records them unchanged).
+
 The same plan also propagates shapes symbolically (:meth:`infer`), which is
-how a Network called on KerasTensors learns its output shapes.
+how a Network called on KerasTensors learns its output shapes. Nested
+networks are entered the same way there, unless the inputs they are given
+match the ones they were built on: then their recorded outputs answer at
+once (``Network._recorded_output_specs``).
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
+from graphkeras.engine import call_context
 from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.call_signature import (
     argument_mask_parameters,
@@ -71,6 +84,12 @@ class ExecutionPlan:
         self.steps: list[Callable] = [
             self._make_step(node, frees[index]) for index, node in enumerate(self.nodes)
         ]
+        # One entry per step: how to run it in place when it calls a functional network.
+        self.nested_calls: list[NestedCall | None] = [
+            NestedCall(node, slot_of, frees[index]) if NestedCall.applies_to(node) else None
+            for index, node in enumerate(self.nodes)
+        ]
+        self.has_nested_calls = any(call is not None for call in self.nested_calls)
 
     # ------------------------------------------------------------------ run
     def run(self, input_values: list, training=None, input_masks: list | None = None) -> tuple:
@@ -78,6 +97,19 @@ class ExecutionPlan:
 
         ``masks`` is None unless the graph carries masks.
         """
+        values, masks = self._start(input_values, input_masks)
+        if self.has_nested_calls:
+            return self._run_frames(values, masks, training)
+        if masks is not None:
+            for step in self._general_steps():
+                step(values, masks, training)
+        else:
+            for step in self.steps:
+                step(values, training)
+        return self._finish(values, masks)
+
+    def _start(self, input_values: list, input_masks: list | None) -> tuple:
+        """The slot lists of one run: ``(values, masks)``, masks None when nothing is masked."""
         values: list = [None] * self.num_slots
         for slot, value in zip(self.input_slots, input_values, strict=True):
             values[slot] = value
@@ -87,32 +119,118 @@ class ExecutionPlan:
             if input_masks is not None:
                 for slot, mask in zip(self.input_slots, input_masks, strict=True):
                     masks[slot] = mask
-            for step in self._general_steps():
-                step(values, masks, training)
-        else:
-            for step in self.steps:
-                step(values, training)
+        return values, masks
+
+    def _finish(self, values: list, masks: list | None) -> tuple:
         outputs = [values[slot] for slot in self.output_slots]
         output_masks = None if masks is None else [masks[slot] for slot in self.output_slots]
         return outputs, output_masks
 
+    def _run_frames(self, values: list, masks: list | None, training) -> tuple:
+        """Run the steps, each nested network's plan as a frame on a stack (no recursion)."""
+        frames = [_Frame(self, values, masks, training)]
+        try:
+            while True:
+                frame = frames[-1]
+                plan, steps, index = frame.plan, frame.steps, frame.index
+                values, masks, training = frame.values, frame.masks, frame.training
+                nested_calls = plan.nested_calls
+                count = len(steps)
+                inner = None
+                while index < count:
+                    nested = nested_calls[index]
+                    if nested is not None:
+                        inner = nested.network._callable_plan()
+                        if inner is not None:
+                            break
+                    if masks is None:
+                        steps[index](values, training)
+                    else:
+                        steps[index](values, masks, training)
+                    index += 1
+                if inner is not None:
+                    frame.index = index + 1
+                    frame.pending = nested
+                    inner_values, inner_masks, chosen = nested.enter(values, masks, training)
+                    inner_values, inner_masks = inner._start(inner_values, inner_masks)
+                    child = _Frame(inner, inner_values, inner_masks, chosen)
+                    if chosen is not None:
+                        call_context.push_training(chosen)
+                        child.scoped = True
+                    frames.append(child)
+                    continue
+                outputs, output_masks = plan._finish(values, masks)
+                frames.pop()
+                if frame.scoped:
+                    frame.scoped = False
+                    call_context.pop_training()
+                if not frames:
+                    return outputs, output_masks
+                parent = frames[-1]
+                parent.pending.finish(parent.values, parent.masks, outputs, output_masks)
+        finally:
+            for frame in reversed(frames):
+                if frame.scoped:
+                    call_context.pop_training()
+
     def infer(self, input_specs: list) -> list:
-        """Propagate detached KerasTensors (shapes, dtypes, masks) through the graph."""
+        """Propagate detached KerasTensors (shapes, dtypes, masks) through the graph.
+
+        Nested networks are entered as frames on a stack, as in :meth:`run`,
+        unless their recorded outputs answer for the inputs they are given.
+        """
         values: list = [None] * self.num_slots
         for slot, spec in zip(self.input_slots, input_specs, strict=True):
             values[slot] = spec
-        for node in self.nodes:
-            args, kwargs = _rebuild_call(node, values, self._slot_of)
-            layer = node.outbound_layer
-            call = CallArguments(args[0], args[1:], kwargs)
-            outputs = layer._output_spec(call)
-            flat = nest.flatten(outputs)
-            masks = layer._output_masks(call, len(flat))
-            _check_output_count(node, flat)
-            for tensor, mask, recorded in zip(flat, masks, node.output_tensors, strict=True):
-                tensor._keras_mask = mask
-                values[self._slot_of[id(recorded)]] = tensor
-        # An output listed twice comes back as two tensors: a node's outputs are distinct.
+        frames = [_Frame(self, values, None, None)]
+        while True:
+            frame = frames[-1]
+            plan, values, index = frame.plan, frame.values, frame.index
+            nodes, nested_calls = plan.nodes, plan.nested_calls
+            inner = specs = None
+            while index < len(nodes):
+                nested = nested_calls[index]
+                inner = None if nested is None else nested.network._callable_plan()
+                if inner is None:
+                    plan._infer_node(nodes[index], values)
+                else:
+                    specs = nested.enter_specs(values)
+                    recorded = nested.network._recorded_output_specs(specs)
+                    if recorded is None:
+                        break
+                    nested.finish_specs(values, recorded)
+                    inner = None
+                index += 1
+            if inner is not None:
+                frame.index = index + 1
+                frame.pending = nested
+                inner_values: list = [None] * inner.num_slots
+                for slot, spec in zip(inner.input_slots, specs, strict=True):
+                    inner_values[slot] = spec
+                frames.append(_Frame(inner, inner_values, None, None))
+                continue
+            outputs = plan._output_specs(values)
+            frames.pop()
+            if not frames:
+                return outputs
+            parent = frames[-1]
+            parent.pending.finish_specs(parent.values, outputs)
+
+    def _infer_node(self, node: Node, values: list) -> None:
+        """Infer one node's outputs from the specs in ``values`` and store them there."""
+        args, kwargs = _rebuild_call(node, values, self._slot_of)
+        layer = node.outbound_layer
+        call = CallArguments(args[0], args[1:], kwargs)
+        outputs = layer._output_spec(call)
+        flat = nest.flatten(outputs)
+        masks = layer._output_masks(call, flat)
+        _check_output_count(node, flat)
+        for tensor, mask, recorded in zip(flat, masks, node.output_tensors, strict=True):
+            tensor._keras_mask = mask
+            values[self._slot_of[id(recorded)]] = tensor
+
+    def _output_specs(self, values: list) -> list:
+        """The output specs of an inference; an output listed twice comes back as two tensors."""
         outputs: list = []
         for slot in self.output_slots:
             tensor = values[slot]
@@ -156,6 +274,123 @@ class ExecutionPlan:
                 for index, node in enumerate(self.nodes)
             ]
         return self._masked_steps
+
+
+# -------------------------------------------------------------- nested networks
+
+
+class _Frame:
+    """One plan being run (or inferred) on the stack: its slots and where it stopped."""
+
+    __slots__ = ("plan", "values", "masks", "training", "steps", "index", "pending", "scoped")
+
+    def __init__(self, plan: ExecutionPlan, values: list, masks: list | None, training) -> None:
+        self.plan = plan
+        self.values = values
+        self.masks = masks
+        self.training = training
+        self.steps = plan.steps if masks is None else plan._general_steps()
+        self.index = 0
+        # The nested call that the frame above this one is running for it.
+        self.pending: NestedCall | None = None
+        # Whether entering this frame pushed its training value (see call_context).
+        self.scoped = False
+
+
+class NestedCall:
+    """A node that calls a functional network, run in place by the enclosing plan.
+
+    Holds what the node's step would do around ``network.call``: rebuild the
+    node's arguments from the slots, choose the ``training`` value (the one
+    recorded on the node wins), hand the input masks on, and have the network
+    convert and check its inputs (``Network._call_values``); when the nested
+    plan ends, write its outputs (and masks) to the node's slots and free the
+    slots read for the last time. A network that does not run as its plan
+    (``_callable_plan()`` is None: a subclass with its own ``call``) is
+    called as a step instead.
+    """
+
+    __slots__ = (
+        "node",
+        "network",
+        "recorded",
+        "explicit_mask",
+        "single_source",
+        "input_slots",
+        "targets",
+        "computes_masks",
+        "frees",
+        "slot_of",
+    )
+
+    def __init__(self, node: Node, slot_of: dict, frees) -> None:
+        self.node = node
+        self.network = node.outbound_layer
+        self.recorded = node.arguments.get("training")
+        self.explicit_mask = node.call_kwargs.get("mask") is not None
+        inputs = node.call_args[0]
+        self.single_source = (
+            slot_of[id(inputs)] if is_keras_tensor(inputs) and not node.call_kwargs else None
+        )
+        self.input_slots = [
+            None if not is_keras_tensor(leaf) else slot_of[id(leaf)]
+            for leaf in nest.flatten(inputs)
+        ]
+        self.targets = tuple(slot_of[id(tensor)] for tensor in node.output_tensors)
+        self.computes_masks = any(tensor._keras_mask is not None for tensor in node.output_tensors)
+        self.frees = tuple(frees)
+        self.slot_of = slot_of
+
+    @staticmethod
+    def applies_to(node: Node) -> bool:
+        """Whether ``node`` calls a network that runs as its plan, with its inputs only as
+        positional arguments (``training`` and ``mask``, if any, as keywords)."""
+        plan_of = getattr(node.outbound_layer, "_callable_plan", None)
+        return plan_of is not None and len(node.call_args) == 1 and plan_of() is not None
+
+    def _arguments(self, values: list) -> tuple:
+        """The node's inputs and keyword arguments, values in place of KerasTensors."""
+        if self.single_source is not None:
+            return values[self.single_source], {}
+        args, kwargs = _rebuild_call(self.node, values, self.slot_of)
+        return args[0], kwargs
+
+    def enter(self, values: list, masks: list | None, training) -> tuple:
+        """``(input values, input masks or None, training)`` for the nested plan's frame."""
+        inputs, kwargs = self._arguments(values)
+        chosen = self.recorded if self.recorded is not None else training
+        mask = kwargs.get("mask")
+        if masks is not None and not self.explicit_mask:
+            flat_masks = [None if slot is None else masks[slot] for slot in self.input_slots]
+            if any(leaf is not None for leaf in flat_masks):
+                mask = nest.pack_sequence_as(self.node.call_args[0], flat_masks)
+        input_values, input_masks = self.network._call_values(inputs, mask)
+        return input_values, input_masks, chosen
+
+    def finish(
+        self, values: list, masks: list | None, outputs: list, output_masks: list | None
+    ) -> None:
+        """Store the nested plan's outputs (and masks) in the node's slots; free the spent ones."""
+        for slot, value in zip(self.targets, outputs, strict=True):
+            values[slot] = value
+        if masks is not None and self.computes_masks:
+            for slot, mask in zip(self.targets, output_masks or [None] * len(outputs), strict=True):
+                masks[slot] = mask
+        for slot in self.frees:
+            values[slot] = None
+            if masks is not None:
+                masks[slot] = None
+
+    def enter_specs(self, values: list) -> list:
+        """The input specs for inferring through the nested network (masks attached)."""
+        inputs, kwargs = self._arguments(values)
+        return self.network._call_specs(inputs, kwargs.get("mask"))
+
+    def finish_specs(self, values: list, outputs: list) -> None:
+        """Store the inferred output specs in the node's slots."""
+        _check_output_count(self.node, outputs)
+        for slot, tensor in zip(self.targets, outputs, strict=True):
+            values[slot] = tensor
 
 
 # -------------------------------------------------------------- step factories

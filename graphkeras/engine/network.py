@@ -181,6 +181,28 @@ class Network(Layer):
 
     def call(self, inputs, training=None, mask=None):
         """Run the graph on arrays; returns arrays in the structure of ``outputs``."""
+        values, masks = self._call_values(inputs, mask)
+        if training is None:
+            outputs, _ = self._plan.run(values, None, masks)
+        else:
+            with call_context.training_scope(training):
+                outputs, _ = self._plan.run(values, training, masks)
+        return self._pack_outputs(outputs)
+
+    def _call_values(self, inputs, mask) -> tuple[list, list | None]:
+        """One array per input, in the Input's dtype and checked, and the flat masks (or None).
+
+        What ``call`` does before running the plan; an enclosing plan that runs
+        this network in place does the same through it.
+        """
+        masks = None if mask is None else self._flatten_masks(mask)
+        if K.is_tensor(inputs) and len(self.inputs) == 1:
+            # One array for one input, the common case (and a nested model's each
+            # run), checked without flattening anything.
+            if inputs.dtype != self.inputs[0].dtype:
+                inputs = K.convert_to_tensor(inputs, dtype=self.inputs[0].dtype)
+            assert_input_compatibility(self._input_specs[0], inputs, self.name)
+            return [inputs], masks
         values = self._flatten_inputs(inputs)
         values = [
             K.convert_to_tensor(value, dtype=tensor.dtype)
@@ -189,16 +211,33 @@ class Network(Layer):
             for value, tensor in zip(values, self.inputs, strict=True)
         ]
         assert_input_compatibility(self._input_specs, values, self.name)
-        masks = None if mask is None else self._flatten_masks(mask)
-        if training is None:
-            outputs, _ = self._plan.run(values, None, masks)
-        else:
-            with call_context.training_scope(training):
-                outputs, _ = self._plan.run(values, training, masks)
-        return self._pack_outputs(outputs)
+        return values, masks
+
+    def _callable_plan(self) -> ExecutionPlan | None:
+        """The plan that calling this network runs, for an enclosing plan to run in place.
+
+        None when calling it means more than running its plan: a subclassed
+        network, or one whose class writes its own ``call``.
+        """
+        if not self._is_graph_network or type(self).call is not Network.call:
+            return None
+        return self._plan
 
     def compute_output_spec(self, inputs, training=None, mask=None):
-        """Output KerasTensors (detached) for inputs of these shapes, masks included."""
+        """Output KerasTensors (detached) for inputs of these shapes, masks included.
+
+        Inputs like the network's own (see :meth:`_recorded_output_specs`)
+        get copies of the outputs recorded when it was built; others are
+        inferred through the plan.
+        """
+        specs = self._call_specs(inputs, mask)
+        outputs = self._recorded_output_specs(specs)
+        if outputs is None:
+            outputs = self._plan.infer(specs)
+        return self._pack_outputs(outputs)
+
+    def _call_specs(self, inputs, mask) -> list:
+        """One detached spec per input, checked, carrying the given mask or the input's own."""
         flat = self._flatten_inputs(inputs)
         assert_input_compatibility(self._input_specs, flat, self.name)
         masks = self._flatten_masks(mask) if mask is not None else [None] * len(flat)
@@ -207,7 +246,36 @@ class Network(Layer):
             spec = KerasTensor(tensor.shape, dtype=tensor.dtype)
             spec._keras_mask = given_mask if given_mask is not None else tensor._keras_mask
             specs.append(spec)
-        return self._pack_outputs(self._plan.infer(specs))
+        return specs
+
+    def _recorded_output_specs(self, specs: list) -> list | None:
+        """Detached copies of the outputs recorded at build time, if ``specs`` match the inputs.
+
+        Building the network inferred its outputs from its own inputs once.
+        Specs of the same shapes and dtypes, neither side masked, give the
+        same outputs again, so a symbolic call costs the size of the
+        network's ends rather than of everything nested inside it, and a
+        model nested N deep builds in time linear in N. Otherwise None.
+        """
+        for spec, own in zip(specs, self.inputs, strict=True):
+            if (
+                spec.shape != own.shape
+                or spec.dtype != own.dtype
+                or spec._keras_mask is not None
+                or own._keras_mask is not None
+            ):
+                return None
+        return [_detached(tensor) for tensor in self.outputs]
+
+    def _output_masks(self, call, output_tensors: list) -> list:
+        """The masks :meth:`compute_output_spec` attached to the outputs: no probing."""
+        if (
+            self._is_graph_network
+            and type(self).compute_output_spec is Network.compute_output_spec
+            and type(self).compute_mask is Network.compute_mask
+        ):
+            return [tensor._keras_mask for tensor in output_tensors]
+        return super()._output_masks(call, output_tensors)
 
     def compute_output_shape(self, input_shape):
         """Output shape(s) for inputs of ``input_shape`` (a shape, list or dict of shapes)."""
@@ -393,6 +461,14 @@ def _validated_endpoints(inputs, outputs) -> tuple[list, list]:
                 f"{type(tensor).__name__}: {tensor!r}."
             )
     return flat_inputs, flat_outputs
+
+
+def _detached(tensor: KerasTensor) -> KerasTensor:
+    """A fresh spec of ``tensor``'s shape and dtype, with a fresh copy of its mask."""
+    mask = tensor._keras_mask
+    if mask is not None:
+        mask = KerasTensor(mask.shape, dtype=mask.dtype)
+    return KerasTensor(tensor.shape, dtype=tensor.dtype, mask=mask)
 
 
 def _is_raw_data(sequence) -> bool:
