@@ -177,21 +177,7 @@ def test_the_largest_model_a_64_kb_file_may_describe_loads_within_the_bounds(tmp
     saved_small_model(path, trained=False)
     members = read_members(path)
     config = json.loads(members["config.json"])
-    layers = config["config"]["layers"]
-    previous = "head"
-    count = 1_950  # the budget: 1,000 plus one layer per 64 bytes of a 64 KB file
-    for index in range(count):
-        name = f"a{index}"
-        layers.append(
-            {
-                "class_name": "Activation",
-                "name": name,
-                "config": {"name": name, "activation": "relu"},
-                "inbound_nodes": [[[previous, 0, 0, {}]]],
-            }
-        )
-        previous = name
-    config["config"]["output_layers"] = [[previous, 0, 0]]
+    append_activation_chain(config, 1_950)  # the budget: 1,000 + one per 64 bytes of 64 KB
     members["config.json"] = json.dumps(config, separators=(",", ":")).encode()
     weights = npz_arrays(members["weights.npz"])
     weights["padding"] = np.zeros(11_000, dtype="float32")
@@ -209,8 +195,17 @@ def test_one_layer_more_than_the_budget_is_refused_cheaply(tmp_path):
     saved_small_model(path, trained=False)
     members = read_members(path)
     config = json.loads(members["config.json"])
+    append_activation_chain(config, 2_100)
+    members["config.json"] = json.dumps(config, separators=(",", ":")).encode()
+    write_members(path, members)
+    assert path.stat().st_size < 40_000
+    assert_cheap_refusal(run_load_in_child(LOAD, path), "layers, more than a file of")
+
+
+def append_activation_chain(config: dict, count: int) -> None:
+    """Chain ``count`` ReLU layers after the saved model's head; the last is the output."""
     previous = "head"
-    for index in range(2_100):
+    for index in range(count):
         name = f"a{index}"
         config["config"]["layers"].append(
             {
@@ -222,7 +217,3 @@ def test_one_layer_more_than_the_budget_is_refused_cheaply(tmp_path):
         )
         previous = name
     config["config"]["output_layers"] = [[previous, 0, 0]]
-    members["config.json"] = json.dumps(config, separators=(",", ":")).encode()
-    write_members(path, members)
-    assert path.stat().st_size < 40_000
-    assert_cheap_refusal(run_load_in_child(LOAD, path), "layers, more than a file of")

@@ -343,3 +343,12 @@ def test_a_model_of_25000_layers_with_weights_saves_and_loads(tmp_path):
     )
     x = np.full((1, 2), 0.01, dtype="float32")
     assert_same_outputs(model, loaded, x)
+
+
+@pytest.mark.parametrize("shape", [[None, -3], [None, True], [None, 2.5], "abc", 5])
+def test_input_shapes_that_are_not_shapes_are_refused_naming_the_argument(shape):
+    features = gk.Input((4,), name="features")
+    config = gk.Model(features, layers.Dense(2)(features)).get_config()
+    config["layers"][0]["config"]["batch_shape"] = shape
+    with pytest.raises(ValueError, match=r"batch_shape must be a tuple of non-negative ints"):
+        gk.models.model_from_config({"class_name": "Model", "config": config})

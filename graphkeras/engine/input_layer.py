@@ -7,6 +7,8 @@ model's graph is traced back to such tensors.
 
 from __future__ import annotations
 
+import numbers
+
 from graphkeras import backend as K
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.keras_tensor import KerasTensor
@@ -15,13 +17,29 @@ from graphkeras.engine.node import KerasHistory, Node
 
 
 def _as_shape(value, argument: str) -> tuple:
-    try:
-        return tuple(None if dim is None else int(dim) for dim in value)
-    except (TypeError, ValueError) as error:
+    """``value`` as a shape: each dim None (unknown) or a non-negative integer, as Keras 3 asks."""
+    dims = None if isinstance(value, (str, bytes)) else _dims_or_none(value)
+    if dims is None or not all(
+        dim is None
+        or (isinstance(dim, numbers.Integral) and not isinstance(dim, bool) and dim >= 0)
+        for dim in dims
+    ):
         raise ValueError(
-            f"Input {argument} must be a tuple of ints (or None for unknown dims), "
-            f"received {argument}={value!r}."
-        ) from error
+            f"Input {argument} must be a tuple of non-negative ints (or None for unknown "
+            f"dims), received {argument}={value!r:.200}."
+        )
+    return tuple(None if dim is None else int(dim) for dim in dims)
+
+
+def _is_dimension(dim) -> bool:
+    return isinstance(dim, numbers.Integral) and not isinstance(dim, bool) and dim >= 0
+
+
+def _dims_or_none(value) -> tuple | None:
+    try:
+        return tuple(value)
+    except TypeError:
+        return None
 
 
 @register_layer
