@@ -164,3 +164,29 @@ def test_a_string_into_a_layer_names_the_layer_and_the_string():
     with pytest.raises(ValueError, match="Dense 'd' computes on numbers.*a str 'hello'"):
         dense("hello")
     assert not dense.built
+
+
+def test_k_function_on_a_tensor_inside_a_nested_model_names_it():
+    outer_input, inner_input = gk.Input((2,)), gk.Input((2,))
+    hidden = layers.Dense(2, name="hidden")(inner_input)
+    inner = gk.Model(inner_input, layers.Dense(1, name="top")(hidden), name="inner")
+    outer = gk.Model(outer_input, inner(outer_input))
+    with pytest.raises(ValueError, match=r"cannot compute outputs \[\"layer 'hidden' output 0\"\]"):
+        gk.backend.function(outer.inputs, [hidden])
+    value = gk.backend.function(inner.inputs, [hidden])([np.ones((1, 2), "float32")])[0]
+    np.testing.assert_allclose(
+        value, inner.get_layer("hidden")(np.ones((1, 2), "float32")), rtol=1e-6
+    )
+
+
+def test_appending_to_the_input_list_after_a_call_leaves_the_node_as_it_was():
+    first, second, third = (gk.Input((3,)) for _ in range(3))
+    inputs = [first, second]
+    total = layers.Add()(inputs)
+    inputs.append(third)
+    node = total._keras_history.layer._inbound_nodes[0]
+    assert len(node.input_tensors) == 2
+    assert node.input_tensors[0] is first and node.input_tensors[1] is second
+    model = gk.Model([first, second], total)
+    result = model.predict([np.ones((1, 3)), np.full((1, 3), 2.0)], verbose=0)
+    np.testing.assert_allclose(result, np.full((1, 3), 3.0), rtol=1e-6)

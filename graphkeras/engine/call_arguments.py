@@ -35,11 +35,22 @@ class CallArguments:
     __slots__ = ("inputs", "args", "kwargs", "input_leaves", "argument_leaves")
 
     def __init__(self, inputs: Any, args: tuple = (), kwargs: dict | None = None) -> None:
+        kwargs = {} if kwargs is None else kwargs
+        if nest.is_nested(inputs):
+            self.input_leaves = nest.flatten(inputs)
+            # The call keeps structures of its own: a caller appending to its list
+            # afterwards must not change what the recorded Node consumed.
+            inputs = nest.pack_sequence_as(inputs, self.input_leaves)
+        else:
+            self.input_leaves = [inputs]
+        if args or kwargs:
+            self.argument_leaves = nest.flatten((args, kwargs))
+            args, kwargs = nest.pack_sequence_as((args, kwargs), self.argument_leaves)
+        else:
+            self.argument_leaves = []
         self.inputs = inputs
-        self.args = args
-        self.kwargs = {} if kwargs is None else kwargs
-        self.input_leaves = nest.flatten(inputs) if nest.is_nested(inputs) else [inputs]
-        self.argument_leaves = nest.flatten((args, self.kwargs)) if args or kwargs else []
+        self.args = tuple(args)
+        self.kwargs = kwargs
 
     @property
     def keras_tensors(self) -> list:

@@ -29,9 +29,17 @@ class GraphFunction:
                         f"K.function {role} must be KerasTensors; {role}[{index}] is a "
                         f"{type(tensor).__name__}."
                     )
-        self._plan = ExecutionPlan(
-            map_graph(self.inputs, self.outputs, check_names=False), self.inputs, self.outputs
-        )
+        try:
+            graph = map_graph(self.inputs, self.outputs, check_names=False)
+        except ValueError as error:
+            # Typically an output inside a nested model: it hangs off that model's own
+            # Inputs, not the outer ones it was given.
+            raise ValueError(
+                f"K.function cannot compute outputs {_describe(self.outputs)} from inputs "
+                f"{_describe(self.inputs)}: {error} A tensor inside a nested model is "
+                "computed from that model's own inputs (model.inputs of the nested model)."
+            ) from error
+        self._plan = ExecutionPlan(graph, self.inputs, self.outputs)
 
     def __call__(self, values) -> list:
         values = list(values) if isinstance(values, (list, tuple)) else [values]
@@ -45,6 +53,15 @@ class GraphFunction:
         ]
         outputs, _ = self._plan.run(arrays)
         return outputs
+
+
+def _describe(tensors: list) -> list[str]:
+    """Each tensor as ``layer 'name' output i``: the names users gave, not generated ones."""
+    described = []
+    for tensor in tensors:
+        history = tensor._keras_history
+        described.append(f"layer '{history.layer.name}' output {history.tensor_index}")
+    return described
 
 
 K.register_function_builder(GraphFunction)
