@@ -4,9 +4,11 @@ from graphkeras.utils.model_graph import to_networkx
 from graphkeras.utils.model_to_dot import model_to_dot
 from graphkeras.utils.nest import flatten, pack_sequence_as
 from graphkeras.utils.node_table import node_rows, node_table
+from graphkeras.utils.numerical_utils import normalize, to_categorical
 from graphkeras.utils.plot_model import ModelDiagram, model_to_svg, plot_model
 from graphkeras.utils.progbar import Progbar
 from graphkeras.utils.random_seed import set_random_seed
+from graphkeras.utils.sequence_utils import pad_sequences
 from graphkeras.utils.serialization import (
     get_registered_name,
     get_registered_object,
@@ -23,9 +25,12 @@ __all__ = [
     "model_to_svg",
     "node_rows",
     "node_table",
+    "normalize",
     "pack_sequence_as",
+    "pad_sequences",
     "plot_model",
     "register_serializable",
     "set_random_seed",
+    "to_categorical",
     "to_networkx",
 ]
