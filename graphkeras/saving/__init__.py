@@ -13,6 +13,9 @@ from graphkeras.saving.errors import ModelFileError, WeightsFileError
 from graphkeras.saving.format_registry import FileFormat, register_format, registered_formats
 from graphkeras.saving.saving_api import load_model, load_weights, save_model, save_weights
 from graphkeras.utils.serialization import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
     get_registered_name,
     get_registered_object,
 )
@@ -27,9 +30,12 @@ install_model_files(
 )
 
 __all__ = [
+    "CustomObjectScope",
     "FileFormat",
     "ModelFileError",
     "WeightsFileError",
+    "custom_object_scope",
+    "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
     "load_model",

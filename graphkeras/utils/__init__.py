@@ -10,15 +10,21 @@ from graphkeras.utils.progbar import Progbar
 from graphkeras.utils.random_seed import set_random_seed
 from graphkeras.utils.sequence_utils import pad_sequences
 from graphkeras.utils.serialization import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_serializable,
 )
 
 __all__ = [
+    "CustomObjectScope",
     "ModelDiagram",
     "Progbar",
+    "custom_object_scope",
     "flatten",
+    "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
     "model_to_dot",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -69,21 +70,74 @@ def resolve(
     """
     if not isinstance(name, str):
         raise ValueError(f"Expected a {kind} name (a string), received {name!r}.")
-    if custom_objects:
-        if name in custom_objects:
-            return custom_objects[name]
-        short_name = name.rsplit(">", 1)[-1]
-        if short_name in custom_objects:
-            return custom_objects[short_name]
+    short_name = name.rsplit(">", 1)[-1]
+    for table in (custom_objects or {}, *reversed(_scopes())):
+        if name in table:
+            return table[name]
+        if short_name in table:
+            return table[short_name]
     if name in _REGISTERED_OBJECTS:
         return _REGISTERED_OBJECTS[name]
     if name in builtins:
         return builtins[name]
-    known = sorted(set(builtins) | set(_REGISTERED_OBJECTS) | set(custom_objects or ()))
+    scoped = {key for table in _scopes() for key in table}
+    known = sorted(set(builtins) | set(_REGISTERED_OBJECTS) | set(custom_objects or ()) | scoped)
     raise ValueError(
         f"Unknown {kind}: {name!r}. Pass it in custom_objects or register it with "
         f"graphkeras.utils.register_serializable(). Known {kind}s: {known}."
     )
+
+
+def get_custom_objects() -> dict[str, Any]:
+    """The global table of registered objects, by name; adding to it registers an object.
+
+    As Keras's ``get_custom_objects()``: ``get_custom_objects()["MyLayer"] = MyLayer``
+    makes configs naming ``"MyLayer"`` load. Only what code puts here resolves.
+    """
+    return _REGISTERED_OBJECTS
+
+
+class CustomObjectScope:
+    """Within ``with CustomObjectScope({"Name": obj}, ...):``, configs may name these objects.
+
+    Scopes nest (the innermost wins) and are per thread; arguments given
+    directly as ``custom_objects`` win over any scope.
+    """
+
+    def __init__(self, *tables: Mapping[str, Any] | None) -> None:
+        merged: dict[str, Any] = {}
+        for table in tables:
+            if table is None:
+                continue
+            if not isinstance(table, Mapping):
+                raise TypeError(
+                    f"CustomObjectScope takes dicts of name -> object, received "
+                    f"{type(table).__name__}."
+                )
+            merged.update(table)
+        self.custom_objects = merged
+
+    def __enter__(self) -> CustomObjectScope:
+        _scopes().append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        _scopes().pop()
+
+
+def custom_object_scope(*tables: Mapping[str, Any] | None) -> CustomObjectScope:
+    """``CustomObjectScope(*tables)``, Keras's lower-case spelling."""
+    return CustomObjectScope(*tables)
+
+
+_thread_state = threading.local()
+
+
+def _scopes() -> list[Mapping[str, Any]]:
+    """This thread's open custom-object scopes, innermost last."""
+    if not hasattr(_thread_state, "scopes"):
+        _thread_state.scopes = []
+    return _thread_state.scopes
 
 
 def serialize_object(obj) -> dict:
