@@ -401,3 +401,20 @@ def test_model_of_every_merge_round_trips_through_json():
     rebuilt = gk.models.model_from_json(model.to_json())
     for got, want in zip(rebuilt([A, B]), model([A, B]), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("merge", [layers.Add, layers.Multiply, layers.Maximum, layers.Average])
+def test_a_lower_rank_input_broadcasts_after_the_batch_axis_as_its_shape_promises(merge):
+    sequence, vector = gk.Input((4, 5)), gk.Input((5,))
+    merged = merge()([sequence, vector])
+    assert merged.shape == (None, 4, 5)
+    model = gk.Model([sequence, vector], merged)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(2, 4, 5)).astype("float32"), rng.normal(size=(2, 5)).astype("float32")
+    expected = {
+        layers.Add: x + y[:, None],
+        layers.Multiply: x * y[:, None],
+        layers.Maximum: np.maximum(x, y[:, None]),
+        layers.Average: (x + y[:, None]) / 2,
+    }[merge]
+    np.testing.assert_allclose(model.predict([x, y], verbose=0), expected, rtol=1e-6, atol=1e-7)

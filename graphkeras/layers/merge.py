@@ -61,6 +61,7 @@ class Merge(Layer):
         return (batch[0] if batch else None, *result)
 
     def call(self, inputs):
+        inputs = _same_rank(inputs)
         result = inputs[0]
         for value in inputs[1:]:
             result = self._merge(result, value)
@@ -291,3 +292,19 @@ def concatenate(inputs, axis: int = -1, **kwargs):
 def dot(inputs, axes, normalize: bool = False, **kwargs):
     """``Dot(axes, normalize, **kwargs)(inputs)``."""
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
+
+
+def _same_rank(inputs: list) -> list:
+    """Lower-rank inputs with unit axes inserted after the batch axis, as Keras 3 merges.
+
+    ``(batch, 5)`` next to ``(batch, 4, 5)`` becomes ``(batch, 1, 5)``: the
+    non-batch axes line up from the right, as the output shape promises,
+    and the batch axis stays first.
+    """
+    rank = max(K.ndim(value) for value in inputs)
+    aligned = []
+    for value in inputs:
+        for _ in range(rank - K.ndim(value)):
+            value = K.expand_dims(value, 1)
+        aligned.append(value)
+    return aligned
