@@ -18,11 +18,18 @@ from typing import NamedTuple
 
 
 class ModelFileFunctions(NamedTuple):
-    """What the model's file methods call: ``(model, filepath, **options) -> None`` each."""
+    """What the model's file methods call.
+
+    ``(model, filepath, **options) -> None`` for the first three;
+    ``model_to_bytes(model)`` and ``model_from_bytes(data)`` carry a model
+    through ``pickle`` as the bytes of a model file.
+    """
 
     save_model: Callable[..., None]
     save_weights: Callable[..., None]
     load_weights: Callable[..., None]
+    model_to_bytes: Callable[..., bytes]
+    model_from_bytes: Callable[[bytes], object]
 
 
 _installed: list[ModelFileFunctions] = []
@@ -41,3 +48,8 @@ def model_files() -> ModelFileFunctions:
             "`import graphkeras` imports it."
         )
     return _installed[0]
+
+
+def model_from_pickled_bytes(data: bytes):
+    """Rebuild a model pickled by ``Network.__reduce__`` (the bytes of a model file)."""
+    return model_files().model_from_bytes(data)

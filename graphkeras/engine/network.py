@@ -26,7 +26,7 @@ from graphkeras.engine.input_layer import InputLayer
 from graphkeras.engine.input_spec import InputSpec, assert_input_compatibility
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer
-from graphkeras.engine.model_files import model_files
+from graphkeras.engine.model_files import model_files, model_from_pickled_bytes
 from graphkeras.engine.network_config import network_to_config, rebuild_graph
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.summary import print_summary
@@ -418,6 +418,17 @@ class Network(Layer):
         above ``NOTEBOOK_LAYER_LIMIT`` (500) layers; ``plot_model`` draws any size.
         """
         return notebook_svg(self)
+
+    def __reduce__(self):
+        """Pickle a functional or Sequential model as the bytes of a model file (as Keras 3).
+
+        The execution plan holds closures that ``pickle`` cannot carry, and a
+        model file is the representation that is already kept working: its
+        config, weights, compile arguments and optimizer state come back.
+        """
+        if not getattr(self, "_is_graph_network", False):
+            return super().__reduce__()
+        return (model_from_pickled_bytes, (model_files().model_to_bytes(self),))
 
     def save_weights(self, filepath: str | os.PathLike, overwrite: bool = True) -> None:
         """Write every weight to ``filepath``, atomically (an ``.npz`` file unless a

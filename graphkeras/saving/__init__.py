@@ -26,7 +26,13 @@ from graphkeras.utils.serialization import (
 register_format(model_archive.FILE_FORMAT)
 register_format(weights_file.FILE_FORMAT)
 install_model_files(
-    ModelFileFunctions(save_model=save_model, save_weights=save_weights, load_weights=load_weights)
+    ModelFileFunctions(
+        save_model=save_model,
+        save_weights=save_weights,
+        load_weights=load_weights,
+        model_to_bytes=model_archive.archive_bytes,
+        model_from_bytes=model_archive.model_from_archive_bytes,
+    )
 )
 
 __all__ = [

@@ -34,6 +34,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 import zlib
 from typing import Any
@@ -212,6 +213,15 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
         if OPTIMIZER in members:
             _restore_optimizer(model, members[OPTIMIZER], f"{source}: {OPTIMIZER}")
     return model
+
+
+def model_from_archive_bytes(data: bytes, custom_objects: dict | None = None):
+    """The model held by the bytes of a ``.gk`` archive (read as a file would be)."""
+    with tempfile.TemporaryDirectory(prefix="graphkeras-") as folder:
+        path = os.path.join(folder, "model.gk")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return load_archive(path, custom_objects=custom_objects)
 
 
 _JSON_RULE = MemberRule(STORED_OR_DEFLATED, MAX_JSON_BYTES, MAX_JSON_RATIO)
