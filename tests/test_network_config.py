@@ -382,3 +382,13 @@ def test_broken_config_leaves_the_original_model_untouched():
         gk.Model.from_config(config)
     np.testing.assert_array_equal(model(values), before)
     assert len(dense._inbound_nodes) == 1
+
+
+def test_a_model_built_frozen_gives_back_the_same_config():
+    features = gk.Input((3,))
+    frozen = gk.Model(features, layers.Dense(2, name="dense")(features), trainable=False)
+    config = frozen.get_config()
+    rebuilt = gk.Model.from_config(config)
+    assert rebuilt.get_config() == config
+    assert rebuilt.trainable is False and rebuilt.trainable_weights == []
+    assert rebuilt.get_layer("dense").trainable is True

@@ -385,3 +385,9 @@ def test_trainable_false_survives_the_config_round_trip():
     rebuilt = gk.Sequential.from_config(model.get_config())
     assert rebuilt.trainable is False
     assert rebuilt.trainable_weights == []
+
+
+@pytest.mark.parametrize("error", [ValueError, TypeError])
+def test_a_non_layer_is_refused_with_what_keras_3_and_keras_2_both_catch(error):
+    with pytest.raises(error, match=r"can only add layers; received 1 \(int\)"):
+        gk.Sequential([1])

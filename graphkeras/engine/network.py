@@ -359,10 +359,10 @@ class Network(Layer):
         if "layers" not in config:
             return super().from_config(config)
         inputs, outputs = rebuild_graph(config, custom_objects)
-        network = cls(inputs=inputs, outputs=outputs, name=config.get("name"))
-        if config.get("trainable") is False:
-            network.trainable = False
-        return network
+        # Given to the constructor, not set afterwards: the layers keep the flags
+        # their own configs hold, so the config comes back as it was.
+        trainable = config.get("trainable") is not False
+        return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=trainable)
 
     def to_json(self, **kwargs) -> str:
         """The model config as JSON (``json.dumps`` keywords such as ``indent`` pass through)."""

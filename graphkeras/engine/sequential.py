@@ -50,6 +50,14 @@ _GRAPH_ATTRIBUTES = frozenset(
 )
 
 
+class NotALayerError(TypeError, ValueError):
+    """Something other than a layer given to a Sequential model.
+
+    Keras 3 raises ``ValueError`` here and Keras 2 ``TypeError``; this is
+    both, so code written for either catches it.
+    """
+
+
 @register_layer
 class Sequential(Model):
     """``Sequential([layer, ...])``: each layer feeds the next; ``add`` and ``pop`` edit it."""
@@ -70,7 +78,7 @@ class Sequential(Model):
         if is_keras_tensor(layer) and isinstance(layer._keras_history.layer, InputLayer):
             layer = layer._keras_history.layer
         if not isinstance(layer, Layer):
-            raise TypeError(
+            raise NotALayerError(
                 f"Sequential '{self.name}' can only add layers; received {layer!r} "
                 f"({type(layer).__name__})."
             )
