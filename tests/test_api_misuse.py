@@ -27,6 +27,8 @@ def rows(count: int, width: int = 4) -> np.ndarray:
 
 
 def assert_untouched(model, weights_before) -> None:
+    """Every weight is the very array it was: a refused call promises to assign nothing,
+    so the stored values are compared exactly (nothing is recomputed)."""
     for before, after in zip(weights_before, model.get_weights(), strict=True):
         np.testing.assert_array_equal(after, before)
     assert model.predict(rows(3), verbose=0).shape == (3, 2)
@@ -140,6 +142,7 @@ def test_a_scalar_weight_refuses_none():
 
 
 def assert_untouched_arrays(after, before) -> None:
+    """Stored weights compared exactly: nothing was assigned, so nothing may differ."""
     for was, now in zip(before, after, strict=True):
         np.testing.assert_array_equal(now, was)
 

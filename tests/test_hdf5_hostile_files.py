@@ -258,6 +258,7 @@ def test_the_same_archive_loaded_twice_is_read_by_one_worker(monkeypatch):
     first = gk.models.load_model(KERAS_FILE)
     second = gk.models.load_model(KERAS_FILE)
     assert len(runs) == 1
+    # Both models were filled from one snapshot's stored arrays: copied, not computed.
     for ours, theirs in zip(first.get_weights(), second.get_weights(), strict=True):
         np.testing.assert_array_equal(ours, theirs)
     second.layers[1].weights[0].assign(np.zeros((4, 4), "float32"))
