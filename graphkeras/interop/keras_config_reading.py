@@ -23,7 +23,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphkeras.engine.layer_registry import BUILTIN_LAYERS
-from graphkeras.interop.keras_operations import is_keras_operation, operation_from_keras
+from graphkeras.interop.keras_operation_calls import (
+    is_mapped_keras_operation,
+    operation_from_keras_call,
+)
+from graphkeras.interop.keras_operations import (
+    is_keras_operation,
+    is_operator,
+    operation_from_keras,
+)
 from graphkeras.saving.errors import ModelFileError
 
 TENSOR_MARK = "__keras_tensor__"
@@ -234,7 +242,10 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
         if not isinstance(entry, Mapping):
             raise ModelFileError(f"{where}: layer #{position} is not an object.")
         if is_keras_operation(entry):
-            layers.append((entry, operation_from_keras(entry, where)))
+            if is_mapped_keras_operation(entry) and not is_operator(entry):
+                layers.append((entry, operation_from_keras_call(entry, where)))
+            else:
+                layers.append((entry, operation_from_keras(entry, where)))
             continue
         converted = _layer(entry, flavour, where)
         if flavour == "keras3" and converted["class_name"] in MODEL_CLASSES:

@@ -22,7 +22,12 @@ from graphkeras.engine.network_config import kept_node_indices, named_call_keywo
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.engine.op_layer import OperatorLayer
 from graphkeras.engine.sequential import Sequential
+from graphkeras.interop.keras_operation_calls import (
+    operation_call_to_keras,
+    operation_entry_to_keras,
+)
 from graphkeras.interop.keras_operations import operation_to_keras
+from graphkeras.ops import OperationLayer
 from graphkeras.optimizers import schedules
 from graphkeras.utils import nest
 from graphkeras.utils.serialization import get_registered_name
@@ -179,9 +184,16 @@ def _functional_config(model) -> dict:
             if isinstance(layer, OperatorLayer):
                 nodes.append({"args": _operation_arguments(layer, node, encode), "kwargs": {}})
                 continue
+            if isinstance(layer, OperationLayer):
+                tensors = [encode(t) for t in nest.flatten(node.call_args[0])]
+                args, kwargs = operation_call_to_keras(layer, tensors)
+                nodes.append({"args": args, "kwargs": kwargs})
+                continue
             nodes.append({"args": [keras_value(encode(node.call_args[0]))], "kwargs": kwargs})
         if isinstance(layer, OperatorLayer):
             entry = operation_to_keras(layer)[0]
+        elif isinstance(layer, OperationLayer):
+            entry = operation_entry_to_keras(layer)
         else:
             entry = _layer_wrapper(layer)
         entry["name"] = layer.name

@@ -46,6 +46,11 @@ def is_keras_operation(entry: Mapping) -> bool:
     return isinstance(module, str) and module.startswith("keras.src.ops")
 
 
+def is_operator(entry: Mapping) -> bool:
+    """Whether an operation entry is one of the Python operators (an OperatorLayer)."""
+    return entry.get("class_name") in OPERATORS_OF_KERAS_OPS
+
+
 def operation_from_keras(entry: Mapping, where: str) -> tuple[dict, list]:
     """``(layer entry without nodes, [the call's arguments])`` for an operation entry.
 

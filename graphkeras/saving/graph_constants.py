@@ -21,21 +21,45 @@ from graphkeras.saving.errors import ModelFileError
 
 INLINE_ELEMENTS = 64
 REFERENCE_KEY = "__array__"
+# How an OperationLayer's config marks an array argument (graphkeras/ops/arguments.py).
+ARRAY_ARGUMENT = "__ndarray__"
 
 
 def _constant_entries(config: Any):
-    """Every ``{"position", "value", "dtype"}`` constant of an OperatorLayer, nested models too."""
+    """Every array constant (a dict with ``value`` and ``dtype``) of an operation, nested too.
+
+    An OperatorLayer lists them under ``constants``; an OperationLayer (a
+    ``gk.ops`` call) holds ``{"class_name": "__ndarray__", ...}`` values
+    anywhere in its ``arguments``.
+    """
     pending = [config]
     while pending:
         value = pending.pop()
         if isinstance(value, dict):
-            if value.get("class_name") == "OperatorLayer" and isinstance(value.get("config"), dict):
-                layer_name = value["config"].get("name")
-                constants = value["config"].get("constants")
+            inner = value.get("config")
+            if value.get("class_name") == "OperatorLayer" and isinstance(inner, dict):
+                constants = inner.get("constants")
                 for entry in constants if isinstance(constants, list) else []:
                     if isinstance(entry, dict) and entry.get("dtype") is not None:
-                        yield layer_name, entry
+                        yield inner.get("name"), entry
+            if value.get("class_name") == "OperationLayer" and isinstance(inner, dict):
+                for entry in _array_arguments(inner.get("arguments")):
+                    yield inner.get("name"), entry
             pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _array_arguments(arguments: Any):
+    """The ``__ndarray__`` values among an OperationLayer's arguments."""
+    pending = [arguments]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if value.get("class_name") == ARRAY_ARGUMENT and "dtype" in value:
+                yield value
+            else:
+                pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
 

@@ -1,0 +1,207 @@
+"""``gk.ops.core``: conversions, dynamic slices, gradient stops and control flow.
+
+The control-flow operations (``cond``, ``switch``, ``scan``, ``map``,
+``fori_loop``, ``while_loop``) take Python functions and run them on
+arrays; called on KerasTensors they record a node that runs them when the
+model runs. Such a node is saved by the functions' registered names, never
+as code (see :mod:`graphkeras.ops.arguments`).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from graphkeras import backend as K
+from graphkeras.engine.node import is_keras_tensor
+from graphkeras.ops.dtypes import as_tensor
+from graphkeras.ops.operation import has_keras_tensor, operation
+from graphkeras.utils import nest
+
+# --------------------------------------------------------------- conversion
+
+
+def shape(x) -> tuple:
+    """``x``'s shape as a tuple of ints (None for a KerasTensor's unknown dims)."""
+    return tuple(K.int_shape(x))
+
+
+def dtype(x) -> str:
+    """``x``'s dtype name."""
+    return (
+        K.dtype(x)
+        if (K.is_tensor(x) or K.is_variable(x) or is_keras_tensor(x))
+        else K.dtype(K.convert_to_tensor(x))
+    )
+
+
+def is_tensor(x) -> bool:
+    """Whether ``x`` is a backend array."""
+    return bool(K.is_tensor(x))
+
+
+@operation
+def cast(x, dtype):
+    """``x`` as ``dtype``."""
+    return K.cast(as_tensor(x), K.standardize_dtype(dtype))
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """``x`` as a backend array (a KerasTensor stays one, cast when ``dtype`` differs)."""
+    if sparse or ragged:
+        raise ValueError("ops.convert_to_tensor: graphkeras has no sparse or ragged tensors.")
+    if is_keras_tensor(x):
+        return x if dtype is None or K.standardize_dtype(dtype) == x.dtype else cast(x, dtype)
+    if K.is_variable(x):
+        x = x.value
+    if dtype is None and K.is_tensor(x):
+        return x
+    return K.convert_to_tensor(x, dtype=None if dtype is None else K.standardize_dtype(dtype))
+
+
+def convert_to_numpy(x) -> np.ndarray:
+    """``x`` as a NumPy array; a KerasTensor holds no values and raises."""
+    if is_keras_tensor(x):
+        raise ValueError(
+            f"ops.convert_to_numpy: {x} is symbolic (a KerasTensor) and holds no values; "
+            "build a Model and call it on arrays."
+        )
+    return K.convert_to_numpy(x)
+
+
+@operation
+def stop_gradient(variable):
+    """``variable``'s value, cut from the gradient tape."""
+    return K.stop_gradient(variable)
+
+
+# ------------------------------------------------------------ dynamic slices
+
+
+@operation(name="slice")
+def slice(inputs, start_indices, shape):  # noqa: A001 (Keras 3's name)
+    """The block of ``inputs`` of size ``shape`` starting at ``start_indices``."""
+    return K.slice(inputs, start_indices, shape)
+
+
+@operation
+def slice_update(inputs, start_indices, updates):
+    """``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
+    return K.slice_update(inputs, start_indices, updates)
+
+
+@operation
+def unstack(x, num=None, axis=0):
+    """The slices of ``x`` along ``axis``, as a list."""
+    x = as_tensor(x)
+    axis = axis % K.ndim(x)
+    length = K.int_shape(x)[axis]
+    if num is not None and num != length:
+        raise ValueError(f"ops.unstack: num={num} but axis {axis} has length {length}.")
+    head = (builtins.slice(None),) * axis
+    return [K.getitem(x, (*head, index)) for index in range(length)]
+
+
+# -------------------------------------------------------------- control flow
+
+
+def _check_arrays(result: Any, name: str) -> Any:
+    if has_keras_tensor(result):
+        raise ValueError(
+            f"ops.{name}: a branch or body returned a KerasTensor while running on arrays. "
+            "In a functional graph the functions must compute from their arguments only "
+            "(not from KerasTensors they close over)."
+        )
+    return result
+
+
+@operation
+def cond(pred, true_fn, false_fn):
+    """``true_fn()`` if ``pred`` holds, else ``false_fn()``."""
+    taken = true_fn if bool(K.convert_to_numpy(pred)) else false_fn
+    return _check_arrays(taken(), "cond")
+
+
+@operation
+def switch(index, branches, *operands):
+    """``branches[index](*operands)``, the index clamped to the branches."""
+    position = int(np.clip(int(K.convert_to_numpy(index)), 0, len(branches) - 1))
+    return _check_arrays(branches[position](*operands), "switch")
+
+
+@operation
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; ``(carry, stacked ys)``.
+
+    Without ``xs``, ``f`` receives None ``length`` times.
+    """
+    leaves = None if xs is None else nest.flatten(xs)
+    if leaves is None:
+        if length is None:
+            raise ValueError("ops.scan: give xs or length.")
+        steps = length
+    else:
+        steps = K.int_shape(leaves[0])[0]
+        if length is not None and length != steps:
+            raise ValueError(f"ops.scan: length={length} but xs has {steps} steps.")
+    carry = init
+    outputs = []
+    order = range(steps - 1, -1, -1) if reverse else range(steps)
+    for step in order:
+        x = None if leaves is None else nest.pack_sequence_as(xs, [leaf[step] for leaf in leaves])
+        carry, y = _check_arrays(f(carry, x), "scan")
+        outputs.append(y)
+    if reverse:
+        outputs.reverse()
+    if not outputs or builtins.all(y is None for y in outputs):
+        return carry, None
+    stacked = [
+        K.stack(list(column), axis=0)
+        for column in zip(*builtins.map(nest.flatten, outputs), strict=True)
+    ]
+    return carry, nest.pack_sequence_as(outputs[0], stacked)
+
+
+@operation(name="map")
+def map(f, xs):  # noqa: A001 (Keras 3's name)
+    """``f`` applied to each slice of ``xs`` along the leading axis, results stacked."""
+    leaves = nest.flatten(xs)
+    steps = K.int_shape(leaves[0])[0]
+    results = [
+        _check_arrays(f(nest.pack_sequence_as(xs, [leaf[step] for leaf in leaves])), "map")
+        for step in range(steps)
+    ]
+    columns = zip(*(nest.flatten(result) for result in results), strict=True)
+    return nest.pack_sequence_as(results[0], [K.stack(list(c), axis=0) for c in columns])
+
+
+@operation
+def vectorized_map(function, elements):
+    """``function`` over the leading axis of ``elements`` (``map``)."""
+    return map(function, elements)
+
+
+@operation
+def fori_loop(lower, upper, body_fun, init_val):
+    """``val = body_fun(i, val)`` for ``i`` from ``lower`` up to ``upper``."""
+    value = init_val
+    for index in range(int(lower), int(upper)):
+        value = _check_arrays(body_fun(index, value), "fori_loop")
+    return value
+
+
+@operation
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` holds, at most that often."""
+    single = not isinstance(loop_vars, (list, tuple))
+    values = (loop_vars,) if single else tuple(loop_vars)
+    count = 0
+    while bool(K.convert_to_numpy(cond(*values))):
+        if maximum_iterations is not None and count >= maximum_iterations:
+            break
+        result = _check_arrays(body(*values), "while_loop")
+        values = (result,) if single else tuple(result)
+        count += 1
+    return values[0] if single else type(loop_vars)(values)
