@@ -23,6 +23,7 @@ TRAINING_EXAMPLES = [
     "multi_output_loss_weights.py",
     "transformer_encoder.py",
     "unet_denoising.py",
+    "keras_guides/functional_with_ops.py",
 ]
 
 
@@ -128,13 +129,31 @@ def test_quick_mode_is_a_flag_or_an_environment_variable(script, monkeypatch):
     assert quick_mode([]) is True
 
 
+def test_functional_guide_with_ops_runs_every_scenario():
+    text, result = run_example("keras_guides/functional_with_ops.py", "--quick")
+    assert text.startswith("quick mode: 300 digits, 1 epoch")
+    for step in range(1, 7):
+        assert re.search(rf"^{step}\. ", text, re.MULTILINE), step
+    # The first model lists its reshape op among its layers.
+    assert "reshape (OperationLayer)" in text
+    assert 0.0 <= result["first_model_accuracy"] <= 1.0
+    assert len(result["ticket_losses"]) == 1 and math.isfinite(result["ticket_losses"][0])
+    assert result["shared_calls"] == 2
+    assert result["feature_shapes"] == [(4, 64), (4, 32), (4, 32), (4, 10)]
+    # Reloaded models compute the same numbers as the saved ones.
+    assert set(result["reload_differences"]) == {".gk", ".keras"}
+    assert max(result["reload_differences"].values()) <= 1e-6
+
+
 def test_every_script_is_exercised_here():
-    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted(
+    assert sorted(str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*.py")) == sorted(
         [*TRAINING_EXAMPLES, "inspect_shared_layers.py"]
     )
 
 
-@pytest.mark.parametrize("script", sorted(p.name for p in EXAMPLES.glob("*.py")))
+@pytest.mark.parametrize(
+    "script", sorted(str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*.py"))
+)
 def test_every_example_has_a_docstring_saying_how_to_run_it(script):
     text = (EXAMPLES / script).read_text()
     assert text.startswith('"""') and f"python examples/{script}" in text

@@ -184,6 +184,53 @@ class KerasTensor:
     def __abs__(self):
         return _apply("abs", self)
 
+    def __floordiv__(self, other):
+        return _apply("floor_divide", self, other)
+
+    def __rfloordiv__(self, other):
+        return _apply("floor_divide", other, self)
+
+    def __mod__(self, other):
+        return _apply("mod", self, other)
+
+    def __rmod__(self, other):
+        return _apply("mod", other, self)
+
+    # Comparisons record ops as in Keras 3; ``==`` and ``!=`` keep comparing
+    # identity, which the engine relies on to find tensors in lists.
+    def __lt__(self, other):
+        return _apply("less", self, other)
+
+    def __le__(self, other):
+        return _apply("less_equal", self, other)
+
+    def __gt__(self, other):
+        return _apply("greater", self, other)
+
+    def __ge__(self, other):
+        return _apply("greater_equal", self, other)
+
+    def __and__(self, other):
+        return _apply("logical_and", self, other)
+
+    def __rand__(self, other):
+        return _apply("logical_and", other, self)
+
+    def __or__(self, other):
+        return _apply("logical_or", self, other)
+
+    def __ror__(self, other):
+        return _apply("logical_or", other, self)
+
+    def __xor__(self, other):
+        return _apply("logical_xor", self, other)
+
+    def __rxor__(self, other):
+        return _apply("logical_xor", other, self)
+
+    def __invert__(self):
+        return _apply("logical_not", self)
+
     def __getitem__(self, key):
         return _apply("getitem", self, key)
 

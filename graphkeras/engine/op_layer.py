@@ -30,11 +30,27 @@ OPERATORS: dict[str, tuple[str, int]] = {
     "negative": ("negative", 1),
     "abs": ("abs", 1),
     "getitem": ("getitem", 1),
+    "floor_divide": ("floor_divide", 2),
+    "mod": ("mod", 2),
+    "less": ("less", 2),
+    "less_equal": ("less_equal", 2),
+    "greater": ("greater", 2),
+    "greater_equal": ("greater_equal", 2),
+    "logical_and": ("logical_and", 2),
+    "logical_or": ("logical_or", 2),
+    "logical_xor": ("logical_xor", 2),
+    "logical_not": ("logical_not", 1),
     # Not recorded by Python's == and != (KerasTensors compare by identity);
     # there for graphs read from Keras files, such as an Embedding's mask.
     "equal": ("equal", 2),
     "not_equal": ("not_equal", 2),
 }
+
+# Operators whose result is boolean whatever their operands.
+BOOLEAN_OPERATORS = frozenset(
+    ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal")
+    + ("logical_and", "logical_or", "logical_xor", "logical_not")
+)
 
 
 @register_layer
@@ -89,11 +105,13 @@ class OperatorLayer(Layer):
             return KerasTensor(_getitem_shape(shapes[0], self.key, self.name), dtype=dtypes[0])
         if self.operator in ("negative", "abs"):
             return KerasTensor(shapes[0], dtype=dtypes[0])
+        if self.operator == "logical_not":
+            return KerasTensor(shapes[0], dtype="bool")
         if self.operator == "matmul":
             shape = _matmul_shape(shapes[0], shapes[1], self.name)
         else:
             shape = broadcast_shapes(shapes[0], shapes[1], self.name)
-        if self.operator in ("equal", "not_equal"):
+        if self.operator in BOOLEAN_OPERATORS:
             return KerasTensor(shape, dtype="bool")
         dtype = K.result_type(*dtypes)
         if self.operator == "divide" and not K.is_float_dtype(dtype):

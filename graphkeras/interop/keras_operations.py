@@ -32,6 +32,16 @@ OPERATORS_OF_KERAS_OPS: dict[str, str] = {
     "Equal": "equal",
     "NotEqual": "not_equal",
     "GetItem": "getitem",
+    "FloorDivide": "floor_divide",
+    "Mod": "mod",
+    "Less": "less",
+    "LessEqual": "less_equal",
+    "Greater": "greater",
+    "GreaterEqual": "greater_equal",
+    "LogicalAnd": "logical_and",
+    "LogicalOr": "logical_or",
+    "LogicalXor": "logical_xor",
+    "LogicalNot": "logical_not",
 }
 KERAS_OPS_OF_OPERATORS: dict[str, str] = {
     operator: op for op, operator in OPERATORS_OF_KERAS_OPS.items() if op != "TrueDivide"

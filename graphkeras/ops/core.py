@@ -121,7 +121,7 @@ def _check_arrays(result: Any, name: str) -> Any:
 def cond(pred, true_fn, false_fn):
     """``true_fn()`` if ``pred`` holds, else ``false_fn()``."""
     taken = true_fn if bool(K.convert_to_numpy(pred)) else false_fn
-    return _check_arrays(taken(), "cond")
+    return nest.map_structure(convert_to_tensor, _check_arrays(taken(), "cond"))
 
 
 @operation

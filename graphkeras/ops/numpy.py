@@ -110,13 +110,13 @@ multiply = binary("multiply", "``x1 * x2``.")
 @operation
 def divide(x1, x2):
     """True division; integers give ``floatx()``."""
-    return K.divide(as_float(x1), x2)
+    return K.divide(as_float(x1), as_float(x2))
 
 
 @operation
 def true_divide(x1, x2):
     """True division (``divide``)."""
-    return K.divide(as_float(x1), x2)
+    return K.divide(as_float(x1), as_float(x2))
 
 
 floor_divide = binary("floor_divide", "``x1 // x2``.")
