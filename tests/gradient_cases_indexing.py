@@ -1,4 +1,4 @@
-"""Finite-difference gradient cases of the indexing ops (``take``).
+"""Finite-difference gradient cases of the indexing ops (``take``, ``take_along_axis``).
 
 Collected by ``tests/test_gradients.py`` (see ``gradient_checks.family_modules``).
 The indices are constants of each case (integers carry no gradient); repeated
@@ -37,6 +37,30 @@ CASES = [
         "take",
         "flattened",
         lambda B, x: B.take(x, np.array([11, 0, 11, 5])),
+        [_TABLE],
+    ),
+    Case(
+        "take_along_axis",
+        "repeats_on_last_axis",
+        lambda B, x: B.take_along_axis(x, np.array([[[3, 3, 0]], [[1, -1, 1]]]), axis=-1),
+        [_CUBE],
+    ),
+    Case(
+        "take_along_axis",
+        "middle_axis",
+        lambda B, x: B.take_along_axis(x, np.array([[[2, 0, 1, 2], [0, 0, 0, 1]]]), axis=1),
+        [_CUBE],
+    ),
+    Case(
+        "take_along_axis",
+        "broadcast_x",
+        lambda B, x: B.take_along_axis(x, np.array([[0, 2], [1, 1], [2, 0]]), axis=1),
+        [_TABLE[:1]],
+    ),
+    Case(
+        "take_along_axis",
+        "flattened",
+        lambda B, x: B.take_along_axis(x, np.array([11, 0, 11, -2])),
         [_TABLE],
     ),
 ]

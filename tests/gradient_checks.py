@@ -7,8 +7,11 @@ tape's gradients with central differences in float64.
 Op families kept in their own backend module (convolution, pooling, ...)
 bring their cases in a module ``tests/gradient_cases_<family>.py`` defining
 ``CASES`` (and, when they add interface names that are not array ops,
-``NOT_ARRAY_OPS``); ``tests/test_gradients.py`` collects every such module,
-so its coverage checks see the whole backend.
+``NOT_ARRAY_OPS``; when they add ops recorded without a gradient,
+``NOT_DIFFERENTIABLE_PATHS``: op name -> ``path(B, x)``, a target computed
+from a watched ``x`` whose gradient must pass through that op);
+``tests/test_gradients.py`` collects every such module, so its coverage
+checks see the whole backend.
 """
 
 from __future__ import annotations
@@ -30,6 +33,23 @@ def to_np(B, x) -> np.ndarray:
 def weighting(shape, seed: int = 0) -> np.ndarray:
     """The fixed random weights that reduce an output to a scalar loss."""
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape)
+
+
+def weighted_sum_gradient(B, function: Callable, x, weights=None) -> np.ndarray:
+    """The tape's gradient for ``x`` of ``sum(function(x) * weights)`` (or of ``sum``).
+
+    For the exact-value gradient checks of the conformance suites: with
+    weights like 1, 10, 100 the gradient shows which output each entry of
+    ``x`` reached.
+    """
+    x = B.convert_to_tensor(np.asarray(x, dtype="float64"))
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        output = function(x)
+        if weights is not None:
+            output = B.multiply(output, B.convert_to_tensor(np.asarray(weights, "float64")))
+        target = B.sum(output)
+    return to_np(B, tape.gradient(target, x))
 
 
 def numeric_gradient(loss: Callable[[list], float], values: list, index: int) -> np.ndarray:

@@ -612,6 +612,48 @@ def test_arange_with_only_stop_honours_step(B):
     assert_exact(B, B.arange(5, step=2), [0, 2, 4])
 
 
+@covers("linspace")
+def test_linspace_spaces_samples_evenly_including_stop(B):
+    x = B.linspace(0, 1, 5)
+    assert B.dtype(x) == "float32"
+    assert_exact(B, x, np.array([0.0, 0.25, 0.5, 0.75, 1.0], dtype="float32"))
+    assert B.int_shape(B.linspace(-1, 1)) == (50,)
+
+
+@covers("linspace")
+def test_linspace_without_endpoint_and_with_step(B):
+    samples, step = B.linspace(2.0, 3.0, num=4, endpoint=False, retstep=True, dtype="float64")
+    assert_exact(B, samples, [2.0, 2.25, 2.5, 2.75])
+    assert_exact(B, step, 0.25)
+    assert B.dtype(step) == "float64"
+
+
+@covers("linspace")
+def test_linspace_of_arrays_runs_along_the_new_axis(B):
+    start = tensor(B, [0.0, 10.0])
+    stop = tensor(B, [1.0, 20.0])
+    assert B.dtype(B.linspace(start, stop, 3)) == "float64"
+    assert_exact(B, B.linspace(start, stop, 3), [[0.0, 10.0], [0.5, 15.0], [1.0, 20.0]])
+    assert_exact(B, B.linspace(start, stop, 3, axis=-1), [[0.0, 0.5, 1.0], [10.0, 15.0, 20.0]])
+
+
+@covers("linspace")
+def test_linspace_with_an_integer_dtype_and_no_samples(B):
+    integers = B.linspace(0, 10, 4, dtype="int32")
+    assert B.dtype(integers) == "int32"
+    assert_exact(B, integers, np.array([0, 3, 6, 10], dtype="int32"))
+    assert B.int_shape(B.linspace(0, 1, 0)) == (0,)
+
+
+@covers("linspace")
+@pytest.mark.parametrize("num", [-1, 2.5, None])
+def test_linspace_refuses_a_num_that_is_not_a_count(B, num):
+    with pytest.raises(
+        ValueError, match=rf"linspace\(\) needs a non-negative int num, received {num}"
+    ):
+        B.linspace(0, 1, num)
+
+
 # =================================================================== random
 
 
@@ -1054,6 +1096,63 @@ def test_argmin_defaults_to_last_axis(B):
     assert_exact(B, B.argmin(x, axis=0), [0, 1, 0])
 
 
+@covers("argmax", "argmin")
+def test_argmax_and_argmin_without_axis_index_the_flattened_array(B):
+    x = tensor(B, [[1.0, 9.0, 3.0], [7.0, -2.0, 5.0]])
+    assert_exact(B, B.argmax(x, axis=None), 1)
+    assert_exact(B, B.argmin(x, axis=None), 4)
+    assert_exact(B, B.argmax(x, axis=None, keepdims=True), [[1]])
+
+
+@covers("argmax", "argmin")
+def test_argmax_and_argmin_keepdims_and_first_of_ties(B):
+    x = tensor(B, [[4.0, 0.0, 4.0], [0.0, 0.0, 2.0]])
+    assert_exact(B, B.argmax(x, axis=-1, keepdims=True), [[0], [2]])
+    assert_exact(B, B.argmin(x, axis=0, keepdims=True), [[1, 0, 1]])
+    assert_exact(B, B.argmin(x, -1, True), [[1], [0]])
+
+
+@covers("logsumexp")
+def test_logsumexp_matches_closed_form(B):
+    x = tensor(B, [[0.0, math.log(3.0)], [1.0, 1.0]])
+    assert_values(B, B.logsumexp(x, axis=1), [math.log(4.0), 1.0 + math.log(2.0)], rtol=1e-15)
+    assert_values(B, B.logsumexp(x), math.log(4.0 + 2.0 * math.e), rtol=1e-15)
+    assert_values(
+        B, B.logsumexp(x, axis=0, keepdims=True), [[math.log(1 + math.e), math.log(3 + math.e)]]
+    )
+
+
+@covers("logsumexp")
+def test_logsumexp_does_not_overflow_or_underflow(B):
+    with no_warnings():
+        large = B.logsumexp(tensor(B, [1000.0, 1000.0], "float32"))
+        small = B.logsumexp(tensor(B, [-1000.0, -1000.0]))
+        empty = B.logsumexp(tensor(B, np.zeros((2, 0))), axis=-1)
+        all_minus_inf = B.logsumexp(tensor(B, [-math.inf, -math.inf]))
+    assert B.dtype(large) == "float32"
+    assert_values(B, large, 1000.0 + math.log(2.0), rtol=1e-7)
+    assert_values(B, small, -1000.0 + math.log(2.0), rtol=1e-15)
+    assert_exact(B, empty, [-math.inf, -math.inf])
+    assert_exact(B, all_minus_inf, -math.inf)
+    assert_exact(B, B.logsumexp(tensor(B, [math.inf, 0.0])), math.inf)
+
+
+@covers("logsumexp")
+def test_logsumexp_of_integers_is_computed_in_floatx(B):
+    result = B.logsumexp(tensor(B, [0, 0], "int32"))
+    assert B.dtype(result) == "float32"
+    assert_values(B, result, math.log(2.0), rtol=1e-6)
+
+
+@covers("logsumexp")
+def test_logsumexp_gradient_is_the_softmax(B):
+    x = tensor(B, [0.0, math.log(3.0)])
+    with B.GradientTape() as tape:
+        tape.watch(x)
+        target = B.logsumexp(x)
+    assert_values(B, tape.gradient(target, x), [0.25, 0.75], rtol=1e-15)
+
+
 # ============================================================ linear algebra
 
 
@@ -1198,6 +1297,37 @@ def test_qr_complete_mode_gives_square_q(B):
     np.testing.assert_allclose(q @ r, x, atol=1e-12)
     np.testing.assert_allclose(q.T @ q, np.eye(3), atol=1e-12)
     assert abs(abs(r[0, 0]) - 5.0) < 1e-12
+
+
+@covers("tril", "triu")
+def test_tril_and_triu_keep_a_triangle(B):
+    x = tensor(B, np.arange(1.0, 10.0).reshape(3, 3))
+    assert_exact(B, B.tril(x), [[1.0, 0.0, 0.0], [4.0, 5.0, 0.0], [7.0, 8.0, 9.0]])
+    assert_exact(B, B.triu(x), [[1.0, 2.0, 3.0], [0.0, 5.0, 6.0], [0.0, 0.0, 9.0]])
+
+
+@covers("tril", "triu")
+def test_tril_and_triu_shift_with_k(B):
+    x = tensor(B, np.ones((2, 3)))
+    assert_exact(B, B.tril(x, 1), [[1.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    assert_exact(B, B.tril(x, k=-1), [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    assert_exact(B, B.triu(x, 1), [[0.0, 1.0, 1.0], [0.0, 0.0, 1.0]])
+    assert_exact(B, B.triu(x, k=-1), [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
+
+
+@covers("tril", "triu")
+def test_tril_and_triu_work_on_the_last_two_axes_of_a_batch(B):
+    batch = tensor(B, np.ones((2, 2, 2)), "int32")
+    assert B.dtype(B.tril(batch)) == "int32"
+    assert_exact(B, B.tril(batch), np.array([[[1, 0], [1, 1]]] * 2, dtype="int32"))
+    assert_exact(B, B.triu(batch), np.array([[[1, 1], [0, 1]]] * 2, dtype="int32"))
+
+
+@covers("tril", "triu")
+@pytest.mark.parametrize("name", ["tril", "triu"])
+def test_tril_and_triu_refuse_a_vector(B, name):
+    with pytest.raises(ValueError, match=rf"{name}\(\) needs an array of rank 2 or more"):
+        getattr(B, name)(tensor(B, [1.0, 2.0]))
 
 
 # ================================================================ reshaping
@@ -1586,6 +1716,47 @@ def test_log_softmax_is_stable_for_large_inputs(B, dtype):
     )
 
 
+@covers("one_hot")
+def test_one_hot_marks_each_class(B):
+    result = B.one_hot(tensor(B, [1, 3, 0], "int32"), 4)
+    assert B.dtype(result) == "float32"
+    assert_exact(B, result, np.eye(4, dtype="float32")[[1, 3, 0]])
+
+
+@covers("one_hot")
+def test_one_hot_out_of_range_entries_give_zero_rows(B):
+    result = B.one_hot(tensor(B, [-1, 2, 3, 7], "int64"), 3, dtype="int32")
+    assert B.dtype(result) == "int32"
+    assert_exact(B, result, np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]], "int32"))
+
+
+@covers("one_hot")
+def test_one_hot_puts_the_class_axis_where_asked(B):
+    labels = tensor(B, [[0, 1], [2, 0]], "int32")
+    assert B.int_shape(B.one_hot(labels, 3)) == (2, 2, 3)
+    first = B.one_hot(labels, 3, axis=0)
+    assert B.int_shape(first) == (3, 2, 2)
+    assert_exact(B, first[2], [[0.0, 0.0], [1.0, 0.0]])
+    # Axis 1 holds the classes: [:, :, 1] encodes the second column of labels, [1, 0].
+    assert_exact(B, B.one_hot(labels, 3, axis=1)[:, :, 1], [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+
+
+@covers("one_hot")
+def test_one_hot_reads_whole_float_labels(B):
+    assert_exact(B, B.one_hot(tensor(B, [2.0, 0.5]), 3), [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+
+
+@covers("one_hot")
+def test_one_hot_refuses_a_bad_class_count_or_axis(B):
+    labels = tensor(B, [0, 1], "int32")
+    with pytest.raises(TypeError, match=r"one_hot\(\) needs an int num_classes, received 2.0"):
+        B.one_hot(labels, 2.0)
+    with pytest.raises(ValueError, match=r"one_hot\(\) needs num_classes >= 0, received -1"):
+        B.one_hot(labels, -1)
+    with pytest.raises(ValueError, match=r"one_hot\(\) axis 2 is out of range .* rank 2"):
+        B.one_hot(labels, 3, axis=2)
+
+
 # ================================================ dtype, Variables, purity
 
 FLOAT_FUNCTIONS = {
@@ -1637,6 +1808,35 @@ FLOAT_FUNCTIONS = {
     "erfc": lambda B, x: B.erfc(x),
     "softmax": lambda B, x: B.softmax(x),
     "log_softmax": lambda B, x: B.log_softmax(x),
+    "log1p": lambda B, x: B.log1p(B.abs(x)),
+    "expm1": lambda B, x: B.expm1(x),
+    "reciprocal": lambda B, x: B.reciprocal(B.add(B.abs(x), 1.0)),
+    "sin": lambda B, x: B.sin(x),
+    "cos": lambda B, x: B.cos(x),
+    "tan": lambda B, x: B.tan(x),
+    "arcsin": lambda B, x: B.arcsin(B.multiply(x, 0.4)),
+    "arccos": lambda B, x: B.arccos(B.multiply(x, 0.4)),
+    "arctan": lambda B, x: B.arctan(x),
+    "arctan2": lambda B, x: B.arctan2(x, 2.0),
+    "sinh": lambda B, x: B.sinh(x),
+    "cosh": lambda B, x: B.cosh(x),
+    "floor": lambda B, x: B.floor(x),
+    "ceil": lambda B, x: B.ceil(x),
+    "round": lambda B, x: B.round(x, 1),
+    "floor_divide": lambda B, x: B.floor_divide(x, 0.5),
+    "mod": lambda B, x: B.mod(x, 0.5),
+    "cumsum": lambda B, x: B.cumsum(x, axis=-1),
+    "cumprod": lambda B, x: B.cumprod(x, axis=0),
+    "sort": lambda B, x: B.sort(x),
+    "top_k": lambda B, x: B.top_k(x, 2)[0],
+    "take_along_axis": lambda B, x: B.take_along_axis(x, np.array([[2, 0]]), axis=1),
+    "slice": lambda B, x: B.slice(x, [0, 1], (2, 2)),
+    "slice_update": lambda B, x: B.slice_update(x, [1, 0], B.ones((1, 2), dtype="float32")),
+    "logsumexp": lambda B, x: B.logsumexp(x, axis=-1),
+    "norm": lambda B, x: B.norm(x, axis=-1),
+    "norm_matrix_2": lambda B, x: B.norm(x, ord=2),
+    "tril": lambda B, x: B.tril(x),
+    "triu": lambda B, x: B.triu(x, 1),
 }
 
 SAMPLE = [[-1.5, 0.0, 2.0], [0.25, -0.75, 1.0]]

@@ -1,4 +1,4 @@
-"""Conformance of the indexing ops (``take``) on every backend.
+"""Conformance of the indexing ops (``take``, ``take_along_axis``) on every backend.
 
 Expected values come from explicit Python loops over tiny arrays, so they do
 not rely on the backend's own indexing.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conformance import covers
+from gradient_checks import weighted_sum_gradient
 
 
 def tensor(B, values, dtype=None):
@@ -106,3 +107,78 @@ def test_take_has_no_gradient_for_its_indices(B):
     gradient_x, gradient_indices = tape.gradient(loss, [x, indices])
     np.testing.assert_array_equal(B.convert_to_numpy(gradient_x), np.ones((2, 2)))
     assert gradient_indices is None
+
+
+def naive_take_along_axis(x: np.ndarray, indices: np.ndarray, axis: int) -> np.ndarray:
+    """``take_along_axis`` written with loops over every output position (same-shape case)."""
+    out = np.zeros(indices.shape, dtype=x.dtype)
+    for position in np.ndindex(*indices.shape):
+        source = list(position)
+        source[axis] = int(indices[position]) % x.shape[axis]
+        out[position] = x[tuple(source)]
+    return out
+
+
+@covers("take_along_axis")
+def test_take_along_axis_reads_one_entry_per_index(B):
+    x = np.array([[10.0, 30.0, 20.0], [5.0, 4.0, 6.0]])
+    indices = np.array([[1, 2, 0, 1], [2, 2, -3, 0]])
+    result = B.convert_to_numpy(B.take_along_axis(tensor(B, x), tensor(B, indices), axis=1))
+    np.testing.assert_array_equal(result, naive_take_along_axis(x, indices, 1))
+    np.testing.assert_array_equal(result, [[30.0, 20.0, 10.0, 30.0], [6.0, 6.0, 5.0, 5.0]])
+
+
+@covers("take_along_axis")
+def test_take_along_axis_reads_the_order_argsort_gives(B):
+    x = tensor(B, np.array([[3.0, 1.0, 2.0], [0.0, -1.0, 5.0]]))
+    result = B.take_along_axis(x, B.argsort(x, axis=-1), axis=-1)
+    np.testing.assert_array_equal(B.convert_to_numpy(result), [[1.0, 2.0, 3.0], [-1.0, 0.0, 5.0]])
+
+
+@covers("take_along_axis")
+def test_take_along_axis_0_of_a_cube(B):
+    x = np.arange(24.0).reshape(2, 3, 4)
+    indices = np.array([[[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 1]]])
+    result = B.convert_to_numpy(B.take_along_axis(tensor(B, x), tensor(B, indices), axis=0))
+    np.testing.assert_array_equal(result, naive_take_along_axis(x, indices, 0))
+
+
+@covers("take_along_axis")
+def test_take_along_axis_broadcasts_the_other_axes(B):
+    row = tensor(B, np.array([[1.0, 2.0, 3.0]]))
+    result = B.take_along_axis(row, tensor(B, np.array([[2], [0]])), axis=1)
+    np.testing.assert_array_equal(B.convert_to_numpy(result), [[3.0], [1.0]])
+
+
+@covers("take_along_axis")
+def test_take_along_axis_without_axis_reads_the_flattened_array(B):
+    x = tensor(B, np.arange(6.0).reshape(2, 3))
+    result = B.take_along_axis(x, tensor(B, np.array([5, 0, -1])))
+    np.testing.assert_array_equal(B.convert_to_numpy(result), [5.0, 0.0, 5.0])
+
+
+@covers("take_along_axis")
+@pytest.mark.parametrize(
+    ("indices", "axis", "message"),
+    [
+        (np.array([[0, 3]]), 1, r"size 3, so indices must lie in \[-3, 3\); received .* to 3"),
+        (np.array([[-4]]), 1, r"received indices from -4 to -4"),
+        (np.array([[0.0]]), 1, r"needs integer indices, received indices of dtype float64"),
+        (np.array([0, 1]), 1, r"needs indices of the same rank as x \(2\)"),
+        (np.array([[0], [1], [2]]), 1, r"broadcast on every axis but 1"),
+        (np.array([[0]]), 2, r"axis 2 is out of range for x of rank 2"),
+    ],
+)
+def test_take_along_axis_refuses_bad_indices(B, indices, axis, message):
+    x = tensor(B, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=rf"take_along_axis\(\) .*{message}"):
+        B.take_along_axis(x, tensor(B, indices), axis=axis)
+
+
+@covers("take_along_axis")
+def test_take_along_axis_gradient_adds_up_entries_read_several_times(B):
+    def pick(x):
+        return B.take_along_axis(x, tensor(B, np.array([[2, 2, 0], [2, 1, 1]])), axis=1)
+
+    gradient = weighted_sum_gradient(B, pick, np.zeros((1, 3)), [1.0, 10.0, 100.0])
+    np.testing.assert_array_equal(gradient, [[100.0, 110.0, 12.0]])

@@ -55,6 +55,7 @@ NOT_ARRAY_OPS = frozenset(
         "ones_like",
         "eye",
         "arange",
+        "linspace",
         "set_random_seed",
         "seed_generator",
         "random_uniform",
@@ -251,7 +252,14 @@ def _cases() -> list[Case]:
         cases.append(
             Q("prod", f"two_zeros_{key}", lambda B, x, kw=kwargs: B.prod(x, **kw), [two_zeros])
         )
+    for key, kwargs in axis_variants.items():
+        cases.append(Q("logsumexp", key, lambda B, x, kw=kwargs: B.logsumexp(x, **kw), [X3]))
+    cases.append(Q("logsumexp", "large_values", lambda B, x: B.logsumexp(x, axis=-1), [X3 * 300.0]))
     # ------------------------------------------------------------ linear algebra
+    for op in ("tril", "triu"):
+        for k in (0, 1, -1):
+            cases.append(Q(op, f"k_{k}", lambda B, x, op=op, k=k: getattr(B, op)(x, k), [X3]))
+        cases.append(Q(op, "square", lambda B, x, op=op: getattr(B, op)(x), [rand(3, 3)]))
     cases += _variants(
         "dot",
         lambda B, x, y: B.dot(x, y),
@@ -604,6 +612,9 @@ def _through(op: str) -> Callable:
         elif op == "qr":
             q, r = B.qr(x)
             return B.add(B.sum(q), B.sum(r))
+        elif op == "one_hot":
+            # Float entries that are not whole numbers encode as zero rows: still a path.
+            return B.multiply(B.sum(B.one_hot(x, 3), axis=-1), x)
         else:  # pragma: no cover - a new op needs a path here
             raise AssertionError(f"no path through {op!r}")
         return B.multiply(flags, x)
@@ -628,7 +639,12 @@ NOT_DIFFERENTIABLE_PATHS = {
         "argmax",
         "argmin",
         "qr",
+        "one_hot",
     )
+} | {
+    op: path
+    for module in family_modules()
+    for op, path in getattr(module, "NOT_DIFFERENTIABLE_PATHS", {}).items()
 }
 
 

@@ -51,6 +51,11 @@ BACKEND_INTERFACE: dict[str, str] = {
     "ones_like": "ones_like(x, dtype=None) -> array.",
     "eye": "eye(n, m=None, dtype=None) -> identity matrix.",
     "arange": "arange(start, stop=None, step=1, dtype=None) -> array.",
+    "linspace": "linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, "
+    "axis=0) -> num evenly spaced samples from start to stop (stop left out without "
+    "endpoint), or (samples, step) with retstep; array start/stop give one run per pair "
+    "along the new axis; dtype None: the widest float of array start/stop, else floatx(); "
+    "num not a non-negative int raises ValueError.",
     # --------------------------------------------------------------- random
     "set_random_seed": "set_random_seed(seed): makes every unseeded draw reproducible.",
     "seed_generator": "seed_generator(seed=None) -> an opaque generator to pass as seed= to the "
@@ -95,6 +100,34 @@ BACKEND_INTERFACE: dict[str, str] = {
     "logical_and": "logical_and(x, y).",
     "logical_or": "logical_or(x, y).",
     "logical_not": "logical_not(x).",
+    "logical_xor": "logical_xor(x1, x2) -> bool array, broadcasting. Not differentiable.",
+    # ---------------------------------------------------- element-wise math
+    # Integer or bool x gives floatx() for the real-valued ones (Keras 3); floats keep
+    # their dtype.
+    "log1p": "log1p(x): log(1 + x), accurate near 0.",
+    "expm1": "expm1(x): exp(x) - 1, accurate near 0.",
+    "reciprocal": "reciprocal(x): 1 / x (integers computed in floatx()).",
+    "sin": "sin(x), radians.",
+    "cos": "cos(x).",
+    "tan": "tan(x).",
+    "arcsin": "arcsin(x): in [-pi/2, pi/2], NaN outside [-1, 1].",
+    "arccos": "arccos(x): in [0, pi], NaN outside [-1, 1].",
+    "arctan": "arctan(x).",
+    "arctan2": "arctan2(x1, x2): the angle of the point (x2, x1) in [-pi, pi], broadcasting; "
+    "two integer inputs give floatx(). Differentiable in both.",
+    "sinh": "sinh(x).",
+    "cosh": "cosh(x).",
+    "floor": "floor(x): integers give floatx(). Gradient 0 (as JAX).",
+    "ceil": "ceil(x): integers give floatx(). Gradient 0.",
+    "round": "round(x, decimals=0): halves to even, dtype kept; decimals not an int raises "
+    "TypeError. Gradient 0.",
+    "floor_divide": "floor_divide(x1, x2): floor(x1 / x2) as Python's //, broadcasting; "
+    "integers stay integers. Not differentiable.",
+    "mod": "mod(x1, x2): the remainder of floor_divide, with the sign of x2 (Python's %). "
+    "Not differentiable.",
+    "isnan": "isnan(x) -> bool array. Not differentiable.",
+    "isinf": "isinf(x) -> bool array (+inf or -inf). Not differentiable.",
+    "isfinite": "isfinite(x) -> bool array (neither inf nor NaN). Not differentiable.",
     # ----------------------------------------------------------- reductions
     "sum": "sum(x, axis=None, keepdims=False).",
     "mean": "mean(x, axis=None, keepdims=False).",
@@ -105,8 +138,17 @@ BACKEND_INTERFACE: dict[str, str] = {
     "std": "std(x, axis=None, keepdims=False): population standard deviation.",
     "any": "any(x, axis=None, keepdims=False).",
     "all": "all(x, axis=None, keepdims=False).",
-    "argmax": "argmax(x, axis=-1).",
-    "argmin": "argmin(x, axis=-1).",
+    "argmax": "argmax(x, axis=-1, keepdims=False): index of the first largest entry along "
+    "axis (None: of the flattened x).",
+    "argmin": "argmin(x, axis=-1, keepdims=False): index of the first smallest entry.",
+    "logsumexp": "logsumexp(x, axis=None, keepdims=False): log(sum(exp(x))) without "
+    "overflow; a slice of all -inf gives -inf; integers give floatx(). Gradient: the "
+    "softmax of x over the axes.",
+    # ----------------------------------------------------- running scans
+    "cumsum": "cumsum(x, axis=None, dtype=None): running sum along axis (of the flattened x "
+    "when None); dtype None keeps x's dtype (bool counts in int32). Differentiable.",
+    "cumprod": "cumprod(x, axis=None, dtype=None): running product, as cumsum. "
+    "Differentiable, exactly also where x has zeros.",
     # ------------------------------------------------------- linear algebra
     "dot": "dot(x, y): contract x's last axis with y's second-to-last (x @ y for a matrix y).",
     "matmul": "matmul(x, y): x @ y with batching.",
@@ -114,6 +156,17 @@ BACKEND_INTERFACE: dict[str, str] = {
     "come back as (batch, 1).",
     "l2_normalize": "l2_normalize(x, axis=-1): x / max(||x||, 1e-6).",
     "qr": "qr(x, mode='reduced') -> (q, r).",
+    "norm": "norm(x, ord=None, axis=None, keepdims=False): as Keras 3 ops.norm: vectors on "
+    "one axis (ord None/2, 1, inf, -inf, 0 = count of non-zeros, any other p: "
+    "sum(|x|^p)^(1/p)), matrices on two (None/'fro', 'nuc', 1, -1, inf, -inf, 2, -2); axis "
+    "None: every axis with ord None (the flattened 2-norm), else x must be a vector or a "
+    "matrix; other ords or axes raise ValueError; integers give floatx(). Differentiable, "
+    "with subgradients at kinks (0 at a zero vector, ties split) and distinct singular "
+    "values assumed for 2, -2, 'nuc'.",
+    "tril": "tril(x, k=0): the last two axes with the entries above diagonal k zeroed "
+    "(rank below 2 raises ValueError). Differentiable.",
+    "triu": "triu(x, k=0): the last two axes with the entries below diagonal k zeroed. "
+    "Differentiable.",
     # ------------------------------------------------------------ reshaping
     "reshape": "reshape(x, shape).",
     "transpose": "transpose(x, axes=None).",
@@ -125,11 +178,34 @@ BACKEND_INTERFACE: dict[str, str] = {
     "tile": "tile(x, repeats): the whole array repeated.",
     "batch_flatten": "batch_flatten(x): (batch, ...) -> (batch, rest).",
     "getitem": "getitem(x, key): x[key] with ints, slices, Ellipsis and None.",
+    "slice": "slice(inputs, start_indices, shape): a copy of the box of inputs starting at "
+    "start_indices (one int per axis; a list or an int array) with shape (-1: to the end of "
+    "the axis); a box not inside inputs raises ValueError (JAX would move it). "
+    "Differentiable in inputs.",
+    "slice_update": "slice_update(inputs, start_indices, updates): a copy of inputs with the "
+    "box at start_indices replaced by updates (same rank, cast to inputs' dtype); a box not "
+    "inside raises ValueError. Differentiable in inputs and updates.",
     # ------------------------------------------------------------- indexing
     "take": "take(x, indices, axis=None): the slices of x at integer indices along axis "
     "(of the flattened x when None); the result has indices' shape in place of that axis. "
     "Negative indices count from the end; an index out of range or non-integer indices "
     "raise ValueError. Differentiable in x (a scatter-add: rows read twice add up).",
+    "take_along_axis": "take_along_axis(x, indices, axis=None): out[..., i, ...] = "
+    "x[..., indices[..., i, ...], ...] on axis, indices of x's rank (1-D for axis None: "
+    "the flattened x), the other axes broadcasting; indices checked as take's. "
+    "Differentiable in x (scatter-add).",
+    "one_hot": "one_hot(x, num_classes, axis=-1, dtype=None): a new axis of num_classes at "
+    "axis, 1 at each entry's class; an entry outside [0, num_classes) gives all zeros (as "
+    "JAX); dtype None: floatx(). Not differentiable.",
+    # -------------------------------------------------------------- sorting
+    "sort": "sort(x, axis=-1): ascending along axis (None: the flattened x); NaN last. "
+    "Differentiable: each gradient goes back to the position its entry came from.",
+    "argsort": "argsort(x, axis=-1) -> int32 positions that sort x ascending, stable (ties "
+    "keep their order). Not differentiable.",
+    "top_k": "top_k(x, k, sorted=True) -> (values, indices): the k largest entries along the "
+    "last axis, largest first, ties by lowest position; indices int32; k outside "
+    "[0, size] raises ValueError. Differentiable in values (a gradient reaching indices "
+    "raises).",
     # ------------------------------------------------ pooling, padding, resizing
     "max_pool": "max_pool(x, pool_size, strides=None, padding='valid', data_format=None): "
     "largest entry of each window over the spatial axes of x (batch, *spatial, channels) "

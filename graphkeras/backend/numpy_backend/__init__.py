@@ -1,17 +1,23 @@
 """The default backend: NumPy arrays, computed eagerly on the CPU.
 
 The functions are spread over a few modules by theme (``core``, ``numeric``,
-``nn``, ``random``); this package gathers them into the flat namespace that
+``nn``, ``random``, and one module per op family: ``sorting``, ``slicing``,
+...); this package gathers them into the flat namespace that
 ``graphkeras/backend/interface.py`` describes.
 """
 
 from graphkeras.backend.numpy_backend import conv as _conv
+from graphkeras.backend.numpy_backend import cumulative as _cumulative
 from graphkeras.backend.numpy_backend import einsum as _einsum
+from graphkeras.backend.numpy_backend import elementwise_math as _elementwise_math
 from graphkeras.backend.numpy_backend import gradients as _gradients
 from graphkeras.backend.numpy_backend import image as _image
 from graphkeras.backend.numpy_backend import indexing as _indexing
+from graphkeras.backend.numpy_backend import norms as _norms
 from graphkeras.backend.numpy_backend import pooling as _pooling
 from graphkeras.backend.numpy_backend import recurrent as _recurrent
+from graphkeras.backend.numpy_backend import slicing as _slicing
+from graphkeras.backend.numpy_backend import sorting as _sorting
 from graphkeras.backend.numpy_backend.autodiff import (
     GradientTape,
     NotDifferentiableError,
@@ -35,6 +41,7 @@ from graphkeras.backend.numpy_backend.core import (
     is_keras_tensor,
     is_tensor,
     is_variable,
+    linspace,
     ndim,
     ones,
     ones_like,
@@ -45,9 +52,33 @@ from graphkeras.backend.numpy_backend.core import (
     zeros_like,
 )
 from graphkeras.backend.numpy_backend.core import unwrap as _unwrap
+from graphkeras.backend.numpy_backend.cumulative import cumprod, cumsum
 from graphkeras.backend.numpy_backend.einsum import einsum
+from graphkeras.backend.numpy_backend.elementwise_math import (
+    arccos,
+    arcsin,
+    arctan,
+    arctan2,
+    ceil,
+    cos,
+    cosh,
+    expm1,
+    floor,
+    floor_divide,
+    isfinite,
+    isinf,
+    isnan,
+    log1p,
+    logical_xor,
+    mod,
+    reciprocal,
+    round,
+    sin,
+    sinh,
+    tan,
+)
 from graphkeras.backend.numpy_backend.image import resize
-from graphkeras.backend.numpy_backend.indexing import take
+from graphkeras.backend.numpy_backend.indexing import take, take_along_axis
 from graphkeras.backend.numpy_backend.nn import (
     bias_add,
     celu,
@@ -60,6 +91,7 @@ from graphkeras.backend.numpy_backend.nn import (
     leaky_relu,
     log_softmax,
     mish,
+    one_hot,
     relu,
     relu6,
     selu,
@@ -70,6 +102,7 @@ from graphkeras.backend.numpy_backend.nn import (
     softsign,
     tanh,
 )
+from graphkeras.backend.numpy_backend.norms import norm
 from graphkeras.backend.numpy_backend.numeric import (
     abs,
     add,
@@ -96,6 +129,7 @@ from graphkeras.backend.numpy_backend.numeric import (
     logical_and,
     logical_not,
     logical_or,
+    logsumexp,
     matmul,
     max,
     maximum,
@@ -120,6 +154,8 @@ from graphkeras.backend.numpy_backend.numeric import (
     sum,
     tile,
     transpose,
+    tril,
+    triu,
     var,
     where,
 )
@@ -138,6 +174,8 @@ from graphkeras.backend.numpy_backend.recurrent import (
     lstm_sequence,
     simple_rnn_sequence,
 )
+from graphkeras.backend.numpy_backend.slicing import slice, slice_update
+from graphkeras.backend.numpy_backend.sorting import argsort, sort, top_k
 from graphkeras.backend.numpy_backend.variable import OPERATORS as _VARIABLE_OPERATORS
 from graphkeras.backend.numpy_backend.variable import Variable
 
@@ -151,7 +189,20 @@ def backend() -> str:
 # ``NOT_DIFFERENTIABLE`` (op -> inputs) tables declare how their ops are
 # recorded. A family of ops (convolution, pooling, ...) brings its own table
 # in its own module and is listed here.
-_GRADIENT_TABLES = (_gradients, _indexing, _pooling, _image, _conv, _recurrent, _einsum)
+_GRADIENT_TABLES = (
+    _gradients,
+    _elementwise_math,
+    _cumulative,
+    _sorting,
+    _indexing,
+    _slicing,
+    _norms,
+    _pooling,
+    _image,
+    _conv,
+    _recurrent,
+    _einsum,
+)
 
 GRADIENTS: dict = {}
 NOT_DIFFERENTIABLE: dict = {}

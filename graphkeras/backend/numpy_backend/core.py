@@ -185,3 +185,41 @@ def arange(start, stop=None, step=1, dtype=None) -> np.ndarray:
     if stop is None:
         start, stop = 0, start
     return np.arange(start, stop, step, dtype=dtype)
+
+
+def linspace(
+    start,
+    stop,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype=None,
+    axis: int = 0,
+):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (included unless not ``endpoint``).
+
+    ``start`` and ``stop`` may be arrays of the same (broadcast) shape: the
+    samples of each pair then run along the new ``axis``. The dtype is
+    ``dtype``, else the widest float among array ``start``/``stop``, else
+    ``floatx()``. With ``retstep`` the result is ``(samples, step)``, the step
+    in the samples' float dtype (``floatx()`` for integer samples).
+    """
+    if not isinstance(num, (int, np.integer)) or isinstance(num, bool) or num < 0:
+        raise ValueError(f"linspace() needs a non-negative int num, received {num!r}.")
+    start, stop = unwrap(start), unwrap(stop)
+    if dtype is None:
+        floats = [
+            np.asarray(value).dtype
+            for value in (start, stop)
+            if not isinstance(value, (int, float))
+            and np.issubdtype(np.asarray(value).dtype, np.floating)
+        ]
+        dtype = np.result_type(*floats).name if floats else config.floatx()
+    dtype = config.standardize_dtype(dtype)
+    samples, step = np.linspace(
+        start, stop, num=int(num), endpoint=endpoint, retstep=True, dtype=dtype, axis=axis
+    )
+    if not retstep:
+        return samples
+    step_dtype = dtype if config.is_float_dtype(dtype) else config.floatx()
+    return samples, np.asarray(step, dtype=step_dtype)

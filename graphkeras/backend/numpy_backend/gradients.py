@@ -56,13 +56,19 @@ def _cast_like(gradient, reference) -> np.ndarray:
 # ------------------------------------------------------------- element-wise
 
 
-def _binary(upstream, arguments, needs, x_part, y_part) -> dict:
-    x, y = _v(arguments["x"]), _v(arguments["y"])
+def _binary(upstream, arguments, needs, x_part, y_part, names=("x", "y")) -> dict:
+    """Gradients of a broadcasting two-input op whose inputs are called ``names``.
+
+    ``x_part(upstream, x, y)`` and ``y_part(...)`` give each input's gradient
+    at the output's shape; it is summed back to the input's shape.
+    """
+    x_name, y_name = names
+    x, y = _v(arguments[x_name]), _v(arguments[y_name])
     result = {}
-    if needs["x"]:
-        result["x"] = _cast_like(unbroadcast(x_part(upstream, x, y), np.shape(x)), x)
-    if needs["y"]:
-        result["y"] = _cast_like(unbroadcast(y_part(upstream, x, y), np.shape(y)), y)
+    if needs[x_name]:
+        result[x_name] = _cast_like(unbroadcast(x_part(upstream, x, y), np.shape(x)), x)
+    if needs[y_name]:
+        result[y_name] = _cast_like(unbroadcast(y_part(upstream, x, y), np.shape(y)), y)
     return result
 
 
@@ -138,9 +144,15 @@ def abs_gradient(g, x, out, a):
 
 
 @_unary
-def sign_gradient(g, x, out, a):
-    # The derivative of sign is 0 wherever it exists.
+def zero_gradient(g, x, out, a):
+    """The gradient of a piecewise-constant op (sign, floor, round): zero.
+
+    Its derivative is 0 wherever it exists; at the jumps JAX gives 0 too.
+    """
     return np.zeros_like(g)
+
+
+sign_gradient = zero_gradient
 
 
 @_unary
@@ -365,6 +377,15 @@ def std_gradient(g, x, out, a):
     return scale * 2 * centred / count
 
 
+@_unary
+def logsumexp_gradient(g, x, out, a):
+    # The softmax of x over the reduced axes; 0 for a slice of all -inf (out = -inf).
+    out = _expand_reduced(out, x, a)
+    finite = np.isfinite(out)
+    weights = np.where(finite, np.exp(x - np.where(finite, out, 0)), 0)
+    return _expand_reduced(g, x, a) * weights
+
+
 # ------------------------------------------------------------ linear algebra
 
 
@@ -438,6 +459,16 @@ def l2_normalize_gradient(g, x, out, a):
     norm = np.sqrt(np.maximum(squared, 1e-12))
     inner = np.sum(g * out, axis=axis, keepdims=True)
     return g / norm - np.where(squared > 1e-12, out * inner / norm, 0)
+
+
+@_unary
+def tril_gradient(g, x, out, a):
+    return np.tril(g, k=a["k"])
+
+
+@_unary
+def triu_gradient(g, x, out, a):
+    return np.triu(g, k=a["k"])
 
 
 # ------------------------------------------------------------------ reshaping
@@ -597,10 +628,13 @@ GRADIENTS: dict = {
     "prod": (prod_gradient, ("x",)),
     "var": (var_gradient, ("x",)),
     "std": (std_gradient, ("x",)),
+    "logsumexp": (logsumexp_gradient, ("x",)),
     "dot": (dot_gradient, ("x", "y")),
     "matmul": (matmul_gradient, ("x", "y")),
     "batch_dot": (batch_dot_gradient, ("x", "y")),
     "l2_normalize": (l2_normalize_gradient, ("x",)),
+    "tril": (tril_gradient, ("x",)),
+    "triu": (triu_gradient, ("x",)),
     "reshape": (reshape_gradient, ("x",)),
     "transpose": (transpose_gradient, ("x",)),
     "expand_dims": (expand_dims_gradient, ("x",)),
@@ -632,4 +666,5 @@ NOT_DIFFERENTIABLE: dict = {
     "argmax": ("x",),
     "argmin": ("x",),
     "qr": ("x",),
+    "one_hot": ("x",),
 }

@@ -210,3 +210,28 @@ def log_softmax(x, axis: int = -1) -> np.ndarray:
     x = unwrap(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def one_hot(x, num_classes: int, axis: int = -1, dtype=None) -> np.ndarray:
+    """Each entry of ``x`` as a row of ``num_classes`` zeros with a 1 at its class.
+
+    The new axis of length ``num_classes`` goes at ``axis`` of the result (the
+    last by default); the result has ``dtype`` (``floatx()`` when None). An
+    entry outside ``[0, num_classes)`` (a negative padding label, or one too
+    large) gives a row of zeros, as Keras 3 on JAX does; so does a float entry
+    that is not a whole number.
+
+    >>> one_hot(np.array([2, -1]), 3).tolist()
+    [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    """
+    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
+        raise TypeError(f"one_hot() needs an int num_classes, received {num_classes!r}.")
+    if num_classes < 0:
+        raise ValueError(f"one_hot() needs num_classes >= 0, received {num_classes}.")
+    x = np.asarray(unwrap(x))
+    if not -(x.ndim + 1) <= axis <= x.ndim:
+        raise ValueError(
+            f"one_hot() axis {axis} is out of range for a result of rank {x.ndim + 1}."
+        )
+    encoded = np.expand_dims(x, -1) == np.arange(num_classes)
+    return np.moveaxis(encoded, -1, axis).astype(config.standardize_dtype(dtype))

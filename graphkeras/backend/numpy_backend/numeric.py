@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphkeras.backend import config
 from graphkeras.backend.numpy_backend.core import unwrap
 
 # ---------------------------------------------------------------- element-wise
@@ -190,14 +191,39 @@ def all(x, axis=None, keepdims: bool = False) -> np.ndarray:  # noqa: A001
     return np.all(unwrap(x), axis=_axis(axis), keepdims=keepdims)
 
 
-def argmax(x, axis: int = -1) -> np.ndarray:
-    """Index of the largest entry along ``axis``."""
-    return np.argmax(unwrap(x), axis=axis)
+def argmax(x, axis: int | None = -1, keepdims: bool = False) -> np.ndarray:
+    """Index of the (first) largest entry along ``axis``; None: in the flattened array.
+
+    The default axis is the last, as Keras 2's backend had it (Keras 3's
+    ``ops.argmax`` defaults to None and passes its axis explicitly).
+    """
+    return np.argmax(unwrap(x), axis=axis, keepdims=keepdims)
 
 
-def argmin(x, axis: int = -1) -> np.ndarray:
-    """Index of the smallest entry along ``axis``."""
-    return np.argmin(unwrap(x), axis=axis)
+def argmin(x, axis: int | None = -1, keepdims: bool = False) -> np.ndarray:
+    """Index of the (first) smallest entry along ``axis``; None: in the flattened array."""
+    return np.argmin(unwrap(x), axis=axis, keepdims=keepdims)
+
+
+def logsumexp(x, axis=None, keepdims: bool = False) -> np.ndarray:
+    """``log(sum(exp(x)))`` over ``axis``, shifted by the largest entry so nothing overflows.
+
+    A slice of all ``-inf`` (or an empty one) gives ``-inf``; one holding
+    ``+inf`` gives ``+inf``. Integer inputs are computed in ``floatx()``.
+    """
+    x = np.asarray(unwrap(x))
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(config.floatx())
+    axes = _axis(axis)
+    if x.size == 0:
+        return np.full(np.sum(x, axis=axes, keepdims=keepdims).shape, -np.inf, dtype=x.dtype)
+    peak = np.max(x, axis=axes, keepdims=True)
+    peak = np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
+    with np.errstate(divide="ignore"):
+        total = np.log(np.sum(np.exp(x - peak), axis=axes, keepdims=True)) + peak
+    if keepdims:
+        return total
+    return total.reshape(()) if axes is None else np.squeeze(total, axis=axes)
 
 
 # -------------------------------------------------------------- linear algebra
@@ -259,6 +285,31 @@ def l2_normalize(x, axis=-1) -> np.ndarray:
     x = unwrap(x)
     squared = np.sum(np.square(x), axis=_axis(axis), keepdims=True)
     return x / np.sqrt(np.maximum(squared, np.asarray(1e-12, dtype=x.dtype)))
+
+
+def _check_matrix_rank(function: str, x: np.ndarray) -> None:
+    if x.ndim < 2:
+        raise ValueError(
+            f"{function}() needs an array of rank 2 or more (it works on the last two axes); "
+            f"received shape {x.shape}."
+        )
+
+
+def tril(x, k: int = 0) -> np.ndarray:
+    """The lower triangle of the last two axes: entries above diagonal ``k`` set to 0.
+
+    ``k = 0`` is the main diagonal, ``k > 0`` diagonals above it, ``k < 0`` below.
+    """
+    x = np.asarray(unwrap(x))
+    _check_matrix_rank("tril", x)
+    return np.tril(x, k=k)
+
+
+def triu(x, k: int = 0) -> np.ndarray:
+    """The upper triangle of the last two axes: entries below diagonal ``k`` set to 0."""
+    x = np.asarray(unwrap(x))
+    _check_matrix_rank("triu", x)
+    return np.triu(x, k=k)
 
 
 def qr(x, mode: str = "reduced") -> tuple:
