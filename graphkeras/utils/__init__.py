@@ -17,12 +17,17 @@ from graphkeras.utils.serialization import (
     get_registered_object,
     register_serializable,
 )
+from graphkeras.utils.serialization import (
+    register_serializable as register_keras_serializable,
+)
+from graphkeras.utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
     "CustomObjectScope",
     "ModelDiagram",
     "Progbar",
     "custom_object_scope",
+    "deserialize_keras_object",
     "flatten",
     "get_custom_objects",
     "get_registered_name",
@@ -35,7 +40,9 @@ __all__ = [
     "pack_sequence_as",
     "pad_sequences",
     "plot_model",
+    "register_keras_serializable",
     "register_serializable",
+    "serialize_keras_object",
     "set_random_seed",
     "to_categorical",
     "to_networkx",
