@@ -11,8 +11,8 @@ which ``graphkeras.interop`` installs here (:func:`install_model_form`).
 
 Reading the data back is safe whatever ``safe_mode`` says: a class or
 function is found only among graphkeras's built-ins (the ``module`` picks
-which family), the ``custom_objects`` passed in, the open
-``custom_object_scope``\\ s and the objects registered with
+which family), the ``custom_objects`` passed in, any open
+``custom_object_scope`` and the objects registered with
 ``register_keras_serializable``. No module named in a config is imported
 and no code in a config runs: ``__lambda__`` (and Keras's other code or
 opaque wrappers) are refused, naming where they were found.
@@ -227,8 +227,8 @@ def deserialize_keras_object(
 ) -> Any:
     """The object a config from :func:`serialize_keras_object` (or Keras 3) describes.
 
-    Names resolve through ``custom_objects``, the open
-    ``custom_object_scope``\\ s, ``register_keras_serializable`` and
+    Names resolve through ``custom_objects``, any open
+    ``custom_object_scope``, ``register_keras_serializable`` and
     graphkeras's built-ins, never through an import. ``safe_mode`` is
     accepted for Keras 3's signature; reading is always safe, and a
     ``__lambda__`` is refused either way. Keras 2's ``module_objects``
