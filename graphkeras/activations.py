@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import (
     get_registered_name,
     get_registered_object,
@@ -182,6 +183,7 @@ _CANONICAL: dict[str, Callable] = {
 }
 # Every name :func:`get` understands: the canonical names plus the aliases.
 ALL_ACTIVATIONS: dict[str, Callable] = {**_CANONICAL, "swish": silu, "hard_swish": hard_silu}
+register_keras_module("keras.activations", ALL_ACTIVATIONS)
 # Function -> the name it is written under.
 _NAMES: dict[Callable, str] = {function: name for name, function in _CANONICAL.items()}
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
 Axis = int | Sequence[int]
@@ -175,6 +176,7 @@ ALL_CONSTRAINTS: dict[str, type[Constraint]] = {
     "unit_norm": UnitNorm,
     "min_max_norm": MinMaxNorm,
 }
+register_keras_module("keras.constraints", ALL_CONSTRAINTS)
 
 
 def serialize(constraint: Constraint | Callable | None) -> dict[str, Any] | str | None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.naming import to_snake_case
 from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
@@ -472,6 +473,7 @@ ALL_INITIALIZERS: dict[str, type[Initializer]] = {
     "one": Ones,
     "zero": Zeros,
 }
+register_keras_module("keras.initializers", ALL_INITIALIZERS)
 
 
 def serialize(initializer: Initializer | Callable | None) -> dict[str, Any] | str | None:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.naming import to_snake_case, unique_name
 from graphkeras.utils.serialization import (
     deserialize_configurable,
@@ -858,6 +859,7 @@ ALL_LOSSES: dict[str, Any] = {
     "mse": mean_squared_error,
     "MSE": mean_squared_error,
 }
+register_keras_module("keras.losses", ALL_LOSSES)
 
 
 def serialize(loss: Loss | Callable | None) -> dict[str, Any] | str | None:

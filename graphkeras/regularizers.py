@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import deserialize_configurable, serialize_configurable
 
 
@@ -211,6 +212,7 @@ ALL_REGULARIZERS: dict[str, type[Regularizer]] = {
     "l1_l2": L1L2,
     "orthogonal_regularizer": OrthogonalRegularizer,
 }
+register_keras_module("keras.regularizers", ALL_REGULARIZERS)
 
 
 def serialize(regularizer: Regularizer | Callable | None) -> dict[str, Any] | str | None:

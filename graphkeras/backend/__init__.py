@@ -3,7 +3,8 @@
 ``import graphkeras.backend as K`` gives a flat module of array functions. The
 functions come from the backend named by the environment variable
 ``GRAPHKERAS_BACKEND`` (default ``numpy``), checked against the interface in
-``interface.py``; the settings in ``config.py`` are shared by all backends.
+``interface.py``; the settings in ``config.py`` and the mask helpers in
+``masking.py`` are shared by all backends.
 Nothing here imports the rest of graphkeras.
 
 ``K.function`` is the one entry that needs the symbolic graph: the engine
@@ -33,6 +34,7 @@ from graphkeras.backend.config import (
     standardize_dtype,
 )
 from graphkeras.backend.interface import BACKEND_INTERFACE
+from graphkeras.backend.masking import get_keras_mask, set_keras_mask
 
 AVAILABLE_BACKENDS: dict[str, str] = {
     "numpy": "graphkeras.backend.numpy_backend",
@@ -83,6 +85,7 @@ __all__ = [
     "epsilon",
     "floatx",
     "function",
+    "get_keras_mask",
     "get_uid",
     "image_data_format",
     "is_float_dtype",
@@ -93,6 +96,7 @@ __all__ = [
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
+    "set_keras_mask",
     "standardize_data_format",
     "standardize_dtype",
     *BACKEND_INTERFACE,

@@ -93,6 +93,11 @@ class KerasTensor:
         return len(self.shape)
 
     @property
+    def _keras_shape(self) -> tuple:
+        """Keras 2's name for :attr:`shape` (read-only), for code written against Keras 2."""
+        return self.shape
+
+    @property
     def _keras_history(self) -> KerasHistory | None:
         """``KerasHistory(layer, node_index, tensor_index)``, or None for a detached spec.
 

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphkeras.utils import serialization
+from graphkeras.utils.keras_object_form import register_keras_module
 
 BUILTIN_LAYERS: dict[str, type] = {}
+register_keras_module("keras.layers", BUILTIN_LAYERS)
 
 
 def register_layer(cls: type | None = None, *, aliases: tuple[str, ...] = ()):

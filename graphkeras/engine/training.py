@@ -29,11 +29,12 @@ from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
+from graphkeras.engine.state_tree import ModelStateTree
 from graphkeras.utils import nest
 
 
 @register_layer(aliases=("Functional",))
-class Model(Network):
+class Model(Network, ModelStateTree):
     """A functional model: ``Model(inputs, outputs, name=None)``, trainable with ``fit``.
 
     >>> x = Input(shape=(4,))

@@ -5,7 +5,10 @@ Keras 3 wraps every object as ``{"module", "class_name", "config",
 nodes as ``{"args": [...], "kwargs": {...}}`` holding ``__keras_tensor__``
 references; Keras 2 writes the lists graphkeras reads natively. Both are
 rewritten here, as plain data, into the Keras 2.2 layout of
-``network_config.py``, which the usual loader then builds.
+``network_config.py``, which the usual loader then builds. The object
+wrappers themselves are read by ``utils/keras_object_form.py``, which
+``deserialize_keras_object`` shares; here its refusals become
+``ModelFileError``.
 
 Nothing here resolves a name: a class name is carried over as text (a
 registered name such as ``"my_package>Scale"`` is preferred, as Keras
@@ -33,48 +36,14 @@ from graphkeras.interop.keras_operations import (
     operation_from_keras,
 )
 from graphkeras.saving.errors import ModelFileError
-
-TENSOR_MARK = "__keras_tensor__"
+from graphkeras.utils import keras_object_form
+from graphkeras.utils.keras_object_form import TENSOR_MARK, preview
 
 MODEL_CLASSES = ("Functional", "Model", "Sequential")
-
-# Keras options with no graphkeras counterpart, and the value that makes them inert.
-_INERT_OPTIONS: dict[str, tuple] = {
-    "quantization_config": (None,),
-    "lora_rank": (None, 0),
-    "lora_alpha": (None,),
-    "lora_enabled": (False,),
-    "ragged": (False,),
-    "optional": (False,),
-    "autocast": (True,),
-    "time_major": (False,),
-    "implementation": (1, 2),
-    "zero_output_for_mask": (True, False),
-    "input_dim_is_deprecated": (None,),
-    "input_axes": (None,),
-    "output_axes": (None,),
-}
 
 # Shapes a Keras 2 layer records in its config once built; graphkeras builds on the call.
 _BUILD_RECORDS: dict[str, tuple[str, ...]] = {
     "MultiHeadAttention": ("query_shape", "key_shape", "value_shape"),
-}
-
-# Keras serialisation wrappers that carry code or opaque data: never accepted.
-_REFUSED_WRAPPERS = ("__lambda__", "__bytes__", "__typespec__", "__passive_serialization__")
-
-_PLAIN_DTYPES = {
-    "float16",
-    "float32",
-    "float64",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
 }
 
 
@@ -87,7 +56,7 @@ def model_config_from_keras(document: Any, flavour: str, where: str) -> dict:
     if not isinstance(document, Mapping) or not isinstance(document.get("config"), Mapping):
         raise ModelFileError(
             f"{where}: expected an object with 'class_name' and 'config', "
-            f"received {_preview(document)}."
+            f"received {preview(document)}."
         )
     class_name = _class_name(document, where)
     if class_name not in MODEL_CLASSES:
@@ -108,82 +77,15 @@ def model_config_from_keras(document: Any, flavour: str, where: str) -> dict:
 
 def value_from_keras(value: Any, where: str) -> Any:
     """A config value with Keras 3's object wrappers turned into graphkeras's forms."""
-    if isinstance(value, list):
-        return [value_from_keras(item, where) for item in value]
-    if not isinstance(value, Mapping):
-        return value
-    if "class_name" in value and ("config" in value or "module" in value):
-        return _object_from_keras(value, where)
-    return {
-        key: value_from_keras(item, where)
-        for key, item in value.items()
-        if key != "shared_object_id"
-    }
+    return keras_object_form.value_from_keras(value, where, ModelFileError)
 
 
-# ---------------------------------------------------------------- objects
 def _class_name(wrapper: Mapping, where: str) -> str:
-    """The name to resolve: a registered ``package>Name`` if given, else the class name."""
-    class_name = wrapper.get("class_name")
-    if not isinstance(class_name, str):
-        raise ModelFileError(f"{where}: a class name must be text, found {_preview(class_name)}.")
-    registered = wrapper.get("registered_name")
-    if isinstance(registered, str) and ">" in registered:
-        return registered
-    return class_name
-
-
-def _object_from_keras(wrapper: Mapping, where: str) -> Any:
-    class_name = wrapper.get("class_name")
-    config = wrapper.get("config")
-    if class_name == TENSOR_MARK:
-        raise ModelFileError(f"{where}: a tensor reference appears outside a call node.")
-    if class_name in _REFUSED_WRAPPERS:
-        raise ModelFileError(
-            f"{where}: the file holds a {class_name!r} object (code or opaque bytes); "
-            "graphkeras never loads those."
-        )
-    if class_name in ("DTypePolicy", "FloatDTypePolicy", "Policy"):
-        name = config.get("name") if isinstance(config, Mapping) else config
-        if name not in _PLAIN_DTYPES:
-            raise ModelFileError(
-                f"{where}: dtype policy {_preview(name)} is not supported; graphkeras "
-                "layers compute in one plain dtype."
-            )
-        return name
-    if class_name == "__tuple__":
-        items = config.get("value") if isinstance(config, Mapping) else None
-        if not isinstance(items, list):
-            raise ModelFileError(f"{where}: malformed tuple {_preview(wrapper)}.")
-        return [value_from_keras(item, where) for item in items]
-    if class_name in ("__numpy__", "__tensor__"):
-        items = config.get("value") if isinstance(config, Mapping) else None
-        if not isinstance(items, (list, int, float)):
-            raise ModelFileError(f"{where}: malformed array {_preview(wrapper)}.")
-        return items
-    if class_name == "function":
-        registered = wrapper.get("registered_name")
-        name = registered if isinstance(registered, str) and ">" in registered else config
-        if not isinstance(name, str):
-            raise ModelFileError(f"{where}: malformed function reference {_preview(wrapper)}.")
-        return name
-    name = _class_name(wrapper, where)
-    converted = value_from_keras(config or {}, where)
-    if isinstance(converted, dict):
-        converted = _without_inert_options(converted, f"{where}: {name}")
-    return {"class_name": name, "config": converted}
+    return keras_object_form.class_name_to_resolve(wrapper, where, ModelFileError)
 
 
 def _without_inert_options(config: dict, where: str) -> dict:
-    """``config`` without Keras-only options that are off; one that is on is refused."""
-    for option, inert_values in _INERT_OPTIONS.items():
-        if option in config:
-            value = config.pop(option)
-            if value not in inert_values:
-                raise ModelFileError(
-                    f"{where}: option {option}={_preview(value)} is not supported by graphkeras."
-                )
-    return config
+    return keras_object_form.without_inert_options(config, where, ModelFileError)
 
 
 # ---------------------------------------------------------------- models
@@ -289,7 +191,7 @@ def _endpoints(value: Any, key: str, shifts: Mapping, where: str) -> tuple:
     references = []
     for reference in value:
         if not isinstance(reference, list) or len(reference) != 3:
-            raise ModelFileError(f"{where}: malformed '{key}' entry {_preview(reference)}.")
+            raise ModelFileError(f"{where}: malformed '{key}' entry {preview(reference)}.")
         references.append(_shifted(reference, shifts, where))
     return references, names
 
@@ -297,7 +199,7 @@ def _endpoints(value: Any, key: str, shifts: Mapping, where: str) -> tuple:
 def _shifted(reference: list, shifts: Mapping, where: str) -> list:
     name, node_index, tensor_index = reference
     if not isinstance(name, str) or not isinstance(node_index, int):
-        raise ModelFileError(f"{where}: malformed tensor reference {_preview(reference)}.")
+        raise ModelFileError(f"{where}: malformed tensor reference {preview(reference)}.")
     return [name, node_index + shifts.get(name, 0), tensor_index]
 
 
@@ -344,7 +246,7 @@ def _nodes(
         elif isinstance(node, list):
             result.append(_keras2_node(node, layer_names, shifts, layer_where))
         else:
-            raise ModelFileError(f"{layer_where}: malformed inbound node {_preview(node)}.")
+            raise ModelFileError(f"{layer_where}: malformed inbound node {preview(node)}.")
     return result
 
 
@@ -352,7 +254,7 @@ def _keras2_node(node: list, layer_names: set, shifts: Mapping, where: str) -> l
     entries = []
     for item in node:
         if not isinstance(item, list) or len(item) not in (3, 4):
-            raise ModelFileError(f"{where}: malformed inbound entry {_preview(item)}.")
+            raise ModelFileError(f"{where}: malformed inbound entry {preview(item)}.")
         kwargs = item[3] if len(item) == 4 and item[3] is not None else {}
         kwargs = _keras2_tensor_keywords(
             value_from_keras(kwargs, where), layer_names, shifts, where
@@ -386,7 +288,7 @@ def _keras3_node(node: Mapping, converted: Mapping, shifts: Mapping, where: str)
     args = node.get("args", [])
     kwargs = node.get("kwargs", {})
     if not isinstance(args, list) or not isinstance(kwargs, Mapping):
-        raise ModelFileError(f"{where}: malformed call node {_preview(node)}.")
+        raise ModelFileError(f"{where}: malformed call node {preview(node)}.")
     if not args:
         raise ModelFileError(f"{where}: a call node without arguments is not supported.")
     tensors = _flat_tensors(args[0], where)
@@ -420,14 +322,14 @@ def _flat_tensors(value: Any, where: str) -> list:
     if isinstance(value, Mapping) and value.get("class_name") == "__tuple__":
         return _flat_tensors((value.get("config") or {}).get("value"), where)
     raise ModelFileError(
-        f"{where}: a call's first argument must be tensors, received {_preview(value)}."
+        f"{where}: a call's first argument must be tensors, received {preview(value)}."
     )
 
 
 def _history(mark: Mapping, where: str) -> list:
     history = (mark.get("config") or {}).get("keras_history")
     if not isinstance(history, list) or len(history) != 3:
-        raise ModelFileError(f"{where}: malformed tensor reference {_preview(mark)}.")
+        raise ModelFileError(f"{where}: malformed tensor reference {preview(mark)}.")
     return list(history)
 
 
@@ -459,8 +361,3 @@ def _call_parameters(class_name: str, where: str) -> list[str]:
         for parameter in parameters
         if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
     ]
-
-
-def _preview(value: Any, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

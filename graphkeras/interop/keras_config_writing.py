@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graphkeras import constraints, initializers, losses, metrics, optimizers, regularizers
-from graphkeras.engine.layer_registry import BUILTIN_LAYERS
 from graphkeras.engine.network_config import kept_node_indices, named_call_keywords
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.engine.op_layer import OperatorLayer
@@ -28,11 +26,10 @@ from graphkeras.interop.keras_operation_calls import (
 )
 from graphkeras.interop.keras_operations import operation_to_keras
 from graphkeras.ops import OperationLayer
-from graphkeras.optimizers import schedules
 from graphkeras.utils import nest
+from graphkeras.utils.keras_object_form import TENSOR_MARK, keras_value, object_wrapper
 from graphkeras.utils.serialization import get_registered_name
 
-TENSOR_MARK = "__keras_tensor__"
 FUNCTIONAL_MODULE = "keras.src.models.functional"
 
 
@@ -47,54 +44,6 @@ def keras_document(model) -> dict:
     compiled = getattr(model, "compiled", False)
     document["compile_config"] = keras_value(model.get_compile_config()) if compiled else None
     return document
-
-
-def keras_value(value: Any) -> Any:
-    """A graphkeras config value with each ``{"class_name", "config"}`` wrapped as Keras 3 does."""
-    if isinstance(value, dict):
-        if value.get("class_name") == TENSOR_MARK:
-            return value
-        if set(value) == {"class_name", "config"} and isinstance(value["class_name"], str):
-            return _object_wrapper(value["class_name"], keras_value(value["config"]))
-        return {key: keras_value(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [keras_value(item) for item in value]
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return value
-
-
-def _object_wrapper(class_name: str, config: Any) -> dict:
-    if ">" in class_name:
-        return {
-            "module": None,
-            "class_name": class_name.split(">", 1)[1],
-            "config": config,
-            "registered_name": class_name,
-        }
-    return {
-        "module": _keras_module(class_name),
-        "class_name": class_name,
-        "config": config,
-        "registered_name": None,
-    }
-
-
-def _keras_module(class_name: str) -> str | None:
-    """The Keras module of a built-in class, by the graphkeras registry that holds its name."""
-    for table, module in (
-        (BUILTIN_LAYERS, "keras.layers"),
-        (initializers.ALL_INITIALIZERS, "keras.initializers"),
-        (regularizers.ALL_REGULARIZERS, "keras.regularizers"),
-        (constraints.ALL_CONSTRAINTS, "keras.constraints"),
-        (optimizers.ALL_OPTIMIZERS, "keras.optimizers"),
-        (schedules.ALL_SCHEDULES, "keras.optimizers.schedules"),
-        (losses.ALL_LOSSES, "keras.losses"),
-        (metrics.ALL_METRICS, "keras.metrics"),
-    ):
-        if class_name in table or class_name.lower() in table:
-            return module
-    return None
 
 
 # ---------------------------------------------------------------- models
@@ -135,7 +84,7 @@ def _layer_wrapper(layer) -> dict:
     if getattr(layer, "_is_graph_network", False):
         return _model_wrapper(layer)
     registered = get_registered_name(type(layer))
-    wrapper = _object_wrapper(registered, keras_value(layer.get_config()))
+    wrapper = object_wrapper(registered, keras_value(layer.get_config()))
     if ">" not in registered:
         wrapper["class_name"] = type(layer).__name__
     return wrapper

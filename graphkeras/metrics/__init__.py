@@ -74,6 +74,7 @@ from graphkeras.metrics.regression_metrics import (
     MeanSquaredError,
     RootMeanSquaredError,
 )
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.naming import to_snake_case
 from graphkeras.utils.serialization import deserialize_configurable, resolve, serialize_object
 
@@ -118,6 +119,7 @@ ALL_METRICS: dict[str, type[Metric]] = {
     "MAE": MeanAbsoluteError,
     "kld": KLDivergence,
 }
+register_keras_module("keras.metrics", ALL_METRICS, METRIC_FUNCTIONS)
 
 
 def serialize(metric: Metric | Callable | None) -> dict[str, Any] | str | None:

@@ -15,12 +15,25 @@ from typing import Any
 import numpy as np
 
 from graphkeras import backend as K
+from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.ops.dtypes import as_tensor
 from graphkeras.ops.operation import has_keras_tensor, operation
 from graphkeras.utils import nest
 
 # --------------------------------------------------------------- conversion
+
+
+def _same_specs(values: Any) -> Any:
+    """Fresh KerasTensors with the shapes and dtypes of ``values``' KerasTensors."""
+    return nest.map_structure(
+        lambda value: (
+            KerasTensor(value.shape, dtype=value.dtype)
+            if is_keras_tensor(value)
+            else KerasTensor(K.int_shape(value), dtype=K.dtype(value))
+        ),
+        values,
+    )
 
 
 def shape(x) -> tuple:
@@ -80,13 +93,25 @@ def stop_gradient(variable):
 # ------------------------------------------------------------ dynamic slices
 
 
-@operation(name="slice")
+def _slice_spec(inputs, start_indices, shape):
+    sizes = tuple(None if size == -1 else int(size) for size in shape)
+    known = tuple(inputs.shape) if is_keras_tensor(inputs) else K.int_shape(inputs)
+    sizes = tuple(
+        dim - int(start) if size is None and dim is not None and isinstance(start, int) else size
+        for size, dim, start in zip(sizes, known, start_indices, strict=False)
+    )
+    return KerasTensor(sizes, dtype=dtype(inputs))
+
+
+# A slice's output has the size asked for whatever the input's batch, so it is
+# inferred, not probed (a box may not fit in the small stand-in arrays).
+@operation(name="slice", infer=_slice_spec)
 def slice(inputs, start_indices, shape):  # noqa: A001 (Keras 3's name)
     """The block of ``inputs`` of size ``shape`` starting at ``start_indices``."""
     return K.slice(inputs, start_indices, shape)
 
 
-@operation
+@operation(infer=lambda inputs, start_indices, updates: _same_specs(inputs))
 def slice_update(inputs, start_indices, updates):
     """``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
     return K.slice_update(inputs, start_indices, updates)
@@ -183,7 +208,10 @@ def vectorized_map(function, elements):
     return map(function, elements)
 
 
-@operation
+# The loops keep their values' shapes and dtypes (as Keras 3 requires), so
+# their outputs are inferred without running them: a loop whose end depends
+# on the values could run forever on the stand-in arrays of shape probing.
+@operation(infer=lambda lower, upper, body_fun, init_val: _same_specs(init_val))
 def fori_loop(lower, upper, body_fun, init_val):
     """``val = body_fun(i, val)`` for ``i`` from ``lower`` up to ``upper``."""
     value = init_val
@@ -192,7 +220,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     return value
 
 
-@operation
+@operation(infer=lambda cond, body, loop_vars, maximum_iterations=None: _same_specs(loop_vars))
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
     """``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` holds, at most that often."""
     single = not isinstance(loop_vars, (list, tuple))

@@ -23,12 +23,14 @@ from graphkeras.optimizers.adamw import AdamW
 from graphkeras.optimizers.optimizer import Optimizer
 from graphkeras.optimizers.rmsprop import RMSprop
 from graphkeras.optimizers.sgd import SGD
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import deserialize_object, serialize_object
 
 # Built-in optimizers by lower-cased class name: lookups ignore case, as in Keras.
 ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.__name__.lower(): cls for cls in (Adagrad, Adam, AdamW, RMSprop, SGD)
 }
+register_keras_module("keras.optimizers", ALL_OPTIMIZERS)
 
 
 def serialize(optimizer: Optimizer) -> dict[str, Any]:

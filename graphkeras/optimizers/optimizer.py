@@ -152,6 +152,8 @@ class Optimizer:
         self._trainable_variables_indices: dict[int, int] = {}
         self._exclude_from_weight_decay_ids: set[int] = set()
         self._exclude_from_weight_decay_pattern: re.Pattern | None = None
+        # id(state variable) -> (the variable it tracks, its slot name); see slot_reference.
+        self._slot_references: dict[int, tuple] = {}
 
         self._iterations = K.Variable(0, dtype="int64", name="iteration", trainable=False)
         self._variables.append(self._iterations)
@@ -286,12 +288,22 @@ class Optimizer:
         It is called ``<reference name>_<name>`` (``kernel_momentum``).
         """
         reference_name = re.sub(r"[/:]", "_", str(reference_variable.name))
-        return self.add_variable(
+        variable = self.add_variable(
             shape=reference_variable.shape,
             initializer=initializer,
             dtype=reference_variable.dtype,
             name=f"{reference_name}_{name or 'var'}",
         )
+        self._slot_references[id(variable)] = (reference_variable, name or "var")
+        return variable
+
+    def slot_reference(self, variable) -> tuple | None:
+        """``(trainable variable, slot name)`` for a state variable made per weight, else None.
+
+        ``model.get_state_tree`` names Adam's ``kernel_momentum`` after the
+        path of the kernel it tracks, as Keras 3 does.
+        """
+        return self._slot_references.get(id(variable))
 
     def add_optimizer_variables(
         self, trainable_variables: Sequence, name: str | Sequence[str], initializer: Any = "zeros"

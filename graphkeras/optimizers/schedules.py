@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import deserialize_object, serialize_object
 
 
@@ -356,6 +357,7 @@ ALL_SCHEDULES: dict[str, type[LearningRateSchedule]] = {
         PolynomialDecay,
     )
 }
+register_keras_module("keras.optimizers.schedules", ALL_SCHEDULES)
 
 
 def serialize(learning_rate_schedule: LearningRateSchedule) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from graphkeras.utils.serialization import (
 from graphkeras.utils.serialization import (
     register_serializable as register_keras_serializable,
 )
+from graphkeras.utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 register_format(model_archive.FILE_FORMAT)
 register_format(weights_file.FILE_FORMAT)
@@ -41,6 +42,7 @@ __all__ = [
     "ModelFileError",
     "WeightsFileError",
     "custom_object_scope",
+    "deserialize_keras_object",
     "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
@@ -51,4 +53,5 @@ __all__ = [
     "registered_formats",
     "save_model",
     "save_weights",
+    "serialize_keras_object",
 ]

@@ -70,14 +70,9 @@ def resolve(
     """
     if not isinstance(name, str):
         raise ValueError(f"Expected a {kind} name (a string), received {name!r}.")
-    short_name = name.rsplit(">", 1)[-1]
-    for table in (custom_objects or {}, *reversed(_scopes())):
-        if name in table:
-            return table[name]
-        if short_name in table:
-            return table[short_name]
-    if name in _REGISTERED_OBJECTS:
-        return _REGISTERED_OBJECTS[name]
+    found = find_custom_object(name, custom_objects)
+    if found is not None:
+        return found
     if name in builtins:
         return builtins[name]
     scoped = {key for table in _scopes() for key in table}
@@ -86,6 +81,22 @@ def resolve(
         f"Unknown {kind}: {name!r}. Pass it in custom_objects or register it with "
         f"graphkeras.utils.register_serializable(). Known {kind}s: {known}."
     )
+
+
+def find_custom_object(name: str, custom_objects: Mapping[str, Any] | None = None) -> Any:
+    """The user object ``name`` stands for, or None: built-ins are not searched.
+
+    Looks in ``custom_objects``, then in the open custom-object scopes
+    (innermost first), each by the full name and by the part after ``>``,
+    then among the objects registered with :func:`register_serializable`.
+    """
+    short_name = name.rsplit(">", 1)[-1]
+    for table in (custom_objects or {}, *reversed(_scopes())):
+        if name in table:
+            return table[name]
+        if short_name in table:
+            return table[short_name]
+    return _REGISTERED_OBJECTS.get(name)
 
 
 def get_custom_objects() -> dict[str, Any]:
@@ -169,12 +180,13 @@ def deserialize_object(
     from_config = getattr(cls, "from_config", None)
     if from_config is None:
         raise ValueError(f"{kind} {config['class_name']!r} cannot be built from a config.")
-    if _accepts_custom_objects(from_config):
+    if accepts_custom_objects(from_config):
         return from_config(dict(inner), custom_objects=custom_objects)
     return from_config(dict(inner))
 
 
-def _accepts_custom_objects(function) -> bool:
+def accepts_custom_objects(function) -> bool:
+    """Whether ``function`` (a ``from_config``, say) takes a ``custom_objects`` argument."""
     # A classmethod is bound anew on each access; its function is the same.
     return _takes_custom_objects(getattr(function, "__func__", function))
 

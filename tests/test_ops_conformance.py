@@ -1,0 +1,367 @@
+"""The ``gk.ops`` conformance table: every op on arrays and on KerasTensors, against NumPy.
+
+Each row names an op, a function applying it to some tensors, the NumPy
+reference for the same computation and the arrays to use. For every row:
+
+- on arrays, the result has the reference's values, shape and dtype
+  (the dtype given in the row where Keras 3's rule differs from NumPy's);
+- on KerasTensors with fully known shapes, the recorded node's output
+  KerasTensor has exactly that shape and dtype, and a Model built on it
+  computes the same values;
+- on KerasTensors whose first axis is unknown (None), the symbolic shape
+  agrees with the computed one wherever it is known, and the model's
+  values agree too.
+
+Values are compared with ``assert_allclose`` at ``RTOL``/``ATOL`` (float32
+arithmetic in a different order than NumPy's float64 references).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import graphkeras as gk
+from graphkeras import ops
+
+RTOL = 1e-5
+ATOL = 1e-6
+rng = np.random.default_rng(1234)
+
+
+def floats(*shape: int, low: float = -2.0, high: float = 2.0) -> np.ndarray:
+    return rng.uniform(low, high, size=shape).astype("float32")
+
+
+def positives(*shape: int) -> np.ndarray:
+    return rng.uniform(0.1, 3.0, size=shape).astype("float32")
+
+
+def ints(*shape: int, high: int = 5) -> np.ndarray:
+    return rng.integers(0, high, size=shape).astype("int32")
+
+
+def bools(*shape: int) -> np.ndarray:
+    return rng.integers(0, 2, size=shape).astype(bool)
+
+
+@dataclass
+class Row:
+    """One op of the table: ``apply(*tensors)`` should equal ``reference(*arrays)``."""
+
+    name: str
+    apply: Callable
+    reference: Callable
+    arrays: tuple
+    dtype: str | tuple | None = None  # expected dtype(s), when not the reference's
+    records: bool = True  # False: on KerasTensors the op hands its input back unchanged
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _erf(x):
+    return np.vectorize(math.erf)(x.astype("float64"))
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def _one_hot(x, n):
+    return (x[..., None] == np.arange(n)).astype("float32")
+
+
+def _top_k(x, k):
+    indices = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+    return np.take_along_axis(x, indices, -1), indices.astype("int32")
+
+
+def _slice_update(x, u):
+    out = x.copy()
+    out[1:3, 0:2] = u
+    return out
+
+
+A = floats(3, 4)
+B = floats(3, 4)
+M = floats(4, 5)
+P = positives(3, 4)
+I = ints(3, 4)  # noqa: E741
+T = floats(3, 4, 5)
+
+ROWS = [
+    # ------------------------------------------------------------- core
+    Row("cast", lambda x: ops.cast(x, "int32"), lambda x: x.astype("int32"), (A,)),
+    Row("convert_to_tensor", lambda x: ops.convert_to_tensor(x), lambda x: x, (A,), records=False),
+    Row("stop_gradient", ops.stop_gradient, lambda x: x, (A,)),
+    Row(
+        "slice",
+        lambda x: ops.slice(x, (1, 1), (2, 2)),
+        lambda x: x[1:3, 1:3],
+        (A,),
+    ),
+    Row(
+        "slice_update",
+        lambda x, u: ops.slice_update(x, (1, 0), u),
+        _slice_update,
+        (A, floats(2, 2)),
+    ),
+    Row(
+        "cond",
+        lambda x: ops.cond(ops.all(ops.greater(x, -10.0)), lambda: 1.0, lambda: 0.0),
+        lambda x: np.float32(1.0),
+        (A,),
+        dtype="float32",
+    ),
+    Row(
+        "scan",
+        lambda x: ops.scan(lambda c, row: (c + row, c * 2.0), np.zeros(4, "float32"), x)[1],
+        lambda x: 2.0 * np.concatenate([np.zeros((1, 4), "float32"), np.cumsum(x, 0)[:-1]]),
+        (A,),
+    ),
+    Row(
+        "fori_loop",
+        lambda x: ops.fori_loop(0, 3, lambda i, v: v * 2.0 + 1.0, x),
+        lambda x: ((x * 2 + 1) * 2 + 1) * 2 + 1,
+        (A,),
+    ),
+    Row(
+        "while_loop",
+        lambda x: ops.while_loop(lambda v: ops.max(v) < 50.0, lambda v: v * 2.0, x),
+        lambda x: x * 2.0 ** int(np.ceil(np.log2(50.0 / x.max()))),
+        (P,),
+    ),
+    Row("unstack", lambda x: ops.unstack(x, axis=1)[2], lambda x: x[:, 2], (A,)),
+    # ---------------------------------------------------------- creation
+    Row("zeros_like", ops.zeros_like, np.zeros_like, (A,)),
+    Row("ones_like", ops.ones_like, np.ones_like, (I,)),
+    Row("full_like", lambda x: ops.full_like(x, 7), lambda x: np.full_like(x, 7), (I,)),
+    # ------------------------------------------------------- arithmetic
+    Row("add", ops.add, np.add, (A, B)),
+    Row("subtract", ops.subtract, np.subtract, (A, B)),
+    Row("multiply", ops.multiply, np.multiply, (A, B)),
+    Row("divide", ops.divide, np.divide, (A, P)),
+    Row("divide ints", ops.divide, np.divide, (I, I + 1), dtype="float32"),
+    Row("true_divide", ops.true_divide, np.true_divide, (A, P)),
+    Row("floor_divide", ops.floor_divide, np.floor_divide, (I, I + 1)),
+    Row("mod", ops.mod, np.mod, (I, I + 1)),
+    Row("power", ops.power, np.power, (P, A)),
+    Row("negative", ops.negative, np.negative, (A,)),
+    Row("abs", ops.abs, np.abs, (A,)),
+    Row("absolute", ops.absolute, np.absolute, (I - 2,)),
+    Row("sign", ops.sign, np.sign, (A,)),
+    Row("square", ops.square, np.square, (A,)),
+    Row("sqrt", ops.sqrt, np.sqrt, (P,)),
+    Row("sqrt ints", ops.sqrt, np.sqrt, (I,), dtype="float32"),
+    Row("reciprocal", ops.reciprocal, np.reciprocal, (P,)),
+    Row("maximum", ops.maximum, np.maximum, (A, B)),
+    Row("minimum", ops.minimum, np.minimum, (A, B)),
+    Row("clip", lambda x: ops.clip(x, -0.5, 0.5), lambda x: np.clip(x, -0.5, 0.5), (A,)),
+    Row("exp", ops.exp, np.exp, (A,)),
+    Row("expm1", ops.expm1, np.expm1, (A * 1e-4,)),
+    Row("log", ops.log, np.log, (P,)),
+    Row("log1p", ops.log1p, np.log1p, (P * 1e-5,)),
+    Row("sin", ops.sin, np.sin, (A,)),
+    Row("cos", ops.cos, np.cos, (A,)),
+    Row("tan", ops.tan, np.tan, (A * 0.5,)),
+    Row("arcsin", ops.arcsin, np.arcsin, (A * 0.4,)),
+    Row("arccos", ops.arccos, np.arccos, (A * 0.4,)),
+    Row("arctan", ops.arctan, np.arctan, (A,)),
+    Row("arctan2", ops.arctan2, np.arctan2, (A, B)),
+    Row("sinh", ops.sinh, np.sinh, (A,)),
+    Row("cosh", ops.cosh, np.cosh, (A,)),
+    Row("tanh", ops.tanh, np.tanh, (A,)),
+    Row("floor", ops.floor, np.floor, (A,)),
+    Row("ceil", ops.ceil, np.ceil, (A,)),
+    Row("round", ops.round, np.round, (A * 3,)),
+    Row("erf", ops.erf, _erf, (A,), dtype="float32"),
+    # ---------------------------------------------- comparison and logic
+    Row("equal", ops.equal, np.equal, (I, I.T.copy().reshape(3, 4))),
+    Row("not_equal", ops.not_equal, np.not_equal, (I, I[::-1].copy())),
+    Row("greater", ops.greater, np.greater, (A, B)),
+    Row("greater_equal", ops.greater_equal, np.greater_equal, (I, I[::-1].copy())),
+    Row("less", ops.less, np.less, (A, B)),
+    Row("less_equal", ops.less_equal, np.less_equal, (I, I[::-1].copy())),
+    Row("logical_and", ops.logical_and, np.logical_and, (bools(3, 4), bools(3, 4))),
+    Row("logical_or", ops.logical_or, np.logical_or, (bools(3, 4), bools(3, 4))),
+    Row("logical_xor", ops.logical_xor, np.logical_xor, (bools(3, 4), bools(3, 4))),
+    Row("logical_not", ops.logical_not, np.logical_not, (bools(3, 4),)),
+    Row("isnan", ops.isnan, np.isnan, (np.array([[0.0, np.nan]], "float32"),)),
+    Row("isinf", ops.isinf, np.isinf, (np.array([[np.inf, 1.0]], "float32"),)),
+    Row("isfinite", ops.isfinite, np.isfinite, (np.array([[np.inf, 1.0, np.nan]], "float32"),)),
+    Row("where", lambda c, x, y: ops.where(c, x, y), np.where, (bools(3, 4), A, B)),
+    # -------------------------------------------------------- reductions
+    Row("sum", lambda x: ops.sum(x, axis=1), lambda x: x.sum(1), (A,)),
+    Row("sum all", ops.sum, np.sum, (A,)),
+    Row("mean", lambda x: ops.mean(x, axis=(0, 2)), lambda x: x.mean((0, 2)), (T,)),
+    Row("mean ints", ops.mean, np.mean, (I,), dtype="float32"),
+    Row(
+        "max",
+        lambda x: ops.max(x, axis=-1, keepdims=True),
+        lambda x: x.max(-1, keepdims=True),
+        (A,),
+    ),
+    Row("min", lambda x: ops.min(x, axis=0), lambda x: x.min(0), (A,)),
+    Row("prod", lambda x: ops.prod(x, axis=1), lambda x: x.prod(1), (A,)),
+    Row("var", lambda x: ops.var(x, axis=1), lambda x: x.var(1), (A,)),
+    Row("std", lambda x: ops.std(x, axis=1), lambda x: x.std(1), (A,)),
+    Row("argmax", lambda x: ops.argmax(x, axis=1), lambda x: x.argmax(1).astype("int32"), (A,)),
+    Row("argmin", lambda x: ops.argmin(x, axis=0), lambda x: x.argmin(0).astype("int32"), (A,)),
+    Row("any", lambda x: ops.any(x, axis=1), lambda x: x.any(1), (bools(3, 4),)),
+    Row("all", lambda x: ops.all(x, axis=0), lambda x: x.all(0), (bools(3, 4),)),
+    Row("cumsum", lambda x: ops.cumsum(x, axis=1), lambda x: x.cumsum(1), (A,)),
+    Row("cumprod", lambda x: ops.cumprod(x, axis=0), lambda x: x.cumprod(0), (A,)),
+    Row("logsumexp", lambda x: ops.logsumexp(x, axis=1), lambda x: np.log(np.exp(x).sum(1)), (A,)),
+    Row("norm", lambda x: ops.norm(x, axis=-1), lambda x: np.linalg.norm(x, axis=-1), (A,)),
+    Row(
+        "norm fro",
+        lambda x: ops.norm(x, axis=(1, 2)),
+        lambda x: np.linalg.norm(x, axis=(1, 2)),
+        (T,),
+    ),
+    # ---------------------------------------------------- linear algebra
+    Row("matmul", ops.matmul, np.matmul, (A, M)),
+    Row("dot", ops.dot, np.dot, (A, M)),
+    Row("einsum", lambda x, y: ops.einsum("ij,jk->ik", x, y), lambda x, y: x @ y, (A, M)),
+    Row("tril", ops.tril, np.tril, (A,)),
+    Row("triu", lambda x: ops.triu(x, k=1), lambda x: np.triu(x, 1), (A,)),
+    # ------------------------------------------------------------ shapes
+    Row("reshape", lambda x: ops.reshape(x, (-1, 2, 2)), lambda x: x.reshape(-1, 2, 2), (A,)),
+    Row("transpose", lambda x: ops.transpose(x, (0, 2, 1)), lambda x: x.transpose(0, 2, 1), (T,)),
+    Row("expand_dims", lambda x: ops.expand_dims(x, 1), lambda x: x[:, None], (A,)),
+    Row("squeeze", lambda x: ops.squeeze(x, 1), lambda x: x[:, 0], (floats(3, 1, 4),)),
+    Row(
+        "concatenate",
+        lambda x, y: ops.concatenate([x, y], axis=1),
+        lambda x, y: np.concatenate([x, y], 1),
+        (A, B),
+    ),
+    Row("stack", lambda x, y: ops.stack([x, y], axis=1), lambda x, y: np.stack([x, y], 1), (A, B)),
+    Row("split", lambda x: ops.split(x, 2, axis=1)[1], lambda x: x[:, 2:], (A,)),
+    Row("split at", lambda x: ops.split(x, [1, 3], axis=1)[1], lambda x: x[:, 1:3], (A,)),
+    Row("tile", lambda x: ops.tile(x, (1, 2)), lambda x: np.tile(x, (1, 2)), (A,)),
+    Row("repeat", lambda x: ops.repeat(x, 2, axis=1), lambda x: np.repeat(x, 2, 1), (A,)),
+    Row("flip", lambda x: ops.flip(x, axis=1), lambda x: x[:, ::-1], (A,)),
+    Row("roll", lambda x: ops.roll(x, 1, axis=1), lambda x: np.roll(x, 1, 1), (A,)),
+    Row("moveaxis", lambda x: ops.moveaxis(x, 2, 1), lambda x: np.moveaxis(x, 2, 1), (T,)),
+    Row("swapaxes", lambda x: ops.swapaxes(x, 1, 2), lambda x: np.swapaxes(x, 1, 2), (T,)),
+    Row(
+        "pad",
+        lambda x: ops.pad(x, ((0, 0), (1, 2))),
+        lambda x: np.pad(x, ((0, 0), (1, 2))),
+        (A,),
+    ),
+    # ---------------------------------------------------------- indexing
+    Row(
+        "take",
+        lambda x: ops.take(x, np.array([0, 2, 2]), axis=1),
+        lambda x: np.take(x, [0, 2, 2], axis=1),
+        (A,),
+    ),
+    Row(
+        "take_along_axis",
+        lambda x, i: ops.take_along_axis(x, i, axis=1),
+        lambda x, i: np.take_along_axis(x, i, axis=1),
+        (A, ints(3, 2, high=4)),
+    ),
+    Row("sort", lambda x: ops.sort(x, axis=1), lambda x: np.sort(x, 1), (A,)),
+    Row(
+        "argsort",
+        lambda x: ops.argsort(x, axis=1),
+        lambda x: np.argsort(x, 1, kind="stable").astype("int32"),
+        (A,),
+    ),
+    Row("top_k", lambda x: ops.top_k(x, 2), lambda x: _top_k(x, 2), (A,)),
+    Row("one_hot", lambda x: ops.one_hot(x, 5), lambda x: _one_hot(x, 5), (I,)),
+    # ----------------------------------------------------------------- nn
+    Row("relu", ops.relu, lambda x: np.maximum(x, 0), (A,)),
+    Row("gelu", ops.gelu, _gelu_tanh, (A,), dtype="float32"),
+    Row("silu", ops.silu, lambda x: x / (1 + np.exp(-x)), (A,)),
+    Row("sigmoid", ops.sigmoid, lambda x: 1 / (1 + np.exp(-x)), (A,)),
+    Row("softmax", ops.softmax, _softmax, (A,)),
+    Row("log_softmax", ops.log_softmax, lambda x: np.log(_softmax(x)), (A,)),
+    # -------------------------------------------------------------- image
+    Row(
+        "image.resize",
+        lambda x: ops.image.resize(x, (4, 6), interpolation="nearest"),
+        lambda x: x.repeat(2, axis=1).repeat(2, axis=2),
+        (floats(2, 2, 3, 1),),
+    ),
+]
+
+
+def _close(actual, expected, dtype) -> None:
+    if isinstance(expected, tuple):
+        dtypes = dtype if isinstance(dtype, tuple) else (dtype,) * len(expected)
+        assert isinstance(actual, (tuple, list)) and len(actual) == len(expected)
+        for a, e, d in zip(actual, expected, dtypes, strict=True):
+            _close(a, e, d)
+        return
+    actual = gk.ops.convert_to_numpy(actual)
+    expected = np.asarray(expected)
+    assert actual.shape == expected.shape
+    assert actual.dtype == np.dtype(dtype or expected.dtype)
+    np.testing.assert_allclose(actual, expected.astype(actual.dtype), rtol=RTOL, atol=ATOL)
+
+
+def _leaves(value) -> list:
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_an_op_on_arrays_matches_numpy(row):
+    arrays = [np.array(a) for a in row.arrays]
+    result = row.apply(*arrays)
+    _close(result, row.reference(*row.arrays), row.dtype)
+    for given, kept in zip(arrays, row.arrays, strict=True):
+        np.testing.assert_array_equal(given, kept)  # inputs untouched
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_an_op_on_keras_tensors_records_a_node_with_the_computed_shape_and_dtype(row):
+    inputs = [gk.Input(batch_shape=a.shape, dtype=a.dtype.name) for a in row.arrays]
+    symbolic = row.apply(*inputs)
+    model = gk.Model(inputs, _leaves(symbolic))
+    computed = _leaves(model([np.array(a) for a in row.arrays]))
+    expected = _leaves(row.reference(*row.arrays))
+    dtypes = row.dtype if isinstance(row.dtype, tuple) else (row.dtype,) * len(expected)
+    for tensor, value, reference, dtype in zip(
+        _leaves(symbolic), computed, expected, dtypes, strict=True
+    ):
+        assert tensor.shape == np.shape(reference)
+        assert tensor.dtype == (dtype or np.asarray(reference).dtype.name)
+        _close(value, reference, dtype)
+    operation_layers = [layer for layer in model.layers if isinstance(layer, ops.OperationLayer)]
+    assert bool(operation_layers) == row.records  # the op is a node of the graph
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_an_op_on_keras_tensors_with_an_unknown_batch_agrees_where_known(row):
+    batch = row.arrays[0].shape[0]
+    inputs = [
+        gk.Input(
+            batch_shape=(None, *a.shape[1:]) if a.ndim and a.shape[0] == batch else a.shape,
+            dtype=a.dtype.name,
+        )
+        for a in row.arrays
+    ]
+    symbolic = _leaves(row.apply(*inputs))
+    expected = _leaves(row.reference(*row.arrays))
+    values = _leaves(gk.Model(inputs, symbolic)([np.array(a) for a in row.arrays]))
+    for tensor, value, reference in zip(symbolic, values, expected, strict=True):
+        assert len(tensor.shape) == np.ndim(reference)
+        for known, actual in zip(tensor.shape, np.shape(reference), strict=True):
+            assert known is None or known == actual
+        np.testing.assert_allclose(
+            gk.ops.convert_to_numpy(value), np.asarray(reference), rtol=RTOL, atol=ATOL
+        )
