@@ -179,9 +179,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"4. shared embedding: called {len(embedding._inbound_nodes)} times, one weight set")
     results["shared_calls"] = len(embedding._inbound_nodes)
 
-    extractor = gk.Model(
-        inputs=model.inputs, outputs=[layer.output for layer in model.layers[1:]]
-    )
+    extractor = gk.Model(inputs=model.inputs, outputs=[layer.output for layer in model.layers[1:]])
     features = extractor(x_test[:4])
     print(f"5. feature extractor: {[tuple(f.shape) for f in features]}")
     results["feature_shapes"] = [tuple(f.shape) for f in features]
