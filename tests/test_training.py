@@ -245,6 +245,25 @@ def test_add_loss_in_call_is_added_each_step_and_differentiated():
     assert float(np.mean(penalised.predict(x) ** 2)) < float(np.mean(prediction**2))
 
 
+def test_an_activity_penalty_counts_once_per_step_however_often_the_model_ran():
+    # Keras 3 clears add_loss losses at each outermost call, so neither earlier
+    # calls nor earlier steps add to the loss of this one.
+    x = np.array([[1.0, 2.0], [3.0, -1.0]], "float32")
+    y = np.zeros((2, 1), "float32")
+    inputs = gk.Input(shape=(2,))
+    dense = layers.Dense(1, kernel_initializer="ones", activity_regularizer=gk.regularizers.L1(0.5))
+    model = gk.Model(inputs, dense(inputs))
+    model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
+    prediction = x.sum(axis=1, keepdims=True)  # [[3], [2]]
+    expected = float(np.mean(prediction**2) + 0.5 * np.abs(prediction).sum())
+    model(x)
+    model.predict(x)
+    for _ in range(3):
+        np.testing.assert_allclose(model.train_on_batch(x, y), expected, rtol=1e-6)
+        np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-6)
+    np.testing.assert_allclose(model.losses, [0.5 * 5.0], rtol=1e-6)
+
+
 def test_training_true_reaches_dropout_during_fit_only():
     x = np.ones((64, 3), "float32")
     y = np.ones((64, 1), "float32")

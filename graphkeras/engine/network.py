@@ -299,7 +299,8 @@ class Network(Layer):
         else:
             input_masks = None if mask is None else self._flatten_masks(mask)
             values = [K.convert_to_tensor(v) for v in flat]
-            _, masks = self._plan.run(values, None, input_masks)
+            with self._forward_pass():
+                _, masks = self._plan.run(values, None, input_masks)
             masks = masks if masks is not None else [None] * len(self.outputs)
         return masks[0] if len(masks) == 1 else masks
 

@@ -148,7 +148,7 @@ class Model(Network):
     # --------------------------------------------------------------- steps
     def _forward(self, inputs: list, training: bool) -> list:
         """The outputs as a list, for the model's inputs as a list of arrays."""
-        with call_context.training_scope(training):
+        with call_context.training_scope(training), self._forward_pass():
             if getattr(self, "_is_graph_network", False):
                 outputs, _ = self._plan.run(inputs, training)
                 return outputs
@@ -196,7 +196,6 @@ class Model(Network):
         self._weighted_metrics.reset_state()
 
     def _train_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        self._clear_losses()
         variables = self.trainable_weights
         with K.GradientTape() as tape:
             y_pred = self._forward(x, training=True)
@@ -207,7 +206,6 @@ class Model(Network):
         return self._record_step(total, per_output, y, y_pred, sample_weights)
 
     def _test_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        self._clear_losses()
         y_pred = self._forward(x, training=False)
         total, per_output = self._compute_loss(y, y_pred, sample_weights)
         return self._record_step(total, per_output, y, y_pred, sample_weights)
@@ -524,13 +522,14 @@ class Model(Network):
                 if step >= total_steps:
                     break
                 callback_list.on_predict_batch_begin(step)
-                outputs, _ = self._plan.run(batch, False)
+                with self._forward_pass():
+                    outputs, _ = self._plan.run(batch, False)
                 for parts, output in zip(collected, outputs, strict=True):
                     parts.append(output)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
         if rows == 0:  # No batch ran: the empty outputs come from one run on the empty inputs.
-            with call_context.training_scope(False):
+            with call_context.training_scope(False), self._forward_pass():
                 collected = [[output] for output in self._plan.run(values, False)[0]]
         joined = [
             K.concatenate(parts, axis=0) if len(parts) > 1 else parts[0] for parts in collected
