@@ -120,6 +120,25 @@ class Model(Network):
             return list(self.output_names)
         return ["output"]
 
+    def _data_input_names(self, x) -> tuple[list[str], list[str] | None]:
+        """The names of the inputs in ``x``, and the dict keys when they are keyed.
+
+        A graph model names its own inputs. A model without a graph (a
+        subclassed one, or a Sequential on several inputs) takes the
+        structure of ``x``: a list of arrays is one input each, and a dict
+        keeps its keys, remembered so that each batch reaches ``call`` as a
+        dict again.
+        """
+        if getattr(self, "_is_graph_network", False):
+            return list(self.input_names), getattr(self, "_input_keys", None)
+        self._call_input_keys = None
+        if isinstance(x, dict):
+            self._call_input_keys = sorted(x)
+            return self._call_input_keys, self._call_input_keys
+        if isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(v, "shape") for v in x):
+            return [f"input_{index}" for index in range(len(x))], None
+        return ["input"], None
+
     def _input_dtypes(self) -> list | None:
         if getattr(self, "_is_graph_network", False):
             return [tensor.dtype for tensor in self.inputs]
@@ -152,7 +171,11 @@ class Model(Network):
             if getattr(self, "_is_graph_network", False):
                 outputs, _ = self._plan.run(inputs, training)
                 return outputs
-            structure = inputs[0] if len(inputs) == 1 else inputs
+            keys = getattr(self, "_call_input_keys", None)
+            if keys is not None:
+                structure = dict(zip(keys, inputs, strict=True))
+            else:
+                structure = inputs[0] if len(inputs) == 1 else inputs
             return nest.flatten(self(structure, training=training))
 
     def _compute_loss(self, y_true: list, y_pred: list, sample_weights: list | None):
@@ -228,8 +251,7 @@ class Model(Network):
         self, x, y, sample_weight, class_weight=None
     ) -> tuple[list, list, list | None]:
         """Inputs, targets and per-output sample weights as lists of backend arrays."""
-        input_names = self.input_names if getattr(self, "_is_graph_network", False) else ["input"]
-        input_keys = getattr(self, "_input_keys", None)
+        input_names, input_keys = self._data_input_names(x)
         output_names = self._output_names()
         output_keys = getattr(self, "_output_keys", None)
         xs = data_adapter.as_arrays(
@@ -541,14 +563,12 @@ class Model(Network):
         return self(x, training=False)
 
     def _predict_subclassed(self, x, batch_size: int):
-        rows = data_adapter.row_count({"x": x if isinstance(x, (list, tuple)) else [x]}, self.name)
+        """``predict`` for a model without a graph: ``x`` (an array, list or dict) in batches."""
+        rows = data_adapter.row_count({"x": nest.flatten(x)}, self.name)
         parts = []
         for start in range(0, rows, batch_size):
-            batch = (
-                [value[start : start + batch_size] for value in x]
-                if isinstance(x, (list, tuple))
-                else x[start : start + batch_size]
-            )
+            rows_in_batch = slice(start, start + batch_size)
+            batch = nest.map_structure(lambda value, rows=rows_in_batch: value[rows], x)
             parts.append(self(batch, training=False))
         return K.concatenate(parts, axis=0)
 
