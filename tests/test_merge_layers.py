@@ -349,6 +349,12 @@ def test_dot_supports_masking_and_gives_no_mask():
     assert layer.compute_mask([X, Y], [np.ones((1, 3), bool), np.ones((1, 3), bool)]) is None
 
 
+def test_functional_dot_contracts_the_last_axes_by_default():
+    x = np.array([[1.0, 2.0, 3.0]], dtype="float32")
+    y = np.array([[4.0, -1.0, 2.0]], dtype="float32")
+    assert numpy(layers.dot([x, y])).tolist() == [[8.0]]
+
+
 # ------------------------------------------------------ masked values (Keras 3)
 
 

@@ -337,17 +337,18 @@ def test_an_activity_penalty_counts_once_per_step_however_often_the_model_ran():
     x = np.array([[1.0, 2.0], [3.0, -1.0]], "float32")
     y = np.zeros((2, 1), "float32")
     inputs = gk.Input(shape=(2,))
-    dense = layers.Dense(1, kernel_initializer="ones", activity_regularizer=gk.regularizers.L1(0.5))
-    model = gk.Model(inputs, dense(inputs))
+    dense = layers.Dense(1, kernel_initializer="ones")
+    model = gk.Model(inputs, layers.ActivityRegularization(l1=0.5)(dense(inputs)))
     model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
     prediction = x.sum(axis=1, keepdims=True)  # [[3], [2]]
-    expected = float(np.mean(prediction**2) + 0.5 * np.abs(prediction).sum())
+    penalty = 0.5 * np.abs(prediction).sum() / len(x)  # Keras 3 divides by the batch size
+    expected = float(np.mean(prediction**2) + penalty)
     model(x)
     model.predict(x)
     for _ in range(3):
         np.testing.assert_allclose(model.train_on_batch(x, y), expected, rtol=1e-6)
         np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-6)
-    np.testing.assert_allclose(model.losses, [0.5 * 5.0], rtol=1e-6)
+    np.testing.assert_allclose(model.losses, [penalty], rtol=1e-6)
 
 
 def test_training_true_reaches_dropout_during_fit_only():

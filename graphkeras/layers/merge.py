@@ -347,8 +347,8 @@ def concatenate(inputs, axis: int = -1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
-def dot(inputs, axes, normalize: bool = False, **kwargs):
-    """``Dot(axes, normalize, **kwargs)(inputs)``."""
+def dot(inputs, axes=-1, normalize: bool = False, **kwargs):
+    """``Dot(axes, normalize, **kwargs)(inputs)``; ``axes`` defaults to the last, as in Keras 3."""
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
 
 
