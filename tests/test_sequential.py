@@ -414,6 +414,17 @@ def test_a_sequential_whose_first_layer_takes_a_list_runs_on_a_list():
         model.inputs  # noqa: B018
 
 
+@pytest.mark.parametrize("data", [[[1.0, 2.0]], 3.0], ids=["nested_list", "number"])
+def test_data_that_is_not_arrays_is_refused_naming_the_model_and_leaves_it_unbuilt(data):
+    model = gk.Sequential(stack_layers(), name="lazy")
+    with pytest.raises(ValueError, match=r"Sequential 'lazy' builds from arrays or tensors"):
+        model(data)
+    assert not model.built
+    model(DATA)
+    set_stack_weights(model)
+    np.testing.assert_allclose(model(DATA), expected_stack(), rtol=1e-6)
+
+
 def test_build_with_several_shapes_marks_the_sequential_built_without_a_graph():
     model = joined_stack()
     model.build([(None, 2), (None, 1)])

@@ -193,6 +193,12 @@ class Sequential(Model):
         """
         inputs = call.inputs
         value = inputs[0] if isinstance(inputs, (list, tuple)) and len(inputs) == 1 else inputs
+        for leaf in nest.flatten(value):
+            if not hasattr(leaf, "shape"):
+                raise ValueError(
+                    f"Sequential '{self.name}' builds from arrays or tensors (one, or a list "
+                    f"or dict of them); received {type(leaf).__name__} {leaf!r:.80}."
+                )
         if nest.is_nested(value):
             self.build(nest.map_structure(lambda leaf: (None, *leaf.shape[1:]), value))
             return
