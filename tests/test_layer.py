@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -807,6 +808,71 @@ def test_activity_regularizer_adds_loss_on_eager_call():
     dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer="l1")
     dense(ones(1, 3))
     np.testing.assert_allclose(dense.losses, [0.06], rtol=1e-5)
+
+
+class SumPenalty(layers.Layer):
+    """Adds ``sum(inputs)`` to the losses each time it is called."""
+
+    def call(self, inputs):
+        self.add_loss(K.sum(inputs))
+        return inputs
+
+
+def test_a_layer_called_twice_keeps_only_the_latest_calls_losses():
+    # Keras 3: the outermost call clears what add_loss recorded before it.
+    dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer="l1")
+    dense(ones(1, 3))
+    dense(np.full((1, 3), 2.0, "float32"))
+    np.testing.assert_allclose(dense.losses, [0.01 * 12.0], rtol=1e-6)
+
+
+def test_a_model_called_twice_keeps_only_the_latest_calls_losses():
+    x = gk.Input(shape=(2,))
+    dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer="l2")
+    model = gk.Model(x, SumPenalty()(dense(x)))
+    model(ones(1, 2))
+    model(np.full((1, 2), 2.0, "float32"))
+    # Dense gives [[4, 4]]: an l2 penalty of 0.01 * 32, and a sum of 8.
+    np.testing.assert_allclose(model.losses, [0.32, 8.0], rtol=1e-6)
+    np.testing.assert_allclose(model.layers[-1].losses, [8.0], rtol=1e-6)
+
+
+def test_losses_after_predict_are_those_of_its_last_batch():
+    x = gk.Input(shape=(1,))
+    model = gk.Model(x, SumPenalty()(x))
+    model.predict(np.array([[1.0], [2.0], [3.0]], "float32"), batch_size=2)
+    np.testing.assert_allclose(model.losses, [3.0])
+
+
+def test_a_sublayer_called_twice_inside_one_call_keeps_both_losses():
+    class Twice(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = SumPenalty()
+
+        def call(self, inputs):
+            return self.inner(self.inner(inputs))
+
+    twice = Twice()
+    twice(ones(1, 2))
+    twice(ones(1, 2))
+    np.testing.assert_allclose(twice.losses, [2.0, 2.0])
+
+
+def test_a_failed_call_does_not_stop_the_next_call_clearing_losses():
+    class FailsOnNegatives(SumPenalty):
+        def call(self, inputs):
+            outputs = super().call(inputs)
+            if float(K.convert_to_numpy(K.min(inputs))) < 0:
+                raise ValueError("negative input")
+            return outputs
+
+    layer = FailsOnNegatives()
+    with pytest.raises(ValueError, match="negative input"):
+        layer(-ones(1, 2))
+    layer(ones(1, 2))
+    layer(ones(1, 2))
+    np.testing.assert_allclose(layer.losses, [2.0])
 
 
 # --------------------------------------------------------------- updates

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -334,9 +336,145 @@ def test_concatenate_on_features_of_two_masked_inputs_keeps_steps_either_keeps()
     np.testing.assert_array_equal(numpy(model.compute_mask([X, lone])), [[True, False, True]])
 
 
-def test_dot_drops_masks():
-    _, ma, mb = masked_inputs()
-    assert layers.Dot(axes=-1)([ma, mb])._keras_mask is None
+def test_dot_supports_masking_and_gives_no_mask():
+    # Keras 3: Dot accepts masked inputs (supports_masking) and its compute_mask is None.
+    (a, b), ma, mb = masked_inputs()
+    layer = layers.Dot(axes=-1)
+    assert layer.supports_masking is True
+    output = layer([ma, mb])
+    assert output._keras_mask is None
+    model = gk.Model([a, b], output)
+    assert model.compute_mask([X, Y]) is None
+    np.testing.assert_allclose(model([X, Y]), np.einsum("btf,bsf->bts", X, Y), rtol=1e-6)
+    assert layer.compute_mask([X, Y], [np.ones((1, 3), bool), np.ones((1, 3), bool)]) is None
+
+
+def test_functional_dot_contracts_the_last_axes_by_default():
+    x = np.array([[1.0, 2.0, 3.0]], dtype="float32")
+    y = np.array([[4.0, -1.0, 2.0]], dtype="float32")
+    assert numpy(layers.dot([x, y])).tolist() == [[8.0]]
+
+
+# ------------------------------------------------------ masked values (Keras 3)
+
+
+class MaskedBy(layers.Layer):
+    """``[values, flags]`` -> ``values``, masked where ``flags`` is 0."""
+
+    def call(self, inputs):
+        return inputs[0]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def compute_mask(self, inputs, mask=None):
+        return K.not_equal(inputs[1], 0.0)
+
+
+# One sample of three steps and two features; P is masked at step 1, Q at
+# steps 1 and 2, so step 1 is masked in both. Small integers throughout, so
+# maxima, minima, sums and products are exact in float32 and compared exactly.
+P = np.array([[[-1.0, -5.0], [7.0, 8.0], [-2.0, 6.0]]], dtype="float32")
+Q = np.array([[[-3.0, 4.0], [9.0, -9.0], [-4.0, -4.0]]], dtype="float32")
+P_KEEP = np.array([[1.0, 0.0, 1.0]], dtype="float32")
+Q_KEEP = np.array([[1.0, 0.0, 0.0]], dtype="float32")
+
+MASKED_VALUES = [
+    # Masked positions skipped; where both are masked, the first input's value.
+    ("maximum", layers.Maximum, [[[-1.0, 4.0], [7.0, 8.0], [-2.0, 6.0]]]),
+    ("minimum", layers.Minimum, [[[-3.0, -5.0], [7.0, 8.0], [-2.0, 6.0]]]),
+    # Masked positions count as 1; where both are masked, 0.
+    ("multiply", layers.Multiply, [[[3.0, -20.0], [0.0, 0.0], [-2.0, 6.0]]]),
+    # Masks do not change the values of these three.
+    ("add", layers.Add, P + Q),
+    ("subtract", layers.Subtract, P - Q),
+    ("average", layers.Average, (P + Q) / 2),
+]
+
+
+def masked_pair_model(merge):
+    values = [gk.Input(shape=(3, 2)), gk.Input(shape=(3, 2))]
+    flags = [gk.Input(shape=(3,)), gk.Input(shape=(3,))]
+    masked = [MaskedBy()([v, f]) for v, f in zip(values, flags, strict=True)]
+    return gk.Model(values + flags, merge()(masked))
+
+
+@pytest.mark.parametrize(
+    ("merge", "expected"), [c[1:] for c in MASKED_VALUES], ids=[c[0] for c in MASKED_VALUES]
+)
+def test_elementwise_merge_values_at_masked_positions_follow_keras_3(merge, expected):
+    model = masked_pair_model(merge)
+    np.testing.assert_array_equal(model.predict([P, Q, P_KEEP, Q_KEEP]), expected)
+    np.testing.assert_array_equal(
+        numpy(model.compute_mask([P, Q, P_KEEP, Q_KEEP])), [[True, False, True]]
+    )
+
+
+def test_maximum_with_one_unmasked_input_skips_only_the_masked_positions():
+    value, flags, other = gk.Input(shape=(3, 2)), gk.Input(shape=(3,)), gk.Input(shape=(3, 2))
+    output = layers.Maximum()([MaskedBy()([value, flags]), other])
+    model = gk.Model([value, flags, other], output)
+    # P masked at step 1 takes Q's values there; elsewhere the element-wise maximum.
+    expected = [[[-1.0, 4.0], [9.0, -9.0], [-2.0, 6.0]]]
+    np.testing.assert_array_equal(model.predict([P, P_KEEP, Q]), expected)
+    assert model.compute_mask([P, P_KEEP, Q]) is None
+
+
+def test_multiply_with_one_unmasked_input_does_not_zero_masked_positions():
+    value, flags, other = gk.Input(shape=(3, 2)), gk.Input(shape=(3,)), gk.Input(shape=(3, 2))
+    model = gk.Model([value, flags, other], layers.Multiply()([MaskedBy()([value, flags]), other]))
+    expected = [[[3.0, -20.0], [9.0, -9.0], [8.0, -24.0]]]
+    np.testing.assert_array_equal(model.predict([P, P_KEEP, Q]), expected)
+
+
+def test_masked_merge_of_a_lower_rank_input_ignores_that_inputs_mask():
+    # Keras 3 reshapes a lower-rank input before merging; the reshaped tensor has no mask.
+    wide, narrow, flags = gk.Input(shape=(3, 2)), gk.Input(shape=(2,)), gk.Input(shape=(1,))
+    output = layers.Maximum()([wide, MaskedBy()([narrow, flags])])
+    model = gk.Model([wide, narrow, flags], output)
+    low = np.array([[-10.0, 10.0]], dtype="float32")
+    np.testing.assert_array_equal(
+        model.predict([P, low, np.zeros((1, 1), "float32")]), np.maximum(P, low[:, None])
+    )
+
+
+def reference_masked_merge(name: str, values: list, keeps: list) -> np.ndarray:
+    """Keras 3's rule per position: reduce the kept values (an absent mask keeps all)."""
+    stacked = np.stack(values)
+    kept = np.stack(
+        [
+            np.ones(v.shape[:-1], bool) if k is None else k
+            for v, k in zip(values, keeps, strict=True)
+        ]
+    )[..., None].repeat(stacked.shape[-1], axis=-1)
+    if name == "multiply":
+        product = np.prod(np.where(kept, stacked, 1.0), axis=0)
+        return np.where(kept.any(axis=0), product, 0.0)
+    fill = -np.inf if name == "maximum" else np.inf
+    reduce = np.max if name == "maximum" else np.min
+    extreme = reduce(np.where(kept, stacked, fill), axis=0)
+    return np.where(kept.any(axis=0), extreme, values[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(["maximum", "minimum", "multiply"]),
+    count=st.integers(2, 3),
+    seed=st.integers(0, 2**16),
+    absent=st.lists(st.booleans(), min_size=3, max_size=3),
+)
+def test_masked_elementwise_merge_matches_a_per_position_reference(name, count, seed, absent):
+    rng = np.random.default_rng(seed)
+    values = [rng.integers(-5, 6, size=(2, 4, 3)).astype("float32") for _ in range(count)]
+    keeps = [None if absent[i] else rng.random((2, 4)) < 0.5 for i in range(count)]
+    layer = {"maximum": layers.Maximum, "minimum": layers.Minimum}.get(name, layers.Multiply)()
+    output = numpy(layer(values, mask=keeps))
+    np.testing.assert_array_equal(output, reference_masked_merge(name, values, keeps))
+
+
+def test_merge_given_one_mask_for_a_list_of_inputs_names_the_layer():
+    with pytest.raises(ValueError, match=r"Maximum layer 'maxi'.*list of masks.*received one"):
+        layers.Maximum(name="maxi")([P, Q], mask=np.ones((1, 3), bool))
 
 
 def test_mask_reaches_past_a_merge_into_a_dense():

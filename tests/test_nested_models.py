@@ -393,3 +393,26 @@ def nest_identity_levels_of(inner: gk.Model, depth: int) -> gk.Model:
         x = gk.Input((5,), dtype="int32")
         model = gk.Model(x, model(x))
     return model
+
+
+class Doubled(gk.Model):
+    """A subclassed model: ``2 * Dense(inputs)``, no graph of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(2, kernel_initializer="ones")
+
+    def call(self, inputs):
+        return K.multiply(self.dense(inputs), 2.0)
+
+
+def test_a_subclassed_model_called_on_an_input_nests_in_a_functional_model():
+    # As in Keras 3: the output spec comes from running its call (here, by probing).
+    doubled = Doubled()
+    x = gk.Input(shape=(3,))
+    y = doubled(x)
+    assert y.shape == (None, 2)
+    assert doubled.output_shape == (None, 2)
+    outer = gk.Model(x, y)
+    values = np.array([[1.0, 2.0, 3.0]], "float32")
+    np.testing.assert_allclose(outer.predict(values), [[12.0, 12.0]], rtol=1e-6)

@@ -205,6 +205,102 @@ def test_list_model_config_has_no_keys():
     assert "input_keys" not in config and "output_keys" not in config
 
 
+# ------------------------------------------------- output structures (Keras 3)
+
+
+def two_output_model(structure: str):
+    """One input, two Dense outputs ``a`` (2 units) and ``b`` (1 unit), as ``structure``."""
+    x = gk.Input(shape=(3,), name="x")
+    a = layers.Dense(2, name="a")(x)
+    b = layers.Dense(1, name="b")(x)
+    outputs = {"list": [a, b], "tuple": (a, b), "dict": {"a": a, "b": b}}[structure]
+    return gk.Model(x, outputs)
+
+
+STRUCTURES = {"list": list, "tuple": tuple, "dict": dict}
+
+
+def as_flat(values) -> list:
+    return [values[k] for k in sorted(values)] if isinstance(values, dict) else list(values)
+
+
+def test_tuple_outputs_give_a_tuple_from_call_predict_and_a_symbolic_call():
+    model = two_output_model("tuple")
+    values = data(4, 3)
+    assert isinstance(model(values), tuple)
+    assert isinstance(model.predict(values, verbose=0), tuple)
+    assert isinstance(model(gk.Input(shape=(3,))), tuple)
+    assert isinstance(model.output, tuple)
+
+
+def test_tuple_model_config_says_so_and_a_list_model_config_does_not():
+    assert two_output_model("tuple").get_config()["output_structure"] == "tuple"
+    assert "output_structure" not in two_output_model("list").get_config()
+    assert "output_structure" not in two_output_model("dict").get_config()
+
+
+def rebuilt_by(route: str, model, tmp_path):
+    """``model`` rebuilt along ``route``, holding ``model``'s weights."""
+    if route == "gk_file":
+        path = str(tmp_path / "m.gk")
+        model.save(path)
+        return gk.models.load_model(path)
+    if route == "from_config":
+        rebuilt = gk.Model.from_config(model.get_config())
+    elif route == "json":
+        rebuilt = gk.models.model_from_json(model.to_json())
+    else:
+        rebuilt = gk.models.clone_model(model)
+    rebuilt.set_weights(model.get_weights())
+    return rebuilt
+
+
+@pytest.mark.parametrize("route", ["from_config", "json", "gk_file", "clone"])
+@pytest.mark.parametrize("structure", sorted(STRUCTURES))
+def test_rebuilt_model_returns_the_structure_its_outputs_were_given_in(structure, route, tmp_path):
+    # Keras 3 keeps list, tuple and dict outputs through from_config(get_config()).
+    model = two_output_model(structure)
+    rebuilt = rebuilt_by(route, model, tmp_path)
+    values = data(4, 3)
+    for got in (rebuilt(values), rebuilt.predict(values, verbose=0)):
+        assert type(got) is STRUCTURES[structure]
+        for expected, value in zip(as_flat(model(values)), as_flat(got), strict=True):
+            # Same weights, same graph, same path through the backend: bit-identical.
+            np.testing.assert_array_equal(value, expected)
+    assert type(rebuilt(gk.Input(shape=(3,)))) is STRUCTURES[structure]
+
+
+def test_tuple_inputs_stay_a_tuple_through_from_config():
+    left, right = gk.Input(shape=(2,), name="left"), gk.Input(shape=(2,), name="right")
+    model = gk.Model((left, right), layers.add([left, right]))
+    rebuilt = gk.Model.from_config(model.get_config())
+    assert isinstance(rebuilt.input, tuple)
+    assert [t.name for t in rebuilt.input] == ["left", "right"]
+
+
+def test_one_output_in_a_tuple_is_called_bare_and_kept_a_tuple_in_the_config():
+    x = gk.Input(shape=(3,), name="x")
+    model = gk.Model(x, (layers.Dense(2, name="a")(x),))
+    rebuilt = gk.Model.from_config(model.get_config())
+    assert isinstance(rebuilt.output, tuple) and len(rebuilt.output) == 1
+    assert rebuilt(data(1, 3)).shape == (1, 2)
+
+
+def test_a_keras_3_style_config_with_tuple_output_layers_rebuilds_a_tuple_model():
+    # Keras 3's get_config() maps the outputs' own structure: a tuple of references.
+    config = two_output_model("list").get_config()
+    config["output_layers"] = tuple(config["output_layers"])
+    assert isinstance(gk.Model.from_config(config).output, tuple)
+
+
+@pytest.mark.parametrize("value", ["set", None, 1])
+def test_a_malformed_output_structure_is_refused_naming_the_field(value):
+    config = two_output_model("tuple").get_config()
+    config["output_structure"] = value
+    with pytest.raises(ValueError, match=r"'output_structure' must be 'list' or 'tuple'"):
+        gk.Model.from_config(config)
+
+
 # ------------------------------------------------------------ rebuilding
 
 

@@ -354,6 +354,129 @@ def test_json_round_trip_gives_a_sequential_with_identical_outputs():
     np.testing.assert_allclose(rebuilt(DATA), model(DATA), rtol=1e-6, atol=1e-7)
 
 
+# ----------------------------------------------------------- deferred build
+
+
+@pytest.mark.parametrize("routine", ["fit", "evaluate", "predict", "train_on_batch"])
+def test_a_deferred_sequential_builds_on_its_first_training_routine(routine):
+    model = gk.Sequential(stack_layers())
+    model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
+    assert not model.built
+    targets = np.zeros((3, 1), "float32")
+    if routine == "fit":
+        model.fit(DATA, targets, verbose=0)
+    elif routine == "evaluate":
+        model.evaluate(DATA, targets, verbose=0)
+    elif routine == "predict":
+        model.predict(DATA)
+    else:
+        model.train_on_batch(DATA, targets)
+    assert model.built
+    assert model.inputs[0].shape == (None, 3)
+    assert [w.shape for w in model.weights] == [(3, 2), (2,), (2, 1), (1,)]
+    set_stack_weights(model)
+    np.testing.assert_allclose(model.predict(DATA), expected_stack(), rtol=1e-6)
+
+
+def test_an_unbuilt_sequential_says_it_has_no_inputs_yet():
+    model = gk.Sequential(stack_layers(), name="lazy")
+    for view in ("inputs", "outputs", "input_shape", "output_shape"):
+        with pytest.raises(AttributeError, match=f"'lazy' has no defined {view} yet"):
+            getattr(model, view)
+
+
+# ------------------------------------------- a first layer taking several inputs
+
+LEFT = np.array([[1.0, 2.0], [3.0, -1.0]], dtype="float32")
+RIGHT = np.array([[0.5], [-2.0]], dtype="float32")
+JOIN_KERNEL = np.array([[1.0], [-1.0], [2.0]], dtype="float32")
+JOIN_BIAS = np.array([0.5], dtype="float32")
+
+
+def joined_stack():
+    """``Concatenate`` then ``Dense(1)``, as Keras 3 accepts: no graph, run in sequence."""
+    return gk.Sequential([layers.Concatenate(), layers.Dense(1)], name="joined")
+
+
+def expected_joined(left=LEFT, right=RIGHT):
+    return np.concatenate([left, right], axis=1) @ JOIN_KERNEL + JOIN_BIAS
+
+
+def test_a_sequential_whose_first_layer_takes_a_list_runs_on_a_list():
+    model = joined_stack()
+    model([LEFT, RIGHT])
+    model.set_weights([JOIN_KERNEL, JOIN_BIAS])
+    np.testing.assert_allclose(model([LEFT, RIGHT]), expected_joined(), rtol=1e-6)
+    np.testing.assert_allclose(model.predict([LEFT, RIGHT], batch_size=1), expected_joined())
+    # As Keras 3: built, but with no graph of its own.
+    assert model.built
+    with pytest.raises(AttributeError, match="no defined inputs yet"):
+        model.inputs  # noqa: B018
+
+
+@pytest.mark.parametrize("data", [[[1.0, 2.0]], 3.0], ids=["nested_list", "number"])
+def test_data_that_is_not_arrays_is_refused_naming_the_model_and_leaves_it_unbuilt(data):
+    model = gk.Sequential(stack_layers(), name="lazy")
+    with pytest.raises(ValueError, match=r"Sequential 'lazy' builds from arrays or tensors"):
+        model(data)
+    assert not model.built
+    model(DATA)
+    set_stack_weights(model)
+    np.testing.assert_allclose(model(DATA), expected_stack(), rtol=1e-6)
+
+
+def test_build_with_several_shapes_marks_the_sequential_built_without_a_graph():
+    model = joined_stack()
+    model.build([(None, 2), (None, 1)])
+    assert model.built
+    assert not any(layer.built for layer in model.layers)
+    model([LEFT, RIGHT])
+    assert [w.shape for w in model.weights] == [(3, 1), (1,)]
+
+
+def test_a_sequential_on_a_list_nests_in_a_functional_model_and_round_trips(tmp_path):
+    left, right = gk.Input(shape=(2,)), gk.Input(shape=(1,))
+    inner = joined_stack()
+    output = inner([left, right])
+    assert output.shape == (None, 1)
+    outer = gk.Model([left, right], output)
+    inner.set_weights([JOIN_KERNEL, JOIN_BIAS])
+    np.testing.assert_allclose(outer.predict([LEFT, RIGHT]), expected_joined(), rtol=1e-6)
+    outer.save(str(tmp_path / "joined.gk"))
+    loaded = gk.models.load_model(str(tmp_path / "joined.gk"))
+    np.testing.assert_array_equal(loaded.predict([LEFT, RIGHT]), outer.predict([LEFT, RIGHT]))
+
+
+def test_a_sequential_on_a_list_trains_on_a_list():
+    model = joined_stack()
+    model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
+    model([LEFT, RIGHT])
+    model.set_weights([JOIN_KERNEL, JOIN_BIAS])
+    targets = np.array([[1.0], [0.0]], dtype="float32")
+    expected = float(np.mean((expected_joined() - targets) ** 2))
+    np.testing.assert_allclose(model.train_on_batch([LEFT, RIGHT], targets), expected, rtol=1e-6)
+    history = model.fit([LEFT, RIGHT], targets, batch_size=1, epochs=1, verbose=0).history
+    np.testing.assert_allclose(history["loss"], [expected], rtol=1e-6)
+
+
+class SumOfKeyed(layers.Layer):
+    """``{"a": x, "b": y}`` -> ``x + 2 * y``."""
+
+    def call(self, inputs):
+        return K.add(inputs["a"], K.multiply(inputs["b"], 2.0))
+
+
+def test_a_sequential_whose_first_layer_takes_a_dict_runs_and_trains_on_a_dict():
+    model = gk.Sequential([SumOfKeyed(), layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
+    data = {"a": LEFT, "b": np.array([[1.0, 0.0], [0.0, 1.0]], "float32")}
+    expected = (LEFT + 2 * data["b"]).sum(axis=1, keepdims=True)  # bias 0
+    np.testing.assert_allclose(model.predict(data, batch_size=1), expected, rtol=1e-6)
+    targets = np.zeros((2, 1), "float32")
+    loss = model.evaluate(data, targets, verbose=0)
+    np.testing.assert_allclose(loss, float(np.mean(expected**2)), rtol=1e-6)
+
+
 # ------------------------------------------------------ summary, trainable
 
 

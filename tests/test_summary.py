@@ -8,7 +8,7 @@ thousands separators; one ``print_fn`` call per line; ``expand_nested`` and
 
 from __future__ import annotations
 
-import pytest
+import numpy as np
 
 import graphkeras as gk
 from graphkeras import layers
@@ -229,7 +229,41 @@ def test_show_trainable_is_absent_by_default():
     assert not any("Trainable " in line for line in summary_lines(nested_model())[:4])
 
 
-def test_summary_of_an_unbuilt_sequential_raises():
-    model = gk.Sequential([layers.Dense(2)], name="lazy")
-    with pytest.raises(ValueError, match="'lazy' has not been built"):
-        model.summary(print_fn=lambda line: None)
+def test_summary_of_an_unbuilt_sequential_lists_its_layers_as_keras_3_does():
+    # Keras 3 shows "?" for the output shape and "0 (unbuilt)" for the parameters.
+    model = gk.Sequential(
+        [layers.Dense(2, name="first"), layers.Dense(1, name="last")], name="lazy"
+    )
+    assert summary_lines(model) == [
+        'Model: "lazy"',
+        "_" * 67,
+        "Layer (type)                 Output Shape              Param #",
+        "=" * 67,
+        "first (Dense)                ?                         0 (unbuilt)",
+        "_" * 67,
+        "last (Dense)                 ?                         0 (unbuilt)",
+        "=" * 67,
+        "Total params: 0",
+        "Trainable params: 0",
+        "Non-trainable params: 0",
+        "_" * 67,
+    ]
+
+
+def test_summary_after_a_deferred_build_shows_shapes_and_counts():
+    model = gk.Sequential([layers.Dense(2, name="first"), layers.Dense(1, name="last")])
+    model.build((None, 3))
+    lines = summary_lines(model)
+    assert row_of(lines, "first").split()[2:] == ["(None,", "2)", "8"]
+    assert row_of(lines, "last").split()[2:] == ["(None,", "1)", "3"]
+    assert "Total params: 11" in lines
+    assert len(lines[1]) == 65  # counts fit the default widths
+
+
+def test_summary_of_a_layer_built_but_never_called_in_a_graph_shows_its_build_shapes():
+    # A Sequential on several inputs has no graph; its layers were called on arrays.
+    model = gk.Sequential([layers.Concatenate(name="join"), layers.Dense(1, name="out")])
+    model([np.ones((2, 3), "float32"), np.ones((2, 4), "float32")])
+    lines = summary_lines(model)
+    assert row_of(lines, "join").split()[2:] == ["(2,", "7)", "0"]
+    assert row_of(lines, "out").split()[2:] == ["(2,", "1)", "8"]

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -183,8 +185,9 @@ def test_multi_output_losses_and_loss_weights_as_dicts():
     first, second = model.predict(x)
     first_loss = float(np.mean((first - y) ** 2))
     second_loss = float(np.mean(np.abs(second - y2)))
-    assert results["first_loss"] == pytest.approx(2.0 * first_loss, rel=1e-5)
-    assert results["second_loss"] == pytest.approx(0.5 * second_loss, rel=1e-5)
+    # Keras 3 logs each output's loss before its weight; the total is weighted.
+    assert results["first_loss"] == pytest.approx(first_loss, rel=1e-5)
+    assert results["second_loss"] == pytest.approx(second_loss, rel=1e-5)
     assert results["loss"] == pytest.approx(2.0 * first_loss + 0.5 * second_loss, rel=1e-5)
     assert results["second_mse"] == pytest.approx(float(np.mean((second - y2) ** 2)), rel=1e-5)
 
@@ -196,6 +199,89 @@ def test_multi_output_losses_as_lists_and_history_names():
     history = model.fit(x, [y, np.zeros((16, 2), "float32")], epochs=2, verbose=0)
     assert {"loss", "first_loss", "second_loss"} <= set(history.history)
     assert history.history["loss"][-1] == pytest.approx(history.history["first_loss"][-1])
+
+
+# Fixed weights, so each output's loss is known by hand: output "a" gives the
+# row sums of X against targets 0, output "b" a constant 1 against targets 3.
+LW_X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]], "float32")
+LW_TARGETS = {"a": np.zeros((3, 1), "float32"), "b": np.full((3, 1), 3.0, "float32")}
+LW_LOSS_A = float(np.mean(LW_X.sum(axis=1) ** 2))  # (9 + 1 + 16) / 3
+LW_LOSS_B = 4.0  # (1 - 3) ** 2
+
+
+def fixed_two_output_model(as_dict: bool = False) -> gk.Model:
+    x = gk.Input(shape=(2,), name="x")
+    a = layers.Dense(1, kernel_initializer="ones", name="a")(x)
+    b = layers.Dense(1, kernel_initializer="zeros", bias_initializer="ones", name="b")(x)
+    return gk.Model(x, {"a": a, "b": b} if as_dict else [a, b])
+
+
+def weighted_results(model, loss_weights, loss="mse") -> tuple[dict, list]:
+    """``evaluate`` (in batches of 2 and 1) and ``train_on_batch`` results, nothing learned."""
+    model.compile(
+        optimizer=gk.optimizers.SGD(learning_rate=0.0), loss=loss, loss_weights=loss_weights
+    )
+    targets = LW_TARGETS if isinstance(model.output, dict) else [LW_TARGETS["a"], LW_TARGETS["b"]]
+    evaluated = model.evaluate(LW_X, targets, batch_size=2, verbose=0, return_dict=True)
+    return evaluated, model.train_on_batch(LW_X, targets)
+
+
+@pytest.mark.parametrize(
+    ("loss_weights", "as_dict"),
+    [([2.0, 0.5], False), ({"a": 2.0, "b": 0.5}, False), ({"b": 0.5, "a": 2.0}, True)],
+    ids=["list", "dict", "dict_outputs"],
+)
+def test_loss_weights_give_the_weighted_sum_of_the_output_losses(loss_weights, as_dict):
+    # Keras 3's CompileLoss: total = sum(weight * loss); each <output>_loss is logged unweighted.
+    evaluated, trained = weighted_results(fixed_two_output_model(as_dict), loss_weights)
+    expected = 2.0 * LW_LOSS_A + 0.5 * LW_LOSS_B
+    # Float32 losses summed in a different order from the float64 reference: 1e-6 relative.
+    np.testing.assert_allclose(evaluated["loss"], expected, rtol=1e-6)
+    np.testing.assert_allclose(evaluated["a_loss"], LW_LOSS_A, rtol=1e-6)
+    np.testing.assert_allclose(evaluated["b_loss"], LW_LOSS_B, rtol=1e-6)
+    np.testing.assert_allclose(trained, [expected, LW_LOSS_A, LW_LOSS_B], rtol=1e-6)
+
+
+def test_without_loss_weights_every_output_loss_counts_once():
+    evaluated, _ = weighted_results(fixed_two_output_model(), None)
+    np.testing.assert_allclose(evaluated["loss"], LW_LOSS_A + LW_LOSS_B, rtol=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    weight_a=st.floats(0.0, 10.0, allow_nan=False, width=32),
+    weight_b=st.floats(0.0, 10.0, allow_nan=False, width=32),
+)
+def test_any_pair_of_loss_weights_scales_each_output_loss(weight_a, weight_b):
+    gk.backend.clear_session()
+    evaluated, _ = weighted_results(fixed_two_output_model(), {"a": weight_a, "b": weight_b})
+    expected = weight_a * LW_LOSS_A + weight_b * LW_LOSS_B
+    np.testing.assert_allclose(evaluated["loss"], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_a_dict_of_loss_weights_must_weigh_every_output_with_a_loss():
+    # Keras 3 refuses a dict of weights that leaves out an output with a loss.
+    model = fixed_two_output_model()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match=r"loss_weights.*\['b'\] have none.*keys \['a'\]"):
+        model.compile(optimizer="sgd", loss="mse", loss_weights={"a": 2.0})
+    # The failed compile left the earlier one in place.
+    evaluated = model.evaluate(LW_X, [LW_TARGETS["a"], LW_TARGETS["b"]], verbose=0)
+    np.testing.assert_allclose(evaluated[0], LW_LOSS_A + LW_LOSS_B, rtol=1e-6)
+
+
+def test_an_output_without_a_loss_needs_no_weight():
+    model = fixed_two_output_model()
+    model.compile(optimizer="sgd", loss={"a": "mse"}, loss_weights={"a": 3.0})
+    evaluated = model.evaluate(LW_X, [LW_TARGETS["a"], LW_TARGETS["b"]], verbose=0)
+    np.testing.assert_allclose(evaluated[0], 3.0 * LW_LOSS_A, rtol=1e-6)
+
+
+def test_a_loss_weight_that_is_not_a_number_is_refused_naming_the_output():
+    with pytest.raises(
+        ValueError, match=r"loss_weights for output 'b' must be a number; received 'x'"
+    ):
+        fixed_two_output_model().compile(optimizer="sgd", loss="mse", loss_weights=[1.0, "x"])
 
 
 def test_output_without_a_loss_is_not_trained_through():
@@ -243,6 +329,26 @@ def test_add_loss_in_call_is_added_each_step_and_differentiated():
     assert penalised.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
     penalised.fit(x, np.zeros_like(y), epochs=30, verbose=0)
     assert float(np.mean(penalised.predict(x) ** 2)) < float(np.mean(prediction**2))
+
+
+def test_an_activity_penalty_counts_once_per_step_however_often_the_model_ran():
+    # Keras 3 clears add_loss losses at each outermost call, so neither earlier
+    # calls nor earlier steps add to the loss of this one.
+    x = np.array([[1.0, 2.0], [3.0, -1.0]], "float32")
+    y = np.zeros((2, 1), "float32")
+    inputs = gk.Input(shape=(2,))
+    dense = layers.Dense(1, kernel_initializer="ones")
+    model = gk.Model(inputs, layers.ActivityRegularization(l1=0.5)(dense(inputs)))
+    model.compile(optimizer=gk.optimizers.SGD(learning_rate=0.0), loss="mse")
+    prediction = x.sum(axis=1, keepdims=True)  # [[3], [2]]
+    penalty = 0.5 * np.abs(prediction).sum() / len(x)  # Keras 3 divides by the batch size
+    expected = float(np.mean(prediction**2) + penalty)
+    model(x)
+    model.predict(x)
+    for _ in range(3):
+        np.testing.assert_allclose(model.train_on_batch(x, y), expected, rtol=1e-6)
+        np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-6)
+    np.testing.assert_allclose(model.losses, [penalty], rtol=1e-6)
 
 
 def test_training_true_reaches_dropout_during_fit_only():

@@ -23,7 +23,8 @@ from __future__ import annotations
 import inspect
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from graphkeras import backend as K
@@ -372,16 +373,17 @@ class Layer:
             return self._symbolic_call(call)
         self._check_numeric(call.input_leaves)
         assert_input_compatibility(self.input_spec, inputs, self.name, call.input_leaves)
-        if built:
-            return self._eager_call(call, accepts_training)
-        # A first call that fails undoes its build, so the layer is left as it was.
-        snapshot = self._snapshot()
-        try:
-            self._build_with_rollback(call, snapshot)
-            return self._eager_call(call, accepts_training)
-        except BaseException:
-            self._restore(snapshot)
-            raise
+        with self._forward_pass():
+            if built:
+                return self._eager_call(call, accepts_training)
+            # A first call that fails undoes its build, so the layer is left as it was.
+            snapshot = self._snapshot()
+            try:
+                self._build_with_rollback(call, snapshot)
+                return self._eager_call(call, accepts_training)
+            except BaseException:
+                self._restore(snapshot)
+                raise
 
     def _check_numeric(self, leaves: list) -> None:
         """Refuse text, objects and other non-numbers before any build or math sees them."""
@@ -674,6 +676,20 @@ class Layer:
         for layer in [self, *self._all_sublayers()]:
             if layer._losses:
                 layer._losses = ()
+
+    @contextmanager
+    def _forward_pass(self) -> Iterator[None]:
+        """Run an eager forward pass of this layer; the outermost one first clears losses.
+
+        As Keras 3: the layer (and its sublayers) keep only the losses
+        ``add_loss`` records during the latest outermost call, so calling a
+        model twice does not count an activity penalty twice. Layers called
+        inside that call add to it and clear nothing.
+        """
+        with call_context.forward_pass() as outermost:
+            if outermost:
+                self._clear_losses()
+            yield
 
     def get_losses_for(self, inputs) -> list:
         """Losses added with these ``inputs`` (``None``: the unconditional ones)."""

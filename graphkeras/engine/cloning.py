@@ -18,7 +18,7 @@ from typing import Any
 
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.input_layer import Input, InputLayer
-from graphkeras.engine.network_config import named_call_keywords
+from graphkeras.engine.network_config import named_call_keywords, structured_endpoints
 from graphkeras.engine.node import is_keras_tensor
 from graphkeras.engine.sequential import Sequential
 from graphkeras.engine.training import Model
@@ -114,8 +114,16 @@ def _clone_functional(model: Model, input_tensors, clone_function, call_function
         for old, new in zip(node.output_tensors, nest.flatten(outputs), strict=True):
             replaced[id(old)] = new
 
-    inputs = _structured(model, "_input_keys", [replaced[id(t)] for t in old_inputs])
-    outputs = _structured(model, "_output_keys", [replaced[id(t)] for t in model.outputs])
+    inputs = structured_endpoints(
+        [replaced[id(t)] for t in old_inputs],
+        model._input_keys,
+        isinstance(model._inputs_struct, tuple),
+    )
+    outputs = structured_endpoints(
+        [replaced[id(t)] for t in model.outputs],
+        model._output_keys,
+        isinstance(model._outputs_struct, tuple),
+    )
     return Model(inputs, outputs, name=model.name, trainable=model.trainable)
 
 
@@ -127,10 +135,3 @@ def _cloned(layer: Layer, clone_function) -> Layer:
             f"{type(clone).__name__}."
         )
     return clone
-
-
-def _structured(model: Model, keys_attribute: str, tensors: list):
-    keys = getattr(model, keys_attribute, None)
-    if keys is not None:
-        return dict(zip(keys, tensors, strict=True))
-    return tensors[0] if len(tensors) == 1 else tensors

@@ -1,8 +1,11 @@
 """What ``compile`` sets up: the model's total loss and its metrics, per output.
 
 ``CompileLoss`` turns the ``loss`` and ``loss_weights`` arguments (one
-loss, a list, or a dict keyed by output name) into one weighted loss per
-output and sums them. ``CompileMetrics`` does the same for ``metrics``,
+loss, a list, or a dict keyed by output name) into one loss per output and
+sums them, each times its weight, as Keras 3 does: without ``loss_weights``
+every weight is 1; a dict of weights must name every output that has a loss
+(Keras 3 refuses one that does not); the per-output losses it reports
+(``<output>_loss``) are unweighted. ``CompileMetrics`` does the same for ``metrics``,
 naming each metric as Keras 3 logs it (``accuracy`` for a single output,
 ``<output>_accuracy`` for several). ``"accuracy"`` and ``"crossentropy"``
 are resolved from the shapes of the first targets and predictions, as
@@ -81,17 +84,44 @@ class CompileLoss:
         self._identifiers = per_output(loss, self.output_names, "loss", model_name)
         # Validated now, so an unknown name fails at compile time.
         self.losses = [self._resolve(identifier, None, None) for identifier in self._identifiers]
-        weights = per_output(
-            1.0 if loss_weights is None else loss_weights,
-            self.output_names,
-            "loss_weights",
-            model_name,
-        )
-        self.weights = [1.0 if weight is None else float(weight) for weight in weights]
         if all(loss is None for loss in self._identifiers):
             raise ValueError(
                 f"Model '{model_name}': compile() needs a loss for at least one output."
             )
+        self.weights = self._weights(loss_weights)
+
+    def _weights(self, loss_weights) -> list[float]:
+        """One float per output: 1 without ``loss_weights``, else the one given for it."""
+        if loss_weights is None:
+            return [1.0] * len(self.output_names)
+        weights = per_output(loss_weights, self.output_names, "loss_weights", self.model_name)
+        if isinstance(loss_weights, dict):
+            unweighted = [
+                name
+                for name, weight, loss in zip(
+                    self.output_names, weights, self._identifiers, strict=True
+                )
+                if weight is None and loss is not None
+            ]
+            if unweighted:
+                raise ValueError(
+                    f"Model '{self.model_name}': loss_weights is a dict, so it must give a "
+                    f"weight for every output with a loss; {unweighted} have none "
+                    f"(received keys {sorted(loss_weights)})."
+                )
+        resolved = []
+        for name, weight in zip(self.output_names, weights, strict=True):
+            if weight is None:
+                resolved.append(1.0)  # an output without a loss: its weight is never used
+                continue
+            try:
+                resolved.append(float(weight))
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Model '{self.model_name}': loss_weights for output '{name}' must be a "
+                    f"number; received {weight!r:.80}."
+                ) from None
+        return resolved
 
     @staticmethod
     def _resolve(identifier, y_true, y_pred):
@@ -115,7 +145,8 @@ class CompileLoss:
         return loss
 
     def __call__(self, y_true: list, y_pred: list, sample_weights: list | None) -> tuple:
-        """``(total, per_output)``: the total loss and each output's weighted loss (or None)."""
+        """``(total, per_output)``: the weighted total, and each output's loss before its
+        weight (None for an output without a loss), which Keras 3 logs as ``<output>_loss``."""
         total = None
         per_output_losses: list = []
         for index, loss in enumerate(self.losses):
@@ -129,9 +160,9 @@ class CompileLoss:
             )
             weight = None if sample_weights is None else sample_weights[index]
             value = loss(y_true[index], y_pred[index], sample_weight=weight)
+            per_output_losses.append(value)
             if self.weights[index] != 1.0:
                 value = K.multiply(value, self.weights[index])
-            per_output_losses.append(value)
             total = value if total is None else K.add(total, value)
         return total, per_output_losses
 

@@ -20,6 +20,7 @@ import networkx as nx
 from graphkeras import backend as K
 from graphkeras.engine import call_context
 from graphkeras.engine.base_layer import Layer
+from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.execution_plan import ExecutionPlan
 from graphkeras.engine.graph_mapping import map_graph
 from graphkeras.engine.input_layer import InputLayer
@@ -29,6 +30,7 @@ from graphkeras.engine.layer_registry import deserialize_layer, register_layer
 from graphkeras.engine.model_files import model_files, model_from_pickled_bytes
 from graphkeras.engine.network_config import network_to_config, rebuild_graph
 from graphkeras.engine.node import Node, is_keras_tensor
+from graphkeras.engine.probing import probe
 from graphkeras.engine.summary import print_summary
 from graphkeras.engine.summary_html import SummaryHTML
 from graphkeras.utils import nest
@@ -147,12 +149,14 @@ class Network(Layer):
 
     @property
     def input_shape(self):
-        self._require_graph("input_shape")
+        if not self._is_graph_network:
+            return super().input_shape  # from the calls recorded on it, as any layer's
         return nest.map_structure(lambda tensor: tensor.shape, self._inputs_struct)
 
     @property
     def output_shape(self):
-        self._require_graph("output_shape")
+        if not self._is_graph_network:
+            return super().output_shape
         return nest.map_structure(lambda tensor: tensor.shape, self._outputs_struct)
 
     @property
@@ -230,6 +234,12 @@ class Network(Layer):
         get copies of the outputs recorded when it was built; others are
         inferred through the plan.
         """
+        if not self._is_graph_network:
+            # No graph to follow (a subclassed model): its ``call`` runs on probe arrays.
+            keywords = {"training": training, "mask": mask}
+            keywords = {key: value for key, value in keywords.items() if value is not None}
+            outputs, _ = probe(self, CallArguments(inputs, (), keywords), want_masks=False)
+            return outputs
         specs = self._call_specs(inputs, mask)
         outputs = self._recorded_output_specs(specs)
         if outputs is None:
@@ -299,7 +309,8 @@ class Network(Layer):
         else:
             input_masks = None if mask is None else self._flatten_masks(mask)
             values = [K.convert_to_tensor(v) for v in flat]
-            _, masks = self._plan.run(values, None, input_masks)
+            with self._forward_pass():
+                _, masks = self._plan.run(values, None, input_masks)
             masks = masks if masks is not None else [None] * len(self.outputs)
         return masks[0] if len(masks) == 1 else masks
 

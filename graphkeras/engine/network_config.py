@@ -8,6 +8,11 @@
      "input_layers": [[name, node_index, tensor_index], ...],
      "output_layers": [...]}
 
+A network built from dicts also stores their keys (``"input_keys"``,
+``"output_keys"``), and one built from tuples says so (``"input_structure":
+"tuple"``, ``"output_structure": "tuple"``), so that the rebuilt network
+returns the same structure: a JSON list cannot tell a tuple from a list.
+
 Node indices are renumbered to count only the nodes inside this network
 (a nested network's own node 0 is skipped, so its first call in here is 1).
 Positional arguments after the inputs are written as keywords, and tensors
@@ -94,7 +99,27 @@ def network_to_config(network) -> dict:
         config["input_keys"] = list(network._input_keys)
     if network._output_keys is not None:
         config["output_keys"] = list(network._output_keys)
+    for field, structure in (
+        ("input_structure", network._inputs_struct),
+        ("output_structure", network._outputs_struct),
+    ):
+        if isinstance(structure, tuple):
+            config[field] = "tuple"
     return config
+
+
+def structured_endpoints(tensors: list, keys: list | None, as_tuple: bool):
+    """A network's flat inputs or outputs in the structure it was built from.
+
+    A dict by ``keys``, a tuple when ``as_tuple`` (a tuple of one stays a
+    tuple, as Keras 3 keeps it), else a list, one tensor bare: Keras 2.2
+    reports a single endpoint as a tensor, so ``output_shape`` is a shape.
+    """
+    if keys is not None:
+        return dict(zip(keys, tensors, strict=True))
+    if as_tuple:
+        return tuple(tensors)
+    return tensors[0] if len(tensors) == 1 else list(tensors)
 
 
 def named_call_keywords(node) -> dict:
@@ -139,7 +164,10 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
     """Recreate the layers and nodes of a network config; returns ``(inputs, outputs)``.
 
     ``inputs`` and ``outputs`` come back as dicts when the config has
-    ``input_keys`` / ``output_keys``, else as lists.
+    ``input_keys`` / ``output_keys``, as tuples when it says
+    ``"input_structure"`` / ``"output_structure"`` is ``"tuple"`` (or, as
+    Keras 3's own ``get_config`` gives in memory, ``input_layers`` /
+    ``output_layers`` is a tuple), else as lists (one tensor bare).
     """
     layer_entries = config.get("layers")
     if not isinstance(layer_entries, list):
@@ -217,6 +245,8 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
 
     def endpoint(key: str) -> list:
         references = config.get(key)
+        if isinstance(references, tuple):
+            references = list(references)
         if not isinstance(references, list) or not references:
             raise ValueError(f"A network config needs a non-empty list under {key!r}.")
         if isinstance(references[0], str):
@@ -229,20 +259,31 @@ def rebuild_graph(config: Mapping, custom_objects: Mapping | None = None) -> tup
                 )
         return [_resolve(created, list(reference), key) for reference in references]
 
-    inputs: Any = endpoint("input_layers")
-    outputs: Any = endpoint("output_layers")
-    if "input_keys" in config:
-        inputs = dict(zip(_endpoint_keys(config, "input_keys", len(inputs)), inputs, strict=True))
-    if "output_keys" in config:
-        keys = _endpoint_keys(config, "output_keys", len(outputs))
-        outputs = dict(zip(keys, outputs, strict=True))
-    # One endpoint comes back as a tensor, not a list of one, as Keras 2.2
-    # reports it (``output_shape`` is then a shape, not a list of shapes).
-    if isinstance(inputs, list) and len(inputs) == 1:
-        inputs = inputs[0]
-    if isinstance(outputs, list) and len(outputs) == 1:
-        outputs = outputs[0]
+    structures = []
+    for side in ("input", "output"):
+        tensors = endpoint(f"{side}_layers")
+        keys_field = f"{side}_keys"
+        keys = _endpoint_keys(config, keys_field, len(tensors)) if keys_field in config else None
+        as_tuple = _is_tuple_structure(config, side)
+        structures.append(structured_endpoints(tensors, keys, as_tuple and keys is None))
+    inputs, outputs = structures
     return inputs, outputs
+
+
+def _is_tuple_structure(config: Mapping, side: str) -> bool:
+    """Whether the config's ``side`` ("input" or "output") endpoints were a tuple."""
+    field = f"{side}_structure"
+    structure = config.get(field, "list")
+    if structure not in ("list", "tuple"):
+        raise ValueError(
+            f"Network config {config.get('name')!r}: {field!r} must be 'list' or 'tuple'; "
+            f"received {structure!r:.200}."
+        )
+    references = config.get(f"{side}_layers")
+    in_memory_tuple = (
+        isinstance(references, tuple) and bool(references) and not isinstance(references[0], str)
+    )
+    return structure == "tuple" or in_memory_tuple
 
 
 def _endpoint_keys(config: Mapping, field: str, count: int) -> list[str]:

@@ -4,7 +4,12 @@ Each ``add`` calls the new layer on the current output tensor, so once the
 input shape is known (an ``Input``, ``input_shape=`` on the first layer, or a
 built model as first layer) the stack is a functional graph like any other.
 Without an input shape the layers wait, and the graph is made on the first
-call or ``build(input_shape)``.
+call, ``fit``, ``evaluate``, ``predict`` or ``build(input_shape)``.
+
+As in Keras 3, a stack whose first layer takes several inputs (a list or a
+dict, as a ``Concatenate`` does) makes no graph: called on such inputs it
+runs its layers one after the other, like a subclassed model, and has no
+``inputs`` or ``outputs``.
 
 Mapping the graph costs time linear in its size, so it is not redone on
 every ``add``: the graph attributes are dropped and rebuilt on first use
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.call_arguments import CallArguments
+from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.input_layer import Input, InputLayer
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -47,6 +53,12 @@ _GRAPH_ATTRIBUTES = frozenset(
         "_execution_order",
         "_node_depths",
     }
+)
+
+# Public views of the graph: asked for before there is one, they say why.
+_GRAPH_VIEWS = frozenset(
+    {"inputs", "outputs", "input", "output", "input_shape", "output_shape"}
+    | {"input_names", "output_names", "input_mask", "output_mask"}
 )
 
 
@@ -137,20 +149,29 @@ class Sequential(Model):
             self._graph_stale = False
             self._init_graph(self._stack_input, self._stack_output)
             return self.__dict__[name]
+        if name in _GRAPH_VIEWS:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined {name} yet: it makes its "
+                "graph on its first call, fit or build(input_shape), or from an input shape "
+                "on its first layer (a first layer that takes several inputs makes none)."
+            )
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def build(self, input_shape=None) -> None:
-        """Create the graph for inputs of ``input_shape`` (batch dim included)."""
+        """Create the graph for inputs of ``input_shape`` (batch dim included).
+
+        Several shapes (a list or dict of them) make no graph, as in Keras 3:
+        the model is marked built and runs its layers in sequence when called.
+        """
         if self._stack_output is not None:
             return
         if input_shape is None:
             raise ValueError(f"Sequential '{self.name}' needs an input shape to build.")
         if not self._stack:
             raise ValueError(f"Sequential '{self.name}' has no layers to build.")
-        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], tuple):
-            raise ValueError(
-                f"Sequential '{self.name}' takes a single input; received shapes {input_shape}."
-            )
+        if _is_several_shapes(input_shape):
+            self.built = True
+            return
         tensor = Input(batch_shape=tuple(input_shape), dtype=self._stack[0].dtype)
         pending, self._stack = self._stack, []
         self._stack_input = self._stack_output = tensor
@@ -166,16 +187,42 @@ class Sequential(Model):
             raise
 
     def _build_with_rollback(self, call: CallArguments, snapshot: tuple | None = None) -> None:
-        """Build on the first call from the inputs' shape, leaving the batch size open."""
+        """Build on the first call from the inputs' shape, leaving the batch size open.
+
+        Several inputs (a list or dict of them) build no graph (see :meth:`build`).
+        """
         inputs = call.inputs
         value = inputs[0] if isinstance(inputs, (list, tuple)) and len(inputs) == 1 else inputs
-        shape = tuple(value.shape) if hasattr(value, "shape") else None
-        if shape is None or isinstance(inputs, dict):
-            raise ValueError(
-                f"Sequential '{self.name}' takes a single array or tensor; received "
-                f"{type(inputs).__name__}."
-            )
-        self.build((None, *shape[1:]))
+        for leaf in nest.flatten(value):
+            if not hasattr(leaf, "shape"):
+                raise ValueError(
+                    f"Sequential '{self.name}' builds from arrays or tensors (one, or a list "
+                    f"or dict of them); received {type(leaf).__name__} {leaf!r:.80}."
+                )
+        if nest.is_nested(value):
+            self.build(nest.map_structure(lambda leaf: (None, *leaf.shape[1:]), value))
+            return
+        self.build((None, *value.shape[1:]))
+
+    def call(self, inputs, training=None, mask=None):
+        """Run the graph; without one (several inputs), each layer in turn (Keras 3)."""
+        if self._is_graph_network:
+            return super().call(inputs, training=training, mask=mask)
+        for layer in self._stack:
+            _, accepts_mask = call_signature(type(layer).call)
+            keywords = {} if training is None else {"training": training}
+            if accepts_mask and mask is not None:
+                keywords["mask"] = mask
+            outputs = layer(inputs, **keywords)
+            mask = layer.compute_mask(inputs, mask)
+            inputs = outputs
+        return inputs
+
+    def _callable_plan(self):
+        """The graph's plan, for an enclosing plan to run in place (see ``Network``)."""
+        if not self._is_graph_network or type(self).call is not Sequential.call:
+            return None
+        return self._plan
 
     @property
     def layers(self) -> list:
@@ -206,6 +253,15 @@ class Sequential(Model):
         if config.get("trainable") is False:
             model.trainable = False
         return model
+
+
+def _is_several_shapes(input_shape) -> bool:
+    """Whether ``input_shape`` is a dict, or a list or tuple of shapes, not one shape."""
+    if isinstance(input_shape, dict):
+        return True
+    return isinstance(input_shape, (list, tuple)) and any(
+        isinstance(dim, (list, tuple, dict)) for dim in input_shape
+    )
 
 
 def _first_input(layer):

@@ -7,6 +7,11 @@ trainable and non-trainable parameter counts, with thousands separators.
 With ``show_nodes``, the node table follows (``graphkeras.utils.node_table``:
 one row per call, so each call of a shared layer is shown).
 ``print_fn`` receives one line per call.
+
+A model not built yet (a Sequential waiting for its input shape) is listed
+as Keras 3 lists it: each layer with ``?`` for its output shape and
+``0 (unbuilt)`` for its parameters. A layer built but never called in a
+graph shows the output shape of the input shape it was built for.
 """
 
 from __future__ import annotations
@@ -28,14 +33,10 @@ def print_summary(
 ) -> None:
     """Print ``model``'s summary table through ``print_fn`` (default ``print``)."""
     print_fn = print_fn or print
-    if not model.built:
-        raise ValueError(
-            f"Model '{model.name}' has not been built yet: call it on data, or call "
-            "build(input_shape), or give its first layer an input shape."
-        )
     # Made first, so a model without a graph is refused before anything is printed.
     nodes_text = node_table(model) if show_nodes else ""
     chain = _is_chain(model)
+    default_layout = line_length is None and positions is None
     if chain:
         headers = ["Layer (type)", "Output Shape", "Param #"]
         line_length = line_length or 65
@@ -57,13 +58,19 @@ def print_summary(
         raise ValueError(
             f"summary positions must give {len(headers)} column stops, received {positions}."
         )
+    rows = _layer_rows(model, chain, show_trainable, expand_nested, depth=0)
+    if default_layout:
+        # The default widths fit counts; "0 (unbuilt)" gets the room it needs.
+        widest = max((len(fields[2]) for fields in rows), default=0)
+        extra = max(widest + 1 - (stops[2] - stops[1]), 0)
+        stops = stops[:2] + [stop + extra for stop in stops[2:]]
+        line_length += extra
 
     print_fn(f'Model: "{model.name}"')
     print_fn("_" * line_length)
     for line in _row(headers, stops):
         print_fn(line)
     print_fn("=" * line_length)
-    rows = _layer_rows(model, chain, show_trainable, expand_nested, depth=0)
     for index, fields in enumerate(rows):
         for line in _row(fields, stops):
             print_fn(line)
@@ -99,7 +106,7 @@ def _layer_rows(model, chain: bool, show_trainable: bool, expand_nested: bool, d
     network_nodes = getattr(model, "_network_nodes", set())
     for layer in model.layers:
         name = "  " * depth + f"{layer.name} ({type(layer).__name__})"
-        fields = [name, _output_shape(layer), f"{_params(layer):,}"]
+        fields = [name, _output_shape(layer), _params(layer)]
         if not chain:
             fields.append(_connections(layer, network_nodes))
         if show_trainable:
@@ -111,17 +118,29 @@ def _layer_rows(model, chain: bool, show_trainable: bool, expand_nested: bool, d
 
 
 def _output_shape(layer) -> str:
-    try:
-        shape = layer.output_shape
-    except (AttributeError, RuntimeError):
-        return "multiple"
+    """The layer's output shape; ``?`` when unknown, ``multiple`` when its calls differ."""
+    if not layer._inbound_nodes:
+        build_shape = getattr(layer, "_build_input_shape", None)
+        if not layer.built or build_shape is None:
+            return "?"
+        try:
+            shape = layer.compute_output_shape(build_shape)
+        except (ValueError, TypeError, NotImplementedError):
+            return "?"  # shapes this layer cannot infer leave its row standing
+    else:
+        try:
+            shape = layer.output_shape
+        except (AttributeError, RuntimeError):
+            return "multiple"
     if isinstance(shape, dict):
         return str({key: value for key, value in shape.items()})
     return str(shape)
 
 
-def _params(layer) -> int:
-    return _count(layer.weights) if layer.built else 0
+def _params(layer) -> str:
+    if not layer.built:
+        return "0 (unbuilt)"
+    return f"{_count(layer.weights):,}"
 
 
 def _count(variables) -> int:

@@ -121,6 +121,25 @@ class Model(Network, ModelStateTree):
             return list(self.output_names)
         return ["output"]
 
+    def _data_input_names(self, x) -> tuple[list[str], list[str] | None]:
+        """The names of the inputs in ``x``, and the dict keys when they are keyed.
+
+        A graph model names its own inputs. A model without a graph (a
+        subclassed one, or a Sequential on several inputs) takes the
+        structure of ``x``: a list of arrays is one input each, and a dict
+        keeps its keys, remembered so that each batch reaches ``call`` as a
+        dict again.
+        """
+        if getattr(self, "_is_graph_network", False):
+            return list(self.input_names), getattr(self, "_input_keys", None)
+        self._call_input_keys = None
+        if isinstance(x, dict):
+            self._call_input_keys = sorted(x)
+            return self._call_input_keys, self._call_input_keys
+        if isinstance(x, (list, tuple)) and len(x) > 1 and all(hasattr(v, "shape") for v in x):
+            return [f"input_{index}" for index in range(len(x))], None
+        return ["input"], None
+
     def _input_dtypes(self) -> list | None:
         if getattr(self, "_is_graph_network", False):
             return [tensor.dtype for tensor in self.inputs]
@@ -149,11 +168,15 @@ class Model(Network, ModelStateTree):
     # --------------------------------------------------------------- steps
     def _forward(self, inputs: list, training: bool) -> list:
         """The outputs as a list, for the model's inputs as a list of arrays."""
-        with call_context.training_scope(training):
+        with call_context.training_scope(training), self._forward_pass():
             if getattr(self, "_is_graph_network", False):
                 outputs, _ = self._plan.run(inputs, training)
                 return outputs
-            structure = inputs[0] if len(inputs) == 1 else inputs
+            keys = getattr(self, "_call_input_keys", None)
+            if keys is not None:
+                structure = dict(zip(keys, inputs, strict=True))
+            else:
+                structure = inputs[0] if len(inputs) == 1 else inputs
             return nest.flatten(self(structure, training=training))
 
     def _compute_loss(self, y_true: list, y_pred: list, sample_weights: list | None):
@@ -197,7 +220,6 @@ class Model(Network, ModelStateTree):
         self._weighted_metrics.reset_state()
 
     def _train_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        self._clear_losses()
         variables = self.trainable_weights
         with K.GradientTape() as tape:
             y_pred = self._forward(x, training=True)
@@ -208,7 +230,6 @@ class Model(Network, ModelStateTree):
         return self._record_step(total, per_output, y, y_pred, sample_weights)
 
     def _test_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        self._clear_losses()
         y_pred = self._forward(x, training=False)
         total, per_output = self._compute_loss(y, y_pred, sample_weights)
         return self._record_step(total, per_output, y, y_pred, sample_weights)
@@ -231,8 +252,7 @@ class Model(Network, ModelStateTree):
         self, x, y, sample_weight, class_weight=None
     ) -> tuple[list, list, list | None]:
         """Inputs, targets and per-output sample weights as lists of backend arrays."""
-        input_names = self.input_names if getattr(self, "_is_graph_network", False) else ["input"]
-        input_keys = getattr(self, "_input_keys", None)
+        input_names, input_keys = self._data_input_names(x)
         output_names = self._output_names()
         output_keys = getattr(self, "_output_keys", None)
         xs = data_adapter.as_arrays(
@@ -525,13 +545,14 @@ class Model(Network, ModelStateTree):
                 if step >= total_steps:
                     break
                 callback_list.on_predict_batch_begin(step)
-                outputs, _ = self._plan.run(batch, False)
+                with self._forward_pass():
+                    outputs, _ = self._plan.run(batch, False)
                 for parts, output in zip(collected, outputs, strict=True):
                     parts.append(output)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
         callback_list.on_predict_end()
         if rows == 0:  # No batch ran: the empty outputs come from one run on the empty inputs.
-            with call_context.training_scope(False):
+            with call_context.training_scope(False), self._forward_pass():
                 collected = [[output] for output in self._plan.run(values, False)[0]]
         joined = [
             K.concatenate(parts, axis=0) if len(parts) > 1 else parts[0] for parts in collected
@@ -543,14 +564,12 @@ class Model(Network, ModelStateTree):
         return self(x, training=False)
 
     def _predict_subclassed(self, x, batch_size: int):
-        rows = data_adapter.row_count({"x": x if isinstance(x, (list, tuple)) else [x]}, self.name)
+        """``predict`` for a model without a graph: ``x`` (an array, list or dict) in batches."""
+        rows = data_adapter.row_count({"x": nest.flatten(x)}, self.name)
         parts = []
         for start in range(0, rows, batch_size):
-            batch = (
-                [value[start : start + batch_size] for value in x]
-                if isinstance(x, (list, tuple))
-                else x[start : start + batch_size]
-            )
+            rows_in_batch = slice(start, start + batch_size)
+            batch = nest.map_structure(lambda value, rows=rows_in_batch: value[rows], x)
             parts.append(self(batch, training=False))
         return K.concatenate(parts, axis=0)
 

@@ -6,7 +6,14 @@ work element-wise with broadcasting; ``Concatenate`` joins along an axis;
 (``add([a, b], name="sum")``). Masks follow Keras 3: an element-wise merge
 keeps a mask only when every input has one (their logical or);
 ``Concatenate`` joins the masks (all-true for unmasked inputs) and keeps a
-position when any joined entry is true.
+position when any joined entry is true; ``Dot`` accepts masked inputs and
+gives no mask.
+
+Masked positions change values only where Keras 3 lets them: ``Maximum`` and
+``Minimum`` skip an input's masked positions (where every input is masked the
+first input's value comes through), ``Multiply`` counts them as 1 and, when
+every input has a mask, gives 0 where all are masked; ``Add``, ``Subtract``
+and ``Average`` use every value, masked or not.
 """
 
 from __future__ import annotations
@@ -60,8 +67,19 @@ class Merge(Layer):
                 ) from None
         return (batch[0] if batch else None, *result)
 
-    def call(self, inputs):
-        inputs = _same_rank(inputs)
+    def call(self, inputs, mask=None):
+        if mask is not None and (not isinstance(mask, (list, tuple)) or len(mask) != len(inputs)):
+            received = f"a list of {len(mask)}" if isinstance(mask, (list, tuple)) else "one mask"
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}' takes a list of masks, one per "
+                f"input ({len(inputs)}, None for an unmasked one); received {received}."
+            )
+        masks = _value_masks(inputs, mask)
+        return self._merge_function(_same_rank(inputs), masks)
+
+    def _merge_function(self, inputs: list, masks: list):
+        """Fold :meth:`_merge` over inputs of one rank; ``masks`` (see ``_value_masks``)
+        are ignored here, as Keras 3's ``Add``, ``Subtract`` and ``Average`` ignore them."""
         result = inputs[0]
         for value in inputs[1:]:
             result = self._merge(result, value)
@@ -74,10 +92,7 @@ class Merge(Layer):
         """As Keras 3: no mask unless every input has one, then their logical or."""
         if mask is None or any(m is None for m in mask):
             return None
-        combined = mask[0]
-        for other in mask[1:]:
-            combined = K.logical_or(combined, other)
-        return combined
+        return _logical_or_all(mask)
 
 
 @register_layer
@@ -103,31 +118,73 @@ class Subtract(Merge):
 
 @register_layer
 class Multiply(Merge):
-    """Element-wise product of its inputs."""
+    """Element-wise product of its inputs.
+
+    As Keras 3: an input's masked positions count as 1, and when every input
+    has a mask, positions masked in all of them come out as 0.
+    """
 
     def _merge(self, first, second):
         return K.multiply(first, second)
+
+    def _merge_function(self, inputs: list, masks: list):
+        every_input_masked = all(mask is not None for mask in masks)
+        product = None
+        for value, mask in zip(inputs, masks, strict=True):
+            if mask is not None:
+                value = K.where(mask, value, K.ones_like(value))
+            product = value if product is None else self._merge(product, value)
+        if every_input_masked:
+            kept = _logical_or_all(masks)
+            product = K.where(kept, product, K.zeros_like(product))
+        return product
+
+
+class _ExtremumOfValidPositions(Merge):
+    """The base of ``Maximum`` and ``Minimum``: masked positions take no part.
+
+    An operation without an identity element cannot fill masked positions
+    with a neutral value, so each masked position takes the other operand
+    (Keras 3's rule): the running result where the next input is masked, the
+    next input where the running result is masked (until an unmasked input
+    ends the running mask). Where every input is masked the first input's
+    value comes through.
+    """
+
+    def _merge_function(self, inputs: list, masks: list):
+        result, result_mask = inputs[0], masks[0]
+        for value, mask in zip(inputs[1:], masks[1:], strict=True):
+            if mask is not None:
+                value = K.where(mask, value, result)
+            if result_mask is not None:
+                result = K.where(result_mask, result, value)
+            result_mask = (
+                None if mask is None or result_mask is None else K.logical_or(result_mask, mask)
+            )
+            result = self._merge(result, value)
+        return result
 
 
 @register_layer
 class Average(Merge):
     """Element-wise mean of its inputs."""
 
-    def call(self, inputs):
-        return K.divide(super().call(inputs), K.cast(len(inputs), K.dtype(inputs[0])))
+    def call(self, inputs, mask=None):
+        total = super().call(inputs, mask)
+        return K.divide(total, K.cast(len(inputs), K.dtype(inputs[0])))
 
 
 @register_layer
-class Maximum(Merge):
-    """Element-wise maximum of its inputs."""
+class Maximum(_ExtremumOfValidPositions):
+    """Element-wise maximum of its inputs, masked positions skipped."""
 
     def _merge(self, first, second):
         return K.maximum(first, second)
 
 
 @register_layer
-class Minimum(Merge):
-    """Element-wise minimum of its inputs."""
+class Minimum(_ExtremumOfValidPositions):
+    """Element-wise minimum of its inputs, masked positions skipped."""
 
     def _merge(self, first, second):
         return K.minimum(first, second)
@@ -193,6 +250,8 @@ class Dot(Merge):
     ``axes`` is one axis for both inputs or a pair; ``normalize=True`` takes
     the cosine similarity (inputs L2-normalised along those axes first). A
     result with only the batch dim left comes back as ``(batch, 1)``.
+    As in Keras 3 it accepts masked inputs (``supports_masking`` is True),
+    ignores their masks and gives no output mask.
     """
 
     def __init__(self, axes, normalize: bool = False, **kwargs) -> None:
@@ -210,7 +269,6 @@ class Dot(Merge):
             )
         self.axes = tuple(axes)
         self.normalize = bool(normalize)
-        self.supports_masking = False
 
     def _resolved_axes(self, shapes) -> tuple[int, int]:
         return tuple(axis % len(shape) for axis, shape in zip(self.axes, shapes, strict=True))
@@ -289,9 +347,37 @@ def concatenate(inputs, axis: int = -1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
-def dot(inputs, axes, normalize: bool = False, **kwargs):
-    """``Dot(axes, normalize, **kwargs)(inputs)``."""
+def dot(inputs, axes=-1, normalize: bool = False, **kwargs):
+    """``Dot(axes, normalize, **kwargs)(inputs)``; ``axes`` defaults to the last, as in Keras 3."""
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
+
+
+def _logical_or_all(masks: list):
+    combined = masks[0]
+    for other in masks[1:]:
+        combined = K.logical_or(combined, other)
+    return combined
+
+
+def _value_masks(inputs: list, mask) -> list:
+    """Per input, its mask with unit axes appended so it broadcasts against the values.
+
+    ``None`` for an input without a mask, and for an input of lower rank
+    than the others: Keras 3 reshapes such an input before merging, and the
+    reshaped tensor carries no mask.
+    """
+    if mask is None:
+        return [None] * len(inputs)
+    rank = max(K.ndim(value) for value in inputs)
+    masks = []
+    for value, value_mask in zip(inputs, mask, strict=True):
+        if value_mask is None or K.ndim(value) < rank:
+            masks.append(None)
+            continue
+        while K.ndim(value_mask) < rank:
+            value_mask = K.expand_dims(value_mask, -1)
+        masks.append(value_mask)
+    return masks
 
 
 def _same_rank(inputs: list) -> list:
