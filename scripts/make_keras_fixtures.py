@@ -132,6 +132,25 @@ def transformer_block(keras, layers):
     return keras.Model(x, out, name="transformer_block"), [(2, 5, 8)]
 
 
+def ops_graph(keras, layers):
+    """``keras.ops`` calls among layers, each recorded as an operation node (Keras 3 only)."""
+    ops = keras.ops
+    x = keras.Input((6,), name="features")
+    hidden = layers.Dense(8, name="dense")(x)
+    scores = ops.softmax(ops.reshape(hidden, (-1, 2, 4)), axis=-1)
+    pooled = ops.mean(scores, axis=1)
+    picked = ops.take(x, np.array([0, 2, 4]), axis=1)
+    joined = ops.concatenate([pooled, picked], axis=-1)
+    values, indices = ops.top_k(joined, 2)
+    gated = ops.where(ops.greater(x, 0.0), x, ops.zeros_like(x))
+    outer = ops.sum(ops.einsum("bi,bj->bij", pooled, picked), axis=-1)
+    features = ops.concatenate([joined, ops.log1p(ops.abs(gated)), outer], axis=-1)
+    out = layers.Dense(2, name="out")(features)
+    return keras.Model(x, [out, values, ops.cast(indices, "float32")], name="ops_graph"), [(4, 6)]
+
+
+ops_graph.keras3_only = True
+
 MODELS = [
     functional_shared,
     sequential_mlp,
@@ -140,6 +159,7 @@ MODELS = [
     embedding_recurrent,
     wrapped_recurrent,
     transformer_block,
+    ops_graph,
 ]
 KERAS2 = False
 
@@ -192,6 +212,8 @@ def make_with_keras(directory: str, extension: str) -> None:
         import keras
         from keras import layers
     for build in MODELS:
+        if KERAS2 and getattr(build, "keras3_only", False):
+            continue
         rng = np.random.default_rng(SEED)
         model, shapes = build(keras, layers)
         randomise(model, rng)

@@ -13,6 +13,7 @@ module path is compared as text, never imported.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from graphkeras.interop.keras_operation_forms import (
     KERAS_OPERATION_FORMS,
     OPERATIONS_OF_KERAS_CLASSES,
 )
+from graphkeras.ops.arguments import to_config
 from graphkeras.ops.registry import OPERATIONS
 from graphkeras.saving.errors import ModelFileError
 
@@ -34,12 +36,23 @@ def is_mapped_keras_operation(entry: Mapping) -> bool:
 
 # ------------------------------------------------------------------ writing
 def operation_entry_to_keras(layer) -> dict:
-    """The Keras 3 entry (module, class, constructor config) of an OperationLayer."""
+    """The Keras 3 entry (module, class, constructor config) of an OperationLayer.
+
+    Constructor arguments left at their defaults are not written: Keras fills
+    in the same defaults, and a Keras release older than the one this table
+    was read from may not know a newer argument (``TopK``'s ``is_stable``).
+    """
     form = _form_of(layer)
     where = f"Layer '{layer.name}' (ops.{layer.operation})"
     arguments = layer.get_config()["arguments"]
+    parameters = OPERATIONS[layer.operation].signature.parameters
     config: dict[str, Any] = {"name": layer.name}
     for parameter in form.constructor:
+        default = parameters[parameter].default
+        if default is not inspect.Parameter.empty and arguments.get(parameter) == to_config(
+            default, where
+        ):
+            continue
         config[parameter] = _to_keras(arguments.get(parameter), [], where)
     return {
         "module": form.keras_module,
@@ -85,9 +98,8 @@ def _to_keras(value: Any, tensors: list, where: str) -> Any:
     inner = value.get("config") or {}
     if kind == "__tensor__":
         return tensors[inner["index"]]
-    if kind == "__tuple__":
-        items = [_to_keras(item, tensors, where) for item in inner["value"]]
-        return {"class_name": "__tuple__", "config": {"value": items}}
+    if kind == "__tuple__":  # Keras 3 writes an operation's tuples as lists.
+        return [_to_keras(item, tensors, where) for item in inner["value"]]
     if kind == "__dict__":
         return {key: _to_keras(item, tensors, where) for key, item in inner["value"].items()}
     if kind == "__ndarray__":
