@@ -8,6 +8,8 @@ have real Keras (graphkeras itself never needs Keras). Four commands:
     builds each model below, gives it seeded random weights, and writes
     ``DIR/<name>.keras`` with ``DIR/<name>.keras.npz`` (the inputs and
     Keras's predictions).
+    A model built with ``keras.ops`` (Keras 3 only) is also written with
+    Keras 3's legacy HDF5 writer as ``DIR/<name>.keras3.h5``.
 ``keras2 DIR``
     With Keras 2 (``pip install tensorflow-cpu==2.15.1 h5py``): the same
     models as full-model ``.h5`` files, ``DIR/<name>.h5`` and ``.h5.npz``.
@@ -145,8 +147,12 @@ def ops_graph(keras, layers):
     gated = ops.where(ops.greater(x, 0.0), x, ops.zeros_like(x))
     outer = ops.sum(ops.einsum("bi,bj->bij", pooled, picked), axis=-1)
     features = ops.concatenate([joined, ops.log1p(ops.abs(gated)), outer], axis=-1)
+    other = keras.Input((6,), name="other")
+    summed = ops.multiply(ops.add(x, other), ops.subtract(other, 0.5))
+    features = ops.concatenate([features, summed], axis=-1)
     out = layers.Dense(2, name="out")(features)
-    return keras.Model(x, [out, values, ops.cast(indices, "float32")], name="ops_graph"), [(4, 6)]
+    model = keras.Model([x, other], [out, values, ops.cast(indices, "float32")], name="ops_graph")
+    return model, [(4, 6), (4, 6)]
 
 
 ops_graph.keras3_only = True
@@ -223,6 +229,12 @@ def make_with_keras(directory: str, extension: str) -> None:
         model.save(path)
         save_expected(path + ".npz", inputs, outputs)
         print(f"wrote {path}")
+        if getattr(build, "keras3_only", False):
+            # Keras 3's legacy .h5 writer drops each operation's module.
+            legacy = os.path.join(directory, build.__name__ + ".keras3.h5")
+            model.save(legacy)
+            save_expected(legacy + ".npz", inputs, outputs)
+            print(f"wrote {legacy}")
 
 
 def write_with_graphkeras(directory: str) -> None:

@@ -29,6 +29,7 @@ from graphkeras.engine.layer_registry import BUILTIN_LAYERS
 from graphkeras.interop.keras_operation_calls import (
     is_mapped_keras_operation,
     operation_from_keras_call,
+    with_operation_module,
 )
 from graphkeras.interop.keras_operations import (
     is_keras_operation,
@@ -143,6 +144,7 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
     for position, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise ModelFileError(f"{where}: layer #{position} is not an object.")
+        entry = with_operation_module(entry)
         if is_keras_operation(entry):
             if is_mapped_keras_operation(entry) and not is_operator(entry):
                 layers.append((entry, operation_from_keras_call(entry, where)))

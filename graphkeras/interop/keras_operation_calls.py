@@ -34,6 +34,34 @@ def is_mapped_keras_operation(entry: Mapping) -> bool:
     return key in OPERATIONS_OF_KERAS_CLASSES
 
 
+def with_operation_module(entry: Mapping) -> Mapping:
+    """``entry`` with its Keras module filled in when it is an operation written without one.
+
+    Keras 3's legacy ``.h5`` writer drops the ``module`` of every entry, so an
+    ``ops.add(x, y)`` node reads ``{"class_name": "Add", ...}`` like the Add
+    layer. An operation's config has no ``trainable`` (every Keras 3 layer
+    writes one) and its call node is Keras 3's ``{"args", "kwargs"}``; such an
+    entry whose class is a known operation class gets that class's module.
+    """
+    if entry.get("module") is not None:
+        return entry
+    config = entry.get("config")
+    nodes = entry.get("inbound_nodes")
+    module = _MODULES_OF_CLASSES.get(entry.get("class_name"))
+    if (
+        module is None
+        or not isinstance(config, Mapping)
+        or "trainable" in config
+        or not isinstance(nodes, list)
+        or not all(isinstance(node, Mapping) and "args" in node for node in nodes)
+    ):
+        return entry
+    return {**entry, "module": module}
+
+
+_MODULES_OF_CLASSES = {class_name: module for module, class_name in OPERATIONS_OF_KERAS_CLASSES}
+
+
 # ------------------------------------------------------------------ writing
 def operation_entry_to_keras(layer) -> dict:
     """The Keras 3 entry (module, class, constructor config) of an OperationLayer.
