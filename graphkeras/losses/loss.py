@@ -344,6 +344,7 @@ class LossFunctionWrapper(Loss):
     differ by a trailing axis of size 1 (labels ``(batch,)`` against
     predictions ``(batch, 1)``). Every built-in loss class is one of these.
 
+    >>> from graphkeras.losses import huber
     >>> LossFunctionWrapper(huber, delta=0.5).get_config()["delta"]
     0.5
     """

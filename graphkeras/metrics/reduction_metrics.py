@@ -163,3 +163,27 @@ class MeanMetricWrapper(Mean):
         if "fn" in config:
             config["fn"] = deserialize_function(config["fn"], custom_objects)
         return cls(**config)
+
+
+class BuiltinMeanMetric(MeanMetricWrapper):
+    """A built-in running-mean metric: a :class:`MeanMetricWrapper` whose function the class fixes.
+
+    Its config is ``name``, ``dtype`` and the function's options
+    (``from_logits``, ``axis``, ...), without ``fn``, as Keras 3 writes its
+    built-in metrics. Each option also reads as an attribute
+    (``metric.from_logits``), straight from the options the function is
+    called with.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        options = self.__dict__.get("_fn_kwargs", {})
+        if name in options:
+            return options[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "dtype": self.dtype, **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> BuiltinMeanMetric:
+        return cls(**config)
