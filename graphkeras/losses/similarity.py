@@ -71,7 +71,8 @@ def circle(
     positive_loss = K.logsumexp(K.where(positive, positive_terms, -math.inf), axis=1)
     negative_loss = K.logsumexp(K.where(negative, negative_terms, -math.inf), axis=1)
     losses = K.softplus(K.add(positive_loss, negative_loss))
-    K.set_keras_mask(losses, K.greater(losses, 0.0))
+    # The mask only selects; it carries no gradient.
+    K.set_keras_mask(losses, K.greater(K.stop_gradient(losses), 0.0))
     return losses
 
 
