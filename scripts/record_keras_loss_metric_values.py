@@ -1,4 +1,4 @@
-"""Record what Keras 3 computes for the losses and metrics, as the reference graphkeras is tested on.
+"""Record what Keras 3 computes for the losses and metrics: the reference graphkeras is tested on.
 
 Run it by hand, never in CI, in an environment that has Keras 3 and JAX
 (not the project's own), for example::
