@@ -199,6 +199,23 @@ def _align_weights(values: Any, weights: Any) -> tuple:
     return values, weights
 
 
+def _check_weights_fit(values: Any, weights: Any) -> None:
+    """ValueError unless ``weights`` and the losses ``values`` broadcast together.
+
+    (A loss reduced to one number, as Dice's over the whole batch, is weighted
+    by every sample weight in turn, as in Keras.)
+    """
+    values_shape, weights_shape = K.int_shape(values), K.int_shape(weights)
+    # Trailing axes are compared; zip stops at the shorter shape, whose missing axes broadcast.
+    trailing = zip(reversed(weights_shape), reversed(values_shape), strict=False)
+    fits = all(w == v or 1 in (w, v) for w, v in trailing)
+    if not fits:
+        raise ValueError(
+            f"sample_weight of shape {weights_shape} cannot weigh losses of shape "
+            f"{values_shape}: expected one weight per loss (or a shape that broadcasts to it)."
+        )
+
+
 def _mask_to_weights(mask: Any, dtype: str, reduction: str | None) -> Any:
     """The sample weights that drop masked-out losses from a reduction.
 
@@ -243,6 +260,7 @@ def reduce_weighted_values(
             sample_weight = _multiply(sample_weight, mask_weights)
     if sample_weight is not None:
         values, sample_weight = _align_weights(values, as_dtype(sample_weight, dtype))
+        _check_weights_fit(values, sample_weight)
         values = _multiply(values, sample_weight)
 
     shape = K.int_shape(values)
