@@ -167,6 +167,14 @@ def loss_cases() -> list[dict]:
     ]
 
 
+def ctc_cases() -> list[tuple]:
+    """(class name, constructor arguments, labels, logits, sample weights)."""
+    return [
+        ("CTC", {}, CTC_LABELS, CTC_LOGITS, SAMPLE_WEIGHT),
+        ("CTC", {"reduction": "sum"}, CTC_LABELS, CTC_LOGITS * 3.0, None),
+    ]
+
+
 REDUCTION_CASES = [
     ("MeanAbsolutePercentageError", REGRESSION_TRUE, REGRESSION_PRED, SAMPLE_WEIGHT[:3]),
     ("BinaryFocalCrossentropy", BINARY_TRUE, BINARY_PROB, SAMPLE_WEIGHT),
@@ -190,6 +198,7 @@ def function_cases() -> list[tuple]:
         ("losses", "dice", {"axis": (1, 2)}, MASKS_TRUE, MASKS_PRED),
         ("losses", "tversky", {"alpha": 0.2, "beta": 0.8}, MASKS_TRUE, MASKS_PRED),
         ("losses", "circle", {"gamma": 20.0}, EMBEDDING_LABELS, EMBEDDINGS),
+        ("losses", "ctc", {}, CTC_LABELS, CTC_LOGITS),
         ("losses", "categorical_generalized_cross_entropy", {"q": 0.5}, LABELS, CLASS_PROB),
         ("metrics", "pearson_correlation", {}, REGRESSION_TRUE, REGRESSION_PRED),
         ("metrics", "pearson_correlation", {"axis": 0}, REGRESSION_TRUE, REGRESSION_PRED),
@@ -216,6 +225,9 @@ R2_TRUE = RNG.normal(size=(6, 2)).astype("float32")
 R2_PRED = (R2_TRUE + 0.5 * RNG.normal(size=(6, 2))).astype("float32")
 SERIES_TRUE = RNG.normal(size=(4, 5)).astype("float32")
 SERIES_PRED = (0.7 * SERIES_TRUE + 0.4 * RNG.normal(size=(4, 5)) + 0.3).astype("float32")
+# CTC: label sequences padded with 0 (the blank), including a repeat and an empty one.
+CTC_LABELS = np.array([[1, 2, 0], [3, 3, 0], [2, 1, 3], [0, 0, 0]], "int32")
+CTC_LOGITS = RNG.normal(size=(4, 6, 4)).astype("float32")
 
 
 def metric_cases() -> list[tuple]:
@@ -350,6 +362,8 @@ def main() -> None:
         cases.append(record_loss(name, arguments, y_true, y_pred, None))
         if sample_weight is not None:
             cases.append(record_loss(name, arguments, y_true, y_pred, sample_weight))
+    for name, arguments, y_true, y_pred, sample_weight in ctc_cases():
+        cases.append(record_loss(name, arguments, y_true, y_pred, sample_weight))
     for name, y_true, y_pred, sample_weight in REDUCTION_CASES:
         for reduction in REDUCTIONS:
             cases.append(record_loss(name, {"reduction": reduction}, y_true, y_pred, sample_weight))

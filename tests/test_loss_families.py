@@ -9,6 +9,7 @@ Values are float32 unless a test asks for float64: ``rtol=1e-6`` there,
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -282,6 +283,53 @@ def test_circle_loss_against_reference_embeddings():
     np.testing.assert_allclose(value(result), [softplus(-0.125)], rtol=1e-6)
 
 
+# ------------------------------------------------------------------ sequence
+
+
+def test_ctc_sums_the_probability_of_every_path_that_reads_as_the_labels():
+    # Two steps, blank and class 1 at probability 1/2 each: 01, 10 and 11 read "1".
+    uniform = np.log(np.full((1, 2, 2), 0.5))
+    np.testing.assert_allclose(value(losses.ctc([[1]], uniform)), [-math.log(0.75)], rtol=1e-12)
+
+
+def test_ctc_needs_a_blank_between_repeated_labels():
+    # "1 1" in three steps: only the path 1, blank, 1; a third label is padding.
+    uniform = np.log(np.full((1, 3, 2), 0.5))
+    np.testing.assert_allclose(value(losses.ctc([[1, 1, 0]], uniform)), [math.log(8.0)])
+    too_short = np.log(np.full((1, 2, 2), 0.5))
+    assert value(losses.ctc([[1, 1]], too_short))[0] == np.inf
+
+
+def test_ctc_matches_a_count_over_every_path():
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(3, 4, 3))
+    labels = np.array([[1, 2], [2, 2], [0, 0]])
+    log_probabilities = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    expected = []
+    for sample, row in enumerate(labels):
+        target = [label for label in row if label != 0]
+        total = 0.0
+        for path in itertools.product(range(3), repeat=4):
+            read = [c for t, c in enumerate(path) if c != 0 and (t == 0 or path[t - 1] != c)]
+            if read == target:
+                total += math.exp(sum(log_probabilities[sample, t, c] for t, c in enumerate(path)))
+        expected.append(-math.log(total))
+    np.testing.assert_allclose(value(losses.ctc(labels, logits)), expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, message",
+    [
+        (np.ones((2,)), np.zeros((2, 3, 4)), r"ctc: y_true must hold integer labels of shape"),
+        (np.ones((2, 1)), np.zeros((2, 4)), r"ctc: y_pred must hold logits of shape"),
+        (np.ones((3, 1)), np.zeros((2, 3, 4)), r"ctc: y_true and y_pred must have the same batch"),
+    ],
+)
+def test_ctc_refuses_bad_shapes(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        losses.ctc(y_true, y_pred)
+
+
 # ------------------------------------------------------------------ gradients
 
 RNG = np.random.default_rng(7)
@@ -318,6 +366,7 @@ GRADIENT_CASES = [
     ("Dice", {"axis": 1}, BINARY, PROBABILITIES),
     ("Tversky", {"alpha": 0.3, "beta": 0.7, "axis": 1}, BINARY, PROBABILITIES),
     ("Circle", {"gamma": 4.0}, np.array([0, 1, 0, 2, 1, 1]), EMBEDDINGS),
+    ("CTC", {}, np.array([[1, 2, 0], [3, 3, 0], [2, 0, 0], [0, 0, 0]]), RNG.normal(size=(4, 5, 4))),
 ]
 
 
@@ -389,6 +438,7 @@ NEW_LOSSES = {
     losses.Dice: "dice",
     losses.Tversky: "tversky",
     losses.Circle: "circle",
+    losses.CTC: "ctc",
 }
 
 
@@ -475,6 +525,7 @@ def test_config_round_trip_through_json(loss):
         ("dice", losses.dice),
         ("tversky", losses.tversky),
         ("circle", losses.circle),
+        ("ctc", losses.ctc),
     ],
 )
 def test_function_names_and_aliases_resolve_to_the_functions(name, function):

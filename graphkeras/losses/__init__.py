@@ -17,7 +17,7 @@ The losses come in families, one module each: ``regression`` (squared,
 absolute, percentage, logarithmic errors, cosine similarity, Huber,
 log-cosh), ``probabilistic`` (cross-entropies and their focal variants,
 KL divergence, Poisson, generalized cross-entropy), ``hinge``,
-``segmentation`` (Dice, Tversky) and ``similarity`` (Circle). This module
+``segmentation`` (Dice, Tversky), ``similarity`` (Circle) and ``sequence`` (CTC). This module
 gathers their names; ``get`` turns what ``compile(loss=...)`` receives into a loss.
 
 >>> MeanSquaredError()(K.convert_to_tensor([1.0, 0.0, 1.0]), K.convert_to_tensor([0.9, 0.1, 0.8]))
@@ -80,6 +80,7 @@ from graphkeras.losses.regression import (
     mean_squared_logarithmic_error,
 )
 from graphkeras.losses.segmentation import Dice, Tversky, dice, tversky
+from graphkeras.losses.sequence import CTC, ctc
 from graphkeras.losses.similarity import Circle, circle
 from graphkeras.utils.keras_object_form import register_keras_module
 
@@ -111,6 +112,8 @@ _CLASSES = (
     Dice,
     Tversky,
     Circle,
+    # Sequence
+    CTC,
 )
 _FUNCTIONS = (
     mean_squared_error,
@@ -134,6 +137,7 @@ _FUNCTIONS = (
     dice,
     tversky,
     circle,
+    ctc,
 )
 # The class names, the function names (which are also most classes'
 # snake_case names) and Keras 3's short aliases; "logcosh" is Keras 2's
@@ -161,6 +165,7 @@ register_keras_module("keras.losses", ALL_LOSSES)
 
 __all__ = [
     "ALL_LOSSES",
+    "CTC",
     "BinaryCrossentropy",
     "BinaryFocalCrossentropy",
     "BuiltinLoss",
@@ -193,6 +198,7 @@ __all__ = [
     "categorical_hinge",
     "circle",
     "cosine_similarity",
+    "ctc",
     "deserialize",
     "dice",
     "get",
