@@ -410,14 +410,12 @@ class LossFunctionWrapper(Loss):
         return f"LossFunctionWrapper({listed})"
 
 
-class BuiltinLoss(LossFunctionWrapper):
-    """A built-in loss class: a :class:`LossFunctionWrapper` whose function the class fixes.
+class FunctionOptions:
+    """Reads the options a wrapped function is called with (``_fn_kwargs``) as attributes.
 
-    Its config is the :class:`Loss` config plus the function's options
-    (``delta``, ``from_logits``, ...), without ``fn``, as Keras 3 writes the
-    built-in losses. Each option also reads as an attribute
-    (``Huber(delta=2.0).delta``), straight from the options the function is
-    called with, so the two cannot disagree.
+    ``Huber(delta=2.0).delta`` comes straight from the options the function
+    receives, so the attribute and the computation cannot disagree. Shared
+    by the built-in loss and metric classes.
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -425,6 +423,15 @@ class BuiltinLoss(LossFunctionWrapper):
         if name in options:
             return options[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+class BuiltinLoss(FunctionOptions, LossFunctionWrapper):
+    """A built-in loss class: a :class:`LossFunctionWrapper` whose function the class fixes.
+
+    Its config is the :class:`Loss` config plus the function's options
+    (``delta``, ``from_logits``, ...), without ``fn``, as Keras 3 writes the
+    built-in losses; each option also reads as an attribute.
+    """
 
     def get_config(self) -> dict[str, Any]:
         return {**Loss.get_config(self), **self._fn_kwargs}

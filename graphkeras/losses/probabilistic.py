@@ -353,6 +353,15 @@ def categorical_generalized_cross_entropy(y_true: Any, y_pred: Any, q: float) ->
     return K.divide(K.subtract(1.0, K.power(labelled, float(q))), float(q))
 
 
+def _crossentropy_options(from_logits: Any, label_smoothing: Any, axis: int) -> dict[str, Any]:
+    """The options every cross-entropy loss object shares, checked."""
+    return {
+        "from_logits": bool(from_logits),
+        "label_smoothing": check_label_smoothing(label_smoothing),
+        "axis": axis,
+    }
+
+
 class BinaryCrossentropy(BuiltinLoss):
     """Binary cross-entropy, :func:`binary_crossentropy`, for 0/1 targets.
 
@@ -375,9 +384,7 @@ class BinaryCrossentropy(BuiltinLoss):
             reduction=reduction,
             name=name,
             dtype=dtype,
-            from_logits=bool(from_logits),
-            label_smoothing=check_label_smoothing(label_smoothing),
-            axis=axis,
+            **_crossentropy_options(from_logits, label_smoothing, axis),
         )
 
 
@@ -409,9 +416,7 @@ class BinaryFocalCrossentropy(BuiltinLoss):
             apply_class_balancing=bool(apply_class_balancing),
             alpha=alpha,
             gamma=gamma,
-            from_logits=bool(from_logits),
-            label_smoothing=check_label_smoothing(label_smoothing),
-            axis=axis,
+            **_crossentropy_options(from_logits, label_smoothing, axis),
         )
 
 
@@ -432,9 +437,7 @@ class CategoricalCrossentropy(BuiltinLoss):
             reduction=reduction,
             name=name,
             dtype=dtype,
-            from_logits=bool(from_logits),
-            label_smoothing=check_label_smoothing(label_smoothing),
-            axis=axis,
+            **_crossentropy_options(from_logits, label_smoothing, axis),
         )
 
 
@@ -463,9 +466,7 @@ class CategoricalFocalCrossentropy(BuiltinLoss):
             dtype=dtype,
             alpha=alpha,
             gamma=gamma,
-            from_logits=bool(from_logits),
-            label_smoothing=check_label_smoothing(label_smoothing),
-            axis=axis,
+            **_crossentropy_options(from_logits, label_smoothing, axis),
         )
 
 

@@ -20,7 +20,7 @@ import numbers
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.metrics.array_ops import snapshot
+from graphkeras.metrics.array_ops import check_batch_by_columns, snapshot
 from graphkeras.metrics.metric import Metric
 
 AVERAGES = (None, "micro", "macro", "weighted")
@@ -83,17 +83,7 @@ class FBetaScore(Metric):
 
     def _build(self, y_true_shape: tuple, y_pred_shape: tuple) -> None:
         """Create the counts, one per class (or one in all with micro averaging)."""
-        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
-            raise ValueError(
-                f"{type(self).__name__} expects 2D inputs of shape (batch_size, output_dim); "
-                f"received y_true.shape={y_true_shape} and y_pred.shape={y_pred_shape}."
-            )
-        if y_pred_shape[-1] is None or y_true_shape[-1] is None:
-            raise ValueError(
-                f"{type(self).__name__} expects 2D inputs of shape (batch_size, output_dim) with "
-                f"output_dim known; received y_true.shape={y_true_shape} and "
-                f"y_pred.shape={y_pred_shape}."
-            )
+        check_batch_by_columns(type(self).__name__, y_true_shape, y_pred_shape)
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
         for name in (
             "true_positives",

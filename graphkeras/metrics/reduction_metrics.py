@@ -19,6 +19,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.losses import ALL_LOSSES, squeeze_or_expand_to_same_rank
+from graphkeras.losses.loss import FunctionOptions
 from graphkeras.metrics.array_ops import broadcast_to, divide_no_nan, snapshot
 from graphkeras.metrics.functions import deserialize_function, serialize_function
 from graphkeras.metrics.metric import Metric
@@ -165,21 +166,14 @@ class MeanMetricWrapper(Mean):
         return cls(**config)
 
 
-class BuiltinMeanMetric(MeanMetricWrapper):
+class BuiltinMeanMetric(FunctionOptions, MeanMetricWrapper):
     """A built-in running-mean metric: a :class:`MeanMetricWrapper` whose function the class fixes.
 
     Its config is ``name``, ``dtype`` and the function's options
     (``from_logits``, ``axis``, ...), without ``fn``, as Keras 3 writes its
     built-in metrics. Each option also reads as an attribute
-    (``metric.from_logits``), straight from the options the function is
-    called with.
+    (``metric.from_logits``).
     """
-
-    def __getattr__(self, name: str) -> Any:
-        options = self.__dict__.get("_fn_kwargs", {})
-        if name in options:
-            return options[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "dtype": self.dtype, **self._fn_kwargs}

@@ -20,7 +20,7 @@ from typing import Any
 from graphkeras import backend as K
 from graphkeras import losses
 from graphkeras.losses import squeeze_or_expand_to_same_rank
-from graphkeras.metrics.array_ops import broadcast_to, snapshot
+from graphkeras.metrics.array_ops import broadcast_to, check_batch_by_columns, snapshot
 from graphkeras.metrics.metric import Metric
 from graphkeras.metrics.reduction_metrics import BuiltinMeanMetric, Mean
 
@@ -177,16 +177,7 @@ class R2Score(Metric):
 
     def _build(self, y_true_shape: tuple, y_pred_shape: tuple) -> None:
         """Create the per-column sums once the number of output columns is known."""
-        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
-            raise ValueError(
-                "R2Score expects 2D inputs of shape (batch_size, output_dim); received "
-                f"y_true.shape={y_true_shape} and y_pred.shape={y_pred_shape}."
-            )
-        if y_pred_shape[-1] is None or y_true_shape[-1] is None:
-            raise ValueError(
-                "R2Score expects 2D inputs of shape (batch_size, output_dim) with output_dim "
-                f"known; received y_true.shape={y_true_shape} and y_pred.shape={y_pred_shape}."
-            )
+        check_batch_by_columns("R2Score", y_true_shape, y_pred_shape)
         columns = (y_pred_shape[-1],)
         self.squared_sum = self.add_variable(columns, "zeros", dtype=self.dtype, name="squared_sum")
         self.sum = self.add_variable(columns, "zeros", dtype=self.dtype, name="sum")
