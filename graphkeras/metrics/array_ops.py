@@ -46,6 +46,27 @@ def broadcast_to(x: Any, shape: Sequence[int]) -> Any:
     return result
 
 
+def check_batch_by_columns(metric: str, y_true_shape: tuple, y_pred_shape: tuple) -> None:
+    """ValueError naming ``metric`` unless both shapes are ``(batch_size, output_dim)``.
+
+    Metrics that keep one statistic per output column (R2Score, the
+    F-scores) need the number of columns known on the first update.
+    """
+    if (
+        len(y_pred_shape) != 2
+        or len(y_true_shape) != 2
+        or None
+        in (
+            y_true_shape[-1],
+            y_pred_shape[-1],
+        )
+    ):
+        raise ValueError(
+            f"{metric} expects 2D inputs of shape (batch_size, output_dim), output_dim known; "
+            f"received y_true.shape={y_true_shape} and y_pred.shape={y_pred_shape}."
+        )
+
+
 def is_nan(x: Any) -> Any:
     """Boolean mask of the NaN entries (the only values not equal to themselves)."""
     return K.not_equal(x, x)

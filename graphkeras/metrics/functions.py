@@ -22,16 +22,24 @@ from graphkeras import backend as K
 from graphkeras.losses import (
     ALL_LOSSES,
     binary_crossentropy,
+    binary_focal_crossentropy,
     categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
     hinge,
     huber,
     kl_divergence,
+    log_cosh,
     mean_absolute_error,
+    mean_absolute_percentage_error,
     mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
     sparse_categorical_crossentropy,
+    squared_hinge,
     squeeze_or_expand_to_same_rank,
 )
-from graphkeras.metrics.array_ops import in_top_k
+from graphkeras.metrics.array_ops import float_tensor, in_top_k
 from graphkeras.utils.serialization import (
     deserialize_object,
     get_registered_name,
@@ -141,6 +149,53 @@ def sparse_top_k_categorical_accuracy(
     return K.reshape(K.cast(found, K.floatx()), labels_shape)
 
 
+def _centered(x: Any, axis: int) -> Any:
+    return K.subtract(x, K.mean(x, axis=axis, keepdims=True))
+
+
+def pearson_correlation(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
+    """Pearson's correlation coefficient between ``y_true`` and ``y_pred`` along ``axis``.
+
+    ``mean(z(y_true) * z(y_pred), axis)``, ``z`` the standard score (centred,
+    divided by the population standard deviation): 1 for predictions that
+    rise linearly with the targets, -1 for ones that fall, 0 for no linear
+    relation; NaN where either side is constant along ``axis``, as in Keras.
+    """
+    y_pred = float_tensor(y_pred)
+    y_true = K.convert_to_tensor(y_true, dtype=K.dtype(y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    true_centered, pred_centered = _centered(y_true, axis), _centered(y_pred, axis)
+    true_scores = K.divide(true_centered, K.std(true_centered, axis=axis, keepdims=True))
+    pred_scores = K.divide(pred_centered, K.std(pred_centered, axis=axis, keepdims=True))
+    return K.mean(K.multiply(true_scores, pred_scores), axis=axis)
+
+
+def concordance_correlation(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
+    """Lin's concordance correlation coefficient between ``y_true`` and ``y_pred`` along ``axis``.
+
+    ``2 * cov / (var(y_true) + var(y_pred) + (mean(y_true) - mean(y_pred)) ** 2)``
+    (population moments, ``epsilon`` added to the denominator): like the
+    Pearson correlation, but predictions must also match the targets' scale
+    and offset to score 1, since it measures agreement with the line
+    ``y_pred = y_true``.
+    """
+    y_pred = float_tensor(y_pred)
+    y_true = K.convert_to_tensor(y_true, dtype=K.dtype(y_pred))
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    true_mean = K.mean(y_true, axis=axis, keepdims=True)
+    pred_mean = K.mean(y_pred, axis=axis, keepdims=True)
+    true_centered, pred_centered = K.subtract(y_true, true_mean), K.subtract(y_pred, pred_mean)
+    spread = K.add(
+        K.add(
+            K.var(true_centered, axis=axis, keepdims=True),
+            K.var(pred_centered, axis=axis, keepdims=True),
+        ),
+        K.square(K.subtract(true_mean, pred_mean)),
+    )
+    covariance_terms = K.multiply(2.0, K.multiply(true_centered, pred_centered))
+    return K.mean(K.divide(covariance_terms, K.add(spread, K.epsilon())), axis=axis)
+
+
 # The metric functions a config may name.
 METRIC_FUNCTIONS: dict[str, Callable] = {
     function.__name__: function
@@ -159,6 +214,16 @@ METRIC_FUNCTIONS: dict[str, Callable] = {
         hinge,
         huber,
         kl_divergence,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        log_cosh,
+        poisson,
+        squared_hinge,
+        categorical_hinge,
+        binary_focal_crossentropy,
+        categorical_focal_crossentropy,
+        pearson_correlation,
+        concordance_correlation,
     )
 }
 

@@ -1,9 +1,14 @@
 """Probabilistic metrics: the running mean of a loss, reported without changing training.
 
-``compile(metrics=["binary_crossentropy"])`` tracks a cross-entropy (or
-KL divergence, hinge) alongside the loss being minimised, as in Keras 3.
-Each class is a :class:`MeanMetricWrapper` around the matching function of
-``graphkeras.losses``, with the same options.
+``compile(metrics=["binary_crossentropy"])`` tracks a cross-entropy (or the
+KL divergence, the Poisson loss) alongside the loss being minimised, as in
+Keras 3. Each class is a :class:`BuiltinMeanMetric` around the matching
+function of ``graphkeras.losses``, with the same options.
+
+>>> m = Poisson()
+>>> m.update_state([[0.0, 1.0]], [[1.0, 1.0]])
+>>> round(float(m.result()), 4)
+1.0
 """
 
 from __future__ import annotations
@@ -11,34 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from graphkeras import losses
-from graphkeras.metrics.reduction_metrics import MeanMetricWrapper
+from graphkeras.metrics.reduction_metrics import BuiltinMeanMetric
 
 
-class _LossMetric(MeanMetricWrapper):
-    """A loss function tracked as a metric; its options are the config."""
-
-    _direction = "down"
-    _function = None
-    _default_name = ""
-
-    def __init__(self, name: str | None = None, dtype: Any = None, **options: Any) -> None:
-        super().__init__(
-            fn=type(self)._function, name=name or self._default_name, dtype=dtype, **options
-        )
-
-    def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "dtype": self.dtype, **self._fn_kwargs}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-
-class BinaryCrossentropy(_LossMetric):
+class BinaryCrossentropy(BuiltinMeanMetric):
     """The running mean binary cross-entropy (``from_logits``, ``label_smoothing``)."""
-
-    _function = staticmethod(losses.binary_crossentropy)
-    _default_name = "binary_crossentropy"
 
     def __init__(
         self,
@@ -47,14 +29,17 @@ class BinaryCrossentropy(_LossMetric):
         from_logits: bool = False,
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(name, dtype, from_logits=from_logits, label_smoothing=label_smoothing)
+        super().__init__(
+            losses.binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
-class CategoricalCrossentropy(_LossMetric):
+class CategoricalCrossentropy(BuiltinMeanMetric):
     """The running mean categorical cross-entropy of one-hot targets."""
-
-    _function = staticmethod(losses.categorical_crossentropy)
-    _default_name = "categorical_crossentropy"
 
     def __init__(
         self,
@@ -65,15 +50,17 @@ class CategoricalCrossentropy(_LossMetric):
         axis: int = -1,
     ) -> None:
         super().__init__(
-            name, dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis
+            losses.categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
         )
 
 
-class SparseCategoricalCrossentropy(_LossMetric):
+class SparseCategoricalCrossentropy(BuiltinMeanMetric):
     """The running mean categorical cross-entropy of integer targets."""
-
-    _function = staticmethod(losses.sparse_categorical_crossentropy)
-    _default_name = "sparse_categorical_crossentropy"
 
     def __init__(
         self,
@@ -82,24 +69,24 @@ class SparseCategoricalCrossentropy(_LossMetric):
         from_logits: bool = False,
         axis: int = -1,
     ) -> None:
-        super().__init__(name, dtype, from_logits=from_logits, axis=axis)
+        super().__init__(
+            losses.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            axis=axis,
+        )
 
 
-class KLDivergence(_LossMetric):
+class KLDivergence(BuiltinMeanMetric):
     """The running mean Kullback-Leibler divergence of predictions from targets."""
 
-    _function = staticmethod(losses.kl_divergence)
-    _default_name = "kl_divergence"
-
     def __init__(self, name: str = "kl_divergence", dtype: Any = None) -> None:
-        super().__init__(name, dtype)
+        super().__init__(losses.kl_divergence, name=name, dtype=dtype)
 
 
-class Hinge(_LossMetric):
-    """The running mean hinge loss of targets in {-1, 1} (or {0, 1})."""
+class Poisson(BuiltinMeanMetric):
+    """The running mean Poisson loss, ``mean(y_pred - y_true * log(y_pred + epsilon))``."""
 
-    _function = staticmethod(losses.hinge)
-    _default_name = "hinge"
-
-    def __init__(self, name: str = "hinge", dtype: Any = None) -> None:
-        super().__init__(name, dtype)
+    def __init__(self, name: str = "poisson", dtype: Any = None) -> None:
+        super().__init__(losses.poisson, name=name, dtype=dtype)

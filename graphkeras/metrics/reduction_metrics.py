@@ -19,6 +19,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.losses import ALL_LOSSES, squeeze_or_expand_to_same_rank
+from graphkeras.losses.loss import FunctionOptions
 from graphkeras.metrics.array_ops import broadcast_to, divide_no_nan, snapshot
 from graphkeras.metrics.functions import deserialize_function, serialize_function
 from graphkeras.metrics.metric import Metric
@@ -162,4 +163,21 @@ class MeanMetricWrapper(Mean):
         config = dict(config)
         if "fn" in config:
             config["fn"] = deserialize_function(config["fn"], custom_objects)
+        return cls(**config)
+
+
+class BuiltinMeanMetric(FunctionOptions, MeanMetricWrapper):
+    """A built-in running-mean metric: a :class:`MeanMetricWrapper` whose function the class fixes.
+
+    Its config is ``name``, ``dtype`` and the function's options
+    (``from_logits``, ``axis``, ...), without ``fn``, as Keras 3 writes its
+    built-in metrics. Each option also reads as an attribute
+    (``metric.from_logits``).
+    """
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "dtype": self.dtype, **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> BuiltinMeanMetric:
         return cls(**config)
