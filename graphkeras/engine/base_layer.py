@@ -422,7 +422,8 @@ class Layer:
                 outputs = self.call(inputs, *args, **kwargs)
         else:
             outputs = self.call(inputs, *args, **kwargs)
-        self._attach_eager_masks(inputs, outputs, previous_mask)
+        if previous_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            self._attach_eager_masks(inputs, outputs, previous_mask)
         return outputs
 
     def _eager_masks_in(self, call: CallArguments) -> tuple[dict, Any]:
@@ -432,14 +433,13 @@ class Layer:
         cast), since a ``call`` may clear a mask. The incoming mask is the
         ``mask`` keyword when given, else the masks of ``inputs``' arrays.
         """
-        kwargs = call.kwargs
-        masks = [None if leaf is None else K.get_keras_mask(leaf) for leaf in call.input_leaves]
-        input_masks = None
-        if any(mask is not None for mask in masks):
-            inputs = call.inputs
-            input_masks = (
-                nest.pack_sequence_as(inputs, masks) if nest.is_nested(inputs) else masks[0]
-            )
+        kwargs, inputs = call.kwargs, call.inputs
+        if nest.is_nested(inputs):
+            masks = [None if leaf is None else K.get_keras_mask(leaf) for leaf in call.input_leaves]
+            has_masks = any(mask is not None for mask in masks)
+            input_masks = nest.pack_sequence_as(inputs, masks) if has_masks else None
+        else:
+            input_masks = None if inputs is None else K.get_keras_mask(inputs)
         call_function = type(self).call
         if (
             input_masks is not None
