@@ -199,6 +199,7 @@ def test_public_names():
             "MonitorCallback",
             "ProgbarLogger",
             "ReduceLROnPlateau",
+            "TensorBoard",
             "TerminateOnNaN",
         ]
     )

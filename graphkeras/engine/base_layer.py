@@ -5,7 +5,9 @@ A layer is called two ways, and ``__call__`` tells them apart:
 * on KerasTensors (symbolic): it checks ``input_spec``, builds its weights
   once from the shapes it sees, infers the output shapes and masks, records
   one :class:`Node`, and returns new KerasTensors. No numbers move.
-* on arrays (eager): it builds once, runs ``call`` and returns arrays.
+* on arrays (eager): it builds once, runs ``call`` and returns arrays,
+  passing on masks as Keras 3 does: the masks the input arrays carry reach
+  ``call``, and the outputs carry the output mask (``K.get_keras_mask``).
 
 A subclass writes ``build(input_shape)`` (create weights with
 ``add_weight``) and ``call(inputs)`` (math through ``graphkeras.backend``).
