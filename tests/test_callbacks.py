@@ -199,6 +199,7 @@ def test_public_names():
             "MonitorCallback",
             "ProgbarLogger",
             "ReduceLROnPlateau",
+            "TensorBoard",
             "TerminateOnNaN",
         ]
     )
@@ -894,3 +895,13 @@ def test_progbar_with_unknown_steps_learns_the_count_from_the_first_epoch(capsys
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("3/3 [==============================]")
     assert progbar.target == 3
+
+
+# ---------------------------------------------------------------------------
+# TensorBoard without its optional writer (the callback itself: test_tensorboard_callback.py)
+
+
+def test_tensorboard_without_tensorboardx_is_an_import_error_naming_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorboardX", None)  # import tensorboardX now fails
+    with pytest.raises(ImportError, match=r"pip install graphkeras\[tensorboard\]"):
+        callbacks.TensorBoard("logs")

@@ -16,6 +16,7 @@ from graphkeras.callbacks.model_checkpoint import ModelCheckpoint
 from graphkeras.callbacks.monitor_callback import MonitorCallback
 from graphkeras.callbacks.progbar_logger import ProgbarLogger
 from graphkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from graphkeras.callbacks.tensorboard import TensorBoard
 from graphkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "MonitorCallback",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "TensorBoard",
     "TerminateOnNaN",
 ]

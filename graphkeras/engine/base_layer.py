@@ -5,7 +5,9 @@ A layer is called two ways, and ``__call__`` tells them apart:
 * on KerasTensors (symbolic): it checks ``input_spec``, builds its weights
   once from the shapes it sees, infers the output shapes and masks, records
   one :class:`Node`, and returns new KerasTensors. No numbers move.
-* on arrays (eager): it builds once, runs ``call`` and returns arrays.
+* on arrays (eager): it builds once, runs ``call`` and returns arrays,
+  passing on masks as Keras 3 does: the masks the input arrays carry reach
+  ``call``, and the outputs carry the output mask (``K.get_keras_mask``).
 
 A subclass writes ``build(input_shape)`` (create weights with
 ``add_weight``) and ``call(inputs)`` (math through ``graphkeras.backend``).
@@ -31,7 +33,12 @@ from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine import build_limits, call_context
 from graphkeras.engine.call_arguments import CallArguments
-from graphkeras.engine.call_signature import call_signature, check_call_arguments
+from graphkeras.engine.call_signature import (
+    argument_mask_parameters,
+    call_signature,
+    check_call_arguments,
+    fill_argument_masks,
+)
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import specs_from_shapes
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -399,19 +406,83 @@ class Layer:
                 )
 
     def _eager_call(self, call: CallArguments, accepts_training: bool):
-        """Run ``call`` on arrays, with the ``training`` value of the call in progress."""
+        """Run ``call`` on arrays, with the ``training`` value of the call in progress.
+
+        Masks travel as in Keras 3: a ``call`` taking ``mask`` (or ``a_mask``
+        for an argument ``a``) that the caller gave none receives the mask
+        the input arrays carry (``K.get_keras_mask``), and the output arrays
+        are given the layer's output mask (``K.set_keras_mask``).
+        """
         inputs = self._convert_inputs(call)
-        args, kwargs = call.args, call.kwargs
-        if accepts_training:
-            training = kwargs.get("training")
-            if training is None:
-                training = call_context.current_training()
-                if training is not None:
-                    kwargs["training"] = training
+        args = call.args
+        kwargs, previous_mask = self._eager_masks_in(call)
+        training = kwargs.get("training") if accepts_training else None
+        if accepts_training and training is None:
+            training = call_context.current_training()
             if training is not None:
-                with call_context.training_scope(training):
-                    return self.call(inputs, *args, **kwargs)
-        return self.call(inputs, *args, **kwargs)
+                kwargs["training"] = training
+        if training is not None:
+            with call_context.training_scope(training):
+                outputs = self.call(inputs, *args, **kwargs)
+        else:
+            outputs = self.call(inputs, *args, **kwargs)
+        if previous_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            self._attach_eager_masks(inputs, outputs, previous_mask)
+        return outputs
+
+    def _eager_masks_in(self, call: CallArguments) -> tuple[dict, Any]:
+        """The call's keywords with the input arrays' masks filled in, and the incoming mask.
+
+        Read before ``call`` runs (and from the arrays as given, before any
+        cast), since a ``call`` may clear a mask. The incoming mask is the
+        ``mask`` keyword when given, else the masks of ``inputs``' arrays.
+        """
+        kwargs, inputs = call.kwargs, call.inputs
+        if nest.is_nested(inputs):
+            masks = [None if leaf is None else K.get_keras_mask(leaf) for leaf in call.input_leaves]
+            has_masks = any(mask is not None for mask in masks)
+            input_masks = nest.pack_sequence_as(inputs, masks) if has_masks else None
+        else:
+            input_masks = None if inputs is None else K.get_keras_mask(inputs)
+        call_function = type(self).call
+        if (
+            input_masks is not None
+            and kwargs.get("mask") is None
+            and call_signature(call_function)[1]
+        ):
+            kwargs["mask"] = input_masks
+        if argument_mask_parameters(call_function):
+            kwargs = fill_argument_masks(
+                call_function, (call.inputs, *call.args), kwargs, kwargs, K.get_keras_mask
+            )
+        explicit = kwargs.get("mask")
+        return kwargs, explicit if explicit is not None else input_masks
+
+    def _attach_eager_masks(self, inputs, outputs, previous_mask) -> None:
+        """Give the output arrays the layer's output mask, as Keras 3 does after an eager call.
+
+        Only a layer that ``supports_masking`` sets one, from
+        ``compute_mask(inputs, previous_mask)``; an output that already
+        carries a mask (one the ``call`` set, or an input passed through)
+        keeps it.
+        """
+        if not self.supports_masking:
+            return
+        if previous_mask is None and (
+            self._mask_from_masks_only or type(self).compute_mask is Layer.compute_mask
+        ):
+            return
+        flat_outputs = nest.flatten(outputs)
+        arrays = [output for output in flat_outputs if K.is_tensor(output)]
+        if all(K.get_keras_mask(output) is not None for output in arrays):
+            return
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        spread = _spread_masks(nest.flatten(masks), len(flat_outputs))
+        for output, mask in zip(flat_outputs, spread, strict=True):
+            if mask is not None and K.is_tensor(output) and K.get_keras_mask(output) is None:
+                K.set_keras_mask(output, mask)
 
     def _convert_inputs(self, call: CallArguments):
         """The call's inputs as arrays of the layer's float dtype: floats are cast, others kept."""

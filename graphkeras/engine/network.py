@@ -187,11 +187,18 @@ class Network(Layer):
         """Run the graph on arrays; returns arrays in the structure of ``outputs``."""
         values, masks = self._call_values(inputs, mask)
         if training is None:
-            outputs, _ = self._plan.run(values, None, masks)
+            outputs, output_masks = self._plan.run(values, None, masks)
         else:
             with call_context.training_scope(training):
-                outputs, _ = self._plan.run(values, training, masks)
+                outputs, output_masks = self._plan.run(values, training, masks)
+        if output_masks is not None:
+            for output, output_mask in zip(outputs, output_masks, strict=True):
+                if output_mask is not None and K.is_tensor(output):
+                    K.set_keras_mask(output, output_mask)
         return self._pack_outputs(outputs)
+
+    def _attach_eager_masks(self, inputs, outputs, previous_mask) -> None:
+        """Nothing: :meth:`call` gave the outputs the masks its run computed (no second run)."""
 
     def _call_values(self, inputs, mask) -> tuple[list, list | None]:
         """One array per input, in the Input's dtype and checked, and the flat masks (or None).
