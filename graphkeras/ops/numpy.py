@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from graphkeras import backend as K
-from graphkeras.ops.dtypes import as_float, as_tensor, dtype_or_floatx
+from graphkeras.engine.keras_tensor import KerasTensor
+from graphkeras.ops.dtypes import accumulated, as_float, as_tensor, dtype_or_floatx
 from graphkeras.ops.elementwise import binary, unary
 from graphkeras.ops.operation import operation
 
@@ -46,10 +47,8 @@ def ones(shape, dtype=None):
 
 @operation
 def full(shape, fill_value, dtype=None):
-    """An array of ``fill_value``; its dtype follows the value when ``dtype`` is None."""
-    if dtype is None:
-        dtype = K.dtype(as_tensor(fill_value))
-    return K.full(shape, K.convert_to_numpy(fill_value), dtype=dtype)
+    """An array of ``fill_value`` (``floatx()`` unless ``dtype`` is given, as Keras 3)."""
+    return K.full(shape, K.convert_to_numpy(fill_value), dtype=dtype_or_floatx(dtype))
 
 
 @operation
@@ -249,11 +248,12 @@ def _reduction_axis(axis: Any) -> Any:
 
 @operation(name="sum")
 def sum(x, axis=None, keepdims=False):  # noqa: A001 (Keras 3's name)
-    """Sum over ``axis`` (all axes when None); booleans count as integers."""
+    """Sum over ``axis`` (all axes when None); bools and small integers sum as int32."""
     x = as_tensor(x)
-    if K.dtype(x) == "bool":
+    dtype = K.dtype(x)
+    if dtype == "bool":
         x = K.cast(x, "int32")
-    return K.sum(x, axis=_reduction_axis(axis), keepdims=keepdims)
+    return accumulated(K.sum(x, axis=_reduction_axis(axis), keepdims=keepdims), dtype)
 
 
 @operation
@@ -276,11 +276,13 @@ def std(x, axis=None, keepdims=False):
 
 @operation
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis``."""
+    """Product over ``axis``, in ``dtype`` when given (bools and small integers as int32)."""
     x = as_tensor(x)
     if dtype is not None:
-        x = K.cast(x, dtype)
-    return K.prod(x, axis=_reduction_axis(axis), keepdims=keepdims)
+        x = K.cast(x, K.standardize_dtype(dtype))
+    elif K.dtype(x) == "bool":
+        x = K.cast(x, "int32")
+    return accumulated(K.prod(x, axis=_reduction_axis(axis), keepdims=keepdims), K.dtype(x))
 
 
 @operation(name="max")
@@ -336,7 +338,8 @@ def argmin(x, axis=None, keepdims=False):
 @operation
 def count_nonzero(x, axis=None):
     """How many entries over ``axis`` are nonzero (int32)."""
-    return K.sum(K.cast(K.not_equal(as_tensor(x), 0), "int32"), axis=_reduction_axis(axis))
+    counts = K.sum(K.cast(K.not_equal(as_tensor(x), 0), "int32"), axis=_reduction_axis(axis))
+    return accumulated(counts, "int32")
 
 
 @operation
@@ -472,7 +475,9 @@ def swapaxes(x, axis1, axis2):
     return K.transpose(x, tuple(order))
 
 
-@operation
+# The output has the shape asked for whatever the input's batch, so it is
+# inferred: probing would stand a batch of 2 in for a batch that must be 1.
+@operation(infer=lambda x, shape: KerasTensor(tuple(shape), dtype=x.dtype))
 def broadcast_to(x, shape):
     """``x`` broadcast to ``shape``."""
     return K.add(as_tensor(x), K.zeros(tuple(shape), dtype=K.dtype(as_tensor(x))))
@@ -635,8 +640,8 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 @operation
 def trace(x, offset=0, axis1=0, axis2=1):
-    """Sum of the diagonal ``offset``."""
-    return K.sum(diagonal(x, offset, axis1, axis2), axis=-1)
+    """Sum of the diagonal ``offset`` (bools and small integers as int32)."""
+    return sum(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
 # -------------------------------------------------------------- properties
