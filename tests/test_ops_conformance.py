@@ -19,6 +19,7 @@ arithmetic in a different order than NumPy's float64 references).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from graphkeras import ops
 
 RTOL = 1e-5
 ATOL = 1e-6
+# Edge rows (infinities, slices of NaN only) make NumPy warn inside ops as it does in its own.
+pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 rng = np.random.default_rng(1234)
 
 
@@ -136,6 +139,23 @@ M = floats(4, 5)
 P = positives(3, 4)
 I = ints(3, 4)  # noqa: E741
 T = floats(3, 4, 5)
+# A with NaN entries, a row of them among others.
+NAN = A.copy()
+NAN[0, 1] = NAN[1, 3] = np.nan
+NAN[2, :] = np.nan
+SPECIAL = np.array([[np.nan, np.inf, -np.inf, 1.5], [-0.0, 0.0, -2.0, 3.0]], "float32")
+
+
+def _quiet(reference: Callable) -> Callable:
+    """``reference`` run without NumPy's warnings (NaN slices, division by zero)."""
+
+    def run(*arrays):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return reference(*arrays)
+
+    return run
+
 
 ROWS = [
     # ------------------------------------------------------------- core
@@ -464,6 +484,268 @@ ROWS = [
     Row("sigmoid", ops.sigmoid, lambda x: 1 / (1 + np.exp(-x)), (A,)),
     Row("softmax", ops.softmax, _softmax, (A,)),
     Row("log_softmax", ops.log_softmax, lambda x: np.log(_softmax(x)), (A,)),
+    # --------------------------------------------- more element-wise math
+    Row("log2", ops.log2, np.log2, (P,)),
+    Row("log10", ops.log10, np.log10, (P,)),
+    Row("exp2", ops.exp2, np.exp2, (A * 3,)),
+    Row("logaddexp", ops.logaddexp, np.logaddexp, (A * 20, B * 20)),
+    Row("logaddexp ties", ops.logaddexp, np.logaddexp, (A, A)),
+    Row("logaddexp2", ops.logaddexp2, np.logaddexp2, (A, B)),
+    Row("hypot", ops.hypot, np.hypot, (A, B)),
+    Row("hypot ints", ops.hypot, np.hypot, (I, I + 1), dtype="float32"),
+    Row("cbrt", ops.cbrt, np.cbrt, (A * 4,)),
+    Row("arcsinh", ops.arcsinh, np.arcsinh, (A * 3,)),
+    Row("arccosh", ops.arccosh, np.arccosh, (P + 1,)),
+    Row("arctanh", ops.arctanh, np.arctanh, (A * 0.45,)),
+    Row("sinc", ops.sinc, np.sinc, (np.array([[0.0, 0.5, -1.5, 2.25]], "float32"),)),
+    Row("deg2rad", ops.deg2rad, np.deg2rad, (A * 90,)),
+    Row("rad2deg", ops.rad2deg, np.rad2deg, (A,)),
+    Row("trunc", ops.trunc, np.trunc, (A * 3,)),
+    Row("trunc ints", ops.trunc, lambda x: x, (I - 2,)),
+    Row("fabs", ops.fabs, np.fabs, (I - 2,), dtype="float32"),
+    Row("nan_to_num", ops.nan_to_num, np.nan_to_num, (SPECIAL,)),
+    Row(
+        "nan_to_num values",
+        lambda x: ops.nan_to_num(x, nan=1.0, posinf=2.0, neginf=-3.0),
+        lambda x: np.nan_to_num(x, nan=1.0, posinf=2.0, neginf=-3.0),
+        (SPECIAL,),
+    ),
+    Row("real", ops.real, np.real, (A,)),
+    Row("imag", ops.imag, np.imag, (A,)),
+    Row("conjugate", ops.conjugate, np.conjugate, (A,)),
+    Row("conjugate conj", ops.conj, np.conj, (A,), op="conjugate"),
+    Row("angle", ops.angle, np.angle, (A,)),
+    Row("heaviside", ops.heaviside, np.heaviside, (np.round(A), B)),
+    Row(
+        "divide_no_nan",
+        ops.divide_no_nan,
+        _quiet(lambda x, y: np.where(y == 0, 0, x / y)),
+        (A, np.round(B)),
+    ),
+    Row("fmod", ops.fmod, np.fmod, (I - 2, (I[::-1] - 2) | 1)),
+    Row("fmod floats", ops.fmod, np.fmod, (A * 3, np.where(B > 0, P, -P))),
+    Row("fmax", ops.fmax, _quiet(np.fmax), (NAN, B)),
+    Row("fmin", ops.fmin, _quiet(np.fmin), (B, NAN)),
+    Row("ldexp", ops.ldexp, np.ldexp, (A, ints(3, 4, high=6) - 3)),
+    Row("diff", lambda x: ops.diff(x, axis=1), lambda x: np.diff(x, axis=1), (A,)),
+    Row("diff twice", lambda x: ops.diff(x, 2, axis=0), lambda x: np.diff(x, 2, axis=0), (T,)),
+    Row("diff bools", ops.diff, np.diff, (bools(3, 4),)),
+    # ------------------------------------------------------- more logic
+    Row(
+        "isclose",
+        ops.isclose,
+        np.isclose,
+        (A, A + np.where(bools(3, 4), 1e-6, 1e-3).astype("float32")),
+    ),
+    Row(
+        "isclose nan",
+        lambda x, y: ops.isclose(x, y, equal_nan=True),
+        lambda x, y: np.isclose(x, y, equal_nan=True),
+        (SPECIAL, SPECIAL),
+    ),
+    Row("allclose", ops.allclose, np.allclose, (A, A + 1e-7)),
+    Row("signbit", ops.signbit, np.signbit, (SPECIAL,)),
+    Row("isneginf", ops.isneginf, np.isneginf, (SPECIAL,)),
+    Row("isposinf", ops.isposinf, np.isposinf, (SPECIAL,)),
+    Row("isreal", ops.isreal, np.isreal, (A,)),
+    Row("isin", ops.isin, np.isin, (I, np.array([1, 3], "int32"))),
+    Row(
+        "isin invert",
+        lambda x: ops.isin(x, [0, 4], invert=True),
+        lambda x: np.isin(x, [0, 4], invert=True),
+        (I,),
+    ),
+    Row(
+        "select",
+        lambda x, y: ops.select([x > 1.0, x < -1.0], [x, y], default=0.5),
+        lambda x, y: np.select([x > 1.0, x < -1.0], [x, y], default=0.5),
+        (A, B),
+    ),
+    # ------------------------------------------ products and matrices
+    Row("inner", ops.inner, np.inner, (A, B)),
+    Row("tensordot", ops.tensordot, np.tensordot, (T, floats(4, 5, 2))),
+    Row(
+        "tensordot pairs",
+        lambda x, y: ops.tensordot(x, y, axes=([0, 2], [2, 0])),
+        lambda x, y: np.tensordot(x, y, axes=([0, 2], [2, 0])),
+        (T, floats(5, 2, 3)),
+    ),
+    Row("vdot", ops.vdot, np.vdot, (A, B)),
+    Row("vdot ints", ops.vdot, lambda x, y: np.vdot(x, y).astype("int32"), (I, I)),
+    Row("kron", ops.kron, np.kron, (A, floats(2, 3))),
+    Row("cross", ops.cross, np.cross, (floats(3, 3), floats(3, 3))),
+    Row(
+        "cross 2-vectors",
+        ops.cross,
+        lambda x, y: x[:, 0] * y[:, 1] - x[:, 1] * y[:, 0],
+        (floats(3, 2), floats(3, 2)),
+    ),
+    Row(
+        "cross axis",
+        lambda x, y: ops.cross(x, y, axis=1),
+        lambda x, y: np.cross(x, y, axis=1),
+        (floats(4, 3, 2), floats(4, 3, 2)),
+    ),
+    Row("diag", lambda x: ops.diag(x, k=1), lambda x: np.diag(x, k=1), (floats(4),)),
+    Row("diag below", lambda x: ops.diag(x, k=-2), lambda x: np.diag(x, k=-2), (floats(3),)),
+    Row("diag of a matrix", lambda x: ops.diag(x, k=-1), lambda x: np.diag(x, k=-1), (A,)),
+    Row("diagflat", lambda x: ops.diagflat(x, 1), lambda x: np.diagflat(x, 1), (floats(2, 2),)),
+    Row("vander", ops.vander, np.vander, (floats(4),), dtype="float32"),
+    Row(
+        "vander increasing",
+        lambda x: ops.vander(x, 3, increasing=True),
+        lambda x: np.vander(x, 3, increasing=True),
+        (ints(4),),
+        dtype="int32",
+    ),
+    # ---------------------------------------------------- more shapes
+    Row("copy", ops.copy, np.copy, (A,)),
+    Row("fliplr", ops.fliplr, np.fliplr, (A,)),
+    Row("flipud", ops.flipud, np.flipud, (A,)),
+    Row("rot90", ops.rot90, np.rot90, (A,)),
+    Row(
+        "rot90 thrice",
+        lambda x: ops.rot90(x, k=3, axes=(1, 2)),
+        lambda x: np.rot90(x, k=3, axes=(1, 2)),
+        (T,),
+    ),
+    Row("dstack", lambda x, y: ops.dstack([x, y]), lambda x, y: np.dstack([x, y]), (A, B)),
+    Row(
+        "column_stack",
+        lambda x, y: ops.column_stack([x, y]),
+        lambda x, y: np.column_stack([x, y]),
+        (floats(3), A),
+    ),
+    Row("hsplit", lambda x: ops.hsplit(x, 2)[1], lambda x: np.hsplit(x, 2)[1], (A,)),
+    Row("vsplit", lambda x: ops.vsplit(x, 2)[0], lambda x: np.vsplit(x, 2)[0], (floats(4, 3),)),
+    Row("dsplit", lambda x: ops.dsplit(x, [1, 3])[1], lambda x: np.dsplit(x, [1, 3])[1], (T,)),
+    Row(
+        "array_split",
+        lambda x: ops.array_split(x, 3, axis=1),
+        lambda x: tuple(np.array_split(x, 3, axis=1)),
+        (A,),
+    ),
+    Row(
+        "array_split batch",
+        lambda x: ops.array_split(x, 3)[2],
+        lambda x: np.array_split(x, 3)[2],
+        (floats(5, 2),),
+    ),
+    Row("split batch", lambda x: ops.split(x, [1])[1], lambda x: x[1:], (A,)),
+    Row(
+        "meshgrid",
+        lambda x, y: tuple(ops.meshgrid(x, y)),
+        lambda x, y: tuple(np.meshgrid(x, y)),
+        (floats(3), floats(4)),
+    ),
+    Row(
+        "meshgrid ij",
+        lambda x, y, z: tuple(ops.meshgrid(x, y, z, indexing="ij")),
+        lambda x, y, z: tuple(np.meshgrid(x, y, z, indexing="ij")),
+        (floats(3), floats(2), floats(4)),
+    ),
+    Row("empty_like", ops.empty_like, np.zeros_like, (A,)),
+    # ---------------------------------------- reductions and statistics
+    Row("ptp", lambda x: ops.ptp(x, axis=1), lambda x: np.ptp(x, axis=1), (A,)),
+    Row("trapezoid", ops.trapezoid, np.trapezoid, (A,)),
+    Row(
+        "trapezoid at points",
+        lambda y, x: ops.trapezoid(y, x, axis=0),
+        lambda y, x: np.trapezoid(y, x[:, None], axis=0),
+        (A, np.sort(floats(3))),
+    ),
+    Row("median", lambda x: ops.median(x, axis=1), lambda x: np.median(x, axis=1), (A,)),
+    Row("median all", ops.median, np.median, (T,)),
+    Row(
+        "quantile",
+        lambda x: ops.quantile(x, np.array([0.1, 0.5, 0.95]), axis=1),
+        lambda x: np.quantile(x, [0.1, 0.5, 0.95], axis=1),
+        (A,),
+        dtype="float32",
+    ),
+    *[
+        Row(
+            f"quantile {method}",
+            lambda x, method=method: ops.quantile(x, 0.4, axis=0, method=method, keepdims=True),
+            lambda x, method=method: np.quantile(x, 0.4, axis=0, method=method, keepdims=True),
+            (T,),
+        )
+        for method in ("lower", "higher", "nearest", "midpoint")
+    ],
+    Row(
+        "percentile",
+        lambda x: ops.percentile(x, 30, axis=(0, 2), keepdims=True),
+        lambda x: np.percentile(x, 30, axis=(0, 2), keepdims=True),
+        (T,),
+    ),
+    Row("corrcoef", ops.corrcoef, np.corrcoef, (A,), dtype="float32"),
+    Row("nansum", lambda x: ops.nansum(x, axis=1), lambda x: np.nansum(x, axis=1), (NAN,)),
+    Row("nanprod", lambda x: ops.nanprod(x, axis=0), lambda x: np.nanprod(x, axis=0), (NAN,)),
+    *[
+        Row(
+            name,
+            lambda x, name=name: getattr(ops, name)(x, axis=1),
+            _quiet(lambda x, name=name: getattr(np, name)(x, axis=1)),
+            (NAN,),
+        )
+        for name in ("nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "nanmedian")
+    ],
+    Row(
+        "nanargmax",
+        lambda x: ops.nanargmax(x, axis=1),
+        lambda x: np.where(
+            np.isnan(x).all(1), -1, np.argmax(np.where(np.isnan(x), -np.inf, x), 1)
+        ).astype("int32"),
+        (NAN,),
+    ),
+    Row("nanargmin", ops.nanargmin, lambda x: np.int32(np.nanargmin(x)), (NAN,)),
+    Row("nancumsum", lambda x: ops.nancumsum(x, axis=1), lambda x: np.nancumsum(x, 1), (NAN,)),
+    Row("nancumprod", ops.nancumprod, np.nancumprod, (NAN,)),
+    Row(
+        "nanquantile",
+        lambda x: ops.nanquantile(x, [0.25, 0.5], axis=1),
+        _quiet(lambda x: np.nanquantile(x, [0.25, 0.5], axis=1)),
+        (NAN,),
+        dtype="float32",
+    ),
+    Row(
+        "nanpercentile",
+        lambda x: ops.nanpercentile(x, 75, axis=1, method="higher"),
+        _quiet(lambda x: np.nanpercentile(x, 75, axis=1, method="higher")),
+        (NAN,),
+    ),
+    # ------------------------------------------------ positions in order
+    Row(
+        "digitize",
+        lambda x: ops.digitize(x, np.array([-1.0, 0.0, 1.0])),
+        lambda x: np.digitize(x, [-1.0, 0.0, 1.0]).astype("int32"),
+        (A,),
+    ),
+    Row(
+        "digitize decreasing",
+        lambda x: ops.digitize(x, np.array([1.0, 0.0, -1.0])),
+        lambda x: np.digitize(x, [1.0, 0.0, -1.0]).astype("int32"),
+        (A,),
+    ),
+    Row(
+        "searchsorted",
+        lambda s, v: ops.searchsorted(s, v),
+        lambda s, v: np.searchsorted(s, v).astype("int32"),
+        (np.array([-1.0, 0.0, 0.0, 1.5], "float32"), np.round(A)),
+    ),
+    Row(
+        "searchsorted right",
+        lambda s, v: ops.searchsorted(s, v, side="right"),
+        lambda s, v: np.searchsorted(s, v, side="right").astype("int32"),
+        (np.array([-1.0, 0.0, 0.0, 1.5], "float32"), np.round(A)),
+    ),
+    Row(
+        "unravel_index",
+        lambda i: ops.unravel_index(i, (3, 4)),
+        lambda i: tuple(np.unravel_index(i, (3, 4))),
+        (ints(3, 2, high=12),),
+        dtype="int32",
+    ),
     # -------------------------------------------------------------- image
     Row(
         "image.resize",
@@ -482,6 +764,18 @@ CREATION_ROWS = [
     CreationRow("full", lambda: ops.full((2, 2), 7), lambda: np.full((2, 2), 7, "float32")),
     CreationRow("eye", lambda: ops.eye(3, 4, k=1), lambda: np.eye(3, 4, 1, dtype="float32")),
     CreationRow("identity", lambda: ops.identity(3), lambda: np.identity(3, "float32")),
+    CreationRow("tri", lambda: ops.tri(3, 4, k=1), lambda: np.tri(3, 4, 1, dtype="float32")),
+    CreationRow("empty", lambda: ops.empty((2, 3)), lambda: np.zeros((2, 3), "float32")),
+    CreationRow(
+        "logspace",
+        lambda: ops.logspace(0.0, 2.0, 5, base=3.0),
+        lambda: np.logspace(0, 2, 5, base=3.0, dtype="float32"),
+    ),
+    CreationRow(
+        "geomspace",
+        lambda: ops.geomspace(-1.0, -1000.0, 4, endpoint=False),
+        lambda: np.geomspace(-1, -1000, 4, endpoint=False, dtype="float32"),
+    ),
     CreationRow(
         "linspace",
         lambda: ops.linspace(0.0, 1.0, 5),
