@@ -146,6 +146,110 @@ NAN[2, :] = np.nan
 SPECIAL = np.array([[np.nan, np.inf, -np.inf, 1.5], [-0.0, 0.0, -2.0, 3.0]], "float32")
 
 
+def _sparsemax(x):
+    descending = -np.sort(-x, axis=-1)
+    running = np.cumsum(descending, axis=-1)
+    ranks = np.arange(1, x.shape[-1] + 1)
+    count = (1 + ranks * descending > running).sum(-1, keepdims=True)
+    tau = (np.take_along_axis(running, count - 1, -1) - 1) / count
+    return np.maximum(x - tau, 0)
+
+
+def _conv1d(x, kernel, stride=1):
+    size = kernel.shape[0]
+    steps = range(0, x.shape[1] - size + 1, stride)
+    return np.stack([np.einsum("bic,icf->bf", x[:, t : t + size], kernel) for t in steps], axis=1)
+
+
+def _depthwise1d(x, kernel):
+    size, channels, multiplier = kernel.shape
+    out = np.stack(
+        [
+            np.einsum("bic,icm->bcm", x[:, t : t + size], kernel)
+            for t in range(x.shape[1] - size + 1)
+        ],
+        axis=1,
+    )
+    return out.reshape(out.shape[0], out.shape[1], channels * multiplier)
+
+
+def _conv_transpose1d(x, kernel, stride):
+    size = kernel.shape[0]
+    out = np.zeros((x.shape[0], (x.shape[1] - 1) * stride + size, kernel.shape[1]))
+    for t in range(x.shape[1]):
+        out[:, t * stride : t * stride + size] += np.einsum("bc,ifc->bif", x[:, t], kernel)
+    return out
+
+
+def _windows(x, axis, count):
+    length = x.shape[axis]
+    return [
+        np.take(x, range(i * length // count, -(-(i + 1) * length // count)), axis=axis)
+        for i in range(count)
+    ]
+
+
+def _adaptive(x, sizes, reduce):
+    for offset, count in enumerate(sizes):
+        axis = 1 + offset
+        x = np.concatenate(
+            [reduce(w, axis=axis, keepdims=True) for w in _windows(x, axis, count)], axis
+        )
+    return x
+
+
+def _depth_to_space(x, block):
+    n, h, w, c = x.shape
+    depth = c // block**2
+    out = np.zeros((n, h * block, w * block, depth), x.dtype)
+    for i in range(block):
+        for j in range(block):
+            out[:, i::block, j::block] = x[
+                ..., (i * block + j) * depth : (i * block + j + 1) * depth
+            ]
+    return out
+
+
+def _attention(q, k, v, mask=None, causal=False):
+    groups = q.shape[2] // k.shape[2]
+    k, v = np.repeat(k, groups, axis=2), np.repeat(v, groups, axis=2)
+    logits = np.einsum("btnh,bsnh->bnts", q, k) / np.sqrt(q.shape[-1])
+    keep = np.ones(logits.shape, bool)
+    if mask is not None:
+        keep &= mask.astype(bool)
+    if causal:
+        keep &= np.tril(np.ones(logits.shape[-2:], bool))
+    logits = np.where(keep, logits, -1e30)
+    return np.einsum("bnts,bsnh->btnh", _softmax(logits), v)
+
+
+def _segments(data, ids, count, reduce, identity):
+    out = np.full((count, *data.shape[1:]), identity, "float64")
+    for s in range(count):
+        if (ids == s).any():
+            out[s] = reduce(data[ids == s], axis=0)
+    return out.astype(data.dtype)
+
+
+def _scatter_last(x, indices, updates):
+    out = x.copy()
+    for index, update in zip(indices[:, 0], updates, strict=True):
+        out[index] = update
+    return out
+
+
+def _scatter_add(indices, values, shape):
+    out = np.zeros(shape, values.dtype)
+    np.add.at(out, indices[:, 0], values)
+    return out
+
+
+def _scatter_reduce(reduce, x, indices, updates):
+    out = x.copy()
+    reduce.at(out, indices[:, 0], updates)
+    return out
+
+
 def _quiet(reference: Callable) -> Callable:
     """``reference`` run without NumPy's warnings (NaN slices, division by zero)."""
 
@@ -745,6 +849,265 @@ ROWS = [
         lambda i: tuple(np.unravel_index(i, (3, 4))),
         (ints(3, 2, high=12),),
         dtype="int32",
+    ),
+    # ---------------------------------------------------- more activations
+    Row("hard_swish", ops.hard_swish, lambda x: x * _hard_sigmoid(x), (A * 3,), op="hard_silu"),
+    Row("log_sigmoid", ops.log_sigmoid, lambda x: np.log(_sigmoid(x)), (A * 5,)),
+    Row("hard_tanh", ops.hard_tanh, lambda x: np.clip(x, -1, 1), (A,)),
+    Row("tanh_shrink", ops.tanh_shrink, lambda x: x - np.tanh(x), (A,)),
+    Row(
+        "soft_shrink",
+        ops.soft_shrink,
+        lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0)),
+        (A,),
+    ),
+    Row(
+        "hard_shrink",
+        lambda x: ops.hard_shrink(x, 1.0),
+        lambda x: np.where(np.abs(x) > 1.0, x, 0),
+        (A,),
+    ),
+    Row(
+        "threshold",
+        lambda x: ops.threshold(x, 0.3, -1.0),
+        lambda x: np.where(x > 0.3, x, -1.0),
+        (A,),
+    ),
+    Row("squareplus", ops.squareplus, lambda x: (x + np.sqrt(x * x + 4)) / 2, (A,)),
+    Row(
+        "sparse_plus",
+        ops.sparse_plus,
+        lambda x: np.where(x <= -1, 0, np.where(x < 1, (x + 1) ** 2 / 4, x)),
+        (A,),
+    ),
+    Row("sparse_sigmoid", ops.sparse_sigmoid, lambda x: np.clip((x + 1) / 2, 0, 1), (A,)),
+    Row("glu", ops.glu, lambda x: x[:, :2] * _sigmoid(x[:, 2:]), (A,)),
+    Row("sparsemax", ops.sparsemax, _sparsemax, (A,), dtype="float32"),
+    Row(
+        "sparsemax axis",
+        lambda x: ops.sparsemax(x * 0.3, axis=0),
+        lambda x: _sparsemax((x * 0.3).T).T,
+        (A,),
+        dtype="float32",
+    ),
+    Row(
+        "multi_hot",
+        lambda x: ops.multi_hot(x, 5),
+        lambda x: (x[:, :, None] == np.arange(5)).any(1).astype("float32"),
+        (ints(3, 2),),
+    ),
+    Row(
+        "psnr",
+        lambda x, y: ops.psnr(x, y, 2.0),
+        lambda x, y: np.float32(20 * np.log10(2.0) - 10 * np.log10(np.mean((x - y) ** 2))),
+        (A, B),
+    ),
+    # ---------------------------------------------------- normalizations
+    Row(
+        "batch_normalization",
+        lambda x, m, v, o, s: ops.batch_normalization(x, m, v, axis=1, offset=o, scale=s),
+        lambda x, m, v, o, s: (x - m) / np.sqrt(v + 1e-3) * s + o,
+        (A, floats(4), positives(4), floats(4), floats(4)),
+    ),
+    Row(
+        "layer_normalization",
+        lambda x, g, b: ops.layer_normalization(x, g, b),
+        lambda x, g, b: (
+            (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-7) * g + b
+        ),
+        (A, floats(4), floats(4)),
+    ),
+    Row(
+        "layer_normalization axes",
+        lambda x: ops.layer_normalization(x, axis=(1, 2), epsilon=1e-3),
+        lambda x: (
+            (x - x.mean((1, 2), keepdims=True)) / np.sqrt(x.var((1, 2), keepdims=True) + 1e-3)
+        ),
+        (T,),
+    ),
+    Row(
+        "rms_normalization",
+        lambda x, s: ops.rms_normalization(x, s),
+        lambda x, s: x / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-7) * s,
+        (A, floats(4)),
+    ),
+    # ------------------------------------------------ convolution, pooling
+    Row("conv", ops.conv, _conv1d, (floats(2, 6, 3), floats(3, 3, 4))),
+    Row(
+        "conv strided",
+        lambda x, k: ops.conv(x, k, strides=2),
+        lambda x, k: _conv1d(x, k, 2),
+        (floats(2, 7, 3), floats(3, 3, 2)),
+    ),
+    Row("depthwise_conv", ops.depthwise_conv, _depthwise1d, (floats(2, 6, 3), floats(2, 3, 2))),
+    Row(
+        "separable_conv",
+        ops.separable_conv,
+        lambda x, d, p: _conv1d(_depthwise1d(x, d), p),
+        (floats(2, 6, 3), floats(2, 3, 2), floats(1, 6, 4)),
+    ),
+    Row(
+        "conv_transpose",
+        lambda x, k: ops.conv_transpose(x, k, strides=2),
+        lambda x, k: _conv_transpose1d(x, k, 2),
+        (floats(2, 4, 3), floats(3, 5, 3)),
+        dtype="float32",
+    ),
+    Row(
+        "max_pool",
+        lambda x: ops.max_pool(x, 2),
+        lambda x: x.reshape(2, 3, 2, 3).max(2),
+        (floats(2, 6, 3),),
+    ),
+    Row(
+        "average_pool",
+        lambda x: ops.average_pool(x, (2, 2)),
+        lambda x: x.reshape(2, 2, 2, 3, 2, 1).mean((2, 4)),
+        (floats(2, 4, 6, 1),),
+    ),
+    Row(
+        "adaptive_average_pool",
+        lambda x: ops.adaptive_average_pool(x, 3),
+        lambda x: _adaptive(x, (3,), np.mean),
+        (floats(2, 7, 3),),
+    ),
+    Row(
+        "adaptive_max_pool",
+        lambda x: ops.adaptive_max_pool(x, (2, 3)),
+        lambda x: _adaptive(x, (2, 3), np.max),
+        (floats(2, 5, 4, 2),),
+    ),
+    Row(
+        "depth_to_space",
+        lambda x: ops.depth_to_space(x, 2),
+        lambda x: _depth_to_space(x, 2),
+        (floats(2, 2, 3, 8),),
+    ),
+    Row(
+        "space_to_depth",
+        lambda x: ops.space_to_depth(ops.depth_to_space(x, 2), 2),
+        lambda x: x,
+        (floats(2, 2, 3, 8),),
+    ),
+    Row(
+        "space_to_depth channels_first",
+        lambda x: ops.space_to_depth(x, 2, data_format="channels_first"),
+        lambda x: (
+            _depth_to_space(x.transpose(0, 2, 3, 1), 1)
+            .transpose(0, 3, 1, 2)
+            .reshape(2, 3, 2, 2, 3, 2)
+            .transpose(0, 1, 3, 5, 2, 4)
+            .reshape(2, 12, 2, 3)
+        ),
+        (floats(2, 3, 4, 6),),
+    ),
+    # ----------------------------------------------------------- attention
+    Row(
+        "dot_product_attention",
+        ops.dot_product_attention,
+        _attention,
+        (floats(2, 3, 4, 5), floats(2, 6, 4, 5), floats(2, 6, 4, 5)),
+        dtype="float32",
+    ),
+    Row(
+        "dot_product_attention grouped causal",
+        lambda q, k, v, m: ops.dot_product_attention(q, k, v, mask=m, is_causal=True),
+        lambda q, k, v, m: _attention(q, k, v, m, causal=True),
+        (floats(2, 4, 4, 3), floats(2, 4, 2, 3), floats(2, 4, 2, 3), bools(2, 1, 4, 4)),
+        dtype="float32",
+    ),
+    # ------------------------------------------------------------- math
+    Row(
+        "cdist",
+        ops.cdist,
+        lambda x, y: np.sqrt(((x[:, None] - y[None]) ** 2).sum(-1)),
+        (A, floats(5, 4)),
+    ),
+    Row(
+        "extract_sequences",
+        lambda x: ops.extract_sequences(x, 3, 2),
+        lambda x: np.stack([x[..., s : s + 3] for s in (0, 2, 4)], axis=-2),
+        (floats(3, 7),),
+    ),
+    *[
+        Row(
+            name,
+            lambda d, i, name=name: getattr(ops, name)(d, i, num_segments=4),
+            lambda d, i, reduce=reduce, identity=identity: _segments(d, i, 4, reduce, identity),
+            (floats(5, 2), np.array([0, 2, 0, 3, -1], "int32")),
+        )
+        for name, reduce, identity in [
+            ("segment_sum", np.sum, 0.0),
+            ("segment_max", np.max, -np.inf),
+            ("segment_min", np.min, np.inf),
+            ("segment_prod", np.prod, 1.0),
+        ]
+    ],
+    # ------------------------------------------------------------- core
+    Row(
+        "associative_scan",
+        lambda x: ops.associative_scan(lambda a, b: a + b, x, axis=1),
+        lambda x: np.cumsum(x, axis=1),
+        (A,),
+    ),
+    Row(
+        "associative_scan reverse",
+        lambda x: ops.associative_scan(ops.maximum, x, reverse=True),
+        lambda x: np.maximum.accumulate(x[::-1], axis=0)[::-1],
+        (A,),
+    ),
+    Row(
+        "saturate_cast",
+        lambda x: ops.saturate_cast(x, "uint8"),
+        lambda x: np.clip(x, 0, 255).astype("uint8"),
+        (A * 200,),
+    ),
+    Row(
+        "scatter",
+        lambda i, v: ops.scatter(i, v, (5, 2)),
+        lambda i, v: _scatter_add(i, v, (5, 2)),
+        (np.array([[1], [3], [1]], "int32"), floats(3, 2)),
+    ),
+    Row(
+        "scatter_update",
+        ops.scatter_update,
+        _scatter_last,
+        (floats(5, 2), np.array([[1], [3], [1]], "int32"), floats(3, 2)),
+    ),
+    Row(
+        "scatter_update max",
+        lambda x, i, u: ops.scatter_update(x, i, u, reduction="max"),
+        lambda x, i, u: _scatter_reduce(np.maximum, x, i, u),
+        (floats(5, 2), np.array([[1], [3], [1]], "int32"), floats(3, 2)),
+    ),
+    # -------------------------------------------------------------- image
+    Row(
+        "image.rgb_to_grayscale",
+        ops.image.rgb_to_grayscale,
+        lambda x: (x @ np.array([0.2989, 0.5870, 0.1140], "float32"))[..., None],
+        (floats(2, 3, 4, 3),),
+        op="rgb_to_grayscale",
+    ),
+    Row(
+        "image.pad_images",
+        lambda x: ops.image.pad_images(x, 1, 2, target_height=5, target_width=7),
+        lambda x: np.pad(x, ((0, 0), (1, 1), (2, 1), (0, 0))),
+        (floats(2, 3, 4, 3),),
+        op="pad_images",
+    ),
+    Row(
+        "image.crop_images",
+        lambda x: ops.image.crop_images(x, 1, 0, bottom_cropping=1, target_width=3),
+        lambda x: x[:, 1:4, 0:3],
+        (floats(2, 5, 4, 3),),
+        op="crop_images",
+    ),
+    Row(
+        "image.extract_patches",
+        lambda x: ops.image.extract_patches(x, 2),
+        lambda x: x.reshape(2, 2, 2, 3, 2, 3).transpose(0, 1, 3, 2, 4, 5).reshape(2, 2, 3, 12),
+        (floats(2, 4, 6, 3),),
+        op="extract_patches",
     ),
     # -------------------------------------------------------------- image
     Row(

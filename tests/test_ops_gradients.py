@@ -120,6 +120,97 @@ CASES = [
         lambda B, x, y: ops.select([x > 0.5, x < -0.5], [x, y]),
         [uniform(2, 3), uniform(2, 3)],
     ),
+    # ------------------------------------------------------------------ nn
+    Case("log_sigmoid", "any", lambda B, x: ops.log_sigmoid(x), [uniform(2, 3) * 5]),
+    Case("squareplus", "any", lambda B, x: ops.squareplus(x), [uniform(2, 3)]),
+    Case("sparse_plus", "each piece", lambda B, x: ops.sparse_plus(x), [uniform(2, 4) * 1.5]),
+    Case("soft_shrink", "each piece", lambda B, x: ops.soft_shrink(x), [uniform(2, 4)]),
+    Case("glu", "halves", lambda B, x: ops.glu(x), [uniform(2, 4)]),
+    Case(
+        "sparsemax", "two kept", lambda B, x: ops.sparsemax(x), [np.array([[1.0, 0.8, 0.1, -1.0]])]
+    ),
+    Case("sparsemax", "rows", lambda B, x: ops.sparsemax(ops.multiply(x, 0.5)), [uniform(3, 5)]),
+    Case(
+        "dot_product_attention",
+        "grouped, masked, causal",
+        lambda B, q, k, v: ops.dot_product_attention(
+            q, k, v, mask=np.array([[[[True, True, False]]]]), is_causal=True
+        ),
+        [uniform(1, 3, 2, 2), uniform(1, 3, 1, 2), uniform(1, 3, 1, 2)],
+    ),
+    Case(
+        "dot_product_attention",
+        "bias and scale",
+        lambda B, q, k, v, b: ops.dot_product_attention(q, k, v, bias=b, scale=0.7),
+        [uniform(1, 2, 2, 3), uniform(1, 4, 2, 3), uniform(1, 4, 2, 3), uniform(1, 2, 2, 4)],
+    ),
+    Case(
+        "layer_normalization",
+        "gamma and beta",
+        lambda B, x, g, b: ops.layer_normalization(x, g, b),
+        [uniform(2, 4), uniform(4), uniform(4)],
+    ),
+    Case(
+        "rms_normalization",
+        "scale",
+        lambda B, x, s: ops.rms_normalization(x, s, axis=0),
+        [uniform(3, 2), uniform(2)],
+    ),
+    Case(
+        "batch_normalization",
+        "every input",
+        lambda B, x, m, v, o, s: ops.batch_normalization(x, m, v, 1, o, s),
+        [uniform(2, 3), uniform(3), uniform(3, low=0.5), uniform(3), uniform(3)],
+    ),
+    Case(
+        "adaptive_average_pool",
+        "overlap",
+        lambda B, x: ops.adaptive_average_pool(x, 3),
+        [uniform(1, 7, 2)],
+    ),
+    Case(
+        "adaptive_max_pool", "overlap", lambda B, x: ops.adaptive_max_pool(x, 2), [uniform(1, 5, 2)]
+    ),
+    Case("depth_to_space", "blocks", lambda B, x: ops.depth_to_space(x, 2), [uniform(1, 2, 1, 4)]),
+    Case("psnr", "two images", lambda B, x, y: ops.psnr(x, y, 1.0), [uniform(2, 3), uniform(2, 3)]),
+    # -------------------------------------------------- math, image, core
+    Case("cdist", "rows", lambda B, x, y: ops.cdist(x, y), [uniform(2, 3), uniform(4, 3)]),
+    Case(
+        "segment_max",
+        "rows by segment",
+        lambda B, x: ops.segment_max(x, np.array([1, 0, 1, 1]), 2),
+        [uniform(4, 2)],
+    ),
+    Case(
+        "segment_prod",
+        "rows by segment",
+        lambda B, x: ops.segment_prod(x, np.array([1, 0, 1, 1]), 3),
+        [uniform(4, 2)],
+    ),
+    Case(
+        "extract_patches",
+        "2 x 2",
+        lambda B, x: ops.image.extract_patches(x, 2),
+        [uniform(1, 4, 4, 2)],
+    ),
+    Case(
+        "scatter_update",
+        "last wins",
+        lambda B, x, u: ops.scatter_update(x, np.array([[2], [0], [2]]), u),
+        [uniform(4, 2), uniform(3, 2)],
+    ),
+    Case(
+        "scatter",
+        "repeats add",
+        lambda B, v: ops.scatter(np.array([[1, 0], [1, 0], [0, 2]]), v, (2, 3)),
+        [uniform(3)],
+    ),
+    Case(
+        "associative_scan",
+        "products",
+        lambda B, x: ops.associative_scan(ops.multiply, x, axis=1),
+        [uniform(2, 4)],
+    ),
 ]
 
 
