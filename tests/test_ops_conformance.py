@@ -143,6 +143,9 @@ T = floats(3, 4, 5)
 NAN = A.copy()
 NAN[0, 1] = NAN[1, 3] = np.nan
 NAN[2, :] = np.nan
+# Batches of three 3 x 3 matrices: invertible, and symmetric positive definite.
+WELL_CONDITIONED = (floats(3, 3, 3, low=-0.5, high=0.5) + 2 * np.eye(3)).astype("float32")
+POSITIVE_DEFINITE = (WELL_CONDITIONED @ WELL_CONDITIONED.transpose(0, 2, 1)).astype("float32")
 SPECIAL = np.array([[np.nan, np.inf, -np.inf, 1.5], [-0.0, 0.0, -2.0, 3.0]], "float32")
 
 
@@ -1043,6 +1046,60 @@ ROWS = [
             ("segment_prod", np.prod, 1.0),
         ]
     ],
+    # ----------------------------------------------------- linear algebra
+    Row("inv", ops.inv, np.linalg.inv, (WELL_CONDITIONED,)),
+    Row("det", ops.det, np.linalg.det, (WELL_CONDITIONED,)),
+    Row("logdet", ops.logdet, lambda x: np.linalg.slogdet(x)[1], (WELL_CONDITIONED,)),
+    Row("solve", ops.solve, np.linalg.solve, (WELL_CONDITIONED, floats(3, 3, 2))),
+    Row(
+        "solve vectors",
+        ops.solve,
+        lambda a, b: np.linalg.solve(a, b[..., None])[..., 0],
+        (WELL_CONDITIONED, floats(3, 3)),
+    ),
+    Row(
+        "solve_triangular",
+        lambda a, b: ops.solve_triangular(a, b, lower=True),
+        lambda a, b: np.linalg.solve(np.tril(a), b),
+        (WELL_CONDITIONED, floats(3, 3, 2)),
+    ),
+    Row("cholesky", ops.cholesky, np.linalg.cholesky, (POSITIVE_DEFINITE,)),
+    Row(
+        "cholesky upper",
+        lambda x: ops.cholesky(x, upper=True),
+        lambda x: np.swapaxes(np.linalg.cholesky(x), -1, -2),
+        (POSITIVE_DEFINITE,),
+    ),
+    Row(
+        "cholesky_inverse",
+        ops.cholesky_inverse,
+        lambda x: np.linalg.inv(x @ np.swapaxes(x, -1, -2)),
+        (np.linalg.cholesky(POSITIVE_DEFINITE),),
+    ),
+    Row(
+        "cholesky_inverse upper",
+        lambda x: ops.cholesky_inverse(x, upper=True),
+        lambda x: np.linalg.inv(np.swapaxes(x, -1, -2) @ x),
+        (np.swapaxes(np.linalg.cholesky(POSITIVE_DEFINITE), -1, -2).copy(),),
+    ),
+    Row(
+        "matrix_power",
+        lambda x: ops.matrix_power(x, 5),
+        lambda x: np.linalg.matrix_power(x, 5),
+        (WELL_CONDITIONED * 0.5,),
+    ),
+    Row(
+        "matrix_power inverse",
+        lambda x: ops.matrix_power(x, -2),
+        lambda x: np.linalg.matrix_power(x, -2),
+        (WELL_CONDITIONED,),
+    ),
+    Row(
+        "matrix_power zero",
+        lambda x: ops.matrix_power(x, 0),
+        lambda x: np.broadcast_to(np.eye(3, dtype="float32"), x.shape),
+        (WELL_CONDITIONED,),
+    ),
     # ------------------------------------------------------------- core
     Row(
         "associative_scan",

@@ -211,6 +211,25 @@ CASES = [
         lambda B, x: ops.associative_scan(ops.multiply, x, axis=1),
         [uniform(2, 4)],
     ),
+    Case(
+        "solve_triangular",
+        "upper",
+        lambda B, a, b: ops.solve_triangular(a, b),
+        [uniform(3, 3) + 3 * np.eye(3), uniform(3, 2)],
+    ),
+    Case(
+        "cholesky_inverse",
+        "lower",
+        lambda B, x: ops.cholesky_inverse(x),
+        [np.tril(uniform(3, 3, low=0.2)) + np.eye(3)],
+    ),
+    Case(
+        "matrix_power",
+        "negative",
+        lambda B, x: ops.matrix_power(x, -3),
+        [uniform(2, 2) + 3 * np.eye(2)],
+    ),
+    Case("matrix_power", "positive", lambda B, x: ops.matrix_power(x, 5), [uniform(3, 3) * 0.5]),
 ]
 
 

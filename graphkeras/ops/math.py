@@ -13,6 +13,7 @@ from typing import Any
 from graphkeras import backend as K
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.ops.dtypes import as_float, as_tensor
+from graphkeras.ops.linalg import _square_matrices
 from graphkeras.ops.operation import operation
 
 
@@ -148,3 +149,9 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):  # noqa: A0
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):  # noqa: A002
     """The product of the rows of each segment (1 for an empty one)."""
     return _segment_reduce(data, segment_ids, num_segments, K.prod, 1, "segment_prod")
+
+
+@operation
+def logdet(x):
+    """``log |det x|`` of each square matrix, without the overflow of ``det``."""
+    return K.logdet(_square_matrices(x, "logdet"))
