@@ -752,6 +752,7 @@ ROWS = [
         (floats(3), floats(2), floats(4)),
     ),
     Row("empty_like", ops.empty_like, np.zeros_like, (A,)),
+    Row("array", lambda x: ops.array(x, "float32"), lambda x: x.astype("float32"), (I,)),
     # ---------------------------------------- reductions and statistics
     Row("ptp", lambda x: ops.ptp(x, axis=1), lambda x: np.ptp(x, axis=1), (A,)),
     Row("trapezoid", ops.trapezoid, np.trapezoid, (A,)),
@@ -1049,6 +1050,12 @@ ROWS = [
     # ----------------------------------------------------- linear algebra
     Row("inv", ops.inv, np.linalg.inv, (WELL_CONDITIONED,)),
     Row("det", ops.det, np.linalg.det, (WELL_CONDITIONED,)),
+    Row(
+        "slogdet",
+        ops.slogdet,
+        lambda x: tuple(np.linalg.slogdet(x)),
+        (np.stack([WELL_CONDITIONED[0], -WELL_CONDITIONED[1]]) * 1e-15,),
+    ),
     Row("logdet", ops.logdet, lambda x: np.linalg.slogdet(x)[1], (WELL_CONDITIONED,)),
     Row("solve", ops.solve, np.linalg.solve, (WELL_CONDITIONED, floats(3, 3, 2))),
     Row(
@@ -1184,6 +1191,15 @@ CREATION_ROWS = [
     CreationRow("full", lambda: ops.full((2, 2), 7), lambda: np.full((2, 2), 7, "float32")),
     CreationRow("eye", lambda: ops.eye(3, 4, k=1), lambda: np.eye(3, 4, 1, dtype="float32")),
     CreationRow("identity", lambda: ops.identity(3), lambda: np.identity(3, "float32")),
+    *[
+        CreationRow(
+            name,
+            lambda name=name: getattr(ops, name)(7),
+            lambda name=name: getattr(np, name)(7),
+            "float32",
+        )
+        for name in ("bartlett", "blackman", "hamming", "hanning")
+    ],
     CreationRow("tri", lambda: ops.tri(3, 4, k=1), lambda: np.tri(3, 4, 1, dtype="float32")),
     CreationRow("empty", lambda: ops.empty((2, 3)), lambda: np.zeros((2, 3), "float32")),
     CreationRow(

@@ -229,6 +229,12 @@ CASES = [
         lambda B, x: ops.matrix_power(x, -3),
         [uniform(2, 2) + 3 * np.eye(2)],
     ),
+    Case(
+        "slogdet",
+        "log magnitude",
+        lambda B, x: ops.slogdet(x)[1],
+        [uniform(2, 3, 3) + 3 * np.eye(3)],
+    ),
     Case("matrix_power", "positive", lambda B, x: ops.matrix_power(x, 5), [uniform(3, 3) * 0.5]),
 ]
 

@@ -9,6 +9,7 @@ follows its numbers.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -142,3 +143,56 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     )
     sign = K.sign(start) if K.ndim(start) == 0 else K.expand_dims(K.sign(start), axis)
     return K.cast(K.multiply(sign, K.exp(exponents)), result_dtype)
+
+
+@operation
+def array(x, dtype=None):
+    """``x`` as an array (of ``dtype`` when given)."""
+    x = as_tensor(x)
+    return x if dtype is None else K.cast(x, K.standardize_dtype(dtype))
+
+
+def _window(points: int, name: str, shape) -> Any:
+    """A window of ``points`` samples: ``shape(phase)`` with the phase ``2 pi n / (points - 1)``."""
+    if not isinstance(points, int) or isinstance(points, bool):
+        raise TypeError(
+            f"ops.{name}: x (the number of points) must be an int, received {points!r}."
+        )
+    if points <= 1:
+        return K.ones((builtins.max(points, 0),), dtype=K.floatx())
+    phase = K.multiply(K.arange(0, points, 1, dtype=K.floatx()), 2.0 * math.pi / (points - 1))
+    return shape(phase)
+
+
+@operation
+def bartlett(x):
+    """The Bartlett (triangular) window of ``x`` points, rising from 0 to 1 and back."""
+    return _window(
+        x,
+        "bartlett",
+        lambda phase: K.subtract(1.0, K.abs(K.subtract(K.divide(phase, math.pi), 1.0))),
+    )
+
+
+@operation
+def hanning(x):
+    """The Hann window of ``x`` points: ``0.5 - 0.5 cos(2 pi n / (x - 1))``."""
+    return _window(x, "hanning", lambda phase: K.subtract(0.5, K.multiply(0.5, K.cos(phase))))
+
+
+@operation
+def hamming(x):
+    """The Hamming window of ``x`` points: ``0.54 - 0.46 cos(2 pi n / (x - 1))``."""
+    return _window(x, "hamming", lambda phase: K.subtract(0.54, K.multiply(0.46, K.cos(phase))))
+
+
+@operation
+def blackman(x):
+    """The Blackman window of ``x`` points."""
+
+    def shape(phase):
+        first = K.multiply(0.5, K.cos(phase))
+        second = K.multiply(0.08, K.cos(K.multiply(phase, 2.0)))
+        return K.add(K.subtract(0.42, first), second)
+
+    return _window(x, "blackman", shape)

@@ -14,7 +14,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.engine.keras_tensor import KerasTensor
-from graphkeras.ops.dtypes import as_tensor
+from graphkeras.ops.dtypes import as_float, as_tensor
 from graphkeras.ops.numpy.reductions import sum
 from graphkeras.ops.operation import operation
 
@@ -257,3 +257,26 @@ def vander(x, N=None, increasing=False):  # noqa: N803 (Keras 3's argument name)
     exponents = K.convert_to_tensor(powers, dtype=compute_dtype)
     result = K.power(bases, exponents)
     return result if K.is_float_dtype(K.dtype(x)) else K.cast(K.round(result), K.dtype(x))
+
+
+def _slogdet_spec(x: Any) -> tuple:
+    shape, dtype = K.int_shape(x), K.dtype(x)
+    dtype = dtype if K.is_float_dtype(dtype) else K.floatx()
+    return KerasTensor(shape[:-2], dtype=dtype), KerasTensor(shape[:-2], dtype=dtype)
+
+
+# Inferred: the stand-in zero matrices of a probe are singular.
+@operation(infer=_slogdet_spec)
+def slogdet(x):
+    """``(sign, log |det x|)`` of each square matrix, the determinant without overflow."""
+    x = as_float(x)
+    shape = K.int_shape(x)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ValueError(
+            f"ops.slogdet: x must be square matrices (..., n, n), received shape {shape}."
+        )
+    log_magnitude = K.logdet(x)
+    # Scaled to |det| = 1, the determinant keeps its sign and neither overflows nor underflows.
+    scale = K.exp(K.divide(K.stop_gradient(log_magnitude), float(shape[-1])))
+    scaled = K.divide(K.stop_gradient(x), K.expand_dims(K.expand_dims(scale, -1), -1))
+    return K.sign(K.det(scaled)), log_magnitude
