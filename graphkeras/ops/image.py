@@ -76,16 +76,29 @@ def rgb_to_grayscale(images, data_format=None):
     return K.cast(gray, K.dtype(images))
 
 
-def _two_of(first: Any, second: Any, total: Any, names: str, name: str) -> None:
-    if [first, second, total].count(None) != 1:
+def _margins(
+    before: Any, after: Any, target: Any, size: int, growing: bool, names: str, name: str
+) -> tuple[int, int]:
+    """The margins before and after an axis of ``size``, from two of ``before, after, target``.
+
+    Padding (``growing``) adds them to reach ``target``; cropping removes
+    them to leave ``target``.
+    """
+    if [before, after, target].count(None) != 1:
         raise ValueError(
-            f"ops.image.{name}: give exactly two of {names}, received {first}, {second}, {total}."
+            f"ops.image.{name}: give exactly two of {names}, received {before}, {after}, {target}."
         )
-    for value in (first, second, total):
-        if value is not None and value < 0:
-            raise ValueError(
-                f"ops.image.{name}: {names} must be >= 0, received {first}, {second}, {total}."
-            )
+    if target is None:
+        target = size + before + after if growing else size - before - after
+    outer, inner = (target, size) if growing else (size, target)
+    before = outer - inner - after if before is None else before
+    after = outer - inner - before if after is None else after
+    if min(before, after, target) < 0:
+        raise ValueError(
+            f"ops.image.{name}: an axis of length {size} cannot have {names} of {before}, "
+            f"{after}, {target}."
+        )
+    return before, after
 
 
 @operation
@@ -102,38 +115,28 @@ def pad_images(
     """Images grown with zeros: two of top, bottom and target height (and of the widths) given."""
     images = as_tensor(images)
     _, height_axis, width_axis, _ = _image_axes(images, data_format, "pad_images")
-    _two_of(
+    height, width = K.int_shape(images)[height_axis], K.int_shape(images)[width_axis]
+    vertical = _margins(
         top_padding,
         bottom_padding,
         target_height,
+        height,
+        True,
         "top_padding, bottom_padding, target_height",
         "pad_images",
     )
-    _two_of(
+    horizontal = _margins(
         left_padding,
         right_padding,
         target_width,
+        width,
+        True,
         "left_padding, right_padding, target_width",
         "pad_images",
     )
-    height, width = K.int_shape(images)[height_axis], K.int_shape(images)[width_axis]
-    if top_padding is None:
-        top_padding = target_height - bottom_padding - height
-    if bottom_padding is None:
-        bottom_padding = target_height - top_padding - height
-    if left_padding is None:
-        left_padding = target_width - right_padding - width
-    if right_padding is None:
-        right_padding = target_width - left_padding - width
-    if min(top_padding, bottom_padding, left_padding, right_padding) < 0:
-        raise ValueError(
-            f"ops.image.pad_images: a {height} x {width} image cannot be padded to the target "
-            f"size (paddings top {top_padding}, bottom {bottom_padding}, left {left_padding}, "
-            f"right {right_padding})."
-        )
     widths = [(0, 0)] * K.ndim(images)
-    widths[height_axis] = (top_padding, bottom_padding)
-    widths[width_axis] = (left_padding, right_padding)
+    widths[height_axis] = vertical
+    widths[width_axis] = horizontal
     return K.pad(images, widths)
 
 
@@ -151,41 +154,28 @@ def crop_images(
     """Images cut down: two of top, bottom and target height (and of the widths) given."""
     images = as_tensor(images)
     _, height_axis, width_axis, _ = _image_axes(images, data_format, "crop_images")
-    _two_of(
+    height, width = K.int_shape(images)[height_axis], K.int_shape(images)[width_axis]
+    top, bottom = _margins(
         top_cropping,
         bottom_cropping,
         target_height,
+        height,
+        False,
         "top_cropping, bottom_cropping, target_height",
         "crop_images",
     )
-    _two_of(
+    left, right = _margins(
         left_cropping,
         right_cropping,
         target_width,
+        width,
+        False,
         "left_cropping, right_cropping, target_width",
         "crop_images",
     )
-    height, width = K.int_shape(images)[height_axis], K.int_shape(images)[width_axis]
-    if top_cropping is None:
-        top_cropping = height - target_height - bottom_cropping
-    if target_height is None:
-        target_height = height - bottom_cropping - top_cropping
-    if left_cropping is None:
-        left_cropping = width - target_width - right_cropping
-    if target_width is None:
-        target_width = width - right_cropping - left_cropping
-    if (
-        min(top_cropping, left_cropping, target_height, target_width) < 0
-        or top_cropping + target_height > height
-        or left_cropping + target_width > width
-    ):
-        raise ValueError(
-            f"ops.image.crop_images: a {height} x {width} image cannot be cropped to "
-            f"{target_height} x {target_width} from ({top_cropping}, {left_cropping})."
-        )
     key = [slice(None)] * K.ndim(images)
-    key[height_axis] = slice(top_cropping, top_cropping + target_height)
-    key[width_axis] = slice(left_cropping, left_cropping + target_width)
+    key[height_axis] = slice(top, height - bottom)
+    key[width_axis] = slice(left, width - right)
     return K.getitem(images, tuple(key))
 
 

@@ -8,6 +8,7 @@ Each broadcasts its operands as NumPy does. Division, ``hypot`` and
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.ops.dtypes import as_float, as_tensor
@@ -124,24 +125,25 @@ def fmod(x1, x2):
     return K.add(value, K.subtract(no_change_1, no_change_2))
 
 
+def _ignoring_nan(x1: Any, x2: Any, extreme) -> Any:
+    """``extreme(x1, x2)`` where neither is NaN, else whichever is not (NaN if both are)."""
+    x1, x2 = as_tensor(x1), as_tensor(x2)
+    result = extreme(x1, x2)
+    if not K.is_float_dtype(K.dtype(result)):
+        return result
+    return K.where(K.isnan(x1), x2, K.where(K.isnan(x2), x1, result))
+
+
 @operation
 def fmax(x1, x2):
     """Element-wise maximum that ignores NaN (NaN only where both are NaN)."""
-    x1, x2 = as_tensor(x1), as_tensor(x2)
-    larger = K.maximum(x1, x2)
-    if not K.is_float_dtype(K.dtype(larger)):
-        return larger
-    return K.where(K.isnan(x1), x2, K.where(K.isnan(x2), x1, larger))
+    return _ignoring_nan(x1, x2, K.maximum)
 
 
 @operation
 def fmin(x1, x2):
     """Element-wise minimum that ignores NaN."""
-    x1, x2 = as_tensor(x1), as_tensor(x2)
-    smaller = K.minimum(x1, x2)
-    if not K.is_float_dtype(K.dtype(smaller)):
-        return smaller
-    return K.where(K.isnan(x1), x2, K.where(K.isnan(x2), x1, smaller))
+    return _ignoring_nan(x1, x2, K.minimum)
 
 
 @operation
