@@ -18,6 +18,11 @@ SQUARE_FREE = np.ones((4, 5), "float32")
 IMAGES = np.ones((2, 4, 6, 3), "float32")
 
 CASES = [
+    (
+        lambda: ops.geomspace(0.0, 1.0, 3),
+        ValueError,
+        r"ops\.geomspace: start and stop must be nonzero",
+    ),
     (lambda: ops.ldexp(A, A), TypeError, r"ops\.ldexp: x2 .*integer dtype, received float32"),
     (lambda: ops.quantile(A, 1.5), ValueError, r"ops\.quantile: quantiles must lie in \[0, 1\]"),
     (lambda: ops.quantile(A, 0.5, method="cubic"), ValueError, r"ops\.quantile: method .*'cubic'"),

@@ -138,6 +138,9 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     result_dtype = _float_of(start, stop, dtype)
     start = K.cast(as_tensor(start), result_dtype)
     stop = K.cast(as_tensor(stop), result_dtype)
+    ends = K.concatenate([K.reshape(start, (-1,)), K.reshape(stop, (-1,))], axis=0)
+    if not K.convert_to_numpy(K.all(K.not_equal(ends, 0))):
+        raise ValueError("ops.geomspace: start and stop must be nonzero (a geometric sequence).")
     exponents = K.linspace(
         K.log(K.abs(start)), K.log(K.abs(stop)), num=num, endpoint=endpoint, axis=axis
     )
