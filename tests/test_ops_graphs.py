@@ -263,3 +263,37 @@ def test_symbolic_only_functions_say_what_they_need():
         ops.convert_to_numpy(x)
     with pytest.raises(TypeError, match=r"ops.concatenate\(xs, axis=0\)"):
         ops.concatenate([x], axis=0, extra=1)
+
+
+def attention_model() -> gk.Model:
+    """A causal transformer block from gk.ops: grouped-query attention and layer normalization."""
+    tokens = gk.Input(shape=(5,), dtype="int32", name="tokens")
+    embedded = layers.Embedding(12, 8)(tokens)
+    query = ops.reshape(layers.Dense(8)(embedded), (-1, 5, 2, 4))
+    key = ops.reshape(layers.Dense(4)(embedded), (-1, 5, 1, 4))
+    value = ops.reshape(layers.Dense(4)(embedded), (-1, 5, 1, 4))
+    attended = ops.dot_product_attention(query, key, value, is_causal=True)
+    hidden = ops.layer_normalization(embedded + ops.reshape(attended, (-1, 5, 8)), epsilon=1e-5)
+    return gk.Model(tokens, layers.Dense(3)(ops.mean(hidden, axis=1)), name="attention")
+
+
+def test_an_attention_block_of_ops_trains():
+    gk.utils.set_random_seed(11)
+    model = attention_model()
+    assert model.get_layer("dot_product_attention").output.shape == (None, 5, 2, 4)
+    model.compile(optimizer=gk.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(4)
+    tokens = rng.integers(0, 12, size=(64, 5)).astype("int32")
+    labels = (tokens[:, 0] % 3).astype("int32")
+    history = model.fit(tokens, labels, epochs=8, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
+
+
+@pytest.mark.parametrize("suffix", [".gk", ".keras"])
+def test_an_attention_block_of_ops_reloads_with_equal_outputs(tmp_path, suffix):
+    gk.utils.set_random_seed(12)
+    model = attention_model()
+    tokens = np.random.default_rng(6).integers(0, 12, size=(4, 5)).astype("int32")
+    model.save(tmp_path / f"model{suffix}")
+    reloaded = gk.models.load_model(tmp_path / f"model{suffix}")
+    np.testing.assert_allclose(reloaded(tokens), model(tokens), **TOLERANCE)

@@ -163,6 +163,17 @@ BACKEND_INTERFACE: dict[str, str] = {
     "matrix; other ords or axes raise ValueError; integers give floatx(). Differentiable, "
     "with subgradients at kinks (0 at a zero vector, ties split) and distinct singular "
     "values assumed for 2, -2, 'nuc'.",
+    "inv": "inv(x): the inverse of each square matrix (the last two axes); a singular one raises "
+    "ValueError; integers give floatx(). Differentiable.",
+    "solve": "solve(a, b): x with a @ x == b for square a (..., n, n) and b (..., n, k), or b "
+    "(..., n) for one vector per matrix; other shapes or a singular a raise ValueError. "
+    "Differentiable in a and b.",
+    "det": "det(x): the determinant of each square matrix. Differentiable (invertible x).",
+    "logdet": "logdet(x): log |det x| of each square matrix, without det's overflow. "
+    "Differentiable (invertible x).",
+    "cholesky": "cholesky(x, upper=False): L lower triangular with x == L @ Lᵀ for symmetric "
+    "positive-definite x (reading its lower triangle), or U = Lᵀ with upper; not positive "
+    "definite raises ValueError. Differentiable: the gradient is symmetric, as x is.",
     "tril": "tril(x, k=0): the last two axes with the entries above diagonal k zeroed "
     "(rank below 2 raises ValueError). Differentiable.",
     "triu": "triu(x, k=0): the last two axes with the entries below diagonal k zeroed. "

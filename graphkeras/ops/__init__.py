@@ -24,8 +24,14 @@ def _public_functions(module: ModuleType) -> dict:
         for name, value in vars(module).items()
         if not name.startswith("_")
         and callable(value)
-        and (hasattr(value, "operation") or getattr(value, "__module__", None) == module.__name__)
+        and (hasattr(value, "operation") or _defined_in(value, module))
     }
+
+
+def _defined_in(value, module: ModuleType) -> bool:
+    """Whether ``value`` was defined in ``module`` or, for a package, in one of its modules."""
+    home = getattr(value, "__module__", None) or ""
+    return home == module.__name__ or home.startswith(module.__name__ + ".")
 
 
 _NAMESPACES = (numpy, nn, core, math, linalg)

@@ -233,3 +233,139 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         values = (result,) if single else tuple(result)
         count += 1
     return values[0] if single else type(loop_vars)(values)
+
+
+@operation
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Running ``f``-combinations along ``axis``: entry i is ``f(...f(f(e0, e1), e2)..., ei)``.
+
+    ``f`` must be associative (for it, Keras 3's parallel scan and this
+    left-to-right one agree); ``elems`` may be a structure of arrays whose
+    leaves share the length of ``axis``; ``reverse`` runs from the end.
+    """
+    leaves = [as_tensor(leaf) for leaf in nest.flatten(elems)]
+    axis = axis % K.ndim(leaves[0])
+    length = K.int_shape(leaves[0])[axis]
+    if any(K.int_shape(leaf)[axis] != length for leaf in leaves):
+        raise ValueError(
+            f"ops.associative_scan: the leaves of elems must share the length of axis {axis}, "
+            f"received shapes {[K.int_shape(leaf) for leaf in leaves]}."
+        )
+    head = (builtins.slice(None),) * axis
+    order = range(length - 1, -1, -1) if reverse else range(length)
+    running, results = None, []
+    for step in order:
+        current = nest.pack_sequence_as(elems, [K.getitem(leaf, (*head, step)) for leaf in leaves])
+        running = (
+            current if running is None else _check_arrays(f(running, current), "associative_scan")
+        )
+        results.append(nest.flatten(running))
+    if reverse:
+        results.reverse()
+    stacked = [K.stack(list(column), axis=axis) for column in zip(*results, strict=True)]
+    return nest.pack_sequence_as(elems, stacked)
+
+
+@operation
+def saturate_cast(x, dtype):
+    """``x`` cast to ``dtype`` with values first clipped to its range (no wrap-around)."""
+    x = as_tensor(x)
+    dtype = K.standardize_dtype(dtype)
+
+    def limits(name: str) -> tuple:
+        if name == "bool":
+            return 0, 1
+        info = np.iinfo(name) if "int" in name else np.finfo(name)
+        return info.min, info.max
+
+    (in_low, in_high), (out_low, out_high) = limits(K.dtype(x)), limits(dtype)
+    source = np.dtype(K.dtype(x))
+    low = np.asarray(max(in_low, out_low)).astype(source)
+    high = np.asarray(min(in_high, out_high)).astype(source)
+    # A limit that rounds past the target's range in x's dtype is nudged inside it.
+    if low < out_low:
+        low = np.nextafter(low, np.zeros((), source))
+    if high > out_high:
+        high = np.nextafter(high, np.zeros((), source))
+    return K.cast(K.clip(x, low.item(), high.item()), dtype)
+
+
+# ----------------------------------------------------------------- scatters
+
+
+def _flat_positions(indices: Any, shape: tuple, name: str) -> tuple[Any, int, tuple]:
+    """Indices ``(..., k)`` into ``shape`` as flat positions in its first ``k`` axes."""
+    indices = K.cast(as_tensor(indices), "int32")
+    depth = K.int_shape(indices)[-1]
+    if depth > len(shape):
+        raise ValueError(f"ops.{name}: indices of depth {depth} cannot index shape {tuple(shape)}.")
+    strides = [int(np.prod(shape[axis + 1 : depth], dtype=np.int64)) for axis in range(depth)]
+    flat = K.sum(
+        K.multiply(K.reshape(indices, (-1, depth)), K.convert_to_tensor(strides, "int32")), axis=1
+    )
+    return flat, int(np.prod(shape[:depth], dtype=np.int64)), tuple(shape[depth:])
+
+
+def _members(flat: Any, places: int, slice_rank: int) -> Any:
+    """``members[n, p]``: update ``n`` goes to place ``p`` (with trailing length-1 axes)."""
+    members = K.equal(K.expand_dims(flat, 1), K.expand_dims(K.arange(0, places, 1, "int32"), 0))
+    return K.reshape(members, (*K.int_shape(members), *(1,) * slice_rank))
+
+
+@operation
+def scatter(indices, values, shape):
+    """Zeros of ``shape`` with ``values`` added at ``indices`` (repeated indices add up).
+
+    ``indices`` has shape ``(..., k)``: each row indexes the first ``k`` axes;
+    ``values`` has ``indices``' leading shape, then ``shape[k:]``.
+    """
+    shape = tuple(shape)
+    values = as_tensor(values)
+    flat, places, slice_shape = _flat_positions(indices, shape, "scatter")
+    rows = K.reshape(values, (-1, *slice_shape))
+    members = _members(flat, places, len(slice_shape))
+    spread = K.where(members, K.expand_dims(rows, 1), K.zeros((), K.dtype(values)))
+    return K.reshape(K.sum(spread, axis=0), shape)
+
+
+_SCATTER_REDUCTIONS = (None, "add", "max", "min", "mul")
+
+
+@operation
+def scatter_update(inputs, indices, updates, reduction=None):
+    """``inputs`` with the entries (or slices) at ``indices`` set to ``updates``.
+
+    Where an index repeats, the last update wins; with ``reduction``
+    ('add', 'max', 'min' or 'mul') the updates combine with each other and
+    the input instead.
+    """
+    if reduction not in _SCATTER_REDUCTIONS:
+        raise ValueError(
+            f"ops.scatter_update: reduction must be one of {_SCATTER_REDUCTIONS}, "
+            f"received {reduction!r}."
+        )
+    inputs, updates = as_tensor(inputs), as_tensor(updates)
+    shape = K.int_shape(inputs)
+    flat, places, slice_shape = _flat_positions(indices, shape, "scatter_update")
+    rows = K.cast(K.reshape(updates, (-1, *slice_shape)), K.dtype(inputs))
+    table = K.reshape(inputs, (places, *slice_shape))
+    members = _members(flat, places, len(slice_shape))
+    if reduction is None:
+        count = K.int_shape(flat)[0]
+        order = K.reshape(K.arange(0, count, 1, "int32"), (count, 1, *(1,) * len(slice_shape)))
+        last = K.max(K.where(members, order, K.full((), -1, "int32")), axis=0)
+        chosen = K.take(rows, K.maximum(K.reshape(last, (places,)), 0), axis=0)
+        written = K.reshape(K.greater_equal(last, 0), (places, *(1,) * len(slice_shape)))
+        return K.reshape(K.where(written, chosen, table), shape)
+    combine, reduce, identity = {
+        "add": (K.add, K.sum, 0),
+        "mul": (K.multiply, K.prod, 1),
+        "max": (K.maximum, K.max, -np.inf),
+        "min": (K.minimum, K.min, np.inf),
+    }[reduction]
+    if identity in (-np.inf, np.inf) and not K.is_float_dtype(K.dtype(inputs)):
+        info = np.iinfo(K.dtype(inputs))
+        identity = info.min if identity < 0 else info.max
+    filler = K.full((), identity, dtype=K.dtype(inputs))
+    gathered = reduce(K.where(members, K.expand_dims(rows, 1), filler), axis=0)
+    return K.reshape(combine(table, gathered), shape)

@@ -23,3 +23,23 @@ def as_float(x: Any) -> Any:
 def dtype_or_floatx(dtype: Any) -> str:
     """``dtype`` as a name, ``floatx()`` when it is None."""
     return K.floatx() if dtype is None else K.standardize_dtype(dtype)
+
+
+def accumulation_dtype(dtype: str) -> str:
+    """Keras 3's dtype for a sum, product or trace of ``dtype`` values.
+
+    Bools and small integers widen to (u)int32 and other dtypes stay as
+    they are (NumPy would widen int32 to int64, Keras 3 does not).
+    """
+    dtype = K.standardize_dtype(dtype)
+    if dtype in ("bool", "int8", "int16"):
+        return "int32"
+    if dtype in ("uint8", "uint16"):
+        return "uint32"
+    return dtype
+
+
+def accumulated(result: Any, dtype: str) -> Any:
+    """``result`` cast to ``accumulation_dtype(dtype)`` where the backend widened it."""
+    target = accumulation_dtype(dtype)
+    return result if K.dtype(result) == target else K.cast(result, target)

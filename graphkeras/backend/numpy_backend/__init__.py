@@ -13,6 +13,7 @@ from graphkeras.backend.numpy_backend import elementwise_math as _elementwise_ma
 from graphkeras.backend.numpy_backend import gradients as _gradients
 from graphkeras.backend.numpy_backend import image as _image
 from graphkeras.backend.numpy_backend import indexing as _indexing
+from graphkeras.backend.numpy_backend import linalg as _linalg
 from graphkeras.backend.numpy_backend import norms as _norms
 from graphkeras.backend.numpy_backend import pooling as _pooling
 from graphkeras.backend.numpy_backend import recurrent as _recurrent
@@ -79,6 +80,7 @@ from graphkeras.backend.numpy_backend.elementwise_math import (
 )
 from graphkeras.backend.numpy_backend.image import resize
 from graphkeras.backend.numpy_backend.indexing import take, take_along_axis
+from graphkeras.backend.numpy_backend.linalg import cholesky, det, inv, logdet, solve
 from graphkeras.backend.numpy_backend.nn import (
     bias_add,
     celu,
@@ -197,6 +199,7 @@ _GRADIENT_TABLES = (
     _indexing,
     _slicing,
     _norms,
+    _linalg,
     _pooling,
     _image,
     _conv,
