@@ -43,15 +43,17 @@ class Operation:
         """Call ``function`` (``compute`` or ``infer``) with arguments bound by name."""
         positional: list = []
         keywords: dict = {}
+        skipped = False  # after a parameter left out, the rest must go by name
         for name, parameter in self.signature.parameters.items():
             if name not in arguments:
+                skipped = True
                 continue
             value = arguments[name]
             if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
                 positional.extend(value)
             elif parameter.kind is inspect.Parameter.VAR_KEYWORD:
                 keywords.update(value)
-            elif parameter.kind is inspect.Parameter.KEYWORD_ONLY or keywords:
+            elif parameter.kind is inspect.Parameter.KEYWORD_ONLY or keywords or skipped:
                 keywords[name] = value
             else:
                 positional.append(value)
