@@ -14,8 +14,8 @@ the bare value) is just its name. The outputs' flat order is
 output, in that order:
 
 * one value (a loss, a weight) serves every output;
-* a list or tuple with one plain entry per output is taken in output order
-  (a list of one, for a single output, included);
+* a list or tuple with one entry per output is taken in output order, for
+  outputs in any structure (a list of one, for a single output, included);
 * a dict is keyed by output name (or by the outputs' own dict keys); an
   output it leaves out gets None. A key that names no output raises, in
   Keras 3's words: ``Expected keys [...] in loss dict, but found
@@ -80,8 +80,10 @@ class _Spreader:
         if not nest.is_nested(template):
             return [self._for_one_output(value, template)]
         if isinstance(value, (list, tuple)) and len(value) == len(names):
-            if not any(nest.is_nested(item) for item in value):
-                return [self._leaf(item) for item in value]
+            return [
+                self._for_one_output_item(item, name)
+                for item, name in zip(value, names, strict=True)
+            ]
         if isinstance(value, dict):
             return self._from_dict(value, template)
         if isinstance(value, (list, tuple)) and len(value) == len(template):
