@@ -439,3 +439,25 @@ def test_spread_follows_nested_templates_level_by_level():
     assert spread_over_outputs(["x", "y", "z"], template, "loss", "m") == ["x", "y", "z"]
     with pytest.raises(ValueError, match=r"Expected keys \['a', 'b'\]"):
         spread_over_outputs({"head": {"d": "mse"}}, template, "loss", "m")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.sampled_from(["mse", "mae", None]), min_size=1, max_size=4),
+    container=st.sampled_from([list, tuple, dict]),
+    form=st.sampled_from(["list", "tuple", "dict", "nested", "by_name"]),
+)
+def test_every_form_of_one_value_per_output_spreads_back_to_those_values(values, container, form):
+    names = [f"out_{index}" for index in range(len(values))]
+    template = output_template(
+        dict.fromkeys(names) if container is dict else container(names), names
+    )
+    by_name = dict(zip(names, values, strict=True))
+    given_value = {
+        "list": list(values),
+        "tuple": tuple(values),
+        "dict": by_name,
+        "nested": [[value] for value in values],
+        "by_name": {name: value for name, value in by_name.items() if value is not None},
+    }[form]
+    assert spread_over_outputs(given_value, template, "loss", "m") == values

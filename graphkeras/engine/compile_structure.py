@@ -86,18 +86,17 @@ class _Spreader:
             ]
         if isinstance(value, dict):
             return self._from_dict(value, template)
-        if isinstance(value, (list, tuple)) and len(value) == len(template):
-            if isinstance(template, (list, tuple)):
-                return [
-                    entry
-                    for item, part in zip(value, template, strict=True)
-                    for entry in self.spread(item, part)
-                ]
+        if isinstance(template, (list, tuple)) and len(value) == len(template):
+            return [
+                entry
+                for item, part in zip(value, template, strict=True)
+                for entry in self.spread(item, part)
+            ]
         raise ValueError(
             f"Model '{self.model_name}': {self.argument} has {_entries(len(value))}, but the "
             f"model has {len(names)} outputs {names} (structured as {self.template!r}); give "
             f"one per output, or a dict keyed by output name. Received "
-            f"{self.argument}={_preview(value)}."
+            f"{self.argument}={value!r:.200}."
         )
 
     def _leaf(self, value: Any) -> Any:
@@ -109,14 +108,14 @@ class _Spreader:
         """What ``value`` (a list or dict) gives the single output ``name``."""
         if isinstance(value, dict):
             self._check_keys(value, [name])
-            return self._for_one_output_item(value[name], name)
+            return self._for_one_output_item(value.get(name), name)
         if self.several:
             return [item for item in nest.flatten(value) if item is not None] or None
         if len(value) == 1:
             return self._for_one_output_item(value[0], name)
         raise ValueError(
             f"Model '{self.model_name}': {self.argument} gives output '{name}' "
-            f"{len(value)} values ({_preview(value)}); give one {self.argument} per output."
+            f"{len(value)} values ({value!r:.200}); give one {self.argument} per output."
         )
 
     def _for_one_output_item(self, value: Any, name: str) -> Any:
@@ -155,8 +154,3 @@ class _Spreader:
 
 def _entries(count: int) -> str:
     return "1 entry" if count == 1 else f"{count} entries"
-
-
-def _preview(value: Any, limit: int = 200) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
