@@ -111,15 +111,13 @@ class CompileLoss:
     def _build_from(self, identifiers: list) -> None:
         weights = self._spread_weights(identifiers)
         losses = [self._resolve(identifier, None, None) for identifier in identifiers]
-        named = [
-            name for name, loss in zip(self.output_names, losses, strict=True) if loss is not None
-        ]
+        several = sum(loss is not None for loss in losses) > 1
         trackers = [
-            metrics_module.Mean(name=f"{name}_loss") if loss is not None else None
+            metrics_module.Mean(name=f"{name}_loss") if several and loss is not None else None
             for name, loss in zip(self.output_names, losses, strict=True)
         ]
         self.losses, self.weights = losses, weights
-        self._trackers = trackers if len(named) > 1 else [None] * len(losses)
+        self._trackers = trackers
         self.metrics = [tracker for tracker in self._trackers if tracker is not None]
 
     def _spread_weights(self, identifiers: list) -> list:
