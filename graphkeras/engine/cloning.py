@@ -79,6 +79,7 @@ def _clone_functional(model: Model, input_tensors, clone_function, call_function
                 batch_shape=tensor.shape,
                 dtype=tensor.dtype,
                 name=tensor._keras_history.layer.name,
+                optional=tensor._keras_history.layer.optional,
             )
             for tensor in old_inputs
         ]

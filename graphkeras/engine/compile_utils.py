@@ -1,43 +1,29 @@
 """What ``compile`` sets up: the model's total loss and its metrics, per output.
 
-``CompileLoss`` turns the ``loss`` and ``loss_weights`` arguments (one
-loss, a list, or a dict keyed by output name) into one loss per output and
-sums them, each times its weight, as Keras 3 does: without ``loss_weights``
-every weight is 1; a dict of weights must name every output that has a loss
-(Keras 3 refuses one that does not); the per-output losses it reports
-(``<output>_loss``) are unweighted. ``CompileMetrics`` does the same for ``metrics``,
-naming each metric as Keras 3 logs it (``accuracy`` for a single output,
-``<output>_accuracy`` for several). ``"accuracy"`` and ``"crossentropy"``
-are resolved from the shapes of the first targets and predictions, as
-Keras does: binary, sparse categorical or categorical.
+``CompileLoss`` turns the ``loss`` and ``loss_weights`` arguments into one
+loss and one weight per output (in any structure Keras 3 accepts: see
+``compile_structure.py``) and sums the losses, each times its weight, as
+Keras 3 does: without ``loss_weights`` every weight is 1; a dict of weights
+must name every output that has a loss (Keras 3 refuses one that does not);
+the per-output losses it tracks (``<output>_loss``, when there are several)
+are unweighted. ``CompileMetrics`` spreads ``metrics`` and
+``weighted_metrics`` over the outputs the same way and names each metric as
+Keras 3 logs it (``accuracy`` for a single output, ``<output>_accuracy`` for
+several, ``weighted_`` in front of a weighted metric whose name is taken).
+``"accuracy"`` and ``"crossentropy"`` are resolved from the shapes of the
+first targets and predictions, as Keras does: binary, sparse categorical or
+categorical.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from graphkeras import backend as K
 from graphkeras import losses as losses_module
 from graphkeras import metrics as metrics_module
-
-
-def per_output(value, output_names: list[str], what: str, model_name: str) -> list:
-    """``value`` spread over the outputs: one entry, a list, or a dict by output name."""
-    count = len(output_names)
-    if isinstance(value, dict):
-        unknown = [key for key in value if key not in output_names]
-        if unknown:
-            raise ValueError(
-                f"Model '{model_name}': {what} given for {unknown}, which are not outputs; "
-                f"the outputs are {output_names}."
-            )
-        return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and count > 1:
-        if len(value) != count:
-            raise ValueError(
-                f"Model '{model_name}' has {count} outputs ({output_names}); {what} must be "
-                f"one per output, received {len(value)}."
-            )
-        return list(value)
-    return [value] * count
+from graphkeras.engine.compile_structure import spread_over_outputs
+from graphkeras.utils import nest
 
 
 def _is_binary_or_sparse(y_true, y_pred) -> tuple[bool, bool]:
@@ -76,43 +62,94 @@ def check_target_shape(y_true, y_pred, output_name: str, model_name: str) -> Non
 
 
 class CompileLoss:
-    """The weighted sum of one loss per output (outputs without a loss are skipped)."""
+    """The weighted sum of one loss per output, and each output's loss as a metric.
 
-    def __init__(self, loss, loss_weights, output_names: list[str], model_name: str) -> None:
-        self.output_names = list(output_names)
+    ``loss`` and ``loss_weights`` are matched to the outputs' ``template``
+    as ``compile_structure.py`` describes. Loss names are resolved at
+    compile time, so an unknown one fails there; so do bad weights. A loss
+    whose structure fits no output is reported by :meth:`build`, when fit or
+    evaluate starts, as Keras 3 reports it (on its first batch). With
+    several losses, each output's unweighted loss is tracked as
+    ``<output>_loss`` (:attr:`metrics`), as Keras 3 logs it.
+    """
+
+    def __init__(self, loss, loss_weights, template, model_name: str) -> None:
+        self.template = template
+        self.output_names = nest.flatten(template)
         self.model_name = model_name
-        self._identifiers = per_output(loss, self.output_names, "loss", model_name)
-        # Validated now, so an unknown name fails at compile time.
-        self.losses = [self._resolve(identifier, None, None) for identifier in self._identifiers]
-        if all(loss is None for loss in self._identifiers):
+        self._loss = loss
+        self._loss_weights = loss_weights
+        leaves = nest.flatten(loss)
+        if all(leaf is None for leaf in leaves):
             raise ValueError(
-                f"Model '{model_name}': compile() needs a loss for at least one output."
+                f"Model '{model_name}': compile() needs a loss for at least one output; "
+                f"received loss={loss!r}."
             )
-        self.weights = self._weights(loss_weights)
+        for leaf in leaves:
+            self._resolve(leaf, None, None)  # an unknown name fails at compile time
+        self.losses: list | None = None
+        self.weights: list | None = None
+        self.metrics: list = []
+        self._trackers: list = []
+        try:
+            identifiers = spread_over_outputs(loss, template, "loss", model_name)
+        except ValueError:
+            return  # build() reports it when fit or evaluate starts
+        self._build_from(identifiers)
 
-    def _weights(self, loss_weights) -> list[float]:
-        """One float per output: 1 without ``loss_weights``, else the one given for it."""
-        if loss_weights is None:
-            return [1.0] * len(self.output_names)
-        weights = per_output(loss_weights, self.output_names, "loss_weights", self.model_name)
-        if isinstance(loss_weights, dict):
+    @property
+    def built(self) -> bool:
+        return self.losses is not None
+
+    def build(self) -> None:
+        """Match the loss to the outputs if compile could not; ValueError if it fits none."""
+        if not self.built:
+            self._build_from(
+                spread_over_outputs(self._loss, self.template, "loss", self.model_name)
+            )
+
+    def _build_from(self, identifiers: list) -> None:
+        weights = self._spread_weights(identifiers)
+        losses = [self._resolve(identifier, None, None) for identifier in identifiers]
+        several = sum(loss is not None for loss in losses) > 1
+        trackers = [
+            metrics_module.Mean(name=f"{name}_loss") if several and loss is not None else None
+            for name, loss in zip(self.output_names, losses, strict=True)
+        ]
+        self.losses, self.weights = losses, weights
+        self._trackers = trackers
+        self.metrics = [tracker for tracker in self._trackers if tracker is not None]
+
+    def _spread_weights(self, identifiers: list) -> list:
+        """One float per output with a loss (None: no weight given, or no loss)."""
+        given = self._loss_weights
+        if given is None:
+            return [None] * len(identifiers)
+        has_loss = [identifier is not None for identifier in identifiers]
+        try:
+            weights = spread_over_outputs(given, self.template, "loss_weights", self.model_name)
+        except ValueError:
+            # Keras 3 also reads a flat list as one weight per loss given, in output order.
+            if not isinstance(given, (list, tuple)) or len(given) != sum(has_loss):
+                raise
+            remaining = iter(given)
+            weights = [next(remaining) if present else None for present in has_loss]
+        if isinstance(given, dict):
             unweighted = [
                 name
-                for name, weight, loss in zip(
-                    self.output_names, weights, self._identifiers, strict=True
-                )
-                if weight is None and loss is not None
+                for name, weight, present in zip(self.output_names, weights, has_loss, strict=True)
+                if weight is None and present
             ]
             if unweighted:
                 raise ValueError(
                     f"Model '{self.model_name}': loss_weights is a dict, so it must give a "
                     f"weight for every output with a loss; {unweighted} have none "
-                    f"(received keys {sorted(loss_weights)})."
+                    f"(received keys {sorted(given)})."
                 )
         resolved = []
-        for name, weight in zip(self.output_names, weights, strict=True):
-            if weight is None:
-                resolved.append(1.0)  # an output without a loss: its weight is never used
+        for name, weight, present in zip(self.output_names, weights, has_loss, strict=True):
+            if weight is None or not present:
+                resolved.append(None)
                 continue
             try:
                 resolved.append(float(weight))
@@ -144,110 +181,195 @@ class CompileLoss:
             loss = losses_module.LossFunctionWrapper(loss, name=name)
         return loss
 
-    def __call__(self, y_true: list, y_pred: list, sample_weights: list | None) -> tuple:
-        """``(total, per_output)``: the weighted total, and each output's loss before its
-        weight (None for an output without a loss), which Keras 3 logs as ``<output>_loss``."""
+    def __call__(self, y_true: list, y_pred: list, sample_weights: list | None):
+        """The weighted total of the outputs' losses (lists: one entry per output).
+
+        Each output's loss, before its weight, goes to its ``<output>_loss``
+        tracker, weighted by the batch size.
+        """
+        self.build()
         total = None
-        per_output_losses: list = []
         for index, loss in enumerate(self.losses):
             if loss is None:
-                per_output_losses.append(None)
                 continue
             if isinstance(loss, str):
                 loss = self.losses[index] = self._resolve(loss, y_true[index], y_pred[index])
             check_target_shape(
                 y_true[index], y_pred[index], self.output_names[index], self.model_name
             )
-            weight = None if sample_weights is None else sample_weights[index]
-            value = loss(y_true[index], y_pred[index], sample_weight=weight)
-            per_output_losses.append(value)
-            if self.weights[index] != 1.0:
-                value = K.multiply(value, self.weights[index])
+            sample_weight = None if sample_weights is None else sample_weights[index]
+            value = loss(y_true[index], y_pred[index], sample_weight=sample_weight)
+            tracker = self._trackers[index]
+            if tracker is not None:
+                tracker.update_state(value, sample_weight=K.int_shape(y_pred[index])[0])
+            weight = self.weights[index]
+            if weight is not None and weight != 1.0:
+                value = K.multiply(value, weight)
             total = value if total is None else K.add(total, value)
-        return total, per_output_losses
+        return total
+
+    def reset_state(self) -> None:
+        for tracker in self.metrics:
+            tracker.reset_state()
+
+
+class _CompiledMetric(NamedTuple):
+    """One metric of one output, and the names Keras 3 gives it."""
+
+    metric: object
+    output_index: int
+    weighted: bool
+    log_name: str  # its key in the logs: "accuracy", "<output>_mae", "weighted_mae", ...
+    own_name: str  # the name Keras 3's metric object carries ("mae" for every output)
 
 
 class CompileMetrics:
-    """The metrics of each output, built on the first batch (``"accuracy"`` needs shapes)."""
+    """``metrics`` and ``weighted_metrics``, per output, named in the logs as Keras 3 names them.
 
-    def __init__(self, metrics, output_names: list[str], model_name: str) -> None:
-        self.output_names = list(output_names)
+    With one output every metric given applies to it, whatever the
+    structure (Keras 3 flattens it); with several, each argument is matched
+    to the outputs (``compile_structure.py``), with a list of metrics
+    allowed per output. The metric objects are made on the first batch,
+    since ``"accuracy"`` depends on the shapes. Log names: the metric's
+    name, ``<output>_`` in front when there are several outputs; a repeated
+    name gets ``_1``, ``_2``, ...; a weighted metric whose name is taken
+    gets ``weighted_`` (``<output>_weighted_<metric>``).
+    """
+
+    def __init__(self, metrics, weighted_metrics, template, model_name: str) -> None:
+        self.template = template
+        self.output_names = nest.flatten(template)
         self.model_name = model_name
+        self._given = {"metrics": metrics, "weighted_metrics": weighted_metrics}
+        for leaf in nest.flatten([metrics, weighted_metrics]):
+            if leaf is not None and not _is_accuracy(leaf):
+                metrics_module.get(leaf)  # an unknown name fails at compile time
+        self._spread: dict | None = None
+        self._compiled: list[_CompiledMetric] | None = None
+
+    @property
+    def built(self) -> bool:
+        return self._compiled is not None
+
+    def check_structure(self) -> None:
+        """Match both arguments to the outputs; ValueError if one fits none (as Keras 3, at fit)."""
+        if self._spread is None:
+            self._spread = {
+                argument: self._per_output(value, argument)
+                for argument, value in self._given.items()
+            }
+
+    def _per_output(self, value, argument: str) -> list[list]:
         count = len(self.output_names)
-        if metrics is None:
-            spread = [[] for _ in self.output_names]
-        elif isinstance(metrics, dict) or (
-            count > 1
-            and isinstance(metrics, (list, tuple))
-            and len(metrics) == count
-            and any(isinstance(item, (list, tuple)) or item is None for item in metrics)
-        ):
-            spread = per_output(metrics, self.output_names, "metrics", model_name)
-        elif count > 1 and isinstance(metrics, (list, tuple)):
+        if value is None or (nest.is_nested(value) and not value):
+            return [[] for _ in range(count)]
+        if count == 1:
+            return [[leaf for leaf in nest.flatten(value) if leaf is not None]]
+        if not nest.is_nested(value):
             raise ValueError(
-                f"Model '{model_name}' has {count} outputs ({self.output_names}): pass metrics "
-                "as a dict keyed by output name or as one list per output."
+                f"Model '{self.model_name}' has {count} outputs {self.output_names}: pass "
+                f"{argument} as a list with one entry per output or a dict keyed by output "
+                f"name; received {argument}={value!r:.200}."
             )
-        else:
-            spread = [metrics]
-        self._identifiers = [
-            [] if item is None else list(item) if isinstance(item, (list, tuple)) else [item]
-            for item in spread
-        ]
-        for identifiers in self._identifiers:
-            for identifier in identifiers:
-                if not (isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc")):
-                    metrics_module.get(identifier)  # unknown names fail at compile time
-        self.metrics: list[list] | None = None
+        spread = spread_over_outputs(
+            value, self.template, argument, self.model_name, several_per_output=True
+        )
+        return [list(entry) if entry else [] for entry in spread]
 
     def build(self, y_true: list, y_pred: list) -> None:
-        self.metrics = []
-        for index, identifiers in enumerate(self._identifiers):
-            built = []
-            for identifier in identifiers:
-                metric = self._make(identifier, y_true[index], y_pred[index])
-                if len(self.output_names) > 1:
-                    metric.name = f"{self.output_names[index]}_{metric.name}"
-                built.append(metric)
-            self.metrics.append(built)
-
-    @staticmethod
-    def _make(identifier, y_true, y_pred):
-        if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
-            is_binary, is_sparse = _is_binary_or_sparse(y_true, y_pred)
-            if is_binary:
-                return metrics_module.BinaryAccuracy(name=identifier)
-            if is_sparse:
-                return metrics_module.SparseCategoricalAccuracy(name=identifier)
-            return metrics_module.CategoricalAccuracy(name=identifier)
-        metric = metrics_module.get(identifier)
-        if isinstance(metric, type):
-            metric = metric()
-        if not isinstance(metric, metrics_module.Metric):
-            name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
-            metric = metrics_module.MeanMetricWrapper(metric, name=name)
-        elif isinstance(identifier, str):
-            metric.name = identifier
-        return metric
+        """Make each metric for its output's targets and predictions, and name it."""
+        self.check_structure()
+        several = len(self.output_names) > 1
+        taken: dict[str, int] = {}
+        compiled = []
+        for weighted, argument in ((False, "metrics"), (True, "weighted_metrics")):
+            for index, identifiers in enumerate(self._spread[argument]):
+                prefix = f"{self.output_names[index]}_" if several else ""
+                for identifier in identifiers:
+                    metric = _make_metric(identifier, y_true[index], y_pred[index])
+                    own_name = metric.name
+                    log_name = _log_name(prefix, own_name, weighted, taken)
+                    if not isinstance(identifier, metrics_module.Metric):
+                        metric.name = log_name  # made here: named as logged, so paths differ
+                    compiled.append(_CompiledMetric(metric, index, weighted, log_name, own_name))
+        self._compiled = compiled
 
     def update_state(self, y_true: list, y_pred: list, sample_weights: list | None = None) -> None:
-        if self.metrics is None:
+        """Update every metric; only the weighted ones see the sample weights."""
+        if self._compiled is None:
             self.build(y_true, y_pred)
-        for index, metrics in enumerate(self.metrics):
-            for metric in metrics:
-                weight = None if sample_weights is None else sample_weights[index]
-                metric.update_state(y_true[index], y_pred[index], sample_weight=weight)
+        for entry in self._compiled:
+            index = entry.output_index
+            weight = None
+            if entry.weighted and sample_weights is not None:
+                weight = sample_weights[index]
+            entry.metric.update_state(y_true[index], y_pred[index], sample_weight=weight)
 
     def reset_state(self) -> None:
-        for metrics in self.metrics or []:
-            for metric in metrics:
-                metric.reset_state()
+        for metric in self.metrics:
+            metric.reset_state()
 
-    def flat(self) -> list:
-        return [metric for metrics in self.metrics or [] for metric in metrics]
+    @property
+    def metrics(self) -> list:
+        """The metric objects (once built): the unweighted, then the weighted."""
+        return [entry.metric for entry in self._compiled or []]
+
+    @property
+    def own_names(self) -> list[str]:
+        """The names Keras 3's metric objects carry, which order evaluate's list first."""
+        return [entry.own_name for entry in self._compiled or []]
 
     def result(self) -> dict:
-        return {metric.name: float(K.convert_to_numpy(metric.result())) for metric in self.flat()}
+        return {
+            entry.log_name: float(K.convert_to_numpy(entry.metric.result()))
+            for entry in self._compiled or []
+        }
+
+
+def _is_accuracy(identifier) -> bool:
+    return isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc")
+
+
+def _make_metric(identifier, y_true, y_pred):
+    """The metric object for ``identifier``, named as Keras 3 names it (a name given stays)."""
+    if _is_accuracy(identifier):
+        is_binary, is_sparse = _is_binary_or_sparse(y_true, y_pred)
+        if is_binary:
+            return metrics_module.BinaryAccuracy(name=identifier)
+        if is_sparse:
+            return metrics_module.SparseCategoricalAccuracy(name=identifier)
+        return metrics_module.CategoricalAccuracy(name=identifier)
+    metric = metrics_module.get(identifier)
+    if not isinstance(metric, metrics_module.Metric):
+        name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
+        return metrics_module.MeanMetricWrapper(metric, name=name)
+    if isinstance(identifier, str):
+        metric.name = identifier
+    return metric
+
+
+def _log_name(prefix: str, name: str, weighted: bool, taken: dict[str, int]) -> str:
+    """The metric's key in the logs, with Keras 3's ``_1`` suffixes and ``weighted_`` prefix."""
+    candidate = f"{prefix}{name}"
+    if candidate in taken and weighted:
+        candidate = f"{prefix}weighted_{name}"
+    if candidate not in taken:
+        taken[candidate] = 1
+        return candidate
+    suffix = taken[candidate]
+    taken[candidate] += 1
+    return f"{candidate}_{suffix}"
+
+
+def results_in_keras_order(logs: dict, leading: list[str]) -> list:
+    """``logs``' values in evaluate's list order (Keras 3): ``leading`` names first, then sorted.
+
+    ``leading`` is ``loss``, the metric objects' own names, then the
+    ``<output>_loss`` trackers; a name is taken once.
+    """
+    order = [name for name in dict.fromkeys(leading) if name in logs]
+    order += sorted(name for name in logs if name not in order)
+    return [logs[name] for name in order]
 
 
 def _map_leaves(structure, function):

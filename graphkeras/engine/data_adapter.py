@@ -44,7 +44,7 @@ def to_list(data, names: list[str], keys: list[str] | None, what: str, model_nam
         isinstance(data, (list, tuple))
         and count == 1
         and len(data) == 1
-        and hasattr(data[0], "shape")
+        and (data[0] is None or hasattr(data[0], "shape"))
     ):
         return [data[0]]
     if count != 1:

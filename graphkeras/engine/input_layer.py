@@ -2,7 +2,9 @@
 
 ``Input(shape=(32,))`` creates an InputLayer, which holds one own node whose
 input and output are the same KerasTensor of shape ``(None, 32)``. Every
-model's graph is traced back to such tensors.
+model's graph is traced back to such tensors. An ``Input(optional=True)``
+may be given None when the model runs: the layers it feeds then receive
+None in its place, as in Keras 3.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class InputLayer(Layer):
     """The layer behind an ``Input`` tensor: no weights, one node of its own.
 
     Give ``shape`` (without the batch dim, with ``batch_size`` optionally) or
-    ``batch_shape`` (with it), not both.
+    ``batch_shape`` (with it), not both. ``optional=True`` lets a model run
+    with None for this input.
     """
 
     def __init__(
@@ -58,6 +61,7 @@ class InputLayer(Layer):
         sparse: bool | None = None,
         batch_shape=None,
         name: str | None = None,
+        optional: bool = False,
         **kwargs,
     ) -> None:
         # Keras 2 configs spell these differently.
@@ -66,7 +70,6 @@ class InputLayer(Layer):
         if "input_shape" in kwargs:
             shape = kwargs.pop("input_shape")
         kwargs.pop("ragged", None)
-        kwargs.pop("optional", None)
         if shape is not None and batch_shape is not None:
             raise ValueError(
                 "InputLayer takes shape or batch_shape, not both; received "
@@ -82,8 +85,13 @@ class InputLayer(Layer):
             if isinstance(shape, int):
                 shape = (shape,)
             batch_shape = (batch_size, *_as_shape(shape, "shape"))
+        if not isinstance(optional, bool):
+            raise TypeError(
+                f"InputLayer: optional must be True or False; received optional={optional!r}."
+            )
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.batch_shape = batch_shape
+        self.optional = optional
         self.built = True
         tensor = KerasTensor(batch_shape, dtype=self.dtype, name=self.name)
         tensor._keras_history = KerasHistory(self, 0, 0)
@@ -99,6 +107,7 @@ class InputLayer(Layer):
             "dtype": self.dtype,
             "sparse": False,
             "name": self.name,
+            "optional": self.optional,
         }
 
 
@@ -109,8 +118,12 @@ def Input(  # noqa: N802 - Keras spells this factory with a capital
     dtype=None,
     batch_shape=None,
     sparse: bool | None = None,
+    optional: bool = False,
 ) -> KerasTensor:
     """A symbolic input of ``shape`` (batch dim excluded): the start of a model.
+
+    With ``optional=True`` the model accepts None for this input, and the
+    layers it feeds receive None (Keras 3's optional inputs).
 
     >>> Input(shape=(32,), name="features").shape
     (None, 32)
@@ -122,5 +135,6 @@ def Input(  # noqa: N802 - Keras spells this factory with a capital
         sparse=sparse,
         batch_shape=batch_shape,
         name=name,
+        optional=optional,
     )
     return layer._inbound_nodes[0].output_tensors[0]

@@ -96,6 +96,14 @@ def assert_input_compatibility(
     for index, (spec, tensor) in enumerate(zip(specs, tensors, strict=True)):
         if spec is None:
             continue
+        if tensor is None:
+            if spec.optional:
+                continue
+            name = f"'{spec.name}'" if spec.name else str(index)
+            raise ValueError(
+                f'Input {name} of layer "{layer_name}" is not optional, but None was passed; '
+                "pass an array (only an Input(optional=True) accepts None)."
+            )
         shape = getattr(tensor, "shape", None)
         shape = tuple(shape) if shape is not None else tuple(K.int_shape(tensor))
         problem = _problem(spec, tensor, shape)

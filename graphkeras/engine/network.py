@@ -96,7 +96,16 @@ class Network(Layer):
         self._layers = graph_map.layers
         self._plan = ExecutionPlan(graph_map, flat_inputs, flat_outputs)
         # As in Keras 3, the batch size of an Input does not bind calls.
-        self._input_specs = [InputSpec(shape=(None, *tensor.shape[1:])) for tensor in flat_inputs]
+        self._input_specs = [
+            InputSpec(
+                shape=(None, *tensor.shape[1:]),
+                name=name,
+                optional=getattr(layer, "optional", False),
+            )
+            for tensor, layer, name in zip(
+                flat_inputs, self._input_layers, self.input_names, strict=True
+            )
+        ]
         self.built = True
         self._build_input_shape = [tensor.shape for tensor in flat_inputs]
         if self._inbound_nodes and self._inbound_nodes[0].is_own_node:
@@ -214,15 +223,18 @@ class Network(Layer):
                 inputs = K.convert_to_tensor(inputs, dtype=self.inputs[0].dtype)
             assert_input_compatibility(self._input_specs[0], inputs, self.name)
             return [inputs], masks
-        values = self._flatten_inputs(inputs)
-        values = [
-            K.convert_to_tensor(value, dtype=tensor.dtype)
-            if not (K.is_tensor(value) and value.dtype == tensor.dtype)
-            else value
-            for value, tensor in zip(values, self.inputs, strict=True)
-        ]
+        values = self._input_arrays(self._flatten_inputs(inputs))
         assert_input_compatibility(self._input_specs, values, self.name)
         return values, masks
+
+    def _input_arrays(self, values: list) -> list:
+        """Each input value as an array of its Input's dtype; None stays None (optional inputs)."""
+        return [
+            value
+            if value is None or (K.is_tensor(value) and value.dtype == tensor.dtype)
+            else K.convert_to_tensor(value, dtype=tensor.dtype)
+            for value, tensor in zip(values, self.inputs, strict=True)
+        ]
 
     def _callable_plan(self) -> ExecutionPlan | None:
         """The plan that calling this network runs, for an enclosing plan to run in place.
@@ -257,6 +269,14 @@ class Network(Layer):
         """One detached spec per input, checked, carrying the given mask or the input's own."""
         flat = self._flatten_inputs(inputs)
         assert_input_compatibility(self._input_specs, flat, self.name)
+        missing = [
+            name for name, value in zip(self.input_names, flat, strict=True) if value is None
+        ]
+        if missing:
+            raise ValueError(
+                f"Model '{self.name}' was called on KerasTensors with None for {missing}; "
+                "None (for an optional input) works only when the model runs on arrays."
+            )
         masks = self._flatten_masks(mask) if mask is not None else [None] * len(flat)
         specs = []
         for tensor, given_mask in zip(flat, masks, strict=True):

@@ -18,11 +18,13 @@ from graphkeras import callbacks as callbacks_module
 from graphkeras import metrics as metrics_module
 from graphkeras import optimizers as optimizers_module
 from graphkeras.engine import call_context, data_adapter
+from graphkeras.engine.compile_structure import output_template
 from graphkeras.engine.compile_utils import (
     CompileLoss,
     CompileMetrics,
     check_target_shape,
     deserialize_compile_config,
+    results_in_keras_order,
     serialize_compile_config,
 )
 from graphkeras.engine.input_spec import assert_input_compatibility
@@ -61,29 +63,33 @@ class Model(Network, ModelStateTree):
         jit_compile="auto",
         auto_scale_loss: bool = True,
     ) -> None:
-        """Set the optimizer, the loss (one, a list, or a dict by output name) and metrics.
+        """Set the optimizer, the loss and the metrics, in any structure Keras 3 accepts.
+
+        ``loss`` is one loss for every output, a list or tuple with one per
+        output, a dict keyed by output name, or a structure following the
+        outputs'; ``loss_weights`` likewise. ``metrics`` and
+        ``weighted_metrics`` are a list (a single output), or one entry per
+        output (a list, or a dict by output name), each a metric or a list.
+        Names and weights are checked now; a structure that fits no output
+        raises when fit or evaluate starts, as in Keras 3.
 
         ``run_eagerly``, ``steps_per_execution``, ``jit_compile`` and
         ``auto_scale_loss`` are accepted for Keras compatibility: on NumPy
         every step already runs eagerly, one at a time, in full precision.
         """
-        output_names = self._output_names()
+        template = output_template(
+            self._outputs_struct if getattr(self, "_is_graph_network", False) else None,
+            self._output_names(),
+        )
         optimizer = optimizers_module.get(optimizer)
         compile_loss = (
-            None if loss is None else CompileLoss(loss, loss_weights, output_names, self.name)
+            None if loss is None else CompileLoss(loss, loss_weights, template, self.name)
         )
-        compile_metrics = CompileMetrics(metrics, output_names, self.name)
-        weighted = CompileMetrics(weighted_metrics, output_names, self.name)
+        compile_metrics = CompileMetrics(metrics, weighted_metrics, template, self.name)
         self.optimizer = optimizer
         self._compile_loss = compile_loss
         self._compile_metrics = compile_metrics
-        self._weighted_metrics = weighted
         self._loss_tracker = metrics_module.Mean(name="loss")
-        self._output_loss_trackers = (
-            [metrics_module.Mean(name=f"{name}_loss") for name in output_names]
-            if len(output_names) > 1 and compile_loss is not None
-            else []
-        )
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
         self.compiled = True
         self.stop_training = False
@@ -146,20 +152,24 @@ class Model(Network, ModelStateTree):
         return None
 
     def _assert_compiled(self, routine: str) -> None:
+        """Refuse an uncompiled model, or a compiled loss or metrics that fit no output."""
         if not self.compiled:
             raise ValueError(
                 f"Model '{self.name}' must be compiled before {routine}(): call "
                 "model.compile(optimizer=..., loss=...) first."
             )
+        if self._compile_loss is not None:
+            self._compile_loss.build()
+        self._compile_metrics.check_structure()
 
     @property
     def metrics(self) -> list:
-        """The loss tracker(s), then the compiled metrics (once built by a first batch)."""
+        """The loss tracker, the compiled metrics (once built by a first batch), then the
+        ``<output>_loss`` trackers: Keras 3's order."""
         if not self.compiled:
             return []
-        found = [self._loss_tracker, *self._output_loss_trackers]
-        found += self._compile_metrics.flat() + self._weighted_metrics.flat()
-        return found
+        output_losses = [] if self._compile_loss is None else self._compile_loss.metrics
+        return [self._loss_tracker, *self._compile_metrics.metrics, *output_losses]
 
     @property
     def metrics_names(self) -> list[str]:
@@ -180,9 +190,9 @@ class Model(Network, ModelStateTree):
             return nest.flatten(self(structure, training=training))
 
     def _compute_loss(self, y_true: list, y_pred: list, sample_weights: list | None):
-        """The total loss (compiled losses plus the layers' own) and the per-output parts."""
-        total, per_output = (
-            (None, [None] * len(y_pred))
+        """The total loss: the compiled losses plus the layers' own."""
+        total = (
+            None
             if self._compile_loss is None
             else self._compile_loss(y_true, y_pred, sample_weights)
         )
@@ -193,46 +203,40 @@ class Model(Network, ModelStateTree):
                 f"Model '{self.name}' has nothing to minimise: compile it with a loss, "
                 "or add losses with add_loss()."
             )
-        return total, per_output
+        return total
 
-    def _record_step(self, total, per_output, y_true, y_pred, sample_weights) -> dict:
+    def _record_step(self, total, y_true, y_pred, sample_weights) -> dict:
         batch = K.int_shape(y_pred[0])[0] if y_pred else None
         self._loss_tracker.update_state(total, sample_weight=batch)
-        for tracker, value in zip(self._output_loss_trackers, per_output, strict=False):
-            if value is not None:
-                tracker.update_state(value, sample_weight=batch)
-        self._compile_metrics.update_state(y_true, y_pred)
-        self._weighted_metrics.update_state(y_true, y_pred, sample_weights)
+        self._compile_metrics.update_state(y_true, y_pred, sample_weights)
         return self._logs()
 
     def _logs(self) -> dict:
+        """``loss``, the compiled metrics, then each ``<output>_loss``, as Keras 3 orders them."""
         logs = {"loss": float(K.convert_to_numpy(self._loss_tracker.result()))}
-        for tracker in self._output_loss_trackers:
-            logs[tracker.name] = float(K.convert_to_numpy(tracker.result()))
         logs.update(self._compile_metrics.result())
-        logs.update(self._weighted_metrics.result())
+        for tracker in [] if self._compile_loss is None else self._compile_loss.metrics:
+            logs[tracker.name] = float(K.convert_to_numpy(tracker.result()))
         return logs
 
     def _reset_metrics(self) -> None:
-        for metric in [self._loss_tracker, *self._output_loss_trackers]:
+        for metric in self.metrics:
             metric.reset_state()
-        self._compile_metrics.reset_state()
-        self._weighted_metrics.reset_state()
 
     def _train_step(self, x: list, y: list, sample_weights: list | None) -> dict:
         variables = self.trainable_weights
         with K.GradientTape() as tape:
             y_pred = self._forward(x, training=True)
-            total, per_output = self._compute_loss(y, y_pred, sample_weights)
+            total = self._compute_loss(y, y_pred, sample_weights)
         gradients = tape.gradient(total, variables)
         self.optimizer.apply(gradients, variables)
         self._apply_layer_updates()
-        return self._record_step(total, per_output, y, y_pred, sample_weights)
+        return self._record_step(total, y, y_pred, sample_weights)
 
     def _test_step(self, x: list, y: list, sample_weights: list | None) -> dict:
         y_pred = self._forward(x, training=False)
-        total, per_output = self._compute_loss(y, y_pred, sample_weights)
-        return self._record_step(total, per_output, y, y_pred, sample_weights)
+        total = self._compute_loss(y, y_pred, sample_weights)
+        return self._record_step(total, y, y_pred, sample_weights)
 
     def _apply_layer_updates(self) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
@@ -474,17 +478,19 @@ class Model(Network, ModelStateTree):
 
     def _logs_of_no_rows(self, xs: list, ys: list) -> dict:
         """What evaluating zero rows reports: every loss and metric, each at its empty value."""
-        if self._compile_metrics.metrics is None or self._weighted_metrics.metrics is None:
+        if not self._compile_metrics.built:
             y_pred = self._forward(xs, training=False)  # zero rows: cheap; fixes metric kinds
-            for metrics in (self._compile_metrics, self._weighted_metrics):
-                if metrics.metrics is None:
-                    metrics.build(ys, y_pred)
+            self._compile_metrics.build(ys, y_pred)
         return self._logs()
 
     def _format_results(self, logs: dict, return_dict: bool):
+        """The logs as a dict, or as a list in Keras 3's order (see results_in_keras_order)."""
         if return_dict:
             return dict(logs)
-        values = [logs[name] for name in self.metrics_names if name in logs]
+        leading = ["loss", *self._compile_metrics.own_names]
+        if self._compile_loss is not None:
+            leading += [tracker.name for tracker in self._compile_loss.metrics]
+        values = results_in_keras_order(logs, leading)
         return values[0] if len(values) == 1 else values
 
     # -------------------------------------------------------- one batch
@@ -520,11 +526,7 @@ class Model(Network, ModelStateTree):
         verbose = 1 if verbose == "auto" else int(verbose)
         if not self._is_graph_network:
             return self._predict_subclassed(x, batch_size)
-        values = self._flatten_inputs(x)
-        values = [
-            K.convert_to_tensor(value, dtype=tensor.dtype)
-            for value, tensor in zip(values, self.inputs, strict=True)
-        ]
+        values = self._input_arrays(self._flatten_inputs(x))
         assert_input_compatibility(self._input_specs, values, self.name)
         rows = data_adapter.row_count({"x": values}, self.name)
         total_steps = data_adapter.steps_for(rows, batch_size)

@@ -54,7 +54,6 @@ INERT_OPTIONS: dict[str, tuple] = {
     "lora_alpha": (None,),
     "lora_enabled": (False,),
     "ragged": (False,),
-    "optional": (False,),
     "autocast": (True,),
     "time_major": (False,),
     "implementation": (1, 2),
