@@ -147,6 +147,122 @@ def mish(x: Any) -> Any:
     return K.mish(_tensor(x))
 
 
+def _float(x: Any) -> Any:
+    """``x`` as an array, integers and booleans as ``floatx()`` (as Keras 3 computes them)."""
+    x = _tensor(x)
+    return x if K.is_float_dtype(K.dtype(x)) else K.cast(x, K.floatx())
+
+
+def log_sigmoid(x):
+    """``log(sigmoid(x))``, stable: ``-softplus(-x)``."""
+    return K.negative(K.softplus(K.negative(_float(x))))
+
+
+def hard_tanh(x):
+    """``x`` clipped to ``[-1, 1]``."""
+    return K.clip(_float(x), -1.0, 1.0)
+
+
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    x = _float(x)
+    return K.subtract(x, K.tanh(x))
+
+
+def _zeros(x: Any) -> Any:
+    return K.zeros_like(x)
+
+
+def soft_shrink(x, threshold=0.5):
+    """``x`` moved ``threshold`` toward 0, and 0 within ``threshold`` of it."""
+    x = _float(x)
+    return K.where(
+        K.greater(x, threshold),
+        K.subtract(x, threshold),
+        K.where(K.less(x, -threshold), K.add(x, threshold), _zeros(x)),
+    )
+
+
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, else 0."""
+    x = _float(x)
+    return K.where(K.greater(K.abs(x), threshold), x, _zeros(x))
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    x = _float(x)
+    return K.where(K.greater(x, threshold), x, K.full((), default_value, dtype=K.dtype(x)))
+
+
+def squareplus(x, b=4):
+    """``(x + sqrt(x ** 2 + b)) / 2``, a smooth ReLU."""
+    x = _float(x)
+    return K.multiply(K.add(x, K.sqrt(K.add(K.square(x), b))), 0.5)
+
+
+def sparse_plus(x):
+    """0 below -1, ``x`` above 1, ``(x + 1) ** 2 / 4`` between: a smooth ReLU of finite support."""
+    x = _float(x)
+    return K.where(
+        K.less_equal(x, -1.0),
+        _zeros(x),
+        K.where(K.less(x, 1.0), K.multiply(K.square(K.add(x, 1.0)), 0.25), x),
+    )
+
+
+def sparse_sigmoid(x):
+    """0 below -1, 1 above 1, ``(x + 1) / 2`` between."""
+    x = _float(x)
+    return K.where(
+        K.less_equal(x, -1.0),
+        _zeros(x),
+        K.where(K.greater_equal(x, 1.0), K.ones_like(x), K.multiply(K.add(x, 1.0), 0.5)),
+    )
+
+
+def glu(x, axis=-1):
+    """The gated linear unit: the first half of ``axis`` times the sigmoid of the second."""
+    x = _float(x)
+    size = K.int_shape(x)[axis]
+    if size % 2:
+        raise ValueError(
+            f"ops.glu: axis {axis} must have an even length, received shape {K.int_shape(x)}."
+        )
+    rank = K.ndim(x)
+    head = (slice(None),) * (axis % rank)
+    values = K.getitem(x, (*head, slice(None, size // 2)))
+    gates = K.getitem(x, (*head, slice(size // 2, None)))
+    return K.multiply(values, K.sigmoid(gates))
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``.
+
+    Like softmax its outputs are non-negative and sum to 1, but small
+    entries become exactly 0: ``max(x - tau, 0)`` with the threshold ``tau``
+    set by the largest entries (Martins and Astudillo, 2016). (Keras 3's
+    backends sum the running totals of the support when computing ``tau``,
+    which gives outputs that do not sum to 1 once two or more entries are
+    kept; graphkeras follows the definition.)
+    """
+    x = _float(x)
+    rank = K.ndim(x)
+    axis = axis % rank
+    size = K.int_shape(x)[axis]
+    descending = K.negative(K.sort(K.negative(x), axis=axis))
+    running = K.cumsum(descending, axis=axis)
+    shape = [1] * rank
+    shape[axis] = size
+    ranks = K.reshape(K.arange(1, size + 1, dtype=K.dtype(x)), tuple(shape))
+    # Entry k (largest first) is kept while 1 + k * z_k > z_1 + ... + z_k.
+    kept = K.greater(K.add(1.0, K.multiply(ranks, descending)), running)
+    count = K.stop_gradient(K.sum(K.cast(kept, "int32"), axis=axis, keepdims=True))
+    total = K.take_along_axis(running, K.subtract(count, 1), axis=axis)
+    tau = K.divide(K.subtract(total, 1.0), K.cast(count, K.dtype(x)))
+    return K.maximum(K.subtract(x, tau), 0.0)
+
+
 def linear(x: Any) -> Any:
     """The identity: returns ``x`` itself, untouched. This is "no activation"."""
     return x
@@ -179,6 +295,17 @@ _CANONICAL: dict[str, Callable] = {
         exponential,
         mish,
         linear,
+        log_sigmoid,
+        hard_tanh,
+        tanh_shrink,
+        soft_shrink,
+        hard_shrink,
+        threshold,
+        squareplus,
+        sparse_plus,
+        sparse_sigmoid,
+        glu,
+        sparsemax,
     )
 }
 # Every name :func:`get` understands: the canonical names plus the aliases.

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import graphkeras as gk
 from graphkeras import activations
 from graphkeras import backend as K
 from graphkeras.utils.serialization import register_serializable
@@ -329,3 +330,45 @@ def test_deserialize_uses_custom_objects():
 def test_serialize_then_deserialize_round_trips(name):
     function = activations.get(name)
     assert activations.deserialize(activations.serialize(function)) is function
+
+
+# Keras 3 activations that are also ``keras.ops`` functions: one implementation,
+# reachable by name from layers, equal to their closed forms.
+NEW_ACTIVATION_POINTS = np.array([-2.5, -1.0, -0.4, 0.0, 0.3, 1.0, 2.0], "float32")
+NEW_ACTIVATION_FORMS = {
+    "log_sigmoid": lambda x: -np.log1p(np.exp(-x)),
+    "hard_tanh": lambda x: np.clip(x, -1, 1),
+    "tanh_shrink": lambda x: x - np.tanh(x),
+    "soft_shrink": lambda x: np.where(x > 0.5, x - 0.5, np.where(x < -0.5, x + 0.5, 0.0)),
+    "hard_shrink": lambda x: np.where(np.abs(x) > 0.5, x, 0.0),
+    "squareplus": lambda x: (x + np.sqrt(x * x + 4)) / 2,
+    "sparse_plus": lambda x: np.where(x <= -1, 0.0, np.where(x < 1, (x + 1) ** 2 / 4, x)),
+    "sparse_sigmoid": lambda x: np.where(x <= -1, 0.0, np.where(x >= 1, 1.0, (x + 1) / 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ACTIVATION_FORMS))
+def test_keras_3_activations_equal_their_closed_forms_and_resolve_by_name(name):
+    function = gk.activations.get(name)
+    assert function is getattr(gk.activations, name)
+    np.testing.assert_allclose(
+        function(NEW_ACTIVATION_POINTS),
+        NEW_ACTIVATION_FORMS[name](NEW_ACTIVATION_POINTS.astype("float64")),
+        rtol=1e-6,
+        atol=1e-7,
+    )
+    layer = gk.layers.Dense(2, activation=name)
+    assert gk.layers.Dense.from_config(layer.get_config()).activation is function
+
+
+def test_glu_threshold_and_sparsemax_as_keras_3_defines_them():
+    x = np.array([[1.0, -2.0, 0.0, 3.0]], "float32")
+    # glu: the first half times the sigmoid of the second.
+    np.testing.assert_allclose(
+        gk.activations.glu(x), [[1.0 * 0.5, -2.0 / (1 + np.exp(-3.0))]], rtol=1e-6
+    )
+    np.testing.assert_allclose(gk.activations.threshold(x, 0.5, -9.0), [[1.0, -9, -9, 3]])
+    # sparsemax of [1, .8, 0]: the projection onto the simplex keeps the two largest.
+    np.testing.assert_allclose(
+        gk.activations.sparsemax(np.array([1.0, 0.8, 0.0], "float32")), [0.6, 0.4, 0.0], atol=1e-6
+    )

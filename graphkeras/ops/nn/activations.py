@@ -9,8 +9,7 @@ Integer inputs are computed in ``floatx()``.
 
 from __future__ import annotations
 
-from typing import Any
-
+from graphkeras import activations
 from graphkeras import backend as K
 from graphkeras.ops.dtypes import as_float
 from graphkeras.ops.elementwise import unary
@@ -76,123 +75,16 @@ def log_softmax(x, axis=-1):
 
 hard_swish = hard_silu
 
-
-@operation
-def log_sigmoid(x):
-    """``log(sigmoid(x))``, stable: ``-softplus(-x)``."""
-    return K.negative(K.softplus(K.negative(as_float(x))))
-
-
-@operation
-def hard_tanh(x):
-    """``x`` clipped to ``[-1, 1]``."""
-    return K.clip(as_float(x), -1.0, 1.0)
-
-
-@operation
-def tanh_shrink(x):
-    """``x - tanh(x)``."""
-    x = as_float(x)
-    return K.subtract(x, K.tanh(x))
-
-
-def _zeros(x: Any) -> Any:
-    return K.zeros_like(x)
-
-
-@operation
-def soft_shrink(x, threshold=0.5):
-    """``x`` moved ``threshold`` toward 0, and 0 within ``threshold`` of it."""
-    x = as_float(x)
-    return K.where(
-        K.greater(x, threshold),
-        K.subtract(x, threshold),
-        K.where(K.less(x, -threshold), K.add(x, threshold), _zeros(x)),
-    )
-
-
-@operation
-def hard_shrink(x, threshold=0.5):
-    """``x`` where ``|x| > threshold``, else 0."""
-    x = as_float(x)
-    return K.where(K.greater(K.abs(x), threshold), x, _zeros(x))
-
-
-@operation
-def threshold(x, threshold, default_value):
-    """``x`` where ``x > threshold``, else ``default_value``."""
-    x = as_float(x)
-    return K.where(K.greater(x, threshold), x, K.full((), default_value, dtype=K.dtype(x)))
-
-
-@operation
-def squareplus(x, b=4):
-    """``(x + sqrt(x ** 2 + b)) / 2``, a smooth ReLU."""
-    x = as_float(x)
-    return K.multiply(K.add(x, K.sqrt(K.add(K.square(x), b))), 0.5)
-
-
-@operation
-def sparse_plus(x):
-    """0 below -1, ``x`` above 1, ``(x + 1) ** 2 / 4`` between: a smooth ReLU of finite support."""
-    x = as_float(x)
-    return K.where(
-        K.less_equal(x, -1.0),
-        _zeros(x),
-        K.where(K.less(x, 1.0), K.multiply(K.square(K.add(x, 1.0)), 0.25), x),
-    )
-
-
-@operation
-def sparse_sigmoid(x):
-    """0 below -1, 1 above 1, ``(x + 1) / 2`` between."""
-    x = as_float(x)
-    return K.where(
-        K.less_equal(x, -1.0),
-        _zeros(x),
-        K.where(K.greater_equal(x, 1.0), K.ones_like(x), K.multiply(K.add(x, 1.0), 0.5)),
-    )
-
-
-@operation
-def glu(x, axis=-1):
-    """The gated linear unit: the first half of ``axis`` times the sigmoid of the second."""
-    x = as_float(x)
-    size = K.int_shape(x)[axis]
-    if size % 2:
-        raise ValueError(
-            f"ops.glu: axis {axis} must have an even length, received shape {K.int_shape(x)}."
-        )
-    rank = K.ndim(x)
-    head = (slice(None),) * (axis % rank)
-    values = K.getitem(x, (*head, slice(None, size // 2)))
-    gates = K.getitem(x, (*head, slice(size // 2, None)))
-    return K.multiply(values, K.sigmoid(gates))
-
-
-@operation
-def sparsemax(x, axis=-1):
-    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``.
-
-    Like softmax its outputs are non-negative and sum to 1, but small
-    entries become exactly 0: ``max(x - tau, 0)`` with the threshold ``tau``
-    set by the largest entries (Martins and Astudillo, 2016). (Keras 3's
-    backends sum the running totals of the support when computing ``tau``,
-    which gives outputs that do not sum to 1 once two or more entries are
-    kept; graphkeras follows the definition.)
-    """
-    x = as_float(x)
-    rank = K.ndim(x)
-    axis = axis % rank
-    size = K.int_shape(x)[axis]
-    descending = K.negative(K.sort(K.negative(x), axis=axis))
-    running = K.cumsum(descending, axis=axis)
-    shape = [1] * rank
-    shape[axis] = size
-    ranks = K.reshape(K.arange(1, size + 1, dtype=K.dtype(x)), tuple(shape))
-    # Entry k (largest first) is kept while 1 + k * z_k > z_1 + ... + z_k.
-    kept = K.greater(K.add(1.0, K.multiply(ranks, descending)), running)
-    count = K.stop_gradient(K.sum(K.cast(kept, "int32"), axis=axis, keepdims=True))
-    total = K.take_along_axis(running, K.subtract(count, 1), axis=axis)
-    tau = K.divide(K.subtract(total, 1.0), K.cast(count, K.dtype(x)))
-    return K.maximum(K.subtract(x, tau), 0.0)
+# Activations Keras 3 has in both keras.activations and keras.ops: one
+# implementation, in graphkeras.activations, recorded as an operation here.
+log_sigmoid = operation(activations.log_sigmoid)
+hard_tanh = operation(activations.hard_tanh)
+tanh_shrink = operation(activations.tanh_shrink)
+soft_shrink = operation(activations.soft_shrink)
+hard_shrink = operation(activations.hard_shrink)
+threshold = operation(activations.threshold)
+squareplus = operation(activations.squareplus)
+sparse_plus = operation(activations.sparse_plus)
+sparse_sigmoid = operation(activations.sparse_sigmoid)
+glu = operation(activations.glu)
+sparsemax = operation(activations.sparsemax)
