@@ -234,6 +234,15 @@ BACKEND_INTERFACE: dict[str, str] = {
     "rank 3 or 4 resized to size=(height, width), 'bilinear' or 'nearest', sampling at "
     "half-pixel centers as Keras 3 (jax.image.resize without antialiasing); bilinear clamps "
     "at the borders.",
+    "affine_transform": "affine_transform(images, transform, interpolation='bilinear', "
+    "fill_mode='constant', fill_value=0.0, data_format=None): images of rank 3 or 4 "
+    "resampled as Keras 3 ops.image.affine_transform: a transform row [a0, a1, a2, b0, b1, "
+    "b2, c0, c1] ((8,) or (batch, 8), one row for all images or one per image) maps output "
+    "(x, y) to input ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1; "
+    "'nearest' (rounding half away from zero) or 'bilinear'; fill_mode 'constant' "
+    "(fill_value off the image, blended at the border), 'nearest', 'wrap', 'mirror' or "
+    "'reflect' as jax.scipy.ndimage.map_coordinates; the images' dtype kept. "
+    "Differentiable in images.",
     # ----------------------------------------------------------- convolution
     "conv": "conv(x, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1): "
     "N-D cross-correlation (1 to 3 spatial axes) as Keras 3 ops.conv; kernel "

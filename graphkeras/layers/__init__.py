@@ -42,6 +42,15 @@ from graphkeras.layers.core import (
 )
 from graphkeras.layers.einsum_dense import EinsumDense
 from graphkeras.layers.embedding import Embedding
+from graphkeras.layers.image_augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from graphkeras.layers.masking import Masking
 from graphkeras.layers.merge import (
     Add,

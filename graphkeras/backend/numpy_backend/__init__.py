@@ -12,6 +12,7 @@ from graphkeras.backend.numpy_backend import einsum as _einsum
 from graphkeras.backend.numpy_backend import elementwise_math as _elementwise_math
 from graphkeras.backend.numpy_backend import gradients as _gradients
 from graphkeras.backend.numpy_backend import image as _image
+from graphkeras.backend.numpy_backend import image_transform as _image_transform
 from graphkeras.backend.numpy_backend import indexing as _indexing
 from graphkeras.backend.numpy_backend import linalg as _linalg
 from graphkeras.backend.numpy_backend import norms as _norms
@@ -79,6 +80,7 @@ from graphkeras.backend.numpy_backend.elementwise_math import (
     tan,
 )
 from graphkeras.backend.numpy_backend.image import resize
+from graphkeras.backend.numpy_backend.image_transform import affine_transform
 from graphkeras.backend.numpy_backend.indexing import take, take_along_axis
 from graphkeras.backend.numpy_backend.linalg import cholesky, det, inv, logdet, solve
 from graphkeras.backend.numpy_backend.nn import (
@@ -202,6 +204,7 @@ _GRADIENT_TABLES = (
     _linalg,
     _pooling,
     _image,
+    _image_transform,
     _conv,
     _recurrent,
     _einsum,
