@@ -99,7 +99,11 @@ def _cases(rng: np.random.Generator) -> list[dict]:
             arguments = {"height": height, "width": width, "interpolation": interpolation}
             case("Resizing", arguments, image)
     for interpolation in ("bilinear", "bicubic", "lanczos3"):
-        case("Resizing", {"height": 2, "width": 3, "interpolation": interpolation, "antialias": True}, image)
+        case(
+            "Resizing",
+            {"height": 2, "width": 3, "interpolation": interpolation, "antialias": True},
+            image,
+        )
     for source in (image, tall):
         case("Resizing", {"height": 4, "width": 4, "crop_to_aspect_ratio": True}, source)
         case(
@@ -123,7 +127,11 @@ def _cases(rng: np.random.Generator) -> list[dict]:
     case("CenterCrop", {"height": 5, "width": 5}, image[0])
     case("CenterCrop", {"height": 8, "width": 6}, image)
     case("CenterCrop", {"height": 6, "width": 3}, image)
-    case("CenterCrop", {"height": 2, "width": 3, "data_format": "channels_first"}, np.moveaxis(image, -1, 1))
+    case(
+        "CenterCrop",
+        {"height": 2, "width": 3, "data_format": "channels_first"},
+        np.moveaxis(image, -1, 1),
+    )
 
     boundaries = [0.0, 1.0, 2.5]
     for mode, inputs in (
@@ -186,7 +194,7 @@ def _state(layer) -> dict:
     return {}
 
 
-def _without_tensorflow(keras) -> None:
+def _without_tensorflow() -> None:
     """Let ``adapt`` take generators and PyDatasets where TensorFlow is not installed.
 
     Keras 3's ``adapt`` first asks whether the data is a ``tf.data.Dataset``,
@@ -212,7 +220,7 @@ def record() -> None:
 
     import keras
 
-    _without_tensorflow(keras)
+    _without_tensorflow()
 
     rng = np.random.default_rng(SEED)
     recorded = []

@@ -16,8 +16,7 @@ from graphkeras import backend as K
 def _height_width_axes(rank: int, data_format) -> tuple[int, int]:
     if rank not in (3, 4):
         raise ValueError(
-            "Images must have rank 3 (one image) or 4 (a batch), "
-            f"received an array of rank {rank}."
+            f"Images must have rank 3 (one image) or 4 (a batch), received an array of rank {rank}."
         )
     if K.standardize_data_format(data_format) == "channels_last":
         return rank - 3, rank - 2

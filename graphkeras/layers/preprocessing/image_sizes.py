@@ -16,8 +16,7 @@ from graphkeras.layers.value_checks import describe, is_int
 def positive_size(value, argument: str, layer) -> int:
     if not is_int(value) or value <= 0:
         raise ValueError(
-            f"{describe(layer)}: {argument} must be a positive int, "
-            f"received {argument}={value!r}."
+            f"{describe(layer)}: {argument} must be a positive int, received {argument}={value!r}."
         )
     return int(value)
 

@@ -181,9 +181,9 @@ class Normalization(Layer):
             total_count += count
             weight = count / total_count
             merged_mean = total_mean * (1.0 - weight) + batch_mean * weight
-            total_variance = (total_variance + (total_mean - merged_mean) ** 2) * (
-                1.0 - weight
-            ) + (batch_variance + (batch_mean - merged_mean) ** 2) * weight
+            total_variance = (total_variance + (total_mean - merged_mean) ** 2) * (1.0 - weight) + (
+                batch_variance + (batch_mean - merged_mean) ** 2
+            ) * weight
             total_mean = merged_mean
         if total_mean is None:
             raise ValueError(f"{describe(self)}.adapt received batches without any samples.")
