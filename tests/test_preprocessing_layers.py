@@ -255,3 +255,13 @@ def test_aspect_ratio_fitting_always_gives_the_target_size(
         assert gk.backend.int_shape(resized) == (target_height, target_width, 1)
     cropped = layers.CenterCrop(target_height, target_width)(image)
     np.testing.assert_allclose(gk.backend.convert_to_numpy(cropped), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("options", [{"crop_to_aspect_ratio": True}, {"pad_to_aspect_ratio": True}])
+def test_ops_image_resize_fits_the_aspect_ratio_as_the_resizing_layer(options):
+    images = IMAGES[:2, :, :5]
+    by_op = gk.ops.image.resize(images, (4, 4), interpolation="bicubic", **options)
+    by_layer = layers.Resizing(4, 4, interpolation="bicubic", **options)(images)
+    np.testing.assert_allclose(
+        gk.backend.convert_to_numpy(by_op), gk.backend.convert_to_numpy(by_layer), rtol=1e-6
+    )
