@@ -76,6 +76,9 @@ def _cases() -> list[Case]:
         "bilinear_channels_first": ((1, 2, 3, 3), (5, 7), "bilinear", "channels_first"),
         "bilinear_single_image": ((3, 4, 2), (7, 5), "bilinear", "channels_last"),
         "nearest": ((1, 3, 4, 2), (5, 8), "nearest", "channels_last"),
+        "bicubic_down": ((1, 5, 6, 1), (3, 4), "bicubic", "channels_last"),
+        "lanczos3_up": ((1, 3, 3, 2), (5, 4), "lanczos3", "channels_first"),
+        "area_uneven": ((2, 5, 4, 1), (2, 3), "area", "channels_last"),
     }
     for key, (shape, size, interpolation, data_format) in resizes.items():
         cases.append(
@@ -88,6 +91,14 @@ def _cases() -> list[Case]:
                 [rand(*shape, seed=3)],
             )
         )
+    cases.append(
+        Case(
+            "resize",
+            "bilinear_antialiased",
+            lambda B, x: B.resize(x, (2, 3), antialias=True, data_format="channels_last"),
+            [rand(1, 5, 7, 1, seed=4)],
+        )
+    )
     return cases
 
 

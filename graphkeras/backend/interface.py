@@ -230,10 +230,12 @@ BACKEND_INTERFACE: dict[str, str] = {
     "pad": "pad(x, pad_width, mode='constant', constant_values=0): x grown by pad_width "
     "(an int, one (before, after) pair, or a pair per axis; negatives raise ValueError); "
     "mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap' as numpy.pad; x's dtype kept.",
-    "resize": "resize(images, size, interpolation='bilinear', data_format=None): images of "
-    "rank 3 or 4 resized to size=(height, width), 'bilinear' or 'nearest', sampling at "
-    "half-pixel centers as Keras 3 (jax.image.resize without antialiasing); bilinear clamps "
-    "at the borders.",
+    "resize": "resize(images, size, interpolation='bilinear', antialias=False, data_format=None): "
+    "images of rank 3 or 4 resized to size=(height, width) as Keras 3, sampling at half-pixel "
+    "centers: 'nearest'; 'bilinear', 'bicubic' (Keys, a=-0.5), 'lanczos3', 'lanczos5' as "
+    "jax.image.resize (taps outside the image dropped and the rest renormalised; antialias "
+    "stretches the kernel when shrinking); 'area' as TensorFlow (box means). Gradient: the "
+    "transposed weights.",
     "affine_transform": "affine_transform(images, transform, interpolation='bilinear', "
     "fill_mode='constant', fill_value=0.0, data_format=None): images of rank 3 or 4 "
     "resampled as Keras 3 ops.image.affine_transform: a transform row [a0, a1, a2, b0, b1, "

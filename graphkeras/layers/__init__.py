@@ -111,6 +111,13 @@ from graphkeras.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from graphkeras.layers.preprocessing import (
+    CenterCrop,
+    Discretization,
+    Normalization,
+    Rescaling,
+    Resizing,
+)
 from graphkeras.layers.reshaping import (
     Cropping1D,
     Cropping2D,

@@ -11,6 +11,7 @@ from typing import Any
 from graphkeras import backend as K
 from graphkeras.ops.dtypes import as_float, as_tensor
 from graphkeras.ops.operation import operation
+from graphkeras.utils import image_utils
 
 
 @operation
@@ -25,19 +26,30 @@ def resize(
     fill_value=0.0,
     data_format=None,
 ):
-    """Images of rank 3 or 4 resized to ``size=(height, width)``.
+    """Images of rank 3 or 4 resized to ``size=(height, width)``, as Keras 3.
 
-    'bilinear' and 'nearest' interpolation sample at half-pixel centers as
-    Keras 3; antialiasing and the aspect-ratio options are not implemented
-    and raise ValueError rather than giving other numbers.
+    Interpolation is one of 'bilinear', 'nearest', 'bicubic', 'lanczos3',
+    'lanczos5' or 'area' (see ``K.resize``); ``crop_to_aspect_ratio`` first
+    cuts the centred window with the target's aspect ratio,
+    ``pad_to_aspect_ratio`` first pads the short side with ``fill_value``.
     """
-    if antialias or crop_to_aspect_ratio or pad_to_aspect_ratio:
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError(
-            "ops.image.resize: antialias, crop_to_aspect_ratio and pad_to_aspect_ratio are "
-            "not supported by graphkeras."
+            "ops.image.resize: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be "
+            "True."
         )
+    if fill_mode != "constant":
+        raise ValueError(
+            f"ops.image.resize: fill_mode must be 'constant', received fill_mode={fill_mode!r}."
+        )
+    images = as_float(images)
+    size = tuple(size)
+    if crop_to_aspect_ratio:
+        images = image_utils.crop_to_aspect_ratio(images, size, data_format)
+    elif pad_to_aspect_ratio:
+        images = image_utils.pad_to_aspect_ratio(images, size, fill_value, data_format)
     return K.resize(
-        as_float(images), tuple(size), interpolation=interpolation, data_format=data_format
+        images, size, interpolation=interpolation, antialias=antialias, data_format=data_format
     )
 
 
