@@ -1,0 +1,95 @@
+"""What ``Model.metrics`` lists, as Keras 3 lists it.
+
+After ``compile`` a model tracks, in this order: the ``Mean`` named
+``"loss"`` that averages the total loss, one metric named
+``"compile_metrics"`` standing for everything given as ``metrics`` and
+``weighted_metrics`` (its ``result()`` is a dict, one entry per compiled
+metric), the per-output loss means of a model with several outputs, and
+finally any metric the model holds as an attribute (``self.mae_tracker =
+gk.metrics.MeanAbsoluteError()`` in a subclass's ``__init__``).
+
+A ``train_step`` written by hand can therefore treat them alike::
+
+    for metric in self.metrics:
+        if metric.name == "loss":
+            metric.update_state(loss)
+        else:
+            metric.update_state(y, y_pred)
+    return {metric.name: metric.result() for metric in self.metrics}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphkeras.metrics import Metric
+
+
+class CompileMetricsGroup(Metric):
+    """``compile``'s ``metrics`` and ``weighted_metrics`` seen as one metric, ``compile_metrics``.
+
+    Args:
+        metrics: the compiled unweighted metrics (a ``CompileMetrics``).
+        weighted_metrics: the compiled weighted metrics (a ``CompileMetrics``).
+        as_lists: turns ``(y_true, y_pred, sample_weight)`` as a step holds
+            them (an array, a list or a dict per output) into three lists
+            with one entry per model output.
+    """
+
+    def __init__(self, metrics: Any, weighted_metrics: Any, as_lists: Callable) -> None:
+        super().__init__(name="compile_metrics")
+        self._groups = (metrics, weighted_metrics)
+        self._as_lists = as_lists
+
+    @property
+    def metrics(self) -> list:
+        """The compiled metrics built so far (they are built by the first batch)."""
+        return [metric for group in self._groups for metric in group.flat()]
+
+    @property
+    def variables(self) -> list:
+        return [variable for metric in self.metrics for variable in metric.variables]
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Fold one batch into every compiled metric (weights reach the weighted ones only)."""
+        self.update_lists(*self._as_lists(y_true, y_pred, sample_weight))
+
+    def update_lists(self, y_true: list, y_pred: list, sample_weights: list | None) -> None:
+        """:meth:`update_state` on values already listed one per output."""
+        unweighted, weighted = self._groups
+        unweighted.update_state(y_true, y_pred)
+        weighted.update_state(y_true, y_pred, sample_weights)
+
+    def result(self) -> dict:
+        """``{metric name: value}`` for every compiled metric."""
+        results: dict = {}
+        for group in self._groups:
+            results.update(group.result())
+        return results
+
+    def reset_state(self) -> None:
+        for group in self._groups:
+            group.reset_state()
+
+
+def attribute_metrics(owner: Any, exclude: list) -> list:
+    """The metrics ``owner`` holds as attributes (alone or in a list), minus ``exclude``.
+
+    Keras 3 tracks a metric assigned to a model's attribute; this finds the
+    same metrics from the attributes themselves, in assignment order.
+    """
+    skipped = {id(metric) for metric in exclude}
+    found: list = []
+    for value in vars(owner).values():
+        if isinstance(value, Metric):
+            candidates: Any = (value,)
+        elif isinstance(value, (list, tuple)) and value and isinstance(value[0], Metric):
+            candidates = value
+        else:
+            continue
+        for metric in candidates:
+            if isinstance(metric, Metric) and id(metric) not in skipped:
+                skipped.add(id(metric))
+                found.append(metric)
+    return found
