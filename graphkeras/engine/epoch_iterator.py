@@ -10,14 +10,14 @@
 - with it, an epoch is that many batches, and the next epoch carries on
   where this one stopped; a source of known length starts a new pass once
   it has given every batch. If the data ends inside an epoch, the epoch
-  ends early with Keras's warning that the input ran out of data.
+  ends early and ``ran_out`` says so (the loops then give Keras's warning
+  that the input ran out of data).
 
 A ``PyDataset`` hears ``on_epoch_begin`` / ``on_epoch_end`` around each epoch.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,7 +38,8 @@ class EpochIterator:
         self._current: Iterator | None = None
         self._seen_in_pass = 0
         self._learned_batches: int | None = None
-        self._warned = False
+        # Set when the latest epoch ended because the data did, before its steps.
+        self.ran_out = False
         if source.infinite and steps_per_epoch is None:
             argument = "validation_steps" if what == "validation_data" else "steps_per_epoch"
             raise ValueError(
@@ -64,25 +65,22 @@ class EpochIterator:
         self._current = None
         self._seen_in_pass = 0
 
-    def warn_ran_out(self) -> None:
-        """Keras's warning that the data ended before the steps asked for (given once)."""
-        if self._warned:
-            return
-        self._warned = True
+    def ran_out_message(self) -> str:
+        """What to warn when the data ended before the steps asked for (Keras's words, ours)."""
         consequence = (
-            "the epoch ends early and the next one starts the data again"
+            "the epoch ended early and the next one starts the data again"
             if self.source.restartable
-            else "training stops here (a generator is read only once: loop it, or use a PyDataset)"
+            else "the run stops here (a generator is read only once: loop it, or use a PyDataset)"
         )
-        warnings.warn(
+        return (
             f"Your input ran out of data: {self.what} ({self.source.kind}) gave fewer batches "
             f"than asked for, so {consequence}. Make sure it can yield steps_per_epoch * epochs "
-            "batches.",
-            stacklevel=4,
+            "batches."
         )
 
     def epoch(self) -> Iterator[tuple[int, Any]]:
         """``(step, batch)`` for one epoch; close it (or run it out) to end the epoch."""
+        self.ran_out = False
         self.source.on_epoch_begin()
         try:
             if self.steps_per_epoch is None:
@@ -97,7 +95,7 @@ class EpochIterator:
         for step, batch in enumerate(self.source.batches(), start=1):
             yield step - 1, batch
         if step == 0 and not self.source.restartable:
-            self.warn_ran_out()
+            self.ran_out = True
         elif self.source.num_batches is None:
             self._learned_batches = step
 
@@ -108,11 +106,11 @@ class EpochIterator:
             self._seen_in_pass = 0
         for step in range(steps):
             if length is not None and self._seen_in_pass >= length:
-                self.warn_ran_out()
+                self.ran_out = True
                 return
             batch = next(self._current, _END)
             if batch is _END:
-                self.warn_ran_out()
+                self.ran_out = True
                 self._current = None
                 return
             self._seen_in_pass += 1

@@ -73,23 +73,39 @@ class CompileMetricsGroup(Metric):
             group.reset_state()
 
 
-def attribute_metrics(owner: Any, exclude: list) -> list:
-    """The metrics ``owner`` holds as attributes (alone or in a list), minus ``exclude``.
+class MetricAttributes:
+    """Mixed into Model: finds the metrics a model holds as public attributes.
 
-    Keras 3 tracks a metric assigned to a model's attribute; this finds the
-    same metrics from the attributes themselves, in assignment order.
+    Keras 3 tracks a metric assigned to a model's attribute (alone or in a
+    list). Assignments are watched here only to remember *which* attributes
+    held metrics, so :meth:`_attribute_metrics` reads those few attributes
+    rather than all of them at every step; the metrics themselves are read
+    afresh each time.
     """
-    skipped = {id(metric) for metric in exclude}
-    found: list = []
-    for value in vars(owner).values():
-        if isinstance(value, Metric):
-            candidates: Any = (value,)
-        elif isinstance(value, (list, tuple)) and value and isinstance(value[0], Metric):
-            candidates = value
-        else:
-            continue
-        for metric in candidates:
-            if isinstance(metric, Metric) and id(metric) not in skipped:
-                skipped.add(id(metric))
-                found.append(metric)
-    return found
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if _holds_metrics(value) and name[:1] != "_":
+            names = self.__dict__.setdefault("_metric_attribute_names", [])
+            if name not in names:
+                names.append(name)
+        super().__setattr__(name, value)
+
+    def _attribute_metrics(self, exclude: list) -> list:
+        """The metrics held as public attributes, in assignment order, minus ``exclude``."""
+        skipped = {id(metric) for metric in exclude}
+        found: list = []
+        for name in self.__dict__.get("_metric_attribute_names", ()):
+            value = self.__dict__.get(name)
+            if not _holds_metrics(value):
+                continue
+            for metric in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(metric, Metric) and id(metric) not in skipped:
+                    skipped.add(id(metric))
+                    found.append(metric)
+        return found
+
+
+def _holds_metrics(value: Any) -> bool:
+    if isinstance(value, Metric):
+        return True
+    return isinstance(value, (list, tuple)) and bool(value) and isinstance(value[0], Metric)

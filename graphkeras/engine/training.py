@@ -38,7 +38,7 @@ from graphkeras.engine.compile_utils import (
 from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
-from graphkeras.engine.metric_tracking import CompileMetricsGroup, attribute_metrics
+from graphkeras.engine.metric_tracking import CompileMetricsGroup, MetricAttributes
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.engine.state_tree import ModelStateTree
@@ -47,7 +47,7 @@ from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sam
 
 
 @register_layer(aliases=("Functional",))
-class Model(Network, ModelStateTree):
+class Model(Network, ModelStateTree, MetricAttributes):
     """A functional model: ``Model(inputs, outputs, name=None)``, trainable with ``fit``.
 
     >>> x = Input(shape=(4,))
@@ -186,7 +186,7 @@ class Model(Network, ModelStateTree):
             if self._compile_metrics_group is not None:
                 found.append(self._compile_metrics_group)
             found.extend(self._output_loss_trackers)
-        return found + attribute_metrics(self, found)
+        return found + self._attribute_metrics(found)
 
     @property
     def metrics_names(self) -> list[str]:
@@ -242,11 +242,12 @@ class Model(Network, ModelStateTree):
         measures, with a warning, as in Keras.
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        inputs = self._standardize(x, y, sample_weight)[0]
-        variables = self.trainable_weights
+        inputs, targets, weights = self._standardize(x, y, sample_weight)
         with K.GradientTape() as tape:
             y_pred = self._run_model(inputs, training=True)
-            loss = self._compute_loss_with_training(x, y, y_pred, sample_weight, training=True)
+            loss = self._step_loss(data, y_pred, targets, weights, training=True)
+        # Read after the forward pass, which builds a subclassed model's layers on its first batch.
+        variables = self.trainable_weights
         self._loss_tracker.update_state(loss, sample_weight=_batch_rows(inputs))
         if variables:
             self.optimizer.apply(tape.gradient(loss, variables), variables)
@@ -257,7 +258,7 @@ class Model(Network, ModelStateTree):
                 stacklevel=2,
             )
         self._apply_layer_updates()
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self._step_metrics(data, y_pred, targets, weights)
 
     def test_step(self, data) -> dict:
         """One evaluation step on one batch, in inference mode; returns the logs.
@@ -266,11 +267,11 @@ class Model(Network, ModelStateTree):
         what ``evaluate`` (and ``fit``'s validation) measures.
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        inputs = self._standardize(x, y, sample_weight)[0]
+        inputs, targets, weights = self._standardize(x, y, sample_weight)
         y_pred = self._run_model(inputs, training=False)
-        loss = self._compute_loss_with_training(x, y, y_pred, sample_weight, training=False)
+        loss = self._step_loss(data, y_pred, targets, weights, training=False)
         self._loss_tracker.update_state(loss, sample_weight=_batch_rows(inputs))
-        return self.compute_metrics(x, y, y_pred, sample_weight)
+        return self._step_metrics(data, y_pred, targets, weights)
 
     def predict_step(self, data):
         """The model's outputs for one batch, in inference mode (targets in ``data`` ignored)."""
@@ -302,11 +303,30 @@ class Model(Network, ModelStateTree):
             self._compile_metrics_group.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
-    def _compute_loss_with_training(self, x, y, y_pred, sample_weight, training: bool):
-        """``compute_loss``, leaving out ``training`` for an override written without it."""
-        if _takes_training(type(self).compute_loss):
+    def _step_loss(self, data, y_pred, targets: list, weights: list | None, training: bool):
+        """The built-in steps' loss: ``compute_loss``, or its work on the lists already made.
+
+        An override of ``compute_loss`` gets the batch as the step holds it,
+        without ``training`` when written without it (Keras 3.3 added it).
+        """
+        compute_loss = type(self).compute_loss
+        if compute_loss is Model.compute_loss:
+            return self._loss_of_lists(targets, self._outputs_as_list(y_pred), weights)
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        if _takes_training(compute_loss):
             return self.compute_loss(x, y, y_pred, sample_weight, training=training)
         return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def _step_metrics(self, data, y_pred, targets: list, weights: list | None) -> dict:
+        """The built-in steps' logs: ``compute_metrics``, or its work on the lists already made."""
+        if type(self).compute_metrics is not Model.compute_metrics:
+            x, y, sample_weight = unpack_x_y_sample_weight(data)
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+        if self._compile_metrics_group is not None:
+            self._compile_metrics_group.update_lists(
+                targets, self._outputs_as_list(y_pred), weights
+            )
+        return self.get_metrics_result()
 
     def _loss_of_lists(self, y_true: list, y_pred: list, sample_weights: list | None):
         """The compiled losses plus the layers' own, for values listed per output.
@@ -411,14 +431,16 @@ class Model(Network, ModelStateTree):
     def _step_values_as_lists(self, y, y_pred, sample_weight) -> tuple[list, list, list | None]:
         """``y``, ``y_pred`` and ``sample_weight`` as a step holds them, listed per output."""
         targets, weights = self._targets_as_lists(y, sample_weight)
+        return targets, self._outputs_as_list(y_pred), weights
+
+    def _outputs_as_list(self, y_pred) -> list:
+        """The model's outputs (one array, a list, or a dict by output name) as a list."""
         if isinstance(y_pred, dict):
             keys = getattr(self, "_output_keys", None) or self._output_names()
-            predictions = [y_pred[key] for key in keys]
-        elif isinstance(y_pred, (list, tuple)):
-            predictions = list(y_pred)
-        else:
-            predictions = [y_pred]
-        return targets, predictions, weights
+            return [y_pred[key] for key in keys]
+        if isinstance(y_pred, (list, tuple)):
+            return list(y_pred)
+        return [y_pred]
 
     def _class_weights_as_sample_weights(self, class_weight: dict, ys: list, weights) -> list:
         if len(ys) != 1:
@@ -627,7 +649,7 @@ class Model(Network, ModelStateTree):
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             if train.exhausted:
-                train.warn_ran_out()
+                warnings.warn(train.ran_out_message(), stacklevel=2)
                 break
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
@@ -640,6 +662,8 @@ class Model(Network, ModelStateTree):
                     callback_list.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
+            if train.ran_out:
+                warnings.warn(train.ran_out_message(), stacklevel=2)
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
             if validation is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._run_evaluation(validation, callback_list)
@@ -703,6 +727,8 @@ class Model(Network, ModelStateTree):
                 logs = self.test_step(data)
                 callback_list.on_test_batch_end(step, logs)
                 ran = True
+        if iterator.ran_out:
+            warnings.warn(iterator.ran_out_message(), stacklevel=3)
         if not ran and isinstance(iterator.source, data_sources.ArraySource):
             logs = self._metrics_of_no_rows(iterator.source)
         logs = pythonify_logs(self._get_metrics_result_or_logs(logs))
@@ -716,9 +742,7 @@ class Model(Network, ModelStateTree):
             x, y, sample_weight = unpack_x_y_sample_weight(source.pack(source.arrays))
             xs, ys, _ = self._standardize(x, y, sample_weight)
             # Zero rows: cheap, and it fixes the metrics' kinds ("accuracy" needs shapes).
-            _, predictions, _ = self._step_values_as_lists(
-                None, self._run_model(xs, training=False), None
-            )
+            predictions = self._outputs_as_list(self._run_model(xs, training=False))
             for group in groups:
                 if group.metrics is None:
                     group.build(ys, predictions)
@@ -781,6 +805,8 @@ class Model(Network, ModelStateTree):
                 for parts, leaf in zip(collected, leaves, strict=True):
                     parts.append(leaf)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
+        if iterator.ran_out:
+            warnings.warn(iterator.ran_out_message(), stacklevel=2)
         callback_list.on_predict_end()
         if structure is None:  # Zero rows: the empty outputs come from one run on the empty inputs.
             return self.predict_step(iterator.source.pack(iterator.source.arrays))
