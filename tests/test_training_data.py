@@ -446,3 +446,16 @@ def test_the_progress_bar_shows_an_unknown_total_then_learns_it(monkeypatch):
     assert re.findall(r"(\d+)/Unknown", first) == ["1", "2", "3", "4"]
     assert re.search(r"4/4 \[=+\]", first)
     assert "Unknown" not in second and re.findall(r"(\d)/4 \[", second) == ["1", "2", "3", "4", "4"]
+
+
+def test_data_of_no_known_kind_is_refused_and_a_generator_function_gets_a_hint():
+    x, y = regression_data()
+
+    def make_batches():
+        yield x, y
+
+    model = small_regression()
+    with pytest.raises(ValueError, match=r"x must be arrays .*received set\.$"):
+        model.fit({1, 2}, y, verbose=0)
+    with pytest.raises(ValueError, match=r"received function\. x is a generator function: call"):
+        model.fit(make_batches, verbose=0)

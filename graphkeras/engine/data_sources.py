@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import inspect
 import itertools
+import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -240,6 +242,28 @@ def batch_source(data: Any, what: str, shuffle: bool, class_weight: dict | None)
         _refuse_class_weight(class_weight, "a generator")
         return IteratorSource(data, what, None)
     return None
+
+
+def check_array_like(data: Any, what: str, model_name: str) -> None:
+    """Refuse, naming ``what``, data that is neither arrays nor a stream of batches."""
+    if (
+        data is None
+        or nest.is_nested(data)
+        or hasattr(data, "shape")
+        or hasattr(data, "__array__")
+        or isinstance(data, numbers.Number)
+    ):
+        return
+    hint = (
+        f" {what} is a generator function: call it, as in fit({data.__name__}())."
+        if inspect.isgeneratorfunction(data)
+        else ""
+    )
+    raise ValueError(
+        f"Model '{model_name}': {what} must be arrays (an array, or a list or dict of them), a "
+        "generator or iterator, a PyDataset, a tf.data.Dataset or a torch DataLoader; received "
+        f"{type(data).__name__}.{hint}"
+    )
 
 
 def is_batch_stream(data: Any) -> bool:

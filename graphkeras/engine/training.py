@@ -477,6 +477,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
                         f"{type(value).__name__}); yield (x, y) or (x, y, sample_weight) instead."
                     )
             return EpochIterator(source, steps, "x")
+        data_sources.check_array_like(x, "x", self.name)
         arrays = self._standardize(x, y, sample_weight, class_weight, need_targets)
         return self._array_iterator(x, y, sample_weight, arrays, batch_size, steps, shuffle, "x")
 
