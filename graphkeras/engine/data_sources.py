@@ -37,7 +37,31 @@ _BATCH_FORMS = "x, (x,), (x, y) or (x, y, sample_weight)"
 _END = object()
 
 
-class ArraySource:
+class DataSource:
+    """What every source offers the epoch iterator; a source overrides what differs.
+
+    ``kind`` names it in messages, ``restartable`` says whether ``batches()``
+    can start a new pass, ``infinite`` whether a pass ends, ``num_batches``
+    how long a pass is when known.
+    """
+
+    kind = "data"
+    restartable = True
+    infinite = False
+    num_batches: int | None = None
+
+    def batches(self) -> Iterator:
+        """The batches of one pass (a one-shot source: of what is left)."""
+        raise NotImplementedError
+
+    def on_epoch_begin(self) -> None:
+        """Called before each epoch (a PyDataset passes it on)."""
+
+    def on_epoch_end(self) -> None:
+        """Called after each epoch (a PyDataset passes it on)."""
+
+
+class ArraySource(DataSource):
     """Arrays already checked and aligned, cut into batches of ``batch_size`` rows.
 
     ``arrays`` is a flat list (inputs, targets, weights; ``None`` kept in
@@ -47,8 +71,6 @@ class ArraySource:
     """
 
     kind = "arrays"
-    restartable = True
-    infinite = False
 
     def __init__(
         self, arrays: list, rows: int, batch_size: int, shuffle: bool, pack: Callable[[list], Any]
@@ -67,14 +89,8 @@ class ArraySource:
         for batch in data_adapter.batches(self.arrays, self.rows, self.batch_size, self.shuffle):
             yield self.pack(batch)
 
-    def on_epoch_begin(self) -> None:
-        pass
 
-    def on_epoch_end(self) -> None:
-        pass
-
-
-class IteratorSource:
+class IteratorSource(DataSource):
     """A Python generator or iterator: read once, batch after batch, never restarted.
 
     The first batch is read at once, so a stream that is empty or yields
@@ -84,8 +100,6 @@ class IteratorSource:
 
     kind = "a generator"
     restartable = False
-    infinite = False
-    num_batches = None
 
     def __init__(self, iterator: Iterator, what: str, class_weight: dict | None) -> None:
         self._iterator = iterator
@@ -111,14 +125,8 @@ class IteratorSource:
         while self.has_more():
             yield self._held.popleft()
 
-    def on_epoch_begin(self) -> None:
-        pass
 
-    def on_epoch_end(self) -> None:
-        pass
-
-
-class PyDatasetSource:
+class PyDatasetSource(DataSource):
     """A ``PyDataset``: batch ``i`` is ``dataset[i]``; a pass visits every index once.
 
     With ``shuffle`` each pass visits the batches in a new order (Keras 3
@@ -129,7 +137,6 @@ class PyDatasetSource:
     """
 
     kind = "a PyDataset"
-    restartable = True
 
     def __init__(self, dataset: Any, what: str, shuffle: bool, class_weight: dict | None) -> None:
         self.dataset = dataset
@@ -186,14 +193,12 @@ class PyDatasetSource:
         self.dataset.on_epoch_end()
 
 
-class IterableSource:
+class IterableSource(DataSource):
     """A ``tf.data.Dataset`` or ``torch.utils.data.DataLoader``: iterated afresh each pass.
 
     Its length comes from ``cardinality()`` (tf.data: -1 means endless, -2
     unknown) or ``len()`` (a DataLoader over a map-style dataset).
     """
-
-    restartable = True
 
     def __init__(self, data: Any, kind: str, what: str, class_weight: dict | None) -> None:
         self.data = data
@@ -218,12 +223,6 @@ class IterableSource:
             stream = stream.as_numpy_iterator()
         for batch in stream:
             yield standardize_batch(batch, self._what, self._class_weight)
-
-    def on_epoch_begin(self) -> None:
-        pass
-
-    def on_epoch_end(self) -> None:
-        pass
 
 
 def batch_source(data: Any, what: str, shuffle: bool, class_weight: dict | None):
