@@ -225,22 +225,39 @@ class IterableSource(DataSource):
             yield standardize_batch(batch, self._what, self._class_weight)
 
 
+def stream_kind(data: Any) -> str | None:
+    """What kind of batch stream ``data`` is (``"a generator"``, ...), or None for arrays."""
+    if is_tf_dataset(data):
+        return "a tf.data.Dataset"
+    if is_torch_dataloader(data):
+        return "a torch DataLoader"
+    if is_py_dataset(data):
+        return "a PyDataset"
+    if hasattr(data, "__next__") and not hasattr(data, "shape"):
+        return "a generator"
+    return None
+
+
 def batch_source(data: Any, what: str, shuffle: bool, class_weight: dict | None):
     """The source for ``data`` that yields whole batches, or ``None`` when ``data`` is arrays.
 
     ``what`` names the argument in messages (``"x"``, ``"validation_data"``).
     """
-    if is_tf_dataset(data):
-        return IterableSource(data, "a tf.data.Dataset", what, class_weight)
-    if is_torch_dataloader(data):
-        _refuse_class_weight(class_weight, "a torch DataLoader")
-        return IterableSource(data, "a torch DataLoader", what, None)
-    if is_py_dataset(data):
+    kind = stream_kind(data)
+    if kind is None:
+        return None
+    if kind == "a PyDataset":
         return PyDatasetSource(data, what, shuffle, class_weight)
-    if hasattr(data, "__next__") and not hasattr(data, "shape"):
-        _refuse_class_weight(class_weight, "a generator")
-        return IteratorSource(data, what, None)
-    return None
+    if kind == "a tf.data.Dataset":
+        return IterableSource(data, kind, what, class_weight)
+    if class_weight is not None:
+        raise ValueError(
+            f"class_weight is not supported when x is {kind} (as in Keras); yield "
+            "(x, y, sample_weight) batches instead."
+        )
+    if kind == "a torch DataLoader":
+        return IterableSource(data, kind, what, None)
+    return IteratorSource(data, what, None)
 
 
 def check_array_like(data: Any, what: str, model_name: str) -> None:
@@ -262,16 +279,6 @@ def check_array_like(data: Any, what: str, model_name: str) -> None:
         f"Model '{model_name}': {what} must be arrays (an array, or a list or dict of them), a "
         "generator or iterator, a PyDataset, a tf.data.Dataset or a torch DataLoader; received "
         f"{type(data).__name__}.{hint}"
-    )
-
-
-def is_batch_stream(data: Any) -> bool:
-    """Whether ``data`` yields whole batches (a generator, PyDataset, tf.data, DataLoader)."""
-    return (
-        is_tf_dataset(data)
-        or is_torch_dataloader(data)
-        or is_py_dataset(data)
-        or (hasattr(data, "__next__") and not hasattr(data, "shape"))
     )
 
 
@@ -341,11 +348,3 @@ def _as_numpy(value: Any) -> Any:
     if hasattr(value, "numpy") and callable(value.numpy):
         value = value.numpy()
     return K.convert_to_numpy(value)
-
-
-def _refuse_class_weight(class_weight: dict | None, kind: str) -> None:
-    if class_weight is not None:
-        raise ValueError(
-            f"class_weight is not supported when x is {kind} (as in Keras); yield "
-            "(x, y, sample_weight) batches instead."
-        )

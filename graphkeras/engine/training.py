@@ -190,6 +190,8 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     @property
     def metrics_names(self) -> list[str]:
+        """The names of :attr:`metrics` (``["loss", "compile_metrics"]`` after a compile with
+        metrics, as Keras 3 names them; ``evaluate`` spreads ``compile_metrics`` into its parts)."""
         return [metric.name for metric in self.metrics]
 
     def reset_metrics(self) -> None:
@@ -467,16 +469,16 @@ class Model(Network, ModelStateTree, MetricAttributes):
         need_targets: bool = True,
     ) -> EpochIterator:
         """The epoch iterator over ``x`` (and ``y``, ``sample_weight`` when ``x`` is arrays)."""
-        source = data_sources.batch_source(x, "x", shuffle, class_weight)
-        if source is not None:
+        kind = data_sources.stream_kind(x)
+        if kind is not None:
             for name, value in (("y", y), ("sample_weight", sample_weight)):
                 if value is not None:
                     raise ValueError(
-                        f"Model '{self.name}': x is {source.kind}, which yields whole batches, "
-                        f"so {name} cannot be given beside it (received {name} of type "
+                        f"Model '{self.name}': x is {kind}, which yields whole batches, so "
+                        f"{name} cannot be given beside it (received {name} of type "
                         f"{type(value).__name__}); yield (x, y) or (x, y, sample_weight) instead."
                     )
-            return EpochIterator(source, steps, "x")
+            return EpochIterator(data_sources.batch_source(x, "x", shuffle, class_weight), steps)
         data_sources.check_array_like(x, "x", self.name)
         arrays = self._standardize(x, y, sample_weight, class_weight, need_targets)
         return self._array_iterator(x, y, sample_weight, arrays, batch_size, steps, shuffle, "x")
@@ -548,10 +550,11 @@ class Model(Network, ModelStateTree, MetricAttributes):
         the training rows only.
         """
         x, y, sample_weight = data
-        if data_sources.is_batch_stream(x):
+        kind = data_sources.stream_kind(x)
+        if kind is not None:
             raise ValueError(
-                f"Model '{self.name}': validation_split needs x and y as arrays; x is a "
-                f"{type(x).__name__}. Pass validation_data instead."
+                f"Model '{self.name}': validation_split needs x and y as arrays; x is {kind}. "
+                "Pass validation_data instead."
             )
         xs, ys, weights = self._standardize(x, y, sample_weight)
         rows = data_adapter.row_count({"x": xs}, self.name)
