@@ -24,6 +24,8 @@ TRAINING_EXAMPLES = [
     "transformer_encoder.py",
     "unet_denoising.py",
     "keras_guides/functional_with_ops.py",
+    "keras_guides/custom_train_step.py",
+    "keras_guides/fit_from_generator.py",
 ]
 
 
@@ -143,6 +145,43 @@ def test_functional_guide_with_ops_runs_every_scenario():
     # Reloaded models compute the same numbers as the saved ones.
     assert set(result["reload_differences"]) == {".gk", ".keras"}
     assert max(result["reload_differences"].values()) <= 1e-6
+
+
+def test_custom_train_step_guide_runs_every_scenario():
+    text, result = run_example("keras_guides/custom_train_step.py", "--quick")
+    assert text.startswith("quick mode: 400 digits, 2 epochs")
+    for step in range(1, 6):
+        assert re.search(rf"^{step}\. ", text, re.MULTILINE), step
+    # The hand-written step does what the built-in one does: the same accuracy, exactly.
+    assert result["guided_accuracy"] == result["built_in_accuracy"]
+    assert f"test accuracy {result['guided_accuracy']:.4f}" in text
+    assert result["guided_accuracy"] > 0.5  # chance is 0.1; two quick epochs give about 0.73
+    assert sorted(result["own_tracker_history"]) == ["accuracy", "loss"]
+    own_losses = result["own_tracker_history"]["loss"]
+    assert len(own_losses) == 2 and own_losses[1] < own_losses[0]
+    assert 0.0 <= result["recall_of_ones"] <= 1.0
+    evaluated = result["evaluated"]
+    assert sorted(evaluated) == ["accuracy", "confidence", "loss"]
+    assert 0.1 <= evaluated["confidence"] <= 1.0 and len(result["val_confidence"]) == 2
+    gan = result["gan_history"]
+    assert sorted(gan) == ["d_loss", "g_loss"] and all(math.isfinite(v) for v in gan["d_loss"])
+    assert result["gan_sample_shape"] == (4, 64)
+
+
+def test_fit_from_generator_guide_runs_every_scenario():
+    text, result = run_example("keras_guides/fit_from_generator.py", "--quick")
+    assert text.startswith("quick mode: 320 digits, 2 epochs")
+    for step in range(1, 7):
+        assert re.search(rf"^{step}\. ", text, re.MULTILINE), step
+    assert len(result["generator_history"]["val_accuracy"]) == 2
+    assert result["generator_accuracy"] > 0.3  # chance is 0.1; two quick epochs give about 0.72
+    assert result["py_dataset_epochs_seen"] == 2
+    # Arrays, a generator and a PyDataset of the same unshuffled batches: the same weights.
+    assert result["weight_differences"] == {"generator": 0.0, "PyDataset": 0.0}
+    assert result["weighting_difference"] == 0.0
+    assert result["evaluated_accuracy"] == pytest.approx(result["predicted_accuracy"], abs=1e-6)
+    assert result["ran_out_epochs"] == 1
+    assert result["ran_out_warning"].startswith("Your input ran out of data")
 
 
 def test_every_script_is_exercised_here():

@@ -121,3 +121,40 @@ def batches(arrays: list, rows: int, batch_size: int, shuffle: bool) -> Iterator
 def steps_for(rows: int, batch_size: int) -> int:
     """Number of batches per pass over ``rows`` rows."""
     return max(1, math.ceil(rows / batch_size))
+
+
+def class_weight_to_sample_weight(labels, class_weight: dict, who: str):
+    """One weight per row of ``labels``: the ``class_weight`` of its class.
+
+    ``labels`` are class indices (shape ``(n,)`` or ``(n, 1)``) or one-hot
+    rows; every class present must have a weight. ``who`` starts the error
+    message (the model or the data at fault).
+    """
+    shape = K.int_shape(labels)
+    if len(shape) > 1 and shape[-1] > 1:
+        classes = K.argmax(labels, axis=-1)
+    else:
+        classes = K.cast(K.reshape(labels, (shape[0],)), "int64")
+    index = [int(c) for c in K.convert_to_numpy(classes).tolist()]
+    missing = sorted(set(index) - set(class_weight))
+    if missing:
+        raise ValueError(f"{who}: class_weight has no weight for classes {missing}.")
+    return K.convert_to_tensor([float(class_weight[c]) for c in index])
+
+
+def like(values: list, structure, names: list[str]):
+    """``values`` (one per name, as :func:`to_list` listed them) in the form of ``structure``.
+
+    The inverse of :func:`to_list`: a dict comes back keyed by ``names``, a
+    list or tuple as a list, and a single value bare.
+    """
+    if isinstance(structure, dict):
+        return dict(zip(names, values, strict=True))
+    if len(values) == 1:
+        wrapped = (
+            isinstance(structure, (list, tuple))
+            and len(structure) == 1
+            and hasattr(structure[0], "shape")
+        )
+        return [values[0]] if wrapped else values[0]
+    return list(values)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.engine.metric_tracking import CompileMetricsGroup
 from graphkeras.engine.variable_paths import (
     metric_variable_paths,
     model_variable_paths,
@@ -106,7 +107,16 @@ class ModelStateTree:
             "optimizer_variables": (
                 optimizer_variable_paths(optimizer, paths) if optimizer is not None else []
             ),
-            "metrics_variables": metric_variable_paths(self.metrics),
+            # The compiled metrics' variables sit under each metric's own name (Keras 3).
+            "metrics_variables": metric_variable_paths(
+                [
+                    part
+                    for metric in self.metrics
+                    for part in (
+                        metric.metrics if isinstance(metric, CompileMetricsGroup) else [metric]
+                    )
+                ]
+            ),
         }
 
 

@@ -3,21 +3,31 @@
 ``Model(inputs, outputs)`` is the functional API's model: everything about
 the graph comes from :class:`Network`; this class adds ``compile``,
 ``fit``, ``evaluate``, ``predict`` and their one-batch forms, with Keras 3's
-signatures. A training step runs the graph inside a ``K.GradientTape``,
-adds the compiled losses to the layers' own (``add_loss``, weight
-regularizers), takes the gradient for the trainable weights and lets the
-optimizer apply it.
+signatures, and the steps they are built from, which a subclass may
+override as Keras 3's guide to customising ``fit`` shows: ``train_step``,
+``test_step``, ``predict_step``, ``compute_loss`` and ``compute_metrics``.
+
+The loops read their data through an ``EpochIterator`` (arrays, generators,
+``PyDataset``, ``tf.data`` or a torch ``DataLoader``) and hand each batch to
+the step as the user gave it: ``x``, ``(x, y)`` or ``(x, y, sample_weight)``.
+The built-in training step runs the model inside a ``K.GradientTape``, adds
+the compiled losses to the layers' own (``add_loss``, weight regularizers),
+takes the gradient for the trainable weights and lets the optimizer apply it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import os
+import warnings
 
 from graphkeras import backend as K
 from graphkeras import callbacks as callbacks_module
 from graphkeras import metrics as metrics_module
 from graphkeras import optimizers as optimizers_module
-from graphkeras.engine import call_context, data_adapter
+from graphkeras.callbacks.callback_list import pythonify_logs
+from graphkeras.engine import call_context, data_adapter, data_sources
 from graphkeras.engine.compile_structure import output_template
 from graphkeras.engine.compile_utils import (
     CompileLoss,
@@ -27,16 +37,19 @@ from graphkeras.engine.compile_utils import (
     results_in_keras_order,
     serialize_compile_config,
 )
+from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
+from graphkeras.engine.metric_tracking import CompileMetricsGroup, MetricAttributes
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.engine.state_tree import ModelStateTree
 from graphkeras.utils import nest
+from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
 
 @register_layer(aliases=("Functional",))
-class Model(Network, ModelStateTree):
+class Model(Network, ModelStateTree, MetricAttributes):
     """A functional model: ``Model(inputs, outputs, name=None)``, trainable with ``fit``.
 
     >>> x = Input(shape=(4,))
@@ -90,6 +103,12 @@ class Model(Network, ModelStateTree):
         self._compile_loss = compile_loss
         self._compile_metrics = compile_metrics
         self._loss_tracker = metrics_module.Mean(name="loss")
+        # Keras 3 tracks the compiled metrics as one metric only when some were given.
+        self._compile_metrics_group = (
+            None
+            if metrics is None and weighted_metrics is None
+            else CompileMetricsGroup(compile_metrics, self._step_values_as_lists)
+        )
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
         self.compiled = True
         self.stop_training = False
@@ -162,35 +181,176 @@ class Model(Network, ModelStateTree):
             self._compile_loss.build()
         self._compile_metrics.check_structure()
 
+    # ------------------------------------------------------------ metrics
     @property
     def metrics(self) -> list:
-        """The loss tracker, the compiled metrics (once built by a first batch), then the
-        ``<output>_loss`` trackers: Keras 3's order."""
-        if not self.compiled:
-            return []
-        output_losses = [] if self._compile_loss is None else self._compile_loss.metrics
-        return [self._loss_tracker, *self._compile_metrics.metrics, *output_losses]
+        """The metrics the steps update, in Keras 3's order (see ``metric_tracking.py``).
+
+        After ``compile``: the ``"loss"`` mean, ``compile_metrics`` (when
+        ``metrics`` or ``weighted_metrics`` were given), each output's loss
+        mean (several outputs), then the metrics held as the model's attributes.
+        """
+        found: list = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_metrics_group is not None:
+                found.append(self._compile_metrics_group)
+            if self._compile_loss is not None:
+                found.extend(self._compile_loss.metrics)
+        return found + self._attribute_metrics(found)
 
     @property
     def metrics_names(self) -> list[str]:
+        """The names of :attr:`metrics` (``["loss", "compile_metrics"]`` after a compile with
+        metrics, as Keras 3 names them; ``evaluate`` spreads ``compile_metrics`` into its parts)."""
         return [metric.name for metric in self.metrics]
 
-    # --------------------------------------------------------------- steps
-    def _forward(self, inputs: list, training: bool) -> list:
-        """The outputs as a list, for the model's inputs as a list of arrays."""
-        with call_context.training_scope(training), self._forward_pass():
-            if getattr(self, "_is_graph_network", False):
-                outputs, _ = self._plan.run(inputs, training)
-                return outputs
-            keys = getattr(self, "_call_input_keys", None)
-            if keys is not None:
-                structure = dict(zip(keys, inputs, strict=True))
-            else:
-                structure = inputs[0] if len(inputs) == 1 else inputs
-            return nest.flatten(self(structure, training=training))
+    def reset_metrics(self) -> None:
+        """Start every metric of :attr:`metrics` over; ``fit`` does so at each epoch."""
+        for metric in self.metrics:
+            metric.reset_state()
 
-    def _compute_loss(self, y_true: list, y_pred: list, sample_weights: list | None):
-        """The total loss: the compiled losses plus the layers' own."""
+    def get_metrics_result(self) -> dict:
+        """The current value of each metric by name, ``compile_metrics`` spread into its parts."""
+        results: dict = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update(value)
+            else:
+                results[metric.name] = value
+        return results
+
+    def _get_metrics_result_or_logs(self, logs: dict) -> dict:
+        """The metrics' results when a step's logs name the same entries, else the logs.
+
+        A step written by hand may log something else than :attr:`metrics`;
+        its own logs are then what the epoch reports.
+        """
+        results = self.get_metrics_result()
+        return results if isinstance(logs, dict) and set(logs) == set(results) else logs
+
+    def _flatten_metrics_in_order(self, logs: dict):
+        """``logs`` as a list in evaluate's order (Keras 3); one value bare.
+
+        :attr:`metrics` order with ``compile_metrics`` spread into the names
+        its metric objects carry, then the remaining entries by name (see
+        ``results_in_keras_order``).
+        """
+        names: list[str] = []
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetricsGroup):
+                names.extend(self._compile_metrics.own_names)
+            else:
+                names.append(metric.name)
+        values = results_in_keras_order(logs, names)
+        return values[0] if len(values) == 1 else values
+
+    # --------------------------------------------------------------- steps
+    def train_step(self, data) -> dict:
+        """One training step on one batch; returns the logs (metric name -> value).
+
+        ``data`` is the batch as ``fit`` reads it: ``x``, ``(x, y)`` or
+        ``(x, y, sample_weight)`` (see ``gk.utils.unpack_x_y_sample_weight``).
+        A subclass overrides this to change what training does. This one
+        runs the model under a ``K.GradientTape``, takes ``compute_loss``,
+        lets ``self.optimizer`` apply the gradient and returns
+        ``compute_metrics``. A model without trainable weights only
+        measures, with a warning, as in Keras.
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        inputs, targets, weights = self._standardize(x, y, sample_weight)
+        with K.GradientTape() as tape:
+            y_pred = self._run_model(inputs, training=True)
+            loss = self._step_loss(data, y_pred, targets, weights, training=True)
+        # Read after the forward pass, which builds a subclassed model's layers on its first batch.
+        variables = self.trainable_weights
+        self._loss_tracker.update_state(loss, sample_weight=_batch_rows(inputs))
+        if variables:
+            self.optimizer.apply(tape.gradient(loss, variables), variables)
+        else:
+            warnings.warn(
+                f"Model '{self.name}' has no trainable weights: training measures the loss "
+                "and metrics but changes nothing.",
+                stacklevel=2,
+            )
+        self._apply_layer_updates()
+        return self._step_metrics(data, y_pred, targets, weights)
+
+    def test_step(self, data) -> dict:
+        """One evaluation step on one batch, in inference mode; returns the logs.
+
+        ``data`` has the forms :meth:`train_step` takes; override to change
+        what ``evaluate`` (and ``fit``'s validation) measures.
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        inputs, targets, weights = self._standardize(x, y, sample_weight)
+        y_pred = self._run_model(inputs, training=False)
+        loss = self._step_loss(data, y_pred, targets, weights, training=False)
+        self._loss_tracker.update_state(loss, sample_weight=_batch_rows(inputs))
+        return self._step_metrics(data, y_pred, targets, weights)
+
+    def predict_step(self, data):
+        """The model's outputs for one batch, in inference mode (targets in ``data`` ignored)."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        inputs = self._standardize(x, None, None, need_targets=False)[0]
+        return self._run_model(inputs, training=False)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
+        """The total loss of one batch: each output's compiled loss, weighted, plus ``self.losses``.
+
+        The steps call it with the batch as they hold it (``y``, ``y_pred``
+        and ``sample_weight`` an array, a list or a dict per output);
+        override it to compute the loss another way. ``x`` and ``training``
+        are there for overrides; this one uses neither.
+        """
+        del x, training
+        if y is None:
+            self._require_targets()
+        targets, predictions, weights = self._step_values_as_lists(y, y_pred, sample_weight)
+        return self._loss_of_lists(targets, predictions, weights)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Fold one batch into the compiled metrics; returns :meth:`get_metrics_result`.
+
+        Override to update metrics of your own as well (``x`` is for overrides).
+        """
+        del x
+        if self._compile_metrics_group is not None:
+            self._compile_metrics_group.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _step_loss(self, data, y_pred, targets: list, weights: list | None, training: bool):
+        """The built-in steps' loss: ``compute_loss``, or its work on the lists already made.
+
+        An override of ``compute_loss`` gets the batch as the step holds it,
+        without ``training`` when written without it (Keras 3.3 added it).
+        """
+        compute_loss = type(self).compute_loss
+        if compute_loss is Model.compute_loss:
+            return self._loss_of_lists(targets, self._outputs_as_list(y_pred), weights)
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        if _takes_training(compute_loss):
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def _step_metrics(self, data, y_pred, targets: list, weights: list | None) -> dict:
+        """The built-in steps' logs: ``compute_metrics``, or its work on the lists already made."""
+        if type(self).compute_metrics is not Model.compute_metrics:
+            x, y, sample_weight = unpack_x_y_sample_weight(data)
+            return self.compute_metrics(x, y, y_pred, sample_weight)
+        if self._compile_metrics_group is not None:
+            self._compile_metrics_group.update_lists(
+                targets, self._outputs_as_list(y_pred), weights
+            )
+        return self.get_metrics_result()
+
+    def _loss_of_lists(self, y_true: list, y_pred: list, sample_weights: list | None):
+        """The compiled losses plus the layers' own, for values listed per output.
+
+        Each output's own loss also feeds its ``<output>_loss`` mean, as Keras 3's
+        compiled loss does whenever it runs.
+        """
         total = (
             None
             if self._compile_loss is None
@@ -205,38 +365,18 @@ class Model(Network, ModelStateTree):
             )
         return total
 
-    def _record_step(self, total, y_true, y_pred, sample_weights) -> dict:
-        batch = K.int_shape(y_pred[0])[0] if y_pred else None
-        self._loss_tracker.update_state(total, sample_weight=batch)
-        self._compile_metrics.update_state(y_true, y_pred, sample_weights)
-        return self._logs()
-
-    def _logs(self) -> dict:
-        """``loss``, the compiled metrics, then each ``<output>_loss``, as Keras 3 orders them."""
-        logs = {"loss": float(K.convert_to_numpy(self._loss_tracker.result()))}
-        logs.update(self._compile_metrics.result())
-        for tracker in [] if self._compile_loss is None else self._compile_loss.metrics:
-            logs[tracker.name] = float(K.convert_to_numpy(tracker.result()))
-        return logs
-
-    def _reset_metrics(self) -> None:
-        for metric in self.metrics:
-            metric.reset_state()
-
-    def _train_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        variables = self.trainable_weights
-        with K.GradientTape() as tape:
-            y_pred = self._forward(x, training=True)
-            total = self._compute_loss(y, y_pred, sample_weights)
-        gradients = tape.gradient(total, variables)
-        self.optimizer.apply(gradients, variables)
-        self._apply_layer_updates()
-        return self._record_step(total, y, y_pred, sample_weights)
-
-    def _test_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        y_pred = self._forward(x, training=False)
-        total = self._compute_loss(y, y_pred, sample_weights)
-        return self._record_step(total, y, y_pred, sample_weights)
+    def _run_model(self, inputs: list, training: bool):
+        """The outputs, in the structure of the model's outputs, for one array per input."""
+        with call_context.training_scope(training), self._forward_pass():
+            if getattr(self, "_is_graph_network", False):
+                outputs, _ = self._plan.run(inputs, training)
+                return self._pack_outputs(outputs)
+            keys = getattr(self, "_call_input_keys", None)
+            if keys is not None:
+                structure = dict(zip(keys, inputs, strict=True))
+            else:
+                structure = inputs[0] if len(inputs) == 1 else inputs
+            return self(structure, training=training)
 
     def _apply_layer_updates(self) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
@@ -253,44 +393,67 @@ class Model(Network, ModelStateTree):
 
     # ---------------------------------------------------------------- data
     def _standardize(
-        self, x, y, sample_weight, class_weight=None
+        self, x, y, sample_weight, class_weight=None, need_targets: bool = True
     ) -> tuple[list, list, list | None]:
-        """Inputs, targets and per-output sample weights as lists of backend arrays."""
+        """Inputs, targets and per-output sample weights as lists of checked backend arrays."""
         input_names, input_keys = self._data_input_names(x)
-        output_names = self._output_names()
-        output_keys = getattr(self, "_output_keys", None)
         xs = data_adapter.as_arrays(
             data_adapter.to_list(x, input_names, input_keys, "inputs", self.name),
             self._input_dtypes(),
         )
         if getattr(self, "_is_graph_network", False):
             assert_input_compatibility(self._input_specs, xs, self.name)
-        if y is None and self.compiled and self._compile_arguments[0] is not None:
+        if y is None and need_targets:
+            self._require_targets()
+        ys, weights = self._targets_as_lists(y, sample_weight)
+        if getattr(self, "_is_graph_network", False):
+            for target, output, name in zip(ys, self.outputs, self._output_names(), strict=True):
+                if target is not None:
+                    check_target_shape(target, output, name, self.name)
+        if class_weight is not None:
+            weights = self._class_weights_as_sample_weights(class_weight, ys, weights)
+        data_adapter.row_count({"x": xs, "y": ys, "sample_weight": weights or []}, self.name)
+        return xs, ys, weights
+
+    def _require_targets(self) -> None:
+        if self.compiled and self._compile_arguments[0] is not None:
             raise ValueError(
                 f"Model '{self.name}' was compiled with a loss, which needs targets: pass y "
-                f"(one array per output: {output_names}), received y=None."
+                f"(one array per output: {self._output_names()}), received y=None."
             )
+
+    def _targets_as_lists(self, y, sample_weight) -> tuple[list, list | None]:
+        """Targets and sample weights listed per output (one weight array serves every output)."""
+        output_names = self._output_names()
+        output_keys = getattr(self, "_output_keys", None)
         ys = data_adapter.as_arrays(
             [None] * len(output_names)
             if y is None
             else data_adapter.to_list(y, output_names, output_keys, "targets", self.name)
         )
-        if getattr(self, "_is_graph_network", False):
-            for target, output, name in zip(ys, self.outputs, output_names, strict=True):
-                if target is not None:
-                    check_target_shape(target, output, name, self.name)
-        weights = None
-        if sample_weight is not None:
-            if isinstance(sample_weight, (list, tuple, dict)):
-                spread = data_adapter.to_list(
-                    sample_weight, output_names, output_keys, "sample weights", self.name
-                )
-            else:
-                spread = [sample_weight] * len(output_names)
-            weights = data_adapter.as_arrays(spread)
-        if class_weight is not None:
-            weights = self._class_weights_as_sample_weights(class_weight, ys, weights)
-        return xs, ys, weights
+        if sample_weight is None:
+            return ys, None
+        if isinstance(sample_weight, (list, tuple, dict)):
+            spread = data_adapter.to_list(
+                sample_weight, output_names, output_keys, "sample weights", self.name
+            )
+        else:
+            spread = [sample_weight] * len(output_names)
+        return ys, data_adapter.as_arrays(spread)
+
+    def _step_values_as_lists(self, y, y_pred, sample_weight) -> tuple[list, list, list | None]:
+        """``y``, ``y_pred`` and ``sample_weight`` as a step holds them, listed per output."""
+        targets, weights = self._targets_as_lists(y, sample_weight)
+        return targets, self._outputs_as_list(y_pred), weights
+
+    def _outputs_as_list(self, y_pred) -> list:
+        """The model's outputs (one array, a list, or a dict by output name) as a list."""
+        if isinstance(y_pred, dict):
+            keys = getattr(self, "_output_keys", None) or self._output_names()
+            return [y_pred[key] for key in keys]
+        if isinstance(y_pred, (list, tuple)):
+            return list(y_pred)
+        return [y_pred]
 
     def _class_weights_as_sample_weights(self, class_weight: dict, ys: list, weights) -> list:
         if len(ys) != 1:
@@ -298,22 +461,135 @@ class Model(Network, ModelStateTree):
                 f"Model '{self.name}': class_weight applies to single-output models; "
                 "use sample_weight for several outputs."
             )
-        labels = ys[0]
-        shape = K.int_shape(labels)
-        if len(shape) > 1 and shape[-1] > 1:
-            classes = K.argmax(labels, axis=-1)
-        else:
-            classes = K.cast(K.reshape(labels, (shape[0],)), "int64")
-        index = [int(c) for c in K.convert_to_numpy(classes).tolist()]
-        missing = sorted(set(index) - set(class_weight))
-        if missing:
-            raise ValueError(
-                f"Model '{self.name}': class_weight has no weight for classes {missing}."
-            )
-        per_sample = K.convert_to_tensor([float(class_weight[int(c)]) for c in index])
+        per_sample = data_adapter.class_weight_to_sample_weight(
+            ys[0], class_weight, f"Model '{self.name}'"
+        )
         if weights is not None:
             per_sample = K.multiply(per_sample, weights[0])
         return [per_sample]
+
+    def _iterator_for(
+        self,
+        x,
+        y,
+        sample_weight,
+        batch_size: int | None,
+        steps: int | None,
+        shuffle: bool = False,
+        class_weight: dict | None = None,
+        need_targets: bool = True,
+    ) -> EpochIterator:
+        """The epoch iterator over ``x`` (and ``y``, ``sample_weight`` when ``x`` is arrays)."""
+        kind = data_sources.stream_kind(x)
+        if kind is not None:
+            for name, value in (("y", y), ("sample_weight", sample_weight)):
+                if value is not None:
+                    raise ValueError(
+                        f"Model '{self.name}': x is {kind}, which yields whole batches, so "
+                        f"{name} cannot be given beside it (received {name} of type "
+                        f"{type(value).__name__}); yield (x, y) or (x, y, sample_weight) instead."
+                    )
+            return EpochIterator(data_sources.batch_source(x, "x", shuffle, class_weight), steps)
+        data_sources.check_array_like(x, "x", self.name)
+        arrays = self._standardize(x, y, sample_weight, class_weight, need_targets)
+        return self._array_iterator(x, y, sample_weight, arrays, batch_size, steps, shuffle, "x")
+
+    def _validation_iterator(self, validation_data, batch_size: int | None, steps: int | None):
+        """The epoch iterator of ``fit``'s ``validation_data``, checked before training starts."""
+        source = data_sources.batch_source(validation_data, "validation_data", False, None)
+        if source is not None:
+            return EpochIterator(source, steps, "validation_data")
+        if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                "val_sample_weight), a generator, a PyDataset, a tf.data.Dataset or a torch "
+                f"DataLoader; received {type(validation_data).__name__}."
+            )
+        x, y, sample_weight = unpack_x_y_sample_weight(validation_data)
+        arrays = self._standardize(x, y, sample_weight)
+        return self._array_iterator(
+            x, y, sample_weight, arrays, batch_size, steps, False, "validation_data"
+        )
+
+    def _array_iterator(
+        self, x, y, sample_weight, arrays: tuple, batch_size, steps, shuffle, what: str
+    ) -> EpochIterator:
+        """Checked arrays (inputs, targets, weights as lists) as an epoch iterator.
+
+        Each batch reaches the step in the form the arrays were given (one
+        array, a list, or a dict by the same keys). Without ``batch_size``,
+        ``steps`` sets it (Keras 3: the rows spread over that many batches),
+        else it is 32.
+        """
+        xs, ys, weights = arrays
+        rows = data_adapter.row_count({"x": xs, "y": ys, "sample_weight": weights or []}, self.name)
+        if batch_size is None:
+            batch_size = max(1, -(-rows // steps)) if steps else 32
+        source = data_sources.ArraySource(
+            [*xs, *ys, *(weights or [])],
+            rows,
+            batch_size,
+            shuffle,
+            self._batch_packer(x, y, sample_weight, len(xs), len(ys), weights is not None),
+        )
+        return EpochIterator(source, steps, what)
+
+    def _batch_packer(self, x, y, sample_weight, n_x: int, n_y: int, weighted: bool):
+        """A function from one batch of the flat arrays to ``x``, ``(x, y)`` or ``(x, y, w)``."""
+        input_names, input_keys = self._data_input_names(x)
+        output_names = getattr(self, "_output_keys", None) or self._output_names()
+        input_names = input_keys or input_names
+        weight_form = sample_weight if isinstance(sample_weight, (list, tuple, dict)) else None
+
+        def pack(batch: list):
+            inputs = data_adapter.like(batch[:n_x], x, input_names)
+            targets = batch[n_x : n_x + n_y]
+            targets = None if y is None else data_adapter.like(targets, y, output_names)
+            if not weighted:
+                return pack_x_y_sample_weight(inputs, targets)
+            return inputs, targets, data_adapter.like(batch[n_x + n_y :], weight_form, output_names)
+
+        return pack
+
+    def _split_for_validation(
+        self, data: tuple, fraction: float, class_weight, shuffle: bool, train_batches, held_batches
+    ) -> tuple[EpochIterator, EpochIterator]:
+        """Keras 3's ``validation_split``: the last rows held out, before shuffling.
+
+        ``data`` is ``(x, y, sample_weight)``; ``train_batches`` and
+        ``held_batches`` are each ``(batch_size, steps)``. Class weights weigh
+        the training rows only.
+        """
+        x, y, sample_weight = data
+        kind = data_sources.stream_kind(x)
+        if kind is not None:
+            raise ValueError(
+                f"Model '{self.name}': validation_split needs x and y as arrays; x is {kind}. "
+                "Pass validation_data instead."
+            )
+        xs, ys, weights = self._standardize(x, y, sample_weight)
+        rows = data_adapter.row_count({"x": xs}, self.name)
+        kept, held = data_adapter.split_for_validation([*xs, *ys, *(weights or [])], fraction, rows)
+
+        def parts(arrays: list) -> tuple:
+            return (
+                arrays[: len(xs)],
+                arrays[len(xs) : len(xs) + len(ys)],
+                arrays[len(xs) + len(ys) :] or None,
+            )
+
+        train_x, train_y, train_weights = parts(kept)
+        if class_weight is not None:
+            train_weights = self._class_weights_as_sample_weights(
+                class_weight, train_y, train_weights
+            )
+        train = self._array_iterator(
+            x, y, sample_weight, (train_x, train_y, train_weights), *train_batches, shuffle, "x"
+        )
+        validation = self._array_iterator(
+            x, y, sample_weight, parts(held), *held_batches, False, "validation_data"
+        )
+        return train, validation
 
     # ----------------------------------------------------------------- fit
     def fit(
@@ -338,39 +614,41 @@ class Model(Network, ModelStateTree):
         """Train for ``epochs`` passes over the data; returns the History callback.
 
         Arguments are Keras 3's, positional order included. ``x`` and ``y``
-        are arrays, lists (one per input/output) or dicts keyed by name.
+        are arrays, lists (one per input/output) or dicts keyed by name; or
+        ``x`` alone yields whole batches (``x``, ``(x, y)`` or ``(x, y,
+        sample_weight)``): a generator or iterator, a ``gk.utils.PyDataset``,
+        a ``tf.data.Dataset`` or a torch ``DataLoader``. ``validation_data``
+        takes the same forms. Each batch goes to :meth:`train_step`.
         """
         self._assert_compiled("fit")
-        batch_size = _positive(32 if batch_size is None else batch_size, "batch_size")
-        if validation_batch_size is not None:
-            _positive(validation_batch_size, "validation_batch_size")
+        for name, value in (
+            ("batch_size", batch_size),
+            ("validation_batch_size", validation_batch_size),
+            ("steps_per_epoch", steps_per_epoch),
+            ("validation_steps", validation_steps),
+        ):
+            if value is not None:
+                _positive(value, name)
         verbose = 1 if verbose == "auto" else int(verbose)
-        xs, ys, weights = self._standardize(x, y, sample_weight, class_weight)
-        rows = data_adapter.row_count({"x": xs, "y": ys, "sample_weight": weights or []}, self.name)
         validation = None
+        if validation_split and validation_data is None:
+            train, validation = self._split_for_validation(
+                (x, y, sample_weight),
+                validation_split,
+                class_weight,
+                shuffle,
+                (batch_size, steps_per_epoch),
+                (validation_batch_size or batch_size, validation_steps),
+            )
+        else:
+            train = self._iterator_for(
+                x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight
+            )
         if validation_data is not None:
             # Checked now, before any weight changes, not at the end of the first epoch.
-            val_x, val_y, val_weights = _unpack_validation(validation_data)
-            validation = self._standardize(
-                _single_or_list(val_x), _single_or_list(val_y), _single_or_list(val_weights)
+            validation = self._validation_iterator(
+                validation_data, validation_batch_size or batch_size, validation_steps
             )
-            data_adapter.row_count(
-                {"x": validation[0], "y": validation[1], "sample_weight": validation[2] or []},
-                self.name,
-            )
-        elif validation_split:
-            arrays = xs + ys + (weights or [])
-            train, held = data_adapter.split_for_validation(arrays, validation_split, rows)
-            n_x, n_y = len(xs), len(ys)
-            xs, ys = train[:n_x], train[n_x : n_x + n_y]
-            held_weights = held[n_x + n_y :] or None
-            weights = train[n_x + n_y :] or None
-            validation = (held[:n_x], held[n_x : n_x + n_y], held_weights)
-            rows = data_adapter.row_count({"x": xs}, self.name)
-
-        steps = data_adapter.steps_for(rows, batch_size)
-        if steps_per_epoch is not None:
-            steps = min(steps, _positive(steps_per_epoch, "steps_per_epoch"))
         callback_list = _callback_list(
             callbacks,
             add_history=True,
@@ -378,37 +656,32 @@ class Model(Network, ModelStateTree):
             model=self,
             verbose=verbose,
             epochs=epochs,
-            steps=steps,
+            steps=train.num_batches,
         )
         self.stop_training = False
-        arrays = xs + ys + (weights or [])
-        n_x, n_y = len(xs), len(ys)
+        custom_step = type(self).train_step is not Model.train_step
         logs: dict = {}
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
-            self._reset_metrics()
+            if train.exhausted:
+                warnings.warn(train.ran_out_message(), stacklevel=2)
+                break
+            self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            for step, batch in enumerate(data_adapter.batches(arrays, rows, batch_size, shuffle)):
-                if step >= steps:
-                    break
-                callback_list.on_train_batch_begin(step)
-                logs = self._train_step(
-                    batch[:n_x], batch[n_x : n_x + n_y], batch[n_x + n_y :] or None
-                )
-                callback_list.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
-            epoch_logs = dict(logs)
-            if validation is not None and (epoch + 1) % validation_freq == 0:
-                val_xs, val_ys, val_ws = validation
-                val_logs = self._evaluate_arrays(
-                    val_xs,
-                    val_ys,
-                    val_ws,
-                    validation_batch_size or batch_size,
-                    validation_steps,
-                    callback_list,
-                )
+            with contextlib.closing(train.epoch()) as batches:
+                for step, data in batches:
+                    callback_list.on_train_batch_begin(step)
+                    logs = self.train_step(data)
+                    if custom_step:
+                        self._apply_layer_updates()
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+            if train.ran_out:
+                warnings.warn(train.ran_out_message(), stacklevel=2)
+            epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+            if validation is not None and _should_validate(epoch, validation_freq):
+                val_logs = self._run_evaluation(validation, callback_list)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             logs = epoch_logs
@@ -429,151 +702,132 @@ class Model(Network, ModelStateTree):
         callbacks=None,
         return_dict: bool = False,
     ):
-        """The loss and metrics on ``x`` and ``y``, in inference mode.
+        """The loss and metrics on the data in inference mode, batch by batch via :meth:`test_step`.
 
-        Returns the loss alone when there are no metrics, else the list
-        ``[loss, *metrics]`` in ``metrics_names`` order, or a dict with
-        ``return_dict=True``.
+        ``x`` takes what ``fit`` takes. Returns the loss alone when there are
+        no metrics, else the list ``[loss, *metrics]`` in :attr:`metrics`
+        order, or a dict with ``return_dict=True``.
         """
         self._assert_compiled("evaluate")
-        batch_size = _positive(32 if batch_size is None else batch_size, "batch_size")
+        for name, value in (("batch_size", batch_size), ("steps", steps)):
+            if value is not None:
+                _positive(value, name)
         verbose = 1 if verbose == "auto" else int(verbose)
-        xs, ys, weights = self._standardize(x, y, sample_weight)
-        rows = data_adapter.row_count({"x": xs, "y": ys}, self.name)
-        total_steps = data_adapter.steps_for(rows, batch_size)
-        if steps is not None:
-            total_steps = min(total_steps, _positive(steps, "steps"))
+        iterator = self._iterator_for(x, y, sample_weight, batch_size, steps)
         callback_list = _callback_list(
             callbacks,
             add_progbar=verbose != 0,
             model=self,
             verbose=verbose,
             epochs=1,
-            steps=total_steps,
+            steps=iterator.num_batches,
         )
-        logs = self._evaluate_arrays(xs, ys, weights, batch_size, steps, callback_list)
-        return self._format_results(logs, return_dict)
+        logs = self._run_evaluation(iterator, callback_list)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
-    def _evaluate_arrays(self, xs, ys, weights, batch_size, steps, callback_list) -> dict:
-        """The test loop over lists of arrays, reporting to ``callback_list``; returns logs."""
-        rows = data_adapter.row_count({"x": xs, "y": ys}, self.name)
-        total_steps = data_adapter.steps_for(rows, batch_size)
-        if steps is not None:
-            total_steps = min(total_steps, _positive(steps, "steps"))
-        self._reset_metrics()
-        arrays = xs + ys + (weights or [])
-        n_x, n_y = len(xs), len(ys)
+    def _run_evaluation(self, iterator: EpochIterator, callback_list) -> dict:
+        """The test loop over one epoch of ``iterator``, reporting to ``callback_list``.
+
+        As Keras 3, each evaluation starts the data again (a generator,
+        which cannot, carries on). Returns the logs as Python floats.
+        """
+        iterator.reset()
+        self.reset_metrics()
         logs: dict = {}
+        ran = False
         callback_list.on_test_begin()
-        for step, batch in enumerate(data_adapter.batches(arrays, rows, batch_size, False)):
-            if step >= total_steps:
-                break
-            callback_list.on_test_batch_begin(step)
-            logs = self._test_step(batch[:n_x], batch[n_x : n_x + n_y], batch[n_x + n_y :] or None)
-            callback_list.on_test_batch_end(step, logs)
-        if rows == 0:
-            logs = self._logs_of_no_rows(xs, ys)
+        with contextlib.closing(iterator.epoch()) as batches:
+            for step, data in batches:
+                callback_list.on_test_batch_begin(step)
+                logs = self.test_step(data)
+                callback_list.on_test_batch_end(step, logs)
+                ran = True
+        if iterator.ran_out:
+            warnings.warn(iterator.ran_out_message(), stacklevel=3)
+        if not ran and isinstance(iterator.source, data_sources.ArraySource):
+            logs = self._metrics_of_no_rows(iterator.source)
+        logs = pythonify_logs(self._get_metrics_result_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
 
-    def _logs_of_no_rows(self, xs: list, ys: list) -> dict:
+    def _metrics_of_no_rows(self, source: data_sources.ArraySource) -> dict:
         """What evaluating zero rows reports: every loss and metric, each at its empty value."""
         if not self._compile_metrics.built:
-            y_pred = self._forward(xs, training=False)  # zero rows: cheap; fixes metric kinds
-            self._compile_metrics.build(ys, y_pred)
-        return self._logs()
-
-    def _format_results(self, logs: dict, return_dict: bool):
-        """The logs as a dict, or as a list in Keras 3's order (see results_in_keras_order)."""
-        if return_dict:
-            return dict(logs)
-        leading = ["loss", *self._compile_metrics.own_names]
-        if self._compile_loss is not None:
-            leading += [tracker.name for tracker in self._compile_loss.metrics]
-        values = results_in_keras_order(logs, leading)
-        return values[0] if len(values) == 1 else values
+            x, y, sample_weight = unpack_x_y_sample_weight(source.pack(source.arrays))
+            xs, ys, _ = self._standardize(x, y, sample_weight)
+            # Zero rows: cheap, and it fixes the metrics' kinds ("accuracy" needs shapes).
+            predictions = self._outputs_as_list(self._run_model(xs, training=False))
+            self._compile_metrics.build(ys, predictions)
+        return self.get_metrics_result()
 
     # -------------------------------------------------------- one batch
     def train_on_batch(
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
     ):
-        """One training step on one batch; returns its loss (and metrics)."""
+        """One :meth:`train_step` on one batch; returns its loss (and metrics)."""
         self._assert_compiled("train_on_batch")
-        xs, ys, weights = self._standardize(x, y, sample_weight, class_weight)
-        data_adapter.row_count({"x": xs, "y": ys}, self.name)
-        self._reset_metrics()
-        logs = self._train_step(xs, ys, weights)
-        return self._format_results(logs, return_dict)
+        if class_weight is not None:
+            sample_weight = self._standardize(x, y, sample_weight, class_weight)[2][0]
+        self.reset_metrics()
+        logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
+        if type(self).train_step is not Model.train_step:
+            self._apply_layer_updates()
+        logs = pythonify_logs(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
-        """The loss (and metrics) of one batch, in inference mode."""
+        """The loss (and metrics) of one batch, in inference mode, through :meth:`test_step`."""
         self._assert_compiled("test_on_batch")
-        xs, ys, weights = self._standardize(x, y, sample_weight)
-        data_adapter.row_count({"x": xs, "y": ys}, self.name)
-        self._reset_metrics()
-        logs = self._test_step(xs, ys, weights)
-        return self._format_results(logs, return_dict)
+        self.reset_metrics()
+        logs = pythonify_logs(self.test_step(pack_x_y_sample_weight(x, y, sample_weight)))
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     # -------------------------------------------------------------- predict
     def predict(self, x, batch_size: int = 32, verbose=0, steps=None, callbacks=None):
-        """Outputs for ``x`` computed ``batch_size`` rows at a time, in inference mode.
+        """Outputs for ``x`` computed a batch at a time by :meth:`predict_step`, in inference mode.
 
-        ``x`` is an array, a list of arrays (one per input) or a dict keyed by
-        input name; the result has the structure of the model's outputs.
+        ``x`` is an array, a list of arrays (one per input), a dict keyed by
+        input name, or a source of whole batches as ``fit`` takes (targets
+        in its batches are ignored). The batches' outputs are joined along
+        the first axis, in the structure of the model's outputs.
         ``verbose=1`` draws a progress bar, ``2`` one line at the end, ``0`` nothing.
         """
-        batch_size = _positive(32 if batch_size is None else batch_size, "batch_size")
+        for name, value in (("batch_size", batch_size), ("steps", steps)):
+            if value is not None:
+                _positive(value, name)
         verbose = 1 if verbose == "auto" else int(verbose)
-        if not self._is_graph_network:
-            return self._predict_subclassed(x, batch_size)
-        values = self._input_arrays(self._flatten_inputs(x))
-        assert_input_compatibility(self._input_specs, values, self.name)
-        rows = data_adapter.row_count({"x": values}, self.name)
-        total_steps = data_adapter.steps_for(rows, batch_size)
-        if steps is not None:
-            total_steps = min(total_steps, _positive(steps, "steps"))
+        iterator = self._iterator_for(x, None, None, batch_size, steps, need_targets=False)
         callback_list = _callback_list(
             callbacks,
             add_progbar=verbose != 0,
             model=self,
             verbose=verbose,
             epochs=1,
-            steps=total_steps,
+            steps=iterator.num_batches,
         )
-        collected: list[list] = [[] for _ in self.outputs]
+        structure, collected = None, []
         callback_list.on_predict_begin()
-        with call_context.training_scope(False):
-            for step, batch in enumerate(data_adapter.batches(values, rows, batch_size, False)):
-                if step >= total_steps:
-                    break
+        with contextlib.closing(iterator.epoch()) as batches:
+            for step, data in batches:
                 callback_list.on_predict_batch_begin(step)
-                with self._forward_pass():
-                    outputs, _ = self._plan.run(batch, False)
-                for parts, output in zip(collected, outputs, strict=True):
-                    parts.append(output)
+                outputs = self.predict_step(data)
+                leaves = nest.flatten(outputs)
+                if structure is None:
+                    structure, collected = outputs, [[] for _ in leaves]
+                for parts, leaf in zip(collected, leaves, strict=True):
+                    parts.append(leaf)
                 callback_list.on_predict_batch_end(step, {"outputs": outputs})
+        if iterator.ran_out:
+            warnings.warn(iterator.ran_out_message(), stacklevel=2)
         callback_list.on_predict_end()
-        if rows == 0:  # No batch ran: the empty outputs come from one run on the empty inputs.
-            with call_context.training_scope(False), self._forward_pass():
-                collected = [[output] for output in self._plan.run(values, False)[0]]
-        joined = [
-            K.concatenate(parts, axis=0) if len(parts) > 1 else parts[0] for parts in collected
-        ]
-        return self._pack_outputs(joined)
+        if structure is None:  # Zero rows: the empty outputs come from one run on the empty inputs.
+            return self.predict_step(iterator.source.pack(iterator.source.arrays))
+        joined = [K.concatenate(parts, axis=0) if parts[1:] else parts[0] for parts in collected]
+        return nest.pack_sequence_as(structure, joined)
 
     def predict_on_batch(self, x):
-        """Outputs for one batch ``x``, in inference mode."""
-        return self(x, training=False)
-
-    def _predict_subclassed(self, x, batch_size: int):
-        """``predict`` for a model without a graph: ``x`` (an array, list or dict) in batches."""
-        rows = data_adapter.row_count({"x": nest.flatten(x)}, self.name)
-        parts = []
-        for start in range(0, rows, batch_size):
-            rows_in_batch = slice(start, start + batch_size)
-            batch = nest.map_structure(lambda value, rows=rows_in_batch: value[rows], x)
-            parts.append(self(batch, training=False))
-        return K.concatenate(parts, axis=0)
+        """Outputs for one batch ``x``, in inference mode, through :meth:`predict_step`."""
+        return self.predict_step(pack_x_y_sample_weight(x))
 
 
 def _callback_list(callbacks, **kwargs):
@@ -589,23 +843,37 @@ def _positive(value, name: str) -> int:
     return value
 
 
-def _unpack_validation(validation_data) -> tuple:
-    """``(x, y)`` or ``(x, y, sample_weight)`` as the lists fit and evaluate use."""
-    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
-        raise ValueError(
-            "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-            f"val_sample_weight); received {type(validation_data).__name__}."
+def _batch_rows(values: list) -> int | None:
+    """The number of rows of the first array in ``values`` (None when there is none)."""
+    for value in values:
+        if value is not None:
+            shape = K.int_shape(value)
+            return shape[0] if shape else None
+    return None
+
+
+def _should_validate(epoch: int, validation_freq) -> bool:
+    """Whether ``fit`` validates after ``epoch`` (0-based): every n-th epoch, or those listed."""
+    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool):
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set)):
+        return epoch + 1 in validation_freq
+    raise ValueError(
+        "validation_freq must be an int (validate every n epochs) or a list of epochs; "
+        f"received {validation_freq!r}."
+    )
+
+
+_TAKES_TRAINING: dict = {}
+
+
+def _takes_training(compute_loss) -> bool:
+    """Whether ``compute_loss`` takes ``training`` (new in Keras 3.3; older overrides lack it)."""
+    known = _TAKES_TRAINING.get(compute_loss)
+    if known is None:
+        parameters = inspect.signature(compute_loss).parameters.values()
+        known = _TAKES_TRAINING[compute_loss] = any(
+            parameter.name == "training" or parameter.kind is parameter.VAR_KEYWORD
+            for parameter in parameters
         )
-    x_val, y_val = validation_data[0], validation_data[1]
-    weights = validation_data[2] if len(validation_data) == 3 else None
-    return _as_list(x_val), _as_list(y_val), None if weights is None else _as_list(weights)
-
-
-def _as_list(value) -> list:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _single_or_list(values):
-    if values is None:
-        return None
-    return values[0] if len(values) == 1 else list(values)
+    return known

@@ -1,6 +1,7 @@
 """Helpers that serve several parts of graphkeras."""
 
 from graphkeras.utils import np_utils
+from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from graphkeras.utils.dataset_utils import split_dataset
 from graphkeras.utils.model_graph import to_networkx
 from graphkeras.utils.model_to_dot import model_to_dot
@@ -44,6 +45,7 @@ __all__ = [
     "normalize",
     "np_utils",
     "pack_sequence_as",
+    "pack_x_y_sample_weight",
     "pad_sequences",
     "plot_model",
     "register_keras_serializable",
@@ -53,4 +55,5 @@ __all__ = [
     "split_dataset",
     "to_categorical",
     "to_networkx",
+    "unpack_x_y_sample_weight",
 ]
