@@ -1662,6 +1662,35 @@ def test_erfc_relative_error_is_below_1e_minus_6(B):
     assert failures == []
 
 
+ERF_DENSE_GRID = np.concatenate([np.linspace(-10.0, 10.0, 200_001), [1e-30, -1e-20, 1e-8]])
+
+
+@covers("erf")
+def test_erf_of_float32_relative_error_is_below_3e_minus_7(B):
+    values = ERF_DENSE_GRID.astype("float32")
+    result = to_np(B, B.erf(tensor(B, values, "float32"))).astype("float64")
+    expected = np.array([math.erf(float(v)) for v in values])
+    assert B.dtype(B.erf(tensor(B, values, "float32"))) == "float32"
+    np.testing.assert_allclose(result, expected, rtol=3e-7, atol=0.0)
+
+
+@covers("gelu")
+def test_gelu_of_float32_is_accurate_to_float32_precision(B):
+    """Absolute error below 1.5e-7 * max(1, |x|); relative below 2.5e-6 from x = -2 up.
+
+    Between -3 and -2, where ``gelu`` is below 0.05 in magnitude, float32
+    precision is the absolute bound; below -3 the relative error is 1e-6 again.
+    """
+    values = np.linspace(-12.0, 12.0, 240_001).astype("float32")
+    result = to_np(B, B.gelu(tensor(B, values, "float32"))).astype("float64")
+    exact = np.array([0.5 * v * math.erfc(-v / math.sqrt(2.0)) for v in values.astype("float64")])
+    np.testing.assert_array_less(np.abs(result - exact), 1.5e-7 * np.maximum(1.0, np.abs(values)))
+    upper = values >= -2.0
+    np.testing.assert_allclose(result[upper], exact[upper], rtol=2.5e-6, atol=0.0)
+    far = values < -3.0
+    np.testing.assert_allclose(result[far], exact[far], rtol=1e-6, atol=1e-37)
+
+
 @covers("softmax")
 def test_softmax_matches_definition(B):
     values = [1.0, 2.0, 3.0]

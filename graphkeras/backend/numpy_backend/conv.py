@@ -151,19 +151,33 @@ def _windows(padded: np.ndarray, geometry: _Geometry) -> np.ndarray:
     return as_strided(padded, shape=shape, strides=strides, writeable=False)
 
 
-def _add_windows(windows: np.ndarray, image_spatial: tuple, geometry: _Geometry) -> np.ndarray:
-    """The adjoint of :func:`_windows`: each window entry added back where it was read."""
-    rank = len(geometry.kernel_spatial)
-    batch, channels = windows.shape[0], windows.shape[-1]
-    image = np.zeros((batch, *image_spatial, channels), dtype=windows.dtype)
-    for offset in np.ndindex(*geometry.kernel_spatial):
-        target = tuple(
+def _tap(offset: tuple, geometry: _Geometry) -> tuple:
+    """The index of the input pixels kernel offset ``offset`` meets, one per output position.
+
+    ``padded[_tap(offset, geometry)]`` is ``(batch, *output, channels)``: the
+    image shifted by the offset (times the dilation) and sampled at the strides.
+    """
+    return (
+        slice(None),
+        *(
             slice(q * d, q * d + (o - 1) * s + 1, s)
             for q, d, o, s in zip(
                 offset, geometry.dilation, geometry.output_spatial, geometry.strides, strict=True
             )
-        )
-        image[(slice(None), *target)] += windows[(slice(None),) * (1 + rank) + offset]
+        ),
+    )
+
+
+def _add_windows(windows: np.ndarray, image: np.ndarray, geometry: _Geometry) -> np.ndarray:
+    """The adjoint of :func:`_windows`: each window entry added back (in place) where it was read.
+
+    ``windows`` is ``(batch, *output, *kernel, *channels)`` and ``image``
+    ``(batch, *spatial, *channels)`` (the channels may be split into several
+    axes, as the grouped kernels keep them); ``image`` is returned.
+    """
+    rank = len(geometry.kernel_spatial)
+    for offset in np.ndindex(*geometry.kernel_spatial):
+        image[_tap(offset, geometry)] += windows[(slice(None),) * (1 + rank) + offset]
     return image
 
 
@@ -182,65 +196,216 @@ def _crop(image: np.ndarray, pads: tuple, spatial: tuple) -> np.ndarray:
     return image[(slice(None), *index)]
 
 
+def _batch_chunks(batch: int, per_sample: int, target: int) -> list[slice]:
+    """Slices of the batch, each holding about ``target`` elements of ``per_sample`` each.
+
+    The kernels below work one chunk at a time so that their scratch arrays
+    stay in the CPU cache instead of streaming whole batches through memory.
+    """
+    size = max(1, target // max(per_sample, 1))
+    return [slice(start, min(start + size, batch)) for start in range(0, batch, size)]
+
+
 # -------------------------------------------------------- grouped products
+#
+# A grouped convolution (``groups == 1`` included) runs one batch chunk at a
+# time: the chunk's windows are copied once into columns ``(rows, groups,
+# taps * c_g)`` (im2col, group-major so each group's block is a strided
+# matrix BLAS reads in place), and each group is one matrix product with
+# its kernel block, written straight into its slice of the output.
 
-
-def _columns(windows: np.ndarray, groups: int) -> np.ndarray:
-    """The im2col matrix: ``(rows, k * c)``, or ``(groups, rows, k * c_g)`` per group."""
-    rank = (windows.ndim - 2) // 2
-    count = math.prod(windows.shape[: 1 + rank])
-    taps = math.prod(windows.shape[1 + rank : -1])
-    channels = windows.shape[-1]
-    if groups == 1:
-        return windows.reshape(count, taps * channels)
-    grouped = windows.reshape(count, taps, groups, channels // groups)
-    return grouped.transpose(2, 0, 1, 3).reshape(groups, count, taps * (channels // groups))
+# Elements of im2col columns per chunk: about a MiB, inside the core's cache.
+_COLUMNS_PER_CHUNK = 1 << 18
 
 
 def _kernel_matrix(kernel: np.ndarray, groups: int) -> np.ndarray:
-    """A ``conv`` kernel as ``(k * c_g, filters)``, or ``(groups, k * c_g, filters_g)``."""
+    """A ``conv`` kernel as ``(groups, k * c_g, filters // groups)`` matrices."""
     taps = math.prod(kernel.shape[:-2])
     group_channels, filters = kernel.shape[-2], kernel.shape[-1]
-    if groups == 1:
-        return kernel.reshape(taps * group_channels, filters)
     grouped = kernel.reshape(taps, group_channels, groups, filters // groups)
     return grouped.transpose(2, 0, 1, 3).reshape(groups, taps * group_channels, filters // groups)
 
 
 def _kernel_from_matrix(matrix: np.ndarray, kernel_shape: tuple, groups: int) -> np.ndarray:
     """The inverse of :func:`_kernel_matrix`."""
-    if groups == 1:
-        return matrix.reshape(kernel_shape)
     taps = math.prod(kernel_shape[:-2])
     group_channels, filters = kernel_shape[-2], kernel_shape[-1]
     grouped = matrix.reshape(groups, taps, group_channels, filters // groups)
     return grouped.transpose(1, 2, 0, 3).reshape(kernel_shape)
 
 
-def _merge_groups(product: np.ndarray, groups: int) -> np.ndarray:
-    """``(groups, rows, f_g)`` to ``(rows, groups * f_g)`` (group-major channels)."""
-    if groups == 1:
-        return product
-    return product.transpose(1, 0, 2).reshape(product.shape[1], -1)
+def _grouped_windows(padded: np.ndarray, geometry: _Geometry, groups: int) -> np.ndarray:
+    """The windows view as ``(batch, *output, groups, *kernel, c_g)``."""
+    windows = _windows(padded, geometry)
+    split = windows.reshape((*windows.shape[:-1], groups, windows.shape[-1] // groups))
+    return np.moveaxis(split, -2, 1 + len(geometry.kernel_spatial))
 
 
-def _split_groups(matrix: np.ndarray, groups: int) -> np.ndarray:
-    """The inverse of :func:`_merge_groups`."""
-    if groups == 1:
-        return matrix
-    rows = matrix.shape[0]
-    return matrix.reshape(rows, groups, -1).transpose(1, 0, 2)
+def _group_columns(padded: np.ndarray, geometry: _Geometry, groups: int) -> np.ndarray:
+    """The im2col matrix of a batch chunk, ``(rows, groups, taps * c_g)``, one copy."""
+    grouped = _grouped_windows(padded, geometry, groups)
+    rows = padded.shape[0] * math.prod(geometry.output_spatial)
+    return np.ascontiguousarray(grouped).reshape(rows, groups, -1)
 
 
-def _windows_from_columns(columns: np.ndarray, windows_shape: tuple, groups: int) -> np.ndarray:
-    """The inverse of :func:`_columns`: an array shaped like the windows view."""
-    if groups == 1:
-        return columns.reshape(windows_shape)
-    rank = (len(windows_shape) - 2) // 2
-    taps = math.prod(windows_shape[1 + rank : -1])
-    channels = windows_shape[-1]
-    grouped = columns.reshape(groups, columns.shape[1], taps, channels // groups)
-    return grouped.transpose(1, 2, 0, 3).reshape(windows_shape)
+def _grouped_chunks(padded: np.ndarray, kernel: np.ndarray, geometry: _Geometry) -> list[slice]:
+    per_sample = math.prod(geometry.output_spatial) * math.prod(kernel.shape[:-1])
+    return _batch_chunks(padded.shape[0], per_sample, _COLUMNS_PER_CHUNK)
+
+
+def _grouped_forward(padded, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
+    """A grouped convolution of a padded ``channels_last`` image, ``(batch, *output, filters)``."""
+    matrices = _kernel_matrix(kernel, groups)
+    batch, filters = padded.shape[0], kernel.shape[-1]
+    output = np.empty(
+        (batch, *geometry.output_spatial, filters), dtype=np.result_type(padded, kernel)
+    )
+    by_group = output.reshape(-1, groups, filters // groups).transpose(1, 0, 2)
+    rows_per_sample = math.prod(geometry.output_spatial)
+    for chunk in _grouped_chunks(padded, kernel, geometry):
+        columns = _group_columns(padded[chunk], geometry, groups)
+        rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
+        np.matmul(columns.transpose(1, 0, 2), matrices, out=by_group[:, rows])
+    return output
+
+
+def _grouped_backward(gradient, padded, kernel, geometry: _Geometry, groups, needs_x, needs_kernel):
+    """``(padded input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
+    dtype = np.result_type(gradient, padded, kernel)
+    padded_gradient = kernel_gradient = None
+    if needs_kernel:
+        by_group = gradient.reshape(-1, groups, kernel.shape[-1] // groups).transpose(1, 0, 2)
+        rows_per_sample = math.prod(geometry.output_spatial)
+        matrix_gradient = np.zeros((groups, *_kernel_matrix(kernel, groups).shape[1:]), dtype)
+        for chunk in _grouped_chunks(padded, kernel, geometry):
+            columns = _group_columns(padded[chunk], geometry, groups)
+            rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
+            matrix_gradient += columns.transpose(1, 2, 0) @ by_group[:, rows]
+        kernel_gradient = _kernel_from_matrix(matrix_gradient, kernel.shape, groups)
+    if needs_x and all(stride == 1 for stride in geometry.strides):
+        padded_gradient = _unstrided_input_gradient(gradient, padded, kernel, geometry, groups)
+    elif needs_x:
+        padded_gradient = _strided_input_gradient(gradient, padded, kernel, geometry, groups)
+    return padded_gradient, kernel_gradient
+
+
+def _unstrided_input_gradient(gradient, padded, kernel, geometry: _Geometry, groups: int):
+    """The padded input's gradient of a stride-1 grouped convolution, as a convolution.
+
+    Padded input pixel ``p`` met output ``p - q * dilation`` through kernel
+    offset ``q``, so its gradient is the upstream gradient, padded by the
+    dilated kernel extent less one on each side, convolved with the kernel
+    flipped in space and transposed within each group (``c_g`` and
+    ``f_g`` swapped); that convolution is one more :func:`_grouped_forward`.
+    """
+    rank = len(geometry.kernel_spatial)
+    extents = [
+        _dilated(k, d) - 1 for k, d in zip(kernel.shape[:-2], geometry.dilation, strict=True)
+    ]
+    group_channels, filters = kernel.shape[-2], kernel.shape[-1]
+    flipped = kernel[(slice(None, None, -1),) * rank]
+    split = flipped.reshape((*kernel.shape[:-2], group_channels, groups, filters // groups))
+    transposed = np.swapaxes(split, -3, -1).reshape(
+        (*kernel.shape[:-2], filters // groups, groups * group_channels)
+    )
+    geometry = geometry._replace(
+        pads=tuple((extent, extent) for extent in extents), output_spatial=padded.shape[1:-1]
+    )
+    return _grouped_forward(_pad(gradient, geometry.pads), transposed, geometry, groups)
+
+
+def _strided_input_gradient(gradient, padded, kernel, geometry: _Geometry, groups: int):
+    """The padded input's gradient of a strided grouped convolution, by col2im."""
+    matrices = _kernel_matrix(kernel, groups)
+    dtype = np.result_type(gradient, padded, kernel)
+    by_group = gradient.reshape(-1, groups, kernel.shape[-1] // groups).transpose(1, 0, 2)
+    rows_per_sample = math.prod(geometry.output_spatial)
+    padded_gradient = np.zeros(padded.shape, dtype)
+    rank = len(geometry.kernel_spatial)
+    for chunk in _grouped_chunks(padded, kernel, geometry):
+        rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
+        window_gradient = np.empty((rows.stop - rows.start, groups, matrices.shape[1]), dtype)
+        np.matmul(
+            by_group[:, rows], matrices.transpose(0, 2, 1), out=window_gradient.transpose(1, 0, 2)
+        )
+        shaped = window_gradient.reshape(
+            (
+                chunk.stop - chunk.start,
+                *geometry.output_spatial,
+                groups,
+                *geometry.kernel_spatial,
+                -1,
+            )
+        )
+        target = padded_gradient[chunk]
+        _add_windows(
+            np.moveaxis(shaped, 1 + rank, -2),
+            target.reshape((*target.shape[:-1], groups, -1)),
+            geometry,
+        )
+    return padded_gradient
+
+
+# ------------------------------------------------------ depthwise products
+#
+# When each group holds one input channel (a depthwise convolution) a
+# matrix product has nothing to contract, so the convolution is computed
+# as what it is: for each kernel offset, the shifted image times that
+# offset's weights, added up, one batch chunk at a time.
+
+# Elements of the output per chunk: a few hundred KiB, inside the core's cache.
+_DEPTHWISE_PER_CHUNK = 1 << 17
+
+
+def _depthwise_chunks(padded: np.ndarray, geometry: _Geometry, width: int) -> list[slice]:
+    per_sample = math.prod(geometry.output_spatial) * width
+    return _batch_chunks(padded.shape[0], per_sample, _DEPTHWISE_PER_CHUNK)
+
+
+def _depthwise_forward(padded, kernel, geometry: _Geometry) -> np.ndarray:
+    """Depthwise convolution of a padded image with a ``(*kernel, channels, multiplier)`` kernel.
+
+    Returns ``(batch, *output, channels * multiplier)``.
+    """
+    channels, multiplier = kernel.shape[-2:]
+    batch = padded.shape[0]
+    output = np.empty(
+        (batch, *geometry.output_spatial, channels, multiplier),
+        dtype=np.result_type(padded, kernel),
+    )
+    for chunk in _depthwise_chunks(padded, geometry, channels * multiplier):
+        target = output[chunk]
+        scratch = np.empty_like(target)
+        for index, offset in enumerate(np.ndindex(*geometry.kernel_spatial)):
+            shifted = padded[chunk][_tap(offset, geometry)][..., None]
+            if index == 0:
+                np.multiply(shifted, kernel[offset], out=target)
+            else:
+                target += np.multiply(shifted, kernel[offset], out=scratch)
+    return output.reshape((batch, *geometry.output_spatial, channels * multiplier))
+
+
+def _depthwise_backward(gradient, padded, kernel, geometry: _Geometry, needs_x, needs_kernel):
+    """``(padded input gradient or None, kernel gradient or None)`` of the depthwise forward."""
+    channels, multiplier = kernel.shape[-2:]
+    dtype = np.result_type(gradient, padded, kernel)
+    gradient = gradient.reshape((*gradient.shape[:-1], channels, multiplier))
+    padded_gradient = np.zeros(padded.shape, dtype) if needs_x else None
+    kernel_gradient = np.zeros(kernel.shape, dtype) if needs_kernel else None
+    for chunk in _depthwise_chunks(padded, geometry, channels * multiplier):
+        upstream = gradient[chunk]
+        scratch = np.empty(upstream.shape, dtype)
+        for offset in np.ndindex(*geometry.kernel_spatial):
+            tap = _tap(offset, geometry)
+            if needs_kernel:
+                np.multiply(padded[chunk][tap][..., None], upstream, out=scratch)
+                kernel_gradient[offset] += scratch.reshape(-1, channels, multiplier).sum(axis=0)
+            if needs_x:
+                np.multiply(upstream, kernel[offset], out=scratch)
+                padded_gradient[chunk][tap] += (
+                    scratch[..., 0] if multiplier == 1 else scratch.sum(axis=-1)
+                )
+    return padded_gradient, kernel_gradient
 
 
 # -------------------------------------------------------------------- conv
@@ -271,35 +436,43 @@ def _prepare_conv(op: str, x, kernel, strides, padding, data_format, dilation_ra
     return x, kernel, geometry, groups
 
 
+def _as_depthwise(kernel: np.ndarray, groups: int) -> np.ndarray | None:
+    """A grouped kernel with one channel per group as ``(*k, channels, multiplier)``, else None."""
+    if kernel.shape[-2] != 1 or groups == 1:
+        return None
+    return kernel.reshape((*kernel.shape[:-2], groups, kernel.shape[-1] // groups))
+
+
 def _conv_forward(x, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
-    image = _channels_last(x, geometry.channels_first)
-    windows = _windows(_pad(image, geometry.pads), geometry)
-    product = _columns(windows, groups) @ _kernel_matrix(kernel, groups)
-    output = _merge_groups(product, groups).reshape(
-        (image.shape[0], *geometry.output_spatial, kernel.shape[-1])
-    )
+    padded = _pad(_channels_last(x, geometry.channels_first), geometry.pads)
+    depthwise = _as_depthwise(kernel, groups)
+    if depthwise is not None:
+        output = _depthwise_forward(padded, depthwise, geometry)
+    else:
+        output = _grouped_forward(padded, kernel, geometry, groups)
     return _restore_layout(output, geometry.channels_first)
 
 
 def _conv_backward(upstream, x, kernel, geometry: _Geometry, groups: int, needs_x, needs_kernel):
     """``(input gradient or None, kernel gradient or None)`` of a grouped convolution."""
     image = _channels_last(x, geometry.channels_first)
-    gradient = _channels_last(np.asarray(upstream), geometry.channels_first)
-    gradient = _split_groups(gradient.reshape(-1, kernel.shape[-1]), groups)
+    gradient = np.ascontiguousarray(_channels_last(np.asarray(upstream), geometry.channels_first))
     padded = _pad(image, geometry.pads)
-    windows = _windows(padded, geometry)
-    x_gradient = kernel_gradient = None
-    if needs_kernel:
-        columns = _columns(windows, groups)
-        matrix = np.swapaxes(columns, -1, -2) @ gradient
-        kernel_gradient = _kernel_from_matrix(matrix, kernel.shape, groups)
+    depthwise = _as_depthwise(kernel, groups)
+    if depthwise is not None:
+        padded_gradient, kernel_gradient = _depthwise_backward(
+            gradient, padded, depthwise, geometry, needs_x, needs_kernel
+        )
+    else:
+        padded_gradient, kernel_gradient = _grouped_backward(
+            gradient, padded, kernel, geometry, groups, needs_x, needs_kernel
+        )
+    if kernel_gradient is not None:
+        kernel_gradient = kernel_gradient.reshape(kernel.shape)
+    x_gradient = None
     if needs_x:
-        columns = gradient @ np.swapaxes(_kernel_matrix(kernel, groups), -1, -2)
-        window_gradient = _windows_from_columns(columns, windows.shape, groups)
-        spatial = image.shape[1:-1]
-        padded_gradient = _add_windows(window_gradient, padded.shape[1:-1], geometry)
         x_gradient = _restore_layout(
-            _crop(padded_gradient, geometry.pads, spatial), geometry.channels_first
+            _crop(padded_gradient, geometry.pads, image.shape[1:-1]), geometry.channels_first
         )
     return x_gradient, kernel_gradient
 
@@ -459,7 +632,8 @@ def conv_transpose(
     windows = columns.reshape(
         (image.shape[0], *geometry.windows.output_spatial, *kernel.shape[:-2], filters)
     )
-    buffer = _add_windows(windows, geometry.buffer_spatial, geometry.windows)
+    buffer = np.zeros((image.shape[0], *geometry.buffer_spatial, filters), dtype=windows.dtype)
+    _add_windows(windows, buffer, geometry.windows)
     output = buffer[(slice(None), *_output_slices(geometry))]
     if output.shape[1:-1] != buffer.shape[1:-1]:
         output = np.ascontiguousarray(output)
