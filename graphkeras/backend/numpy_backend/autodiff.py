@@ -9,10 +9,13 @@ function that maps the output's gradient to its inputs' gradients.
 execution order), accumulating gradients by array identity.
 
 Ops are made recordable by :func:`differentiable`, which wraps the plain
-function; when no tape records, the wrapper costs one list check. An op
-declared without a gradient (a comparison, ``argmax``) is still recorded,
-so that a gradient reaching it raises an error naming the op instead of
-being silently dropped.
+function; when no tape records, the wrapper costs one list check. While one
+records, the op runs on plain arrays and an output that depends on a
+followed value comes back as a ``TapeArray`` (``tape_array.py``), so the
+Python operators and numpy functions user code applies to it are recorded
+too. An op declared without a gradient (a comparison, ``argmax``) is still
+recorded, so that a gradient reaching it raises an error naming the op
+instead of being silently dropped.
 """
 
 from __future__ import annotations
