@@ -123,23 +123,29 @@ class GradientTape:
         (a list of flags for a list input); ``blocked`` names a parameter with
         no gradient that holds a followed float array (``clip``'s bounds):
         a gradient reaching the record then raises instead of leaving that
-        array out.
+        array out. Runs on every op while the tape records, so it is inlined.
         """
+        tracked = self._tracked
         needs: dict = {}
         input_ids: dict = {}
         found = False
         for parameter in op.inputs:
             value = arguments.get(parameter)
-            if type(value) is list or type(value) is tuple:
+            key = id(value)
+            if key in tracked:
+                needs[parameter] = found = True
+                input_ids[parameter] = key
+                continue
+            kind = type(value)
+            if kind is Variable and self._follows(value):
+                needs[parameter] = found = True
+                input_ids[parameter] = key
+            elif kind is list or kind is tuple:
                 ids = [id(item) if self._follows(item) else None for item in value]
-                flags = [key is not None for key in ids]
+                flags = [item_key is not None for item_key in ids]
                 needs[parameter] = flags
                 input_ids[parameter] = ids
-                found = found or any(flags)
-            elif self._follows(value):
-                needs[parameter] = True
-                input_ids[parameter] = id(value)
-                found = True
+                found = found or True in flags
             else:
                 needs[parameter] = False
         if not found:
@@ -147,20 +153,27 @@ class GradientTape:
         blocked = None
         for parameter in op.others:
             value = arguments.get(parameter)
-            items = value if type(value) is list or type(value) is tuple else (value,)
-            if any(self._follows(item) and _is_float(item) for item in items):
-                blocked = parameter
-                break
+            kind = type(value)
+            if kind is list or kind is tuple:
+                if any(self._follows(item) and _is_float(item) for item in value):
+                    blocked = parameter
+            elif (id(value) in tracked or kind is Variable) and self._follows(value):
+                if _is_float(value):
+                    blocked = parameter
         return needs, input_ids, blocked
 
     def _append(self, op: _Op, plain_arguments: dict, output, followed: tuple, tracked) -> None:
         needs, input_ids, blocked = followed
-        produced = tracked if isinstance(tracked, tuple) else (tracked,)
-        output_ids = tuple(id(item) if type(item) is TapeArray else None for item in produced)
+        if type(tracked) is TapeArray:
+            output_ids: tuple = (id(tracked),)
+            self._tracked[id(tracked)] = tracked
+        else:
+            produced = tracked if isinstance(tracked, tuple) else (tracked,)
+            output_ids = tuple(id(item) if type(item) is TapeArray else None for item in produced)
+            for item in produced:
+                if type(item) is TapeArray:
+                    self._tracked[id(item)] = item
         self._records.append((op, plain_arguments, output, needs, input_ids, blocked, output_ids))
-        for item in produced:
-            if type(item) is TapeArray:
-                self._tracked[id(item)] = item
 
     def _record_untraceable(self, name: str, outputs: list) -> None:
         """Record that ``outputs`` came from followed values by ``name``, which has no gradient."""
@@ -397,23 +410,28 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
 
 def _call_recorded(op: _Op, arguments: dict):
     """Run ``op`` on plain values while tapes record; record it on those following an input."""
-    plain_arguments = {name: plain(value) for name, value in arguments.items()}
-    output = _as_array(op.function(*plain_arguments.values()))
+    plain_arguments = arguments
+    for value in arguments.values():
+        kind = type(value)
+        if kind is TapeArray or kind is Variable or kind is list or kind is tuple:
+            plain_arguments = {name: plain(value) for name, value in arguments.items()}
+            break
+    output = op.function(*plain_arguments.values())
+    if type(output) is not np.ndarray and isinstance(output, np.generic):
+        output = np.asarray(output)
     return _record_call(op, arguments, plain_arguments, output)
 
 
 def _record_call(op: _Op, arguments: dict, plain_arguments: dict, output):
-    pending = []
+    """``output``, followed (as TapeArrays) and recorded by each tape that follows an input."""
+    tracked = None
     for tape in _recording:
         followed = tape._followed_inputs(op, arguments)
         if followed is not None:
-            pending.append((tape, followed))
-    if not pending:
-        return output
-    tracked = track(output)
-    for tape, followed in pending:
-        tape._append(op, plain_arguments, output, followed, tracked)
-    return tracked
+            if tracked is None:
+                tracked = output.view(TapeArray) if type(output) is np.ndarray else track(output)
+            tape._append(op, plain_arguments, output, followed, tracked)
+    return output if tracked is None else tracked
 
 
 def stop_gradient(x):
