@@ -18,6 +18,7 @@ from graphkeras import callbacks as callbacks_module
 from graphkeras import metrics as metrics_module
 from graphkeras import optimizers as optimizers_module
 from graphkeras.engine import call_context, data_adapter
+from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.compile_utils import (
     CompileLoss,
     CompileMetrics,
@@ -156,14 +157,20 @@ class Model(Network, ModelStateTree):
             structure = inputs[0] if len(inputs) == 1 else inputs
             return nest.flatten(self(structure, training=training))
 
-    def _compute_loss(self, y_true: list, y_pred: list, sample_weights: list | None):
-        """The total loss (compiled losses plus the layers' own) and the per-output parts."""
+    def _compute_loss(
+        self, y_true: list, y_pred: list, sample_weights: list | None, layers: list | None = None
+    ):
+        """The total loss (compiled losses plus the layers' own) and the per-output parts.
+
+        ``layers``: the model and every nested layer, when the step has walked them.
+        """
         total, per_output = (
             (None, [None] * len(y_pred))
             if self._compile_loss is None
             else self._compile_loss(y_true, y_pred, sample_weights)
         )
-        for extra in self.losses:
+        own_losses = layers is not None and type(self).losses is Layer.losses
+        for extra in self._losses_of(layers) if own_losses else self.losses:
             total = extra if total is None else K.add(total, extra)
         if total is None:
             raise ValueError(
@@ -197,25 +204,35 @@ class Model(Network, ModelStateTree):
         self._weighted_metrics.reset_state()
 
     def _train_step(self, x: list, y: list, sample_weights: list | None) -> dict:
-        self._clear_losses()
-        variables = self.trainable_weights
+        # The layers are walked once before the forward pass and once after it
+        # (which may build sublayers); each walk serves several uses.
+        layers = [self, *self._all_sublayers()]
+        self._clear_losses(layers)
+        variables = (
+            self._trainable_weights_of(layers)
+            if type(self).trainable_weights is Layer.trainable_weights
+            else self.trainable_weights
+        )
         with K.GradientTape() as tape:
             y_pred = self._forward(x, training=True)
-            total, per_output = self._compute_loss(y, y_pred, sample_weights)
+            layers = [self, *self._all_sublayers()]
+            total, per_output = self._compute_loss(y, y_pred, sample_weights, layers)
         gradients = tape.gradient(total, variables)
         self.optimizer.apply(gradients, variables)
-        self._apply_layer_updates()
+        self._apply_layer_updates(layers)
         return self._record_step(total, per_output, y, y_pred, sample_weights)
 
     def _test_step(self, x: list, y: list, sample_weights: list | None) -> dict:
         self._clear_losses()
         y_pred = self._forward(x, training=False)
-        total, per_output = self._compute_loss(y, y_pred, sample_weights)
+        total, per_output = self._compute_loss(
+            y, y_pred, sample_weights, [self, *self._all_sublayers()]
+        )
         return self._record_step(total, per_output, y, y_pred, sample_weights)
 
-    def _apply_layer_updates(self) -> None:
+    def _apply_layer_updates(self, layers: list | None = None) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
-        for layer in [self, *self._all_sublayers()]:
+        for layer in [self, *self._all_sublayers()] if layers is None else layers:
             if not layer._updates:
                 continue
             for update, _ in layer._updates:

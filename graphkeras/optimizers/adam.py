@@ -110,8 +110,9 @@ class Adam(Optimizer):
             velocity_hat = self._velocity_hats[index]
             velocity_hat.assign(K.maximum(velocity_hat, velocity))
             velocity = velocity_hat
+        # Nested so that at most two weight-sized temporaries are alive at once.
         variable.assign_sub(
-            K.divide(K.multiply(momentum, step_size), K.add(K.sqrt(velocity), self.epsilon))
+            K.multiply(K.divide(momentum, K.add(K.sqrt(velocity), self.epsilon)), step_size)
         )
 
     def get_config(self) -> dict[str, Any]:
