@@ -224,12 +224,18 @@ class GradientTape:
             _accumulate(gradients, id(value), start)
 
         for op, arguments, output, needs, input_ids, blocked, output_ids in reversed(self._records):
-            upstream = [
-                gradients.get(key) if key in source_ids else gradients.pop(key, None)
-                for key in output_ids
-            ]
-            if all(item is None for item in upstream):
-                continue
+            if len(output_ids) == 1:
+                key = output_ids[0]
+                cotangent = gradients.get(key) if key in source_ids else gradients.pop(key, None)
+                if cotangent is None:
+                    continue
+            else:
+                cotangent = [
+                    gradients.get(key) if key in source_ids else gradients.pop(key, None)
+                    for key in output_ids
+                ]
+                if all(item is None for item in cotangent):
+                    continue
             if op.gradient is None:
                 raise NotDifferentiableError(
                     f"The gradient reaches {op.kind} '{op.name}', which has no gradient; "
@@ -241,7 +247,6 @@ class GradientTape:
                     "is a value the tape follows but the op has no gradient for it; wrap "
                     "that argument in K.stop_gradient, or compute it with ops that have one."
                 )
-            cotangent = upstream[0] if len(output_ids) == 1 else upstream
             input_gradients = op.gradient(cotangent, output, arguments, needs)
             for parameter, key in input_ids.items():
                 if type(key) is list:
@@ -414,7 +419,16 @@ def _call_recorded(op: _Op, arguments: dict):
     for value in arguments.values():
         kind = type(value)
         if kind is TapeArray or kind is Variable or kind is list or kind is tuple:
-            plain_arguments = {name: plain(value) for name, value in arguments.items()}
+            plain_arguments = {}
+            for name, value in arguments.items():
+                kind = type(value)
+                if kind is TapeArray:
+                    value = value.view(np.ndarray)
+                elif kind is Variable:
+                    value = value.value
+                elif kind is list or kind is tuple:
+                    value = plain(value)
+                plain_arguments[name] = value
             break
     output = op.function(*plain_arguments.values())
     if type(output) is not np.ndarray and isinstance(output, np.generic):
