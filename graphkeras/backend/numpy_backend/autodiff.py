@@ -37,6 +37,9 @@ from graphkeras.backend.numpy_backend.variable import Variable
 
 __all__ = ["GradientTape", "NotDifferentiableError", "differentiable", "stop_gradient"]
 
+# Argument types that can be followed without being tracked by id yet, or hold such.
+_MAY_HOLD_FOLLOWED = frozenset({Variable, list, tuple})
+
 
 class GradientTape:
     """Records backend ops so that gradients of a result can be computed.
@@ -126,6 +129,12 @@ class GradientTape:
         array out. Runs on every op while the tape records, so it is inlined.
         """
         tracked = self._tracked
+        for parameter in op.inputs:  # most ops on labels and constants: settled here
+            value = arguments.get(parameter)
+            if id(value) in tracked or type(value) in _MAY_HOLD_FOLLOWED:
+                break
+        else:
+            return None
         needs: dict = {}
         input_ids: dict = {}
         found = False

@@ -273,6 +273,9 @@ class TapeArray(np.ndarray):
 
 # ------------------------------------------------------------------ helpers
 
+# Types plain() looks inside or unwraps (the last three may hold the first two).
+_WRAPPERS = frozenset({TapeArray, Variable, list, tuple, dict})
+
 
 def plain(value):
     """``value`` with every TapeArray as a plain ndarray view and every Variable as its array.
@@ -286,9 +289,13 @@ def plain(value):
     if kind is Variable:
         return value.value
     if kind is list or kind is tuple:
+        for item in value:
+            item_kind = type(item)
+            if item_kind in _WRAPPERS:
+                break
+        else:
+            return value  # numbers, slices, plain arrays: nothing to unwrap
         items = [plain(item) for item in value]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
         return items if kind is list else tuple(items)
     if kind is dict:
         return {key: plain(item) for key, item in value.items()}
