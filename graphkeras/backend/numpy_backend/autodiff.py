@@ -39,6 +39,8 @@ __all__ = ["GradientTape", "NotDifferentiableError", "differentiable", "stop_gra
 
 # Argument types that can be followed without being tracked by id yet, or hold such.
 _MAY_HOLD_FOLLOWED = frozenset({Variable, list, tuple})
+# ... and those that must be unwrapped before an op runs.
+_MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY = _MAY_HOLD_FOLLOWED | {TapeArray}
 
 
 class GradientTape:
@@ -119,9 +121,10 @@ class GradientTape:
             return True
         return False
 
-    def _followed_inputs(self, op: _Op, arguments: dict) -> tuple | None:
+    def _followed_inputs(self, op: _Op, values: tuple) -> tuple | None:
         """``(needs, input ids, blocked)`` for a call of ``op``; None if it uses nothing followed.
 
+        ``values`` are the call's arguments in ``op.parameters`` order.
         ``needs`` says per differentiable input whether it wants a gradient
         (a list of flags for a list input); ``blocked`` names a parameter with
         no gradient that holds a followed float array (``clip``'s bounds):
@@ -129,8 +132,8 @@ class GradientTape:
         array out. Runs on every op while the tape records, so it is inlined.
         """
         tracked = self._tracked
-        for parameter in op.inputs:  # most ops on labels and constants: settled here
-            value = arguments.get(parameter)
+        for _, position in op.input_positions:  # ops on labels and constants: settled here
+            value = values[position]
             if id(value) in tracked or type(value) in _MAY_HOLD_FOLLOWED:
                 break
         else:
@@ -138,8 +141,8 @@ class GradientTape:
         needs: dict = {}
         input_ids: dict = {}
         found = False
-        for parameter in op.inputs:
-            value = arguments.get(parameter)
+        for parameter, position in op.input_positions:
+            value = values[position]
             key = id(value)
             if key in tracked:
                 needs[parameter] = found = True
@@ -160,8 +163,8 @@ class GradientTape:
         if not found:
             return None
         blocked = None
-        for parameter in op.others:
-            value = arguments.get(parameter)
+        for parameter, position in op.other_positions:
+            value = values[position]
             kind = type(value)
             if kind is list or kind is tuple:
                 if any(self._follows(item) and _is_float(item) for item in value):
@@ -309,6 +312,8 @@ class _Op:
         "others",
         "parameters",
         "defaults",
+        "input_positions",
+        "other_positions",
     )
 
     def __init__(self, name: str, function: Callable, gradient, inputs: tuple) -> None:
@@ -320,6 +325,13 @@ class _Op:
         self.inputs = inputs
         self.parameters = tuple(signature.parameters)
         self.others = tuple(name for name in self.parameters if name not in inputs)
+        # (name, position in the call's values) of each input and each other parameter.
+        self.input_positions = tuple(
+            (name, self.parameters.index(name)) for name in inputs if name in self.parameters
+        )
+        self.other_positions = tuple(
+            (name, self.parameters.index(name)) for name in self.others
+        )
         self.defaults = {
             key: parameter.default
             for key, parameter in signature.parameters.items()
@@ -331,7 +343,7 @@ class _Op:
         """A record's op for a call the tape cannot differentiate (a numpy function, ...)."""
         op = cls.__new__(cls)
         op.name, op.kind, op.function, op.gradient = name, "operation", None, None
-        op.inputs = op.others = op.parameters = ()
+        op.inputs = op.others = op.parameters = op.input_positions = op.other_positions = ()
         op.defaults = {}
         return op
 
@@ -385,10 +397,11 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
         def generic(*args, **kwargs):
             if not _recording:
                 return _as_array(function(*args, **kwargs))
+            arguments = op_info.bind(args, kwargs)
+            values = tuple(arguments.get(name) for name in op_info.parameters)
             plain_args, plain_kwargs = plain(args), plain(kwargs)
             output = _as_array(function(*plain_args, **plain_kwargs))
-            arguments = op_info.bind(args, kwargs)
-            return _record_call(op_info, arguments, op_info.bind(plain_args, plain_kwargs), output)
+            return _record_call(op_info, values, plain(values), output)
 
         return generic
     parameters = ", ".join(
@@ -398,11 +411,10 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
         for name in names
     )
     passed = ", ".join(names)
-    collected = ", ".join(f"{name!r}: {name}" for name in names)
     source = (
         f"def op({parameters}):\n"
         f"    if _recording:\n"
-        f"        return _call_recorded(_op_info, {{{collected}}})\n"
+        f"        return _call_recorded(_op_info, ({passed},))\n"
         f"    output = _function({passed})\n"
         f"    if type(output) is not _ndarray and isinstance(output, _generic):\n"
         f"        output = _asarray(output)\n"
@@ -422,39 +434,44 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
     return namespace["op"]
 
 
-def _call_recorded(op: _Op, arguments: dict):
-    """Run ``op`` on plain values while tapes record; record it on those following an input."""
-    plain_arguments = arguments
-    for value in arguments.values():
-        kind = type(value)
-        if kind is TapeArray or kind is Variable or kind is list or kind is tuple:
-            plain_arguments = {}
-            for name, value in arguments.items():
-                kind = type(value)
-                if kind is TapeArray:
-                    value = value.view(np.ndarray)
-                elif kind is Variable:
-                    value = value.value
-                elif kind is list or kind is tuple:
-                    value = plain(value)
-                plain_arguments[name] = value
+def _call_recorded(op: _Op, values: tuple):
+    """Run ``op`` on plain values while tapes record; record it on those following an input.
+
+    ``values`` are the call's arguments in ``op.parameters`` order.
+    """
+    plain_values = values
+    for value in values:
+        if type(value) in _MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY:
+            plain_values = tuple([_unwrapped(value) for value in values])
             break
-    output = op.function(*plain_arguments.values())
+    output = op.function(*plain_values)
     if type(output) is not np.ndarray and isinstance(output, np.generic):
         output = np.asarray(output)
-    return _record_call(op, arguments, plain_arguments, output)
+    return _record_call(op, values, plain_values, output)
 
 
-def _record_call(op: _Op, arguments: dict, plain_arguments: dict, output):
+def _record_call(op: _Op, values: tuple, plain_values: tuple, output):
     """``output``, followed (as TapeArrays) and recorded by each tape that follows an input."""
     tracked = None
     for tape in _recording:
-        followed = tape._followed_inputs(op, arguments)
+        followed = tape._followed_inputs(op, values)
         if followed is not None:
             if tracked is None:
                 tracked = output.view(TapeArray) if type(output) is np.ndarray else track(output)
-            tape._append(op, plain_arguments, output, followed, tracked)
+                arguments = dict(zip(op.parameters, plain_values, strict=True))
+            tape._append(op, arguments, output, followed, tracked)
     return output if tracked is None else tracked
+
+
+def _unwrapped(value):
+    kind = type(value)
+    if kind is TapeArray:
+        return value.view(np.ndarray)
+    if kind is Variable:
+        return value.value
+    if kind is list or kind is tuple:
+        return plain(value)
+    return value
 
 
 def stop_gradient(x):
