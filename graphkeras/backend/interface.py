@@ -68,7 +68,8 @@ BACKEND_INTERFACE: dict[str, str] = {
     "normal draws within two standard deviations.",
     "random_permutation": "random_permutation(n, seed=None) -> int array, a permutation.",
     "GradientTape": "GradientTape(persistent=False, watch_accessed_variables=True): context "
-    "manager recording backend ops; .watch(values), .gradient(target, sources, "
+    "manager recording backend ops, and the Python operators and numpy functions applied to "
+    "what they return; .watch(values), .gradient(target, sources, "
     "output_gradients=None) -> gradients (None for unconnected sources), .stop_recording(), "
     ".reset(). A gradient reaching an op without one raises (never silently dropped).",
     "stop_gradient": "stop_gradient(x): x's value, cut from the tape.",
