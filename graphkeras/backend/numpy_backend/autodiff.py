@@ -329,9 +329,7 @@ class _Op:
         self.input_positions = tuple(
             (name, self.parameters.index(name)) for name in inputs if name in self.parameters
         )
-        self.other_positions = tuple(
-            (name, self.parameters.index(name)) for name in self.others
-        )
+        self.other_positions = tuple((name, self.parameters.index(name)) for name in self.others)
         self.defaults = {
             key: parameter.default
             for key, parameter in signature.parameters.items()

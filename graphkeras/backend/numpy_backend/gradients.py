@@ -14,6 +14,8 @@ of broadcast operands are summed back to the operand's shape).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from graphkeras.backend import config
@@ -325,15 +327,22 @@ def _expand_reduced(value, x, a) -> np.ndarray:
     return np.reshape(value, [1 if i in reduced else d for i, d in enumerate(x.shape)])
 
 
+def _spread_to(value: np.ndarray, shape: tuple) -> np.ndarray:
+    """``value`` broadcast to ``shape``, as a new writable array (``broadcast_to`` then copy)."""
+    spread = np.empty(shape, dtype=value.dtype)
+    spread[...] = value
+    return spread
+
+
 @_unary
 def sum_gradient(g, x, out, a):
-    return np.broadcast_to(_expand_reduced(g, x, a), x.shape).copy()
+    return _spread_to(_expand_reduced(g, x, a), x.shape)
 
 
 @_unary
 def mean_gradient(g, x, out, a):
-    count = np.prod([x.shape[i] for i in _axes(a["axis"], x.ndim)], dtype=np.int64)
-    return np.broadcast_to(_expand_reduced(g, x, a) / count, x.shape).copy()
+    count = math.prod(x.shape[i] for i in _axes(a["axis"], x.ndim))
+    return _spread_to(_expand_reduced(g, x, a) / count, x.shape)
 
 
 def _extreme_gradient(g, x, out, a):
