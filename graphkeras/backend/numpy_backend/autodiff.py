@@ -440,7 +440,7 @@ def _call_recorded(op: _Op, values: tuple):
     plain_values = values
     for value in values:
         if type(value) in _MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY:
-            plain_values = tuple([_unwrapped(value) for value in values])
+            plain_values = plain(values)
             break
     output = op.function(*plain_values)
     if type(output) is not np.ndarray and isinstance(output, np.generic):
@@ -459,17 +459,6 @@ def _record_call(op: _Op, values: tuple, plain_values: tuple, output):
                 arguments = dict(zip(op.parameters, plain_values, strict=True))
             tape._append(op, arguments, output, followed, tracked)
     return output if tracked is None else tracked
-
-
-def _unwrapped(value):
-    kind = type(value)
-    if kind is TapeArray:
-        return value.view(np.ndarray)
-    if kind is Variable:
-        return value.value
-    if kind is list or kind is tuple:
-        return plain(value)
-    return value
 
 
 def stop_gradient(x):

@@ -67,6 +67,40 @@ class _Unsupported(Exception):
     """A handler's arguments it cannot differentiate: record the call as untraceable."""
 
 
+def _routed_to(function: Callable) -> Callable:
+    """An ndarray method as ``function(self, ...)``, so that the numpy protocol sees the call."""
+
+    def method(self, *args, **kwargs):
+        return function(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = function.__name__
+    method.__doc__ = (
+        f"``numpy.{function.__name__}`` of the array (recorded while a tape follows it)."
+    )
+    return method
+
+
+def _in_place_operator(ufunc: np.ufunc) -> Callable:
+    """``x op= y``: in place on a plain array, recorded and rebound on a followed one."""
+
+    def method(self, other):
+        return self._in_place(ufunc, other)
+
+    method.__name__ = f"__i{ufunc.__name__}__"
+    return method
+
+
+def _writing_method(name: str, instead: str = "an op that returns a new array") -> Callable:
+    """An ndarray method that writes into the array: refused on one a recording tape follows."""
+
+    def method(self, *args, **kwargs) -> None:
+        self._check_writable(f"x.{name}", instead)
+        getattr(self.view(np.ndarray), name)(*plain(args), **kwargs)
+
+    method.__name__ = name
+    return method
+
+
 class TapeArray(np.ndarray):
     """An ndarray a recording GradientTape follows; numpy calls on it are recorded.
 
@@ -134,29 +168,14 @@ class TapeArray(np.ndarray):
     # ---------------------------------------------- in-place arithmetic
     # On a followed array, ``x += y`` computes ``x + y`` (recorded) and Python
     # rebinds ``x`` to it; the old array is left as it was.
-    def __iadd__(self, other):
-        return self._in_place(np.add, other)
-
-    def __isub__(self, other):
-        return self._in_place(np.subtract, other)
-
-    def __imul__(self, other):
-        return self._in_place(np.multiply, other)
-
-    def __itruediv__(self, other):
-        return self._in_place(np.true_divide, other)
-
-    def __ifloordiv__(self, other):
-        return self._in_place(np.floor_divide, other)
-
-    def __imod__(self, other):
-        return self._in_place(np.remainder, other)
-
-    def __ipow__(self, other):
-        return self._in_place(np.power, other)
-
-    def __imatmul__(self, other):
-        return self._in_place(np.matmul, other)
+    __iadd__ = _in_place_operator(np.add)
+    __isub__ = _in_place_operator(np.subtract)
+    __imul__ = _in_place_operator(np.multiply)
+    __itruediv__ = _in_place_operator(np.true_divide)
+    __ifloordiv__ = _in_place_operator(np.floor_divide)
+    __imod__ = _in_place_operator(np.remainder)
+    __ipow__ = _in_place_operator(np.power)
+    __imatmul__ = _in_place_operator(np.matmul)
 
     def _in_place(self, ufunc, other):
         if RECORDING and (follows(self) or _follows_any(other)):
@@ -166,54 +185,24 @@ class TapeArray(np.ndarray):
 
     # ------------------------------------- methods routed to numpy functions
     # ndarray's own methods run in C, out of the protocols' sight; these
-    # route each through the numpy function of the same name.
-    def sum(self, *args, **kwargs):
-        return np.sum(self, *args, **kwargs)
-
-    def mean(self, *args, **kwargs):
-        return np.mean(self, *args, **kwargs)
-
-    def max(self, *args, **kwargs):
-        return np.max(self, *args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return np.min(self, *args, **kwargs)
-
-    def prod(self, *args, **kwargs):
-        return np.prod(self, *args, **kwargs)
-
-    def std(self, *args, **kwargs):
-        return np.std(self, *args, **kwargs)
-
-    def var(self, *args, **kwargs):
-        return np.var(self, *args, **kwargs)
-
-    def cumsum(self, *args, **kwargs):
-        return np.cumsum(self, *args, **kwargs)
-
-    def cumprod(self, *args, **kwargs):
-        return np.cumprod(self, *args, **kwargs)
-
-    def dot(self, other, out=None):
-        return np.dot(self, other, out=out)
-
-    def clip(self, min=None, max=None, out=None, **kwargs):  # noqa: A002 - ndarray's names
-        return np.clip(self, min, max, out=out, **kwargs)
-
-    def round(self, decimals: int = 0, out=None):
-        return np.round(self, decimals, out=out)
-
-    def repeat(self, repeats, axis=None):
-        return np.repeat(self, repeats, axis=axis)
-
-    def take(self, indices, axis=None, out=None, mode: str = "raise"):
-        return np.take(self, indices, axis=axis, out=out, mode=mode)
-
-    def squeeze(self, axis=None):
-        return np.squeeze(self, axis=axis)
-
-    def swapaxes(self, axis1: int, axis2: int):
-        return np.swapaxes(self, axis1, axis2)
+    # route each through the numpy function of the same name, whose
+    # parameters follow the array in the same order.
+    sum = _routed_to(np.sum)
+    mean = _routed_to(np.mean)
+    max = _routed_to(np.max)
+    min = _routed_to(np.min)
+    prod = _routed_to(np.prod)
+    std = _routed_to(np.std)
+    var = _routed_to(np.var)
+    cumsum = _routed_to(np.cumsum)
+    cumprod = _routed_to(np.cumprod)
+    dot = _routed_to(np.dot)
+    clip = _routed_to(np.clip)
+    round = _routed_to(np.round)
+    repeat = _routed_to(np.repeat)
+    take = _routed_to(np.take)
+    squeeze = _routed_to(np.squeeze)
+    swapaxes = _routed_to(np.swapaxes)
 
     def reshape(self, *shape, **kwargs):
         return np.reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
@@ -246,25 +235,11 @@ class TapeArray(np.ndarray):
         return self.view(np.ndarray).astype(dtype, order, casting, subok, copy)
 
     # ------------------------------------------------ methods that write
-    def fill(self, value) -> None:
-        self._check_writable("x.fill")
-        self.view(np.ndarray).fill(plain(value))
-
-    def sort(self, *args, **kwargs) -> None:
-        self._check_writable("x.sort (in place)", "np.sort(x) or K.sort(x)")
-        self.view(np.ndarray).sort(*args, **kwargs)
-
-    def put(self, *args, **kwargs) -> None:
-        self._check_writable("x.put")
-        self.view(np.ndarray).put(*plain(args), **kwargs)
-
-    def partition(self, *args, **kwargs) -> None:
-        self._check_writable("x.partition")
-        self.view(np.ndarray).partition(*args, **kwargs)
-
-    def resize(self, *args, **kwargs) -> None:
-        self._check_writable("x.resize")
-        self.view(np.ndarray).resize(*args, **kwargs)
+    fill = _writing_method("fill")
+    sort = _writing_method("sort", "np.sort(x) or K.sort(x)")
+    put = _writing_method("put")
+    partition = _writing_method("partition")
+    resize = _writing_method("resize")
 
     def _check_writable(self, operation: str, instead: str = "an op that returns a new array"):
         if RECORDING and follows(self):
