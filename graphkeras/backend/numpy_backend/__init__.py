@@ -161,6 +161,7 @@ from graphkeras.backend.numpy_backend.numeric import (
     var,
     where,
 )
+from graphkeras.backend.numpy_backend.optimizer_updates import adam_update
 from graphkeras.backend.numpy_backend.pooling import average_pool, max_pool, pad
 from graphkeras.backend.numpy_backend.random import (
     dropout_mask,
