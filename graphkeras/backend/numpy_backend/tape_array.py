@@ -12,12 +12,16 @@ operation. The same protocol serves backend Variables.
 
 What the tape cannot follow raises, never vanishes:
 
-- a numpy ufunc or function with no gradient (``np.argsort``, ``np.floor``
-  of a tracked value is fine: it has one) is recorded without one, and a
-  gradient that has to pass through it raises ``NotDifferentiableError``
-  naming it; used off the gradient path (argmax for a metric) it is fine;
+- a numpy ufunc or function with no gradient (``np.argsort``,
+  ``np.linalg.det``) is recorded without one, and so is a comparison
+  (``x > 0``): a gradient that has to pass through it raises
+  ``NotDifferentiableError`` naming it, while a use off the gradient path
+  (an argmax for a metric, a ``np.where`` condition) is fine;
+- a backend op given a followed float array where it has no gradient
+  (``K.clip``'s bounds) raises the same way when a gradient reaches it;
 - an ndarray method that makes an array the tape cannot relate to its
-  source (``x.view(dtype)``, ``x.real``) is recorded the same way;
+  source (``x.view(dtype)``) is recorded without a gradient too, and the
+  error names the file and line that called it;
 - writing into an array a tape follows (``x[0] = 1``, ``np.add(a, b,
   out=x)``, ``x.sort()``), or writing a followed value into another array
   with ``out=``, raises at once. ``x += y`` on a followed array computes
@@ -25,7 +29,12 @@ What the tape cannot follow raises, never vanishes:
 
 Leaving the tape stays explicit, as TensorFlow's ``.numpy()``:
 ``np.asarray(x)``, ``float(x)``, ``x.item()``, ``K.stop_gradient(x)`` and
-``K.convert_to_numpy(x)`` give plain values the tape no longer follows.
+``K.convert_to_numpy(x)`` give plain values the tape no longer follows, and
+so does copying a followed value into a plain array (``plain[0] = x``),
+which numpy does in C without asking the protocols. A plain numpy array
+given to ``tape.watch`` stays plain: backend ops on it are followed, numpy
+operators are not; ``x = tape.watch(x)`` returns a TapeArray view on which
+they are.
 
 When no tape records, a TapeArray's numpy calls run on plain arrays and
 return plain arrays: the type does not spread, and outside a tape nothing
