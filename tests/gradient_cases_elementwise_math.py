@@ -3,7 +3,8 @@
 Collected by ``tests/test_gradients.py`` (see ``gradient_checks.family_modules``).
 Inputs stay inside each function's domain (``arcsin`` within (-1, 1), ``log1p``
 above -1, ``tan`` away from its poles) and, for the rounding ops, away from the
-jumps, where the zero gradient is the derivative. ``NOT_DIFFERENTIABLE_PATHS``
+jumps, where the zero gradient is the derivative (``floor_divide`` too; ``mod``
+is ``x1 - floor_divide(x1, x2) * x2``). ``NOT_DIFFERENTIABLE_PATHS``
 gives, for each op recorded without a gradient, a target whose gradient must
 pass through it.
 """
@@ -52,6 +53,16 @@ CASES = [
     ),
     Case("arctan2", "python_x2", lambda B, y: B.arctan2(y, -1.5), [_WIDE]),
     Case("arctan2", "x2_only", lambda B, y, x: B.arctan2(y, x), [_WIDE, _NONZERO], watched=(1,)),
+    # x1 / 0.5 stays 0.2 or more from a whole number, so no step crosses a jump.
+    Case("floor_divide", "python_x2", lambda B, x: B.floor_divide(x, 0.5), [_BETWEEN_JUMPS]),
+    Case(
+        "floor_divide",
+        "both",
+        lambda B, x1, x2: B.floor_divide(x1, x2),
+        [_BETWEEN_JUMPS, np.full((3, 4), 0.5)],
+    ),
+    Case("mod", "python_x2", lambda B, x: B.mod(x, 0.5), [_BETWEEN_JUMPS]),
+    Case("mod", "both", lambda B, x1, x2: B.mod(x1, x2), [_BETWEEN_JUMPS, np.full((1, 4), 0.5)]),
 ]
 
 
@@ -61,8 +72,6 @@ def _through_flags(flags):
 
 
 NOT_DIFFERENTIABLE_PATHS = {
-    "floor_divide": lambda B, x: B.floor_divide(x, 0.3),
-    "mod": lambda B, x: B.mod(x, 0.3),
     "isnan": _through_flags(lambda B, x: B.isnan(x)),
     "isinf": _through_flags(lambda B, x: B.isinf(x)),
     "isfinite": _through_flags(lambda B, x: B.isfinite(x)),

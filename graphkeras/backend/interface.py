@@ -68,10 +68,15 @@ BACKEND_INTERFACE: dict[str, str] = {
     "normal draws within two standard deviations.",
     "random_permutation": "random_permutation(n, seed=None) -> int array, a permutation.",
     "GradientTape": "GradientTape(persistent=False, watch_accessed_variables=True): context "
-    "manager recording backend ops; .watch(values), .gradient(target, sources, "
+    "manager recording backend ops, and the Python operators and numpy functions applied to "
+    "what they return; .watch(values), .gradient(target, sources, "
     "output_gradients=None) -> gradients (None for unconnected sources), .stop_recording(), "
     ".reset(). A gradient reaching an op without one raises (never silently dropped).",
     "stop_gradient": "stop_gradient(x): x's value, cut from the tape.",
+    "adam_update": "adam_update(variable, gradient, momentum, velocity, beta_1, beta_2, "
+    "step_size, epsilon, velocity_hat=None): one Adam step on the Variables in place: "
+    "m += (g - m) * (1 - beta_1); v += (g * g - v) * (1 - beta_2); with velocity_hat "
+    "v_hat = max(v_hat, v), used below; w -= m / (sqrt(v) + epsilon) * step_size.",
     "dropout": "dropout(x, rate, noise_shape=None, seed=None): zero with probability rate, "
     "scale the rest by 1/(1-rate).",
     # --------------------------------------------------------- element-wise

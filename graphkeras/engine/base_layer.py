@@ -25,6 +25,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import json
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -61,6 +62,10 @@ def set_mask_connector(connector: Callable[[CallArguments], CallArguments]) -> N
 _creation_counter = itertools.count()
 
 _BASE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "batch_shape")
+
+
+# Attribute types that never hold a layer (checked before the general case).
+_PLAIN_ATTRIBUTE_TYPES = frozenset({str, bool, int, float, type(None), types.FunctionType})
 
 
 class Layer:
@@ -231,6 +236,8 @@ class Layer:
         found: list = []
         seen: set[int] = set()
         for value in self.__dict__.values():
+            if type(value) in _PLAIN_ATTRIBUTE_TYPES:
+                continue  # most attributes: settled cheaply, this runs on every training step
             if isinstance(value, dict):
                 candidates = value.values()
             elif isinstance(value, (list, tuple)):
@@ -246,21 +253,7 @@ class Layer:
     @property
     def weights(self) -> list:
         """Own trainable then non-trainable weights, then each sublayer's, each once."""
-        collected: list = []
-        seen_weights: set[int] = set()
-        seen_layers: set[int] = set()
-        stack: list = [self]
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen_layers:
-                continue
-            seen_layers.add(id(layer))
-            for variable in (*layer._trainable_weights, *layer._non_trainable_weights):
-                if id(variable) not in seen_weights:
-                    seen_weights.add(id(variable))
-                    collected.append(variable)
-            stack.extend(reversed(layer._sublayers()))
-        return collected
+        return _weights_of([self, *self._all_sublayers()])
 
     @property
     def variables(self) -> list:
@@ -268,9 +261,13 @@ class Layer:
 
     @property
     def trainable_weights(self) -> list:
+        return self._trainable_weights_of([self, *self._all_sublayers()])
+
+    def _trainable_weights_of(self, layers: list) -> list:
+        """``trainable_weights``, given this layer and every nested one (``_all_sublayers``)."""
         if not self.trainable:
             return []
-        return [variable for variable in self.weights if variable.trainable]
+        return [variable for variable in _weights_of(layers) if variable.trainable]
 
     @property
     def non_trainable_weights(self) -> list:
@@ -732,19 +729,26 @@ class Layer:
     @property
     def losses(self) -> list:
         """Added loss terms of this layer and its sublayers, then weight penalties."""
+        return self._losses_of([self, *self._all_sublayers()])
+
+    def _losses_of(self, layers: list) -> list:
+        """``losses``, given this layer and every nested one (a training step walks them once)."""
         values = []
-        for layer in [self, *self._all_sublayers()]:
+        for layer in layers:
             for loss, _ in layer._losses:
                 values.append(loss() if callable(loss) else loss)
-        for variable in self.weights:
+        for variable in _weights_of(layers):
             if variable.regularizer is not None:
                 # The Variable itself, so a GradientTape follows the penalty to it.
                 values.append(variable.regularizer(variable))
         return values
 
-    def _clear_losses(self) -> None:
-        """Forget the losses ``add_loss`` recorded (each forward pass adds its own)."""
-        for layer in [self, *self._all_sublayers()]:
+    def _clear_losses(self, layers: list | None = None) -> None:
+        """Forget the losses ``add_loss`` recorded (each forward pass adds its own).
+
+        ``layers``: this layer and every nested one, when the caller has them.
+        """
+        for layer in [self, *self._all_sublayers()] if layers is None else layers:
             if layer._losses:
                 layer._losses = ()
 
@@ -937,3 +941,19 @@ def _describe_value(value) -> str:
         return f"an array of dtype {value.dtype} and shape {tuple(value.shape)}"
     text = repr(value)
     return f"a {type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _weights_of(layers: list) -> list:
+    """Each layer's trainable then non-trainable weights, in order, each once.
+
+    ``layers`` is a layer then every layer nested in it (``_all_sublayers``,
+    depth first), so this is that layer's ``weights``.
+    """
+    collected: list = []
+    seen: set[int] = set()
+    for layer in layers:
+        for variable in (*layer._trainable_weights, *layer._non_trainable_weights):
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                collected.append(variable)
+    return collected

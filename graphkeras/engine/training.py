@@ -378,9 +378,9 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 structure = inputs[0] if len(inputs) == 1 else inputs
             return self(structure, training=training)
 
-    def _apply_layer_updates(self) -> None:
+    def _apply_layer_updates(self, layers: list | None = None) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
-        for layer in [self, *self._all_sublayers()]:
+        for layer in [self, *self._all_sublayers()] if layers is None else layers:
             if not layer._updates:
                 continue
             for update, _ in layer._updates:

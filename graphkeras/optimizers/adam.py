@@ -100,18 +100,18 @@ class Adam(Optimizer):
         self._update_one(gradient, variable, self._step_size(learning_rate))
 
     def _update_one(self, gradient, variable, step_size: float) -> None:
-        gradient = cast_like(gradient, variable)
         index = self._get_variable_index(variable)
-        momentum = self._momentums[index]
-        velocity = self._velocities[index]
-        momentum.assign_add(K.multiply(K.subtract(gradient, momentum), 1.0 - self.beta_1))
-        velocity.assign_add(K.multiply(K.subtract(K.square(gradient), velocity), 1.0 - self.beta_2))
-        if self.amsgrad:
-            velocity_hat = self._velocity_hats[index]
-            velocity_hat.assign(K.maximum(velocity_hat, velocity))
-            velocity = velocity_hat
-        variable.assign_sub(
-            K.divide(K.multiply(momentum, step_size), K.add(K.sqrt(velocity), self.epsilon))
+        # In place, one scratch array: no weight-sized temporaries (see K.adam_update).
+        K.adam_update(
+            variable,
+            cast_like(gradient, variable),
+            self._momentums[index],
+            self._velocities[index],
+            self.beta_1,
+            self.beta_2,
+            step_size,
+            self.epsilon,
+            self._velocity_hats[index] if self.amsgrad else None,
         )
 
     def get_config(self) -> dict[str, Any]:

@@ -16,10 +16,12 @@ from graphkeras.backend.numpy_backend import image_transform as _image_transform
 from graphkeras.backend.numpy_backend import indexing as _indexing
 from graphkeras.backend.numpy_backend import linalg as _linalg
 from graphkeras.backend.numpy_backend import norms as _norms
+from graphkeras.backend.numpy_backend import numpy_protocol as _numpy_protocol
 from graphkeras.backend.numpy_backend import pooling as _pooling
 from graphkeras.backend.numpy_backend import recurrent as _recurrent
 from graphkeras.backend.numpy_backend import slicing as _slicing
 from graphkeras.backend.numpy_backend import sorting as _sorting
+from graphkeras.backend.numpy_backend import tape_array as _tape_array
 from graphkeras.backend.numpy_backend.autodiff import (
     GradientTape,
     NotDifferentiableError,
@@ -163,6 +165,7 @@ from graphkeras.backend.numpy_backend.numeric import (
     var,
     where,
 )
+from graphkeras.backend.numpy_backend.optimizer_updates import adam_update
 from graphkeras.backend.numpy_backend.pooling import average_pool, max_pool, pad
 from graphkeras.backend.numpy_backend.random import (
     dropout_mask,
@@ -224,17 +227,33 @@ def _make_ops_recordable() -> None:
         namespace[name] = differentiable(name, namespace[name], gradient, inputs)
     for name, inputs in NOT_DIFFERENTIABLE.items():
         namespace[name] = differentiable(name, namespace[name], None, inputs)
-    # Arithmetic on Variables goes through the same recorded ops.
+    # Numpy calls and Python operators on followed arrays (TapeArrays) and on
+    # Variables go through the same recorded ops (see tape_array.py).
+    _numpy_protocol.install({name: namespace[name] for name in GRADIENTS | NOT_DIFFERENTIABLE})
     _VARIABLE_OPERATORS.update(
-        add=namespace["add"],
-        subtract=namespace["subtract"],
-        multiply=namespace["multiply"],
-        divide=namespace["divide"],
-        matmul=namespace["matmul"],
-        power=namespace["power"],
-        negative=namespace["negative"],
-        abs=namespace["abs"],
-        getitem=namespace["getitem"],
+        {
+            name: namespace[name]
+            for name in (
+                "add",
+                "subtract",
+                "multiply",
+                "divide",
+                "matmul",
+                "power",
+                "floor_divide",
+                "mod",
+                "negative",
+                "abs",
+                "getitem",
+                "less",
+                "less_equal",
+                "greater",
+                "greater_equal",
+            )
+        },
+        positive=_numpy_protocol.positive,
+        array_ufunc=_tape_array.array_ufunc,
+        array_function=_tape_array.array_function,
     )
 
 

@@ -9,10 +9,13 @@ function that maps the output's gradient to its inputs' gradients.
 execution order), accumulating gradients by array identity.
 
 Ops are made recordable by :func:`differentiable`, which wraps the plain
-function; when no tape records, the wrapper costs one list check. An op
-declared without a gradient (a comparison, ``argmax``) is still recorded,
-so that a gradient reaching it raises an error naming the op instead of
-being silently dropped.
+function; when no tape records, the wrapper costs one list check. While one
+records, the op runs on plain arrays and an output that depends on a
+followed value comes back as a ``TapeArray`` (``tape_array.py``), so the
+Python operators and numpy functions user code applies to it are recorded
+too. An op declared without a gradient (a comparison, ``argmax``) is still
+recorded, so that a gradient reaching it raises an error naming the op
+instead of being silently dropped.
 """
 
 from __future__ import annotations
@@ -23,25 +26,34 @@ from typing import Any
 
 import numpy as np
 
+from graphkeras.backend.numpy_backend.tape_array import RECORDING as _recording
+from graphkeras.backend.numpy_backend.tape_array import (
+    NotDifferentiableError,
+    TapeArray,
+    plain,
+    track,
+)
 from graphkeras.backend.numpy_backend.variable import Variable
 
-# The tapes recording now, innermost last.
-_recording: list[GradientTape] = []
+__all__ = ["GradientTape", "NotDifferentiableError", "differentiable", "stop_gradient"]
 
-
-class NotDifferentiableError(ValueError):
-    """A gradient reached an op that has none."""
+# Argument types that can be followed without being tracked by id yet, or hold such.
+_MAY_HOLD_FOLLOWED = frozenset({Variable, list, tuple})
+# ... and those that must be unwrapped before an op runs.
+_MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY = _MAY_HOLD_FOLLOWED | {TapeArray}
 
 
 class GradientTape:
     """Records backend ops so that gradients of a result can be computed.
 
     >>> with GradientTape() as tape:
-    ...     loss = K.sum(K.square(K.dot(x, kernel)))
+    ...     loss = 0.01 * K.sum(K.square(K.dot(x, kernel)))
     >>> (kernel_gradient,) = tape.gradient(loss, [kernel])
 
     Trainable Variables used inside the block are watched automatically
-    (``watch_accessed_variables``); other values with :meth:`watch`. A
+    (``watch_accessed_variables``); other values with :meth:`watch`. Every
+    op on a watched value is recorded, whether called through ``K``, a
+    Python operator or a numpy function (see ``tape_array.py``). A
     non-persistent tape gives one set of gradients, then frees its records.
     Gradients are not themselves recorded (no higher-order derivatives).
     """
@@ -49,9 +61,12 @@ class GradientTape:
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
+        # (op, plain arguments, plain output, needs, input ids, blocked parameter, output ids)
         self._records: list[tuple] = []
         # id -> object, for everything whose gradient the tape can follow.
         self._tracked: dict[int, Any] = {}
+        # id of a watched plain array <-> id of the TapeArray view watch() returned.
+        self._aliases: dict[int, int] = {}
         self._used = False
 
     def __enter__(self) -> GradientTape:
@@ -61,10 +76,26 @@ class GradientTape:
     def __exit__(self, *exc_info) -> None:
         _recording.remove(self)
 
-    def watch(self, values) -> None:
-        """Follow gradients into ``values`` (arrays or Variables, or a list of them)."""
-        for value in values if isinstance(values, (list, tuple)) else [values]:
+    def watch(self, values):
+        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
+
+        Returns them as the tape follows them: a plain numpy array comes back
+        as a TapeArray view, on which Python operators and numpy functions are
+        recorded too (``x = tape.watch(x)``); the plain array itself is still
+        followed through backend ops, and its gradient includes the view's.
+        """
+        single = not isinstance(values, (list, tuple))
+        followed = []
+        for value in [values] if single else values:
             self._tracked[id(value)] = value
+            if type(value) is np.ndarray:
+                view = value.view(TapeArray)
+                self._tracked[id(view)] = view
+                self._aliases[id(value)] = id(view)
+                self._aliases[id(view)] = id(value)
+                value = view
+            followed.append(value)
+        return followed[0] if single else followed
 
     def stop_recording(self):
         """A context in which ops are not recorded on this tape."""
@@ -74,13 +105,15 @@ class GradientTape:
         """Forget every record and watched value."""
         self._records.clear()
         self._tracked.clear()
+        self._aliases.clear()
         self._used = False
 
     def watched_variables(self) -> list:
         return [value for value in self._tracked.values() if isinstance(value, Variable)]
 
     # ----------------------------------------------------------- recording
-    def _is_tracked(self, value) -> bool:
+    def _follows(self, value) -> bool:
+        """Whether the tape follows ``value`` (watching a trainable Variable on first use)."""
         if id(value) in self._tracked:
             return True
         if self.watch_accessed_variables and type(value) is Variable and value.trainable:
@@ -88,26 +121,79 @@ class GradientTape:
             return True
         return False
 
-    def _record(self, op: _Op, arguments: dict, output) -> None:
-        inputs: list = []
+    def _followed_inputs(self, op: _Op, values: tuple) -> tuple | None:
+        """``(needs, input ids, blocked)`` for a call of ``op``; None if it uses nothing followed.
+
+        ``values`` are the call's arguments in ``op.parameters`` order.
+        ``needs`` says per differentiable input whether it wants a gradient
+        (a list of flags for a list input); ``blocked`` names a parameter with
+        no gradient that holds a followed float array (``clip``'s bounds):
+        a gradient reaching the record then raises instead of leaving that
+        array out. Runs on every op while the tape records, so it is inlined.
+        """
+        tracked = self._tracked
+        for _, position in op.input_positions:  # ops on labels and constants: settled here
+            value = values[position]
+            if id(value) in tracked or type(value) in _MAY_HOLD_FOLLOWED:
+                break
+        else:
+            return None
         needs: dict = {}
-        for parameter in op.inputs:
-            value = arguments.get(parameter)
-            if isinstance(value, (list, tuple)):
-                flags = [_is_array(item) and self._is_tracked(item) for item in value]
-                inputs.extend(item for item, flag in zip(value, flags, strict=True) if flag)
+        input_ids: dict = {}
+        found = False
+        for parameter, position in op.input_positions:
+            value = values[position]
+            key = id(value)
+            if key in tracked:
+                needs[parameter] = found = True
+                input_ids[parameter] = key
+                continue
+            kind = type(value)
+            if kind is Variable and self._follows(value):
+                needs[parameter] = found = True
+                input_ids[parameter] = key
+            elif kind is list or kind is tuple:
+                ids = [id(item) if self._follows(item) else None for item in value]
+                flags = [item_key is not None for item_key in ids]
                 needs[parameter] = flags
+                input_ids[parameter] = ids
+                found = found or True in flags
             else:
-                needs[parameter] = _is_array(value) and self._is_tracked(value)
-                if needs[parameter]:
-                    inputs.append(value)
-        if not inputs or any(output is item for item in inputs):
-            # An op that hands back its own input (a cast to the same dtype) is
-            # the identity: recording it would count that input's gradient twice.
-            return
-        self._records.append((op, arguments, output, needs))
-        for produced in output if isinstance(output, tuple) else (output,):
-            self._tracked[id(produced)] = produced
+                needs[parameter] = False
+        if not found:
+            return None
+        blocked = None
+        for parameter, position in op.other_positions:
+            value = values[position]
+            kind = type(value)
+            if kind is list or kind is tuple:
+                if any(self._follows(item) and _is_float(item) for item in value):
+                    blocked = parameter
+            elif (id(value) in tracked or kind is Variable) and self._follows(value):
+                if _is_float(value):
+                    blocked = parameter
+        return needs, input_ids, blocked
+
+    def _append(self, op: _Op, plain_arguments: dict, output, followed: tuple, tracked) -> None:
+        needs, input_ids, blocked = followed
+        if type(tracked) is TapeArray:
+            output_ids: tuple = (id(tracked),)
+            self._tracked[id(tracked)] = tracked
+        else:
+            produced = tracked if isinstance(tracked, tuple) else (tracked,)
+            output_ids = tuple(id(item) if type(item) is TapeArray else None for item in produced)
+            for item in produced:
+                if type(item) is TapeArray:
+                    self._tracked[id(item)] = item
+        self._records.append((op, plain_arguments, output, needs, input_ids, blocked, output_ids))
+
+    def _record_untraceable(self, name: str, outputs: list) -> None:
+        """Record that ``outputs`` came from followed values by ``name``, which has no gradient."""
+        self._records.append(
+            (_Op.without_gradient(name), {}, None, {}, {}, None, tuple(map(id, outputs)))
+        )
+        for item in outputs:
+            self._tracked[id(item)] = item
 
     # ----------------------------------------------------------- gradients
     def gradient(self, target, sources, output_gradients=None):
@@ -135,49 +221,70 @@ class GradientTape:
             else [output_gradients] * len(targets)
         )
         source_ids = {id(source) for source in source_list}
+        source_ids.update(self._aliases[key] for key in list(source_ids) if key in self._aliases)
         gradients: dict[int, Any] = {}
         for value, seed in zip(targets, seeds, strict=True):
             if id(value) not in self._tracked and id(value) not in source_ids:
                 raise ValueError(
                     "The gradient target was not computed on this tape from a watched value: "
-                    "compute it with graphkeras.backend functions inside the tape's `with` "
-                    "block (plain numpy operations are not recorded)."
+                    "compute it inside the tape's `with` block from values the tape follows "
+                    "(trainable Variables, watched arrays, and what backend ops, Python "
+                    "operators and numpy functions made from them)."
                 )
-            array = _value(value)
-            start = np.ones_like(array) if seed is None else np.asarray(seed, dtype=array.dtype)
+            array = plain(value)
+            start = np.ones_like(array) if seed is None else np.asarray(plain(seed), array.dtype)
             _accumulate(gradients, id(value), start)
 
-        for op, arguments, output, needs in reversed(self._records):
-            outputs = output if isinstance(output, tuple) else (output,)
-            upstream = [
-                gradients.get(id(item)) if id(item) in source_ids else gradients.pop(id(item), None)
-                for item in outputs
-            ]
-            if all(item is None for item in upstream):
-                continue
+        for op, arguments, output, needs, input_ids, blocked, output_ids in reversed(self._records):
+            if len(output_ids) == 1:
+                key = output_ids[0]
+                cotangent = gradients.get(key) if key in source_ids else gradients.pop(key, None)
+                if cotangent is None:
+                    continue
+            else:
+                cotangent = [
+                    gradients.get(key) if key in source_ids else gradients.pop(key, None)
+                    for key in output_ids
+                ]
+                if all(item is None for item in cotangent):
+                    continue
             if op.gradient is None:
                 raise NotDifferentiableError(
-                    f"The gradient reaches backend op '{op.name}', which has no gradient; "
+                    f"The gradient reaches {op.kind} '{op.name}', which has no gradient; "
                     "the path from a watched value to the target must avoid it."
                 )
-            cotangent = upstream[0] if len(outputs) == 1 else upstream
+            if blocked is not None:
+                raise NotDifferentiableError(
+                    f"The gradient reaches backend op '{op.name}', whose argument '{blocked}' "
+                    "is a value the tape follows but the op has no gradient for it; wrap "
+                    "that argument in K.stop_gradient, or compute it with ops that have one."
+                )
             input_gradients = op.gradient(cotangent, output, arguments, needs)
-            for parameter, flag in needs.items():
-                if isinstance(flag, list):
-                    for item, item_flag, item_gradient in zip(
-                        arguments[parameter], flag, input_gradients[parameter], strict=True
+            for parameter, key in input_ids.items():
+                if type(key) is list:
+                    for item_key, item_gradient in zip(
+                        key, input_gradients[parameter], strict=True
                     ):
-                        if item_flag and item_gradient is not None:
-                            _accumulate(gradients, id(item), item_gradient)
-                elif flag and input_gradients.get(parameter) is not None:
-                    _accumulate(gradients, id(arguments[parameter]), input_gradients[parameter])
+                        if item_key is not None and item_gradient is not None:
+                            _accumulate(gradients, item_key, item_gradient)
+                else:
+                    item_gradient = input_gradients.get(parameter)
+                    if item_gradient is not None:
+                        _accumulate(gradients, key, item_gradient)
 
-        result = [gradients.get(id(source)) for source in source_list]
+        result = [self._gradient_of(gradients, source) for source in source_list]
         self._used = True
         if not self.persistent:
-            self._records.clear()
-            self._tracked.clear()
+            self.reset()
+            self._used = True
         return result[0] if single else result
+
+    def _gradient_of(self, gradients: dict, source):
+        gradient = gradients.get(id(source))
+        alias = self._aliases.get(id(source))
+        if alias is not None and gradients.get(alias) is not None:
+            gradient = gradients[alias] if gradient is None else gradient + gradients[alias]
+        return gradient
 
 
 class _Paused:
@@ -194,21 +301,49 @@ class _Paused:
 
 
 class _Op:
-    """What a record needs to know of an op: its name, inputs and gradient."""
+    """What a record needs to know of an op: its name, function, inputs and gradient."""
 
-    __slots__ = ("name", "gradient", "inputs", "parameters", "defaults")
+    __slots__ = (
+        "name",
+        "kind",
+        "function",
+        "gradient",
+        "inputs",
+        "others",
+        "parameters",
+        "defaults",
+        "input_positions",
+        "other_positions",
+    )
 
     def __init__(self, name: str, function: Callable, gradient, inputs: tuple) -> None:
         signature = inspect.signature(function)
         self.name = name
+        self.kind = "backend op"
+        self.function = function
         self.gradient = gradient
         self.inputs = inputs
         self.parameters = tuple(signature.parameters)
+        self.others = tuple(name for name in self.parameters if name not in inputs)
+        # (name, position in the call's values) of each input and each other parameter.
+        self.input_positions = tuple(
+            (name, self.parameters.index(name)) for name in inputs if name in self.parameters
+        )
+        self.other_positions = tuple((name, self.parameters.index(name)) for name in self.others)
         self.defaults = {
             key: parameter.default
             for key, parameter in signature.parameters.items()
             if parameter.default is not inspect.Parameter.empty
         }
+
+    @classmethod
+    def without_gradient(cls, name: str) -> _Op:
+        """A record's op for a call the tape cannot differentiate (a numpy function, ...)."""
+        op = cls.__new__(cls)
+        op.name, op.kind, op.function, op.gradient = name, "operation", None, None
+        op.inputs = op.others = op.parameters = op.input_positions = op.other_positions = ()
+        op.defaults = {}
+        return op
 
     def bind(self, args: tuple, kwargs: dict) -> dict:
         arguments = dict(self.defaults)
@@ -229,6 +364,10 @@ def differentiable(
     a gradient, a list of flags for a list input) and returns a dict of
     input gradients by parameter name, skipping the ones not needed.
     ``gradient=None`` declares the op not differentiable.
+
+    While a tape records, the op runs on plain arrays (TapeArrays and
+    Variables unwrapped, so its own numpy calls are not recorded again) and
+    its output comes back as a TapeArray when a tape follows an input.
     """
     op_info = _Op(name, function, gradient, inputs)
     op = _wrapper_with_signature(function, op_info)
@@ -245,8 +384,8 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
 
     Ops run on every layer call, where a generic ``*args, **kwargs`` wrapper
     would add measurable overhead; the wrapper's source is generated from
-    the signature (as dataclasses do) and only builds the arguments dict
-    when a tape records. Numpy scalars (a reduction of a whole array) come
+    the signature (as dataclasses do), and with no tape recording it calls
+    the function directly. Numpy scalars (a reduction of a whole array) come
     back as 0-d arrays, so the tape can follow them like any array.
     """
     signature = inspect.signature(function)
@@ -254,14 +393,13 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
     if any(p.kind not in (p.POSITIONAL_OR_KEYWORD,) for p in signature.parameters.values()):
 
         def generic(*args, **kwargs):
-            output = function(*args, **kwargs)
-            if type(output) is not np.ndarray and isinstance(output, np.generic):
-                output = np.asarray(output)
-            if _recording:
-                arguments = op_info.bind(args, kwargs)
-                for tape in _recording:
-                    tape._record(op_info, arguments, output)
-            return output
+            if not _recording:
+                return _as_array(function(*args, **kwargs))
+            arguments = op_info.bind(args, kwargs)
+            values = tuple(arguments.get(name) for name in op_info.parameters)
+            plain_args, plain_kwargs = plain(args), plain(kwargs)
+            output = _as_array(function(*plain_args, **plain_kwargs))
+            return _record_call(op_info, values, plain(values), output)
 
         return generic
     parameters = ", ".join(
@@ -271,20 +409,19 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
         for name in names
     )
     passed = ", ".join(names)
-    collected = ", ".join(f"{name!r}: {name}" for name in names)
     source = (
         f"def op({parameters}):\n"
+        f"    if _recording:\n"
+        f"        return _call_recorded(_op_info, ({passed},))\n"
         f"    output = _function({passed})\n"
         f"    if type(output) is not _ndarray and isinstance(output, _generic):\n"
         f"        output = _asarray(output)\n"
-        f"    if _recording:\n"
-        f"        _record_all(_op_info, {{{collected}}}, output)\n"
         f"    return output\n"
     )
     namespace = {
         "_function": function,
         "_recording": _recording,
-        "_record_all": _record_all,
+        "_call_recorded": _call_recorded,
         "_op_info": op_info,
         "_defaults": op_info.defaults,
         "_ndarray": np.ndarray,
@@ -295,23 +432,50 @@ def _wrapper_with_signature(function: Callable, op_info: _Op) -> Callable:
     return namespace["op"]
 
 
-def _record_all(op_info: _Op, arguments: dict, output) -> None:
+def _call_recorded(op: _Op, values: tuple):
+    """Run ``op`` on plain values while tapes record; record it on those following an input.
+
+    ``values`` are the call's arguments in ``op.parameters`` order.
+    """
+    plain_values = values
+    for value in values:
+        if type(value) in _MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY:
+            plain_values = plain(values)
+            break
+    output = op.function(*plain_values)
+    if type(output) is not np.ndarray and isinstance(output, np.generic):
+        output = np.asarray(output)
+    return _record_call(op, values, plain_values, output)
+
+
+def _record_call(op: _Op, values: tuple, plain_values: tuple, output):
+    """``output``, followed (as TapeArrays) and recorded by each tape that follows an input."""
+    tracked = None
     for tape in _recording:
-        tape._record(op_info, arguments, output)
+        followed = tape._followed_inputs(op, values)
+        if followed is not None:
+            if tracked is None:
+                tracked = output.view(TapeArray) if type(output) is np.ndarray else track(output)
+                arguments = dict(zip(op.parameters, plain_values, strict=True))
+            tape._append(op, arguments, output, followed, tracked)
+    return output if tracked is None else tracked
 
 
 def stop_gradient(x):
     """``x``'s value, cut from the tape: no gradient flows through it."""
-    value = _value(x)
-    return value.view() if isinstance(value, np.ndarray) else np.asarray(value)
+    value = plain(x)
+    return value.view(np.ndarray) if isinstance(value, np.ndarray) else np.asarray(value)
 
 
-def _is_array(value) -> bool:
-    return isinstance(value, (np.ndarray, Variable))
+def _as_array(output):
+    if type(output) is not np.ndarray and isinstance(output, np.generic):
+        return np.asarray(output)
+    return output
 
 
-def _value(x):
-    return x.value if type(x) is Variable else x
+def _is_float(value) -> bool:
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and np.issubdtype(np.dtype(dtype), np.inexact)
 
 
 def _accumulate(gradients: dict, key: int, value) -> None:

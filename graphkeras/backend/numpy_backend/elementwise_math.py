@@ -237,6 +237,30 @@ def arctan2_gradient(upstream, output, arguments, needs):
     )
 
 
+def floor_divide_gradient(upstream, output, arguments, needs):
+    """Zero: ``floor(x1 / x2)`` is constant between its jumps (JAX gives 0 at them too)."""
+    return _binary(
+        upstream,
+        arguments,
+        needs,
+        lambda g, x1, x2: np.zeros_like(g),
+        lambda g, x1, x2: np.zeros_like(g),
+        names=("x1", "x2"),
+    )
+
+
+def mod_gradient(upstream, output, arguments, needs):
+    # x1 % x2 = x1 - floor(x1 / x2) * x2, with the floor constant between jumps.
+    return _binary(
+        upstream,
+        arguments,
+        needs,
+        lambda g, x1, x2: g,
+        lambda g, x1, x2: -g * np.floor_divide(x1, x2),
+        names=("x1", "x2"),
+    )
+
+
 GRADIENTS: dict = {
     "log1p": (log1p_gradient, ("x",)),
     "expm1": (expm1_gradient, ("x",)),
@@ -253,12 +277,12 @@ GRADIENTS: dict = {
     "floor": (zero_gradient, ("x",)),
     "ceil": (zero_gradient, ("x",)),
     "round": (zero_gradient, ("x",)),
+    "floor_divide": (floor_divide_gradient, ("x1", "x2")),
+    "mod": (mod_gradient, ("x1", "x2")),
 }
 
 # Recorded, so that a gradient reaching them raises instead of vanishing.
 NOT_DIFFERENTIABLE: dict = {
-    "floor_divide": ("x1", "x2"),
-    "mod": ("x1", "x2"),
     "isnan": ("x",),
     "isinf": ("x",),
     "isfinite": ("x",),

@@ -14,6 +14,8 @@ of broadcast operands are summed back to the operand's shape).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from graphkeras.backend import config
@@ -30,6 +32,8 @@ _SELU_SCALE = 1.0507009873554805
 
 def _v(x):
     """The array behind an argument (a Variable's value; numbers as arrays)."""
+    if type(x) is np.ndarray:
+        return x
     if type(x) is Variable:
         return x.value
     return x if isinstance(x, np.ndarray) else np.asarray(x)
@@ -37,7 +41,7 @@ def _v(x):
 
 def unbroadcast(gradient: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``gradient`` over the axes broadcasting added, back to ``shape``."""
-    if gradient.shape == tuple(shape):
+    if gradient.shape == shape or gradient.shape == tuple(shape):
         return gradient
     extra = gradient.ndim - len(shape)
     if extra > 0:
@@ -49,7 +53,7 @@ def unbroadcast(gradient: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def _cast_like(gradient, reference) -> np.ndarray:
-    dtype = _v(reference).dtype
+    dtype = reference.dtype if type(reference) is np.ndarray else _v(reference).dtype
     return gradient.astype(dtype, copy=False) if gradient.dtype != dtype else gradient
 
 
@@ -66,9 +70,9 @@ def _binary(upstream, arguments, needs, x_part, y_part, names=("x", "y")) -> dic
     x, y = _v(arguments[x_name]), _v(arguments[y_name])
     result = {}
     if needs[x_name]:
-        result[x_name] = _cast_like(unbroadcast(x_part(upstream, x, y), np.shape(x)), x)
+        result[x_name] = _cast_like(unbroadcast(x_part(upstream, x, y), x.shape), x)
     if needs[y_name]:
-        result[y_name] = _cast_like(unbroadcast(y_part(upstream, x, y), np.shape(y)), y)
+        result[y_name] = _cast_like(unbroadcast(y_part(upstream, x, y), y.shape), y)
     return result
 
 
@@ -198,6 +202,8 @@ def sigmoid_gradient(g, x, out, a):
 @_unary
 def relu_gradient(g, x, out, a):
     slope, max_value, threshold = a["negative_slope"], a["max_value"], a["threshold"]
+    if not slope and max_value is None and threshold == 0:
+        return g * (x > 0)  # the plain ReLU: one pass, no float mask
     positive = x > threshold if threshold != 0 else x > 0
     if max_value is not None:
         # The positive part is clipped to [0, max_value] (a negative threshold lets x < 0 in).
@@ -321,15 +327,22 @@ def _expand_reduced(value, x, a) -> np.ndarray:
     return np.reshape(value, [1 if i in reduced else d for i, d in enumerate(x.shape)])
 
 
+def _spread_to(value: np.ndarray, shape: tuple) -> np.ndarray:
+    """``value`` broadcast to ``shape``, as a new writable array (``broadcast_to`` then copy)."""
+    spread = np.empty(shape, dtype=value.dtype)
+    spread[...] = value
+    return spread
+
+
 @_unary
 def sum_gradient(g, x, out, a):
-    return np.broadcast_to(_expand_reduced(g, x, a), x.shape).copy()
+    return _spread_to(_expand_reduced(g, x, a), x.shape)
 
 
 @_unary
 def mean_gradient(g, x, out, a):
-    count = np.prod([x.shape[i] for i in _axes(a["axis"], x.ndim)], dtype=np.int64)
-    return np.broadcast_to(_expand_reduced(g, x, a) / count, x.shape).copy()
+    count = math.prod(x.shape[i] for i in _axes(a["axis"], x.ndim))
+    return _spread_to(_expand_reduced(g, x, a) / count, x.shape)
 
 
 def _extreme_gradient(g, x, out, a):
@@ -408,6 +421,14 @@ def dot_gradient(upstream, output, arguments, needs):
 
 def matmul_gradient(upstream, output, arguments, needs):
     x, y = _v(arguments["x"]), _v(arguments["y"])
+    if x.ndim == 2 and y.ndim == 2:
+        # A Dense layer's product: the general code below, without its reshapes.
+        result = {}
+        if needs["x"]:
+            result["x"] = _cast_like(upstream @ y.T, x)
+        if needs["y"]:
+            result["y"] = _cast_like(x.T @ upstream, y)
+        return result
     x2 = x[None, :] if x.ndim == 1 else x
     y2 = y[:, None] if y.ndim == 1 else y
     g = upstream

@@ -19,9 +19,14 @@ class Variable:
     ((2, 3), 'float32')
     """
 
-    # Makes numpy hand ``array * variable`` to the Variable's reflected operators
-    # (recorded ops) instead of converting the variable to a plain array.
-    __array_priority__ = 100
+    # numpy hands ufuncs and functions called on a Variable (``np.exp(v)``,
+    # ``array * v``) to these, which run them as recorded backend ops while a
+    # GradientTape records (see tape_array.py), and on the value otherwise.
+    def __array_ufunc__(self, ufunc, method: str, *inputs, **kwargs):
+        return OPERATORS["array_ufunc"](ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return OPERATORS["array_function"](func, args, kwargs)
 
     def __init__(
         self,
@@ -138,11 +143,43 @@ class Variable:
     def __pow__(self, other):
         return OPERATORS["power"](self, other)
 
+    def __rpow__(self, other):
+        return OPERATORS["power"](other, self)
+
+    def __floordiv__(self, other):
+        return OPERATORS["floor_divide"](self, other)
+
+    def __rfloordiv__(self, other):
+        return OPERATORS["floor_divide"](other, self)
+
+    def __mod__(self, other):
+        return OPERATORS["mod"](self, other)
+
+    def __rmod__(self, other):
+        return OPERATORS["mod"](other, self)
+
     def __neg__(self):
         return OPERATORS["negative"](self)
 
+    def __pos__(self):
+        return OPERATORS["positive"](self)
+
     def __abs__(self):
         return OPERATORS["abs"](self)
+
+    # Ordering comparisons give recorded (not differentiable) boolean arrays.
+    # ``==`` and ``!=`` keep object identity, so Variables work as list items.
+    def __lt__(self, other):
+        return OPERATORS["less"](self, other)
+
+    def __le__(self, other):
+        return OPERATORS["less_equal"](self, other)
+
+    def __gt__(self, other):
+        return OPERATORS["greater"](self, other)
+
+    def __ge__(self, other):
+        return OPERATORS["greater_equal"](self, other)
 
 
 # name -> backend op, filled in by graphkeras.backend.numpy_backend.
@@ -150,7 +187,15 @@ OPERATORS: dict = {}
 
 
 def _unwrap(x):
-    return x.value if type(x) is Variable else x
+    """A Variable's array, or ``x``; an array of the tape's own kind as a plain ndarray.
+
+    Assigning is not differentiated (as in TensorFlow and Keras): a metric
+    that folds a value the tape follows into its variables takes the
+    numbers only, so the write is not an in-place change the tape must refuse.
+    """
+    if type(x) is Variable:
+        return x.value
+    return np.asarray(x) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
 
 
 def _default_dtype(value) -> str:
