@@ -10,6 +10,8 @@ backends; outputs stay plain ``np.ndarray``.
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -36,8 +38,16 @@ class MaskSeen(layers.Layer):
 def test_an_eager_embedding_output_carries_the_mask_of_its_ids():
     embedded = layers.Embedding(10, 3, mask_zero=True)(IDS)
     np.testing.assert_array_equal(K.get_keras_mask(embedded), IDS != 0)
-    # A plain ndarray, which takes no attributes: the mask is kept beside it.
-    assert type(embedded) is np.ndarray and not hasattr(embedded, "_keras_mask")
+    # As Keras 3 users read it: an attribute of the output (an ndarray view that carries it).
+    assert isinstance(embedded, np.ndarray)
+    np.testing.assert_array_equal(embedded._keras_mask, IDS != 0)
+    # What is computed from it is a plain ndarray without a mask, as an op's result in Keras.
+    derived = embedded * 2.0
+    assert type(derived) is np.ndarray and K.get_keras_mask(derived) is None
+    # Pickled, it is a plain array with the same numbers.
+    restored = pickle.loads(pickle.dumps(embedded))
+    assert type(restored) is np.ndarray
+    np.testing.assert_array_equal(restored, np.asarray(embedded))
 
 
 def test_eager_lstm_and_pooling_on_a_masked_embedding_match_the_functional_model():

@@ -34,7 +34,7 @@ from graphkeras.backend.config import (
     standardize_dtype,
 )
 from graphkeras.backend.interface import BACKEND_INTERFACE
-from graphkeras.backend.masking import get_keras_mask, set_keras_mask
+from graphkeras.backend.masking import get_keras_mask, set_keras_mask, with_keras_mask
 
 AVAILABLE_BACKENDS: dict[str, str] = {
     "numpy": "graphkeras.backend.numpy_backend",
@@ -97,6 +97,7 @@ __all__ = [
     "set_floatx",
     "set_image_data_format",
     "set_keras_mask",
+    "with_keras_mask",
     "standardize_data_format",
     "standardize_dtype",
     *BACKEND_INTERFACE,

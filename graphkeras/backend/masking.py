@@ -12,6 +12,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+import numpy as np
+
 _MASK_ATTRIBUTE = "_keras_mask"
 # id(tensor) -> mask, for tensors that take no attributes; each entry is
 # removed by a finalizer when its tensor is collected, so ids are not reused.
@@ -61,3 +63,53 @@ def _set_attribute(x: Any, mask: Any) -> None:
         setattr(x, _MASK_ATTRIBUTE, None)  # A slot (KerasTensor's) stays, holding None.
     else:
         raise AttributeError(_MASK_ATTRIBUTE)  # Nothing on x; any mask is kept beside it.
+
+
+class MaskedArray(np.ndarray):
+    """A plain NumPy array that carries ``_keras_mask``: what an eager layer returns with a mask.
+
+    Keras 3 users read ``Embedding(10, 3, mask_zero=True)(ids)._keras_mask``.
+    A plain ndarray takes no attributes, so a layer called on arrays hands
+    back its masked outputs as this view (same memory, same ``isinstance``).
+    Anything computed from one is a plain ndarray again, as an op's result
+    carries no mask in Keras either; pickling gives a plain ndarray.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(_plain(value) for value in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(_plain(value) for value in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return func(*_plain_all(args), **{k: _plain_all(v) for k, v in kwargs.items()})
+
+    def __reduce__(self):
+        return np.asarray(self).__reduce__()
+
+    def __getitem__(self, key):
+        return np.asarray(self)[key]
+
+
+def with_keras_mask(x: Any, mask: Any) -> Any:
+    """``x`` carrying ``mask`` as ``_keras_mask``: ``x`` itself, or a view of a plain ndarray.
+
+    A plain ndarray comes back as a :class:`MaskedArray` view holding the
+    attribute; any other value gets the mask with :func:`set_keras_mask`.
+    """
+    if type(x) is np.ndarray and mask is not None:
+        carrier = x.view(MaskedArray)
+        carrier._keras_mask = mask
+        return carrier
+    set_keras_mask(x, mask)
+    return x
+
+
+def _plain(value: Any) -> Any:
+    return value.view(np.ndarray) if type(value) is MaskedArray else value
+
+
+def _plain_all(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_all(item) for item in value)
+    return _plain(value)

@@ -424,7 +424,7 @@ class Layer:
         else:
             outputs = self.call(inputs, *args, **kwargs)
         if previous_mask is not None or type(self).compute_mask is not Layer.compute_mask:
-            self._attach_eager_masks(inputs, outputs, previous_mask)
+            outputs = self._attach_eager_masks(inputs, outputs, previous_mask)
         return outputs
 
     def _eager_masks_in(self, call: CallArguments) -> tuple[dict, Any]:
@@ -455,8 +455,11 @@ class Layer:
         explicit = kwargs.get("mask")
         return kwargs, explicit if explicit is not None else input_masks
 
-    def _attach_eager_masks(self, inputs, outputs, previous_mask) -> None:
-        """Give the output arrays the layer's output mask, as Keras 3 does after an eager call.
+    def _attach_eager_masks(self, inputs, outputs, previous_mask):
+        """The outputs carrying the layer's output mask, as Keras 3's after an eager call.
+
+        A plain ndarray output comes back as a view that holds ``_keras_mask``
+        (``K.with_keras_mask``); other outputs get the mask set on them.
 
         Only a layer that ``supports_masking`` sets one, from
         ``compute_mask(inputs, previous_mask)``; an output that already
@@ -464,22 +467,26 @@ class Layer:
         keeps it.
         """
         if not self.supports_masking:
-            return
+            return outputs
         if previous_mask is None and (
             self._mask_from_masks_only or type(self).compute_mask is Layer.compute_mask
         ):
-            return
+            return outputs
         flat_outputs = nest.flatten(outputs)
         arrays = [output for output in flat_outputs if K.is_tensor(output)]
         if all(K.get_keras_mask(output) is not None for output in arrays):
-            return
+            return outputs
         masks = self.compute_mask(inputs, previous_mask)
         if masks is None:
-            return
+            return outputs
         spread = _spread_masks(nest.flatten(masks), len(flat_outputs))
-        for output, mask in zip(flat_outputs, spread, strict=True):
-            if mask is not None and K.is_tensor(output) and K.get_keras_mask(output) is None:
-                K.set_keras_mask(output, mask)
+        carried = [
+            K.with_keras_mask(output, mask)
+            if mask is not None and K.is_tensor(output) and K.get_keras_mask(output) is None
+            else output
+            for output, mask in zip(flat_outputs, spread, strict=True)
+        ]
+        return nest.pack_sequence_as(outputs, carried)
 
     def _convert_inputs(self, call: CallArguments):
         """The call's inputs as arrays of the layer's float dtype: floats are cast, others kept."""

@@ -201,13 +201,17 @@ class Network(Layer):
             with call_context.training_scope(training):
                 outputs, output_masks = self._plan.run(values, training, masks)
         if output_masks is not None:
-            for output, output_mask in zip(outputs, output_masks, strict=True):
-                if output_mask is not None and K.is_tensor(output):
-                    K.set_keras_mask(output, output_mask)
+            outputs = [
+                K.with_keras_mask(output, output_mask)
+                if output_mask is not None and K.is_tensor(output)
+                else output
+                for output, output_mask in zip(outputs, output_masks, strict=True)
+            ]
         return self._pack_outputs(outputs)
 
-    def _attach_eager_masks(self, inputs, outputs, previous_mask) -> None:
-        """Nothing: :meth:`call` gave the outputs the masks its run computed (no second run)."""
+    def _attach_eager_masks(self, inputs, outputs, previous_mask):
+        """The outputs as they are: :meth:`call` gave them the masks its run computed."""
+        return outputs
 
     def _call_values(self, inputs, mask) -> tuple[list, list | None]:
         """One array per input, in the Input's dtype and checked, and the flat masks (or None).
