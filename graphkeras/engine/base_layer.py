@@ -26,6 +26,7 @@ import inspect
 import itertools
 import json
 import types
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -66,6 +67,11 @@ _BASE_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim",
 
 # Attribute types that never hold a layer (checked before the general case).
 _PLAIN_ATTRIBUTE_TYPES = frozenset({str, bool, int, float, type(None), types.FunctionType})
+
+
+# The layers whose ``_losses`` hold something, so that a forward pass that
+# finds none (most calls) skips walking the model to clear them.
+_LAYERS_HOLDING_LOSSES: weakref.WeakSet = weakref.WeakSet()
 
 
 class Layer:
@@ -732,6 +738,7 @@ class Layer:
         if is_probing():
             return
         self._losses = [*self._losses, (loss, _condition_key(inputs))]
+        _LAYERS_HOLDING_LOSSES.add(self)
 
     @property
     def losses(self) -> list:
@@ -754,10 +761,14 @@ class Layer:
         """Forget the losses ``add_loss`` recorded (each forward pass adds its own).
 
         ``layers``: this layer and every nested one, when the caller has them.
+        While no layer holds a loss (the usual case) there is nothing to walk.
         """
+        if not _LAYERS_HOLDING_LOSSES:
+            return
         for layer in [self, *self._all_sublayers()] if layers is None else layers:
             if layer._losses:
                 layer._losses = ()
+                _LAYERS_HOLDING_LOSSES.discard(layer)
 
     @contextmanager
     def _forward_pass(self) -> Iterator[None]:
