@@ -296,6 +296,13 @@ class Model(Network, ModelStateTree, MetricAttributes):
         inputs = self._standardize(x, None, None, need_targets=False)[0]
         return self._run_model(inputs, training=False)
 
+    def _predict_checked(self, data):
+        """:meth:`predict_step` for a batch of arrays ``predict`` has already checked."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        input_names, input_keys = self._data_input_names(x)
+        inputs = data_adapter.to_list(x, input_names, input_keys, "inputs", self.name)
+        return self._run_model(inputs, training=False)
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True):
         """The total loss of one batch: each output's compiled loss, weighted, plus ``self.losses``.
 
@@ -806,11 +813,15 @@ class Model(Network, ModelStateTree, MetricAttributes):
             steps=iterator.num_batches,
         )
         structure, collected = None, []
+        # Batches cut from arrays this call already checked skip predict_step's second check.
+        checked = type(self).predict_step is Model.predict_step and isinstance(
+            iterator.source, data_sources.ArraySource
+        )
         callback_list.on_predict_begin()
         with contextlib.closing(iterator.epoch()) as batches:
             for step, data in batches:
                 callback_list.on_predict_batch_begin(step)
-                outputs = self.predict_step(data)
+                outputs = self._predict_checked(data) if checked else self.predict_step(data)
                 leaves = nest.flatten(outputs)
                 if structure is None:
                     structure, collected = outputs, [[] for _ in leaves]
