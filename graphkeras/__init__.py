@@ -8,6 +8,7 @@
 
 from graphkeras import (
     activations,
+    applications,
     backend,
     callbacks,
     constraints,
@@ -36,6 +37,7 @@ __all__ = [
     "Sequential",
     "__version__",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "constraints",

@@ -176,12 +176,86 @@ def test_a_hostile_weights_file_is_refused_and_changes_no_weight(tmp_path):
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_a_keras2_file_given_to_load_weights_says_what_it_is(tmp_path):
-    model = gk.models.load_model(FIXTURES / "sequential_mlp.h5")
-    with pytest.raises(ModelFileError, match="Keras 2 whole-model .h5 file"):
-        model.load_weights(FIXTURES / "sequential_mlp.h5")
-    path = tmp_path / "keras2.weights.h5"
+def test_a_keras2_whole_model_file_gives_its_weights_to_load_weights():
+    reference = gk.models.load_model(FIXTURES / "sequential_mlp.h5")
+    model = gk.models.clone_model(reference)
+    model.load_weights(FIXTURES / "sequential_mlp.h5")
+    for ours, theirs in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)  # copied values, bit for bit
+
+
+def _write_keras2_weights(path, groups):
+    """A weights-only file in Keras 2's layout: ``[(layer name, [(weight name, array)])]``."""
     with h5py.File(path, "w") as handle:
-        handle.attrs["layer_names"] = np.array([b"dense"])
-    with pytest.raises(ModelFileError, match="Keras 2 weights file"):
+        handle.attrs["layer_names"] = np.array([name.encode() for name, _ in groups])
+        for name, weights in groups:
+            group = handle.create_group(name)
+            group.attrs["weight_names"] = np.array([w.encode() for w, _ in weights])
+            for weight_name, value in weights:
+                group.create_dataset(weight_name, data=value)
+
+
+def _two_dense_model():
+    x = gk.Input((3,))
+    hidden = gk.layers.Dense(4, name="first")(x)
+    return gk.Model(x, gk.layers.Dense(2, name="second")(gk.layers.ReLU(name="relu")(hidden)))
+
+
+def test_a_keras2_weights_file_loads_by_layer_order_and_by_name(tmp_path):
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal(s).astype("float32") for s in [(3, 4), (4,), (4, 2), (2,)]]
+    path = tmp_path / "keras2_weights.h5"
+    _write_keras2_weights(
+        path,
+        [
+            ("renamed_a", [("renamed_a/kernel:0", values[0]), ("renamed_a/bias:0", values[1])]),
+            ("no_weights", []),
+            ("renamed_b", [("renamed_b/kernel:0", values[2]), ("renamed_b/bias:0", values[3])]),
+        ],
+    )
+    model = _two_dense_model()
+    model.load_weights(path)  # by order: names may differ
+    for ours, theirs in zip(model.get_weights(), values, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+    by_name_path = tmp_path / "keras2_by_name.h5"
+    _write_keras2_weights(
+        by_name_path,
+        [
+            ("second", [("second/kernel:0", values[2] + 1), ("second/bias:0", values[3] + 1)]),
+            ("not_in_model", [("w:0", values[1])]),
+        ],
+    )
+    model.load_weights(by_name_path, by_name=True)
+    np.testing.assert_array_equal(model.get_layer("first").get_weights()[0], values[0])
+    np.testing.assert_array_equal(model.get_layer("second").get_weights()[0], values[2] + 1)
+
+
+def test_a_keras2_weights_file_that_does_not_fit_changes_nothing(tmp_path):
+    model = _two_dense_model()
+    before = model.get_weights()
+    path = tmp_path / "short.h5"
+    _write_keras2_weights(path, [("a", [("a/kernel:0", np.zeros((3, 4), "float32"))])])
+    with pytest.raises(
+        ModelFileError, match="layer count mismatch.*2 layers with weights, the file has 1"
+    ):
         model.load_weights(path)
+    wrong = tmp_path / "wrong_shape.h5"
+    kernel = ("a/kernel:0", np.zeros((3, 4), "float32"))
+    _write_keras2_weights(
+        wrong,
+        [
+            ("a", [kernel, ("a/bias:0", np.zeros(4, "float32"))]),
+            (
+                "b",
+                [("b/kernel:0", np.zeros((5, 2), "float32")), ("b/bias:0", np.zeros(2, "float32"))],
+            ),
+        ],
+    )
+    with pytest.raises(ModelFileError, match="layer #1"):
+        model.load_weights(wrong)
+    for ours, theirs in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    with pytest.warns(UserWarning, match="Skipping layer 'second'"):
+        model.load_weights(wrong, skip_mismatch=True)
+    np.testing.assert_array_equal(model.get_layer("first").get_weights()[0], np.zeros((3, 4)))

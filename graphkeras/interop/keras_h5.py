@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 
-from graphkeras import backend as K
 from graphkeras.interop import hdf5_reader
 from graphkeras.interop.hdf5_snapshot import read_hdf5
+from graphkeras.interop.keras2_weight_groups import assign_by_name
 from graphkeras.interop.keras_archive import build_and_assign, compile_from_keras
 from graphkeras.interop.keras_config_reading import model_config_from_keras
 from graphkeras.saving.errors import ModelFileError
@@ -54,7 +54,7 @@ def load_keras_h5(filepath: str, custom_objects: dict | None = None, compile: bo
         custom_objects,
         weights_root,
         config_where,
-        lambda built: _assign_weights(built, weights_root, weights_where),
+        lambda built: assign_by_name(built, weights_root, weights_where, strict=True),
         os.path.getsize(filepath),
     )
 
@@ -92,47 +92,6 @@ def _keras2_metrics(metrics, output_count: int):
     if output_count == 1 and len(per_output) == 1 and isinstance(per_output[0], list):
         return per_output[0]
     return per_output
-
-
-def _assign_weights(model, weights_root, where: str) -> None:
-    layer_names = hdf5_reader.text_list_attribute(weights_root, "layer_names", where)
-    by_name = {layer.name: layer for layer in model.layers}
-    unknown = [name for name in layer_names if name not in by_name]
-    if unknown:
-        raise ModelFileError(
-            f"{where} holds weights for layers {unknown[:10]} that the model config lacks."
-        )
-    assignments = []
-    covered = set()
-    for name in layer_names:
-        layer = by_name[name]
-        group = hdf5_reader.child_group(weights_root, name, where)
-        layer_where = f"{where}: layer '{name}'"
-        weight_names = (
-            []
-            if group is None
-            else hdf5_reader.text_list_attribute(group, "weight_names", layer_where)
-        )
-        variables = layer.weights
-        if len(weight_names) != len(variables):
-            raise ModelFileError(
-                f"{layer_where}: the model's layer has {len(variables)} weights "
-                f"{[tuple(v.shape) for v in variables]}, the file lists {len(weight_names)} "
-                f"{weight_names[:10]}."
-            )
-        for variable, weight_name in zip(variables, weight_names, strict=True):
-            dataset = group
-            for part in weight_name.split("/"):
-                dataset = hdf5_reader.child(dataset, part, layer_where)
-                if dataset is None:
-                    raise ModelFileError(f"{layer_where}: weight '{weight_name}' is missing.")
-            value = hdf5_reader.read_dataset(dataset, tuple(variable.shape), layer_where)
-            assignments.append((variable, value))
-        covered.add(name)
-    missing = [layer.name for layer in model.layers if layer.weights and layer.name not in covered]
-    if missing:
-        raise ModelFileError(f"{where} has no weights for layers {missing[:10]}.")
-    K.batch_set_value(assignments)
 
 
 def is_hdf5_file(filepath: str, head: bytes) -> bool:
