@@ -1,4 +1,4 @@
-"""Checks every application test runs against what Keras recorded (``tests/data/keras_applications``).
+"""What every application test checks against the Keras record in ``tests/data/keras_applications``.
 
 ``scripts/record_keras_applications.py`` recorded, per application, the
 default model's layers (name, class, parameter count, weight shapes), the
@@ -16,9 +16,9 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from application_reference_weights import reference_inputs, reference_value
 
 import graphkeras as gk
-from application_reference_weights import reference_inputs, reference_value
 
 RECORDS = Path(__file__).parent / "data" / "keras_applications"
 OUTPUT_RTOL = 1e-5
@@ -50,7 +50,7 @@ def structure(model) -> dict:
 
 
 def assert_same_structure(model, recorded: dict) -> None:
-    """Layer names, classes, per-layer parameter counts and weight shapes equal Keras's, in order."""
+    """Layer names, classes, parameter counts and weight shapes equal Keras's, layer by layer."""
     ours = structure(model)
     assert ours["name"] == recorded["name"]
     ours_layers, theirs = ours["layers"], recorded["layers"]
