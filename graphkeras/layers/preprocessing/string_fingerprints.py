@@ -82,29 +82,28 @@ def _hash_len0to16(data: bytes) -> int:
     return _K2
 
 
-def _hash_len17to32(data: bytes) -> int:
+def _mix_ends(data: bytes, first_multiplier: int) -> tuple[int, int, int, int]:
+    """``(mul, a, y, w)``: the first and last 16 bytes mixed, as both mid-length branches begin."""
     length = len(data)
     mul = _K2 + length * 2
-    a = (_fetch64(data, 0) * _K1) & _MASK64
-    b = _fetch64(data, 8)
-    c = (_fetch64(data, length - 8) * mul) & _MASK64
-    d = (_fetch64(data, length - 16) * _K2) & _MASK64
-    return _hash_len16(
-        (_rotate((a + b) & _MASK64, 43) + _rotate(c, 30) + d) & _MASK64,
-        (a + _rotate((b + _K2) & _MASK64, 18) + c) & _MASK64,
-        mul,
-    )
-
-
-def _hash_len33to64(data: bytes) -> int:
-    length = len(data)
-    mul = _K2 + length * 2
-    a = (_fetch64(data, 0) * _K2) & _MASK64
+    a = (_fetch64(data, 0) * first_multiplier) & _MASK64
     b = _fetch64(data, 8)
     c = (_fetch64(data, length - 8) * mul) & _MASK64
     d = (_fetch64(data, length - 16) * _K2) & _MASK64
     y = (_rotate((a + b) & _MASK64, 43) + _rotate(c, 30) + d) & _MASK64
-    z = _hash_len16(y, (a + _rotate((b + _K2) & _MASK64, 18) + c) & _MASK64, mul)
+    w = (a + _rotate((b + _K2) & _MASK64, 18) + c) & _MASK64
+    return mul, a, y, w
+
+
+def _hash_len17to32(data: bytes) -> int:
+    mul, _, y, w = _mix_ends(data, _K1)
+    return _hash_len16(y, w, mul)
+
+
+def _hash_len33to64(data: bytes) -> int:
+    length = len(data)
+    mul, a, y, w = _mix_ends(data, _K2)
+    z = _hash_len16(y, w, mul)
     e = (_fetch64(data, 16) * mul) & _MASK64
     f = _fetch64(data, 24)
     g = ((y + _fetch64(data, length - 32)) * mul) & _MASK64
