@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
 from graphkeras.engine import build_limits, call_context
@@ -86,6 +88,10 @@ class Layer:
 
     # Float inputs are cast to the layer's dtype before ``call`` (as Keras 3 autocasts).
     autocast = True
+
+    # Layers that read text (Hashing, the lookup layers) set this: arrays of
+    # ``str``/``bytes`` then reach ``call`` as numpy arrays instead of being refused.
+    accepts_strings = False
 
     # Per-layer state whose starting value is read from the class until the layer
     # sets its own. Few instance attributes keep a layer within CPython's compact
@@ -402,7 +408,7 @@ class Layer:
                 continue
             dtype = getattr(leaf, "dtype", None)
             kind = getattr(dtype, "kind", None) or K.convert_to_numpy(leaf).dtype.kind
-            if kind not in "biufc":
+            if kind not in "biufc" and not (self.accepts_strings and kind in "USO"):
                 raise ValueError(
                     f"{type(self).__name__} '{self.name}' computes on numbers (arrays or "
                     f"KerasTensors); it received {_describe_value(leaf)}."
@@ -495,10 +501,13 @@ class Layer:
         return nest.pack_sequence_as(outputs, carried)
 
     def _convert_inputs(self, call: CallArguments):
-        """The call's inputs as arrays of the layer's float dtype: floats are cast, others kept."""
+        """The call's inputs as arrays of the layer's float dtype: floats are cast, others kept.
+
+        A layer with ``autocast = False`` keeps float inputs in their own dtype.
+        """
         inputs = call.inputs
         if K.is_tensor(inputs):
-            if inputs.dtype != self._dtype and K.is_float_dtype(inputs.dtype):
+            if self.autocast and inputs.dtype != self._dtype and K.is_float_dtype(inputs.dtype):
                 return K.cast(inputs, self._dtype)
             return inputs
         converted = [self._convert_leaf(leaf) for leaf in call.input_leaves]
@@ -509,8 +518,12 @@ class Layer:
     def _convert_leaf(self, value):
         if value is None or K.is_variable(value):
             return value
+        if self.accepts_strings and not K.is_tensor(value):
+            text = np.asarray(value)
+            if text.dtype.kind in "USO":
+                return text
         array = K.convert_to_tensor(value)
-        if K.is_float_dtype(K.dtype(array)) and K.dtype(array) != self._dtype:
+        if self.autocast and K.is_float_dtype(K.dtype(array)) and K.dtype(array) != self._dtype:
             return K.cast(array, self._dtype)
         return array
 

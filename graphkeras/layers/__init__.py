@@ -112,8 +112,10 @@ from graphkeras.layers.pooling import (
     MaxPooling3D,
 )
 from graphkeras.layers.preprocessing import (
+    CategoryEncoding,
     CenterCrop,
     Discretization,
+    Hashing,
     Normalization,
     Rescaling,
     Resizing,

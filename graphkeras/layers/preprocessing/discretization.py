@@ -28,6 +28,10 @@ from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.layers.preprocessing.adapt_data import adapt_batches
+from graphkeras.layers.preprocessing.categorical_encoding import (
+    encode_categories,
+    encoded_shape,
+)
 from graphkeras.layers.value_checks import describe, number
 
 _OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
@@ -163,32 +167,13 @@ class Discretization(Layer):
         indices = K.sum(K.cast(K.greater_equal(values, boundaries), "int32"), axis=-1)
         if self.output_mode == "int":
             return K.cast(indices, "int32")
-        depth = len(self.bin_boundaries) + 1
-        if K.ndim(indices) == 0:
-            indices = K.expand_dims(indices, -1)
-        if self.output_mode == "one_hot":
-            shape = K.int_shape(indices)
-            if len(shape) > 1 and shape[-1] == 1:
-                indices = K.squeeze(indices, -1)
-            return K.one_hot(indices, depth, dtype=self.compute_dtype)
-        encoded = K.one_hot(indices, depth, dtype=self.compute_dtype)
-        axis = 1 if K.ndim(indices) > 1 else 0
-        if self.output_mode == "multi_hot":
-            return K.max(encoded, axis=axis)
-        return K.sum(encoded, axis=axis)
+        return encode_categories(indices, self.output_mode, self._depth(), self.compute_dtype)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         if self.output_mode == "int":
             return input_shape
-        depth = self._depth()
-        if self.output_mode == "one_hot":
-            if len(input_shape) > 1 and input_shape[-1] == 1:
-                return (*input_shape[:-1], depth)
-            return (*input_shape, depth)
-        if len(input_shape) >= 2:
-            return (input_shape[0], *input_shape[2:], depth)
-        return (depth,)
+        return encoded_shape(input_shape, self.output_mode, self._depth())
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         return KerasTensor(self.compute_output_shape(inputs.shape), dtype=self.output_dtype)
