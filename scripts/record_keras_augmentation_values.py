@@ -3,9 +3,9 @@
 Run it by hand, never in CI, in an environment that has Keras 3 and JAX
 (not the project's own), for example::
 
-    python -m venv /tmp/kerasenv
-    /tmp/kerasenv/bin/pip install keras jax
-    KERAS_BACKEND=jax /tmp/kerasenv/bin/python scripts/record_keras_augmentation_values.py
+    python -m venv keras-venv
+    keras-venv/bin/pip install keras jax
+    KERAS_BACKEND=jax keras-venv/bin/python scripts/record_keras_augmentation_values.py
 
 Random draws cannot match JAX's streams, so what is recorded is what does
 not depend on them:

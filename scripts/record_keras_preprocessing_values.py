@@ -2,9 +2,9 @@
 
 Run by hand, never in CI. Three commands::
 
-    KERAS_BACKEND=jax /tmp/kerasenv/bin/python scripts/record_keras_preprocessing_values.py record
+    KERAS_BACKEND=jax keras-venv/bin/python scripts/record_keras_preprocessing_values.py record
     PYTHONPATH=. python scripts/record_keras_preprocessing_values.py write-graphkeras DIR
-    KERAS_BACKEND=jax /tmp/kerasenv/bin/python scripts/record_keras_preprocessing_values.py \
+    KERAS_BACKEND=jax keras-venv/bin/python scripts/record_keras_preprocessing_values.py \
         check-in-keras DIR
 
 ``record`` (with Keras 3 and JAX) builds ``Rescaling``, ``Normalization``,
