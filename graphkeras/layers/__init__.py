@@ -115,9 +115,11 @@ from graphkeras.layers.preprocessing import (
     CenterCrop,
     Discretization,
     Normalization,
+    Pipeline,
     Rescaling,
     Resizing,
 )
+from graphkeras.layers.residual import CustomScaleLayer, LayerScale, StochasticDepth
 from graphkeras.layers.reshaping import (
     Cropping1D,
     Cropping2D,
