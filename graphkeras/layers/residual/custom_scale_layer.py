@@ -26,8 +26,11 @@ class CustomScaleLayer(Layer):
         super().__init__(**kwargs)
         self.scale = value_checks.number(scale, "scale", self)
 
-    def _pair(self, inputs) -> tuple:
-        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+    def _pair(self, inputs, shapes: bool = False) -> tuple:
+        pair = isinstance(inputs, (list, tuple)) and len(inputs) == 2
+        if shapes and pair:
+            pair = all(isinstance(shape, (list, tuple)) for shape in inputs)
+        if not pair:
             raise ValueError(
                 f"{value_checks.describe(self)} expects a list of two inputs [shortcut, "
                 f"branch], received {type(inputs).__name__} of "
@@ -40,7 +43,7 @@ class CustomScaleLayer(Layer):
         return K.add(shortcut, K.multiply(branch, self.scale))
 
     def compute_output_shape(self, input_shape):
-        shortcut, branch = self._pair(input_shape)
+        shortcut, branch = self._pair(input_shape, shapes=True)
         shortcut, branch = tuple(shortcut), tuple(branch)
         if len(shortcut) != len(branch):
             raise ValueError(
