@@ -74,16 +74,100 @@ def randomise(model_or_layer) -> None:
 # ----------------------------------------------------------------- ConvLSTM
 CONV_LSTM_CASES = [
     # name, class, config, input shape (with batch), mask given
-    ("1d_valid_sequences", "ConvLSTM1D", {"filters": 3, "kernel_size": 3, "return_sequences": True}, (2, 3, 6, 2), False),
-    ("1d_same_strided", "ConvLSTM1D", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 4, 7, 2), False),
-    ("2d_same_state", "ConvLSTM2D", {"filters": 2, "kernel_size": 3, "padding": "same", "return_state": True}, (2, 3, 5, 5, 2), False),
-    ("2d_valid_strided", "ConvLSTM2D", {"filters": 2, "kernel_size": (3, 2), "strides": (2, 1), "return_sequences": True}, (2, 3, 7, 5, 1), False),
-    ("2d_dilated", "ConvLSTM2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"}, (1, 3, 5, 6, 2), False),
-    ("2d_channels_first", "ConvLSTM2D", {"filters": 3, "kernel_size": 3, "padding": "same", "data_format": "channels_first", "return_sequences": True}, (2, 3, 2, 4, 5), False),
-    ("2d_backwards", "ConvLSTM2D", {"filters": 2, "kernel_size": 3, "padding": "same", "go_backwards": True, "return_sequences": True}, (2, 4, 4, 4, 1), False),
-    ("2d_masked", "ConvLSTM2D", {"filters": 2, "kernel_size": 3, "padding": "same", "return_sequences": True, "return_state": True}, (3, 4, 4, 4, 1), True),
-    ("2d_relu_hard_sigmoid_no_bias", "ConvLSTM2D", {"filters": 2, "kernel_size": 3, "activation": "relu", "recurrent_activation": "hard_sigmoid", "use_bias": False}, (2, 3, 4, 4, 2), False),
-    ("3d_same", "ConvLSTM3D", {"filters": 2, "kernel_size": 2, "padding": "same", "return_sequences": True}, (1, 2, 3, 4, 4, 1), False),
+    (
+        "1d_valid_sequences",
+        "ConvLSTM1D",
+        {"filters": 3, "kernel_size": 3, "return_sequences": True},
+        (2, 3, 6, 2),
+        False,
+    ),
+    (
+        "1d_same_strided",
+        "ConvLSTM1D",
+        {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+        (2, 4, 7, 2),
+        False,
+    ),
+    (
+        "2d_same_state",
+        "ConvLSTM2D",
+        {"filters": 2, "kernel_size": 3, "padding": "same", "return_state": True},
+        (2, 3, 5, 5, 2),
+        False,
+    ),
+    (
+        "2d_valid_strided",
+        "ConvLSTM2D",
+        {"filters": 2, "kernel_size": (3, 2), "strides": (2, 1), "return_sequences": True},
+        (2, 3, 7, 5, 1),
+        False,
+    ),
+    (
+        "2d_dilated",
+        "ConvLSTM2D",
+        {"filters": 2, "kernel_size": 2, "dilation_rate": 2, "padding": "same"},
+        (1, 3, 5, 6, 2),
+        False,
+    ),
+    (
+        "2d_channels_first",
+        "ConvLSTM2D",
+        {
+            "filters": 3,
+            "kernel_size": 3,
+            "padding": "same",
+            "data_format": "channels_first",
+            "return_sequences": True,
+        },
+        (2, 3, 2, 4, 5),
+        False,
+    ),
+    (
+        "2d_backwards",
+        "ConvLSTM2D",
+        {
+            "filters": 2,
+            "kernel_size": 3,
+            "padding": "same",
+            "go_backwards": True,
+            "return_sequences": True,
+        },
+        (2, 4, 4, 4, 1),
+        False,
+    ),
+    (
+        "2d_masked",
+        "ConvLSTM2D",
+        {
+            "filters": 2,
+            "kernel_size": 3,
+            "padding": "same",
+            "return_sequences": True,
+            "return_state": True,
+        },
+        (3, 4, 4, 4, 1),
+        True,
+    ),
+    (
+        "2d_relu_hard_sigmoid_no_bias",
+        "ConvLSTM2D",
+        {
+            "filters": 2,
+            "kernel_size": 3,
+            "activation": "relu",
+            "recurrent_activation": "hard_sigmoid",
+            "use_bias": False,
+        },
+        (2, 3, 4, 4, 2),
+        False,
+    ),
+    (
+        "3d_same",
+        "ConvLSTM3D",
+        {"filters": 2, "kernel_size": 2, "padding": "same", "return_sequences": True},
+        (1, 2, 3, 4, 4, 1),
+        False,
+    ),
 ]
 
 
@@ -206,9 +290,7 @@ def ops_positional_model():
     picked = ops.where(ops.greater(a, b), a, c)
     flat = ops.reshape(stacked, (-1, 12))
     out = layers.Dense(3, name="head")(ops.concatenate([joined, flat, picked], axis=-1))
-    model = keras.Model(
-        [a, b, c], [out, ops.expand_dims(contracted, -1)], name="ops_positional"
-    )
+    model = keras.Model([a, b, c], [out, ops.expand_dims(contracted, -1)], name="ops_positional")
     randomise(model)
     return model, [uniform((2, 4), -1.0, 1.0) for _ in range(3)]
 

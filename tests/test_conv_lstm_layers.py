@@ -142,9 +142,9 @@ def test_dropout_masks_are_kept_for_the_whole_sequence():
     plain = layers.ConvLSTM2D(1, 3, padding="same", return_sequences=True)
     plain.build(x.shape)
     dropped = copy_with_weights(plain, dropout=0.5, seed=0)
-    dropped.cell._create_dropout_mask = lambda step, rate: [
-        np.where(np.arange(16).reshape(1, 4, 4, 1) % 3 == 0, 0.0, 2.0).astype("float32")
-    ] * 4
+    dropped.cell._create_dropout_mask = lambda step, rate: (
+        [np.where(np.arange(16).reshape(1, 4, 4, 1) % 3 == 0, 0.0, 2.0).astype("float32")] * 4
+    )
     masked = x * np.where(np.arange(16).reshape(1, 1, 4, 4, 1) % 3 == 0, 0.0, 2.0)
     np.testing.assert_allclose(
         dropped(x, training=True), plain(masked.astype("float32")), rtol=1e-5, atol=1e-6

@@ -119,7 +119,6 @@ from graphkeras.layers.preprocessing import (
     Rescaling,
     Resizing,
 )
-from graphkeras.layers.residual import CustomScaleLayer, LayerScale, StochasticDepth
 from graphkeras.layers.reshaping import (
     Cropping1D,
     Cropping2D,
@@ -131,6 +130,7 @@ from graphkeras.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from graphkeras.layers.residual import CustomScaleLayer, LayerScale, StochasticDepth
 from graphkeras.layers.rnn import (
     GRU,
     LSTM,

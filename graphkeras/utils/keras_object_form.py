@@ -182,7 +182,9 @@ def object_wrapper(class_name: str, config: Any) -> dict:
     module = next(modules_of_class_name(class_name), None)
     # A class Keras defines outside its public namespace (the applications'
     # LayerScale) names its own module, and Keras registers it by class name.
-    own_module = getattr(builtin_class(class_name, module), "keras_module", None) if module else None
+    own_module = (
+        getattr(builtin_class(class_name, module), "keras_module", None) if module else None
+    )
     if own_module is not None:
         return {
             "module": own_module,

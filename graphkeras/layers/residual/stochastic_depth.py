@@ -18,7 +18,7 @@ from graphkeras.layers.noise.seed_argument import check_seed
 
 @register_layer
 class StochasticDepth(Layer):
-    """Per-sample drop-path: ``x / keep * floor(keep + u)``, ``u ~ U[0, 1)`` per sample, in training.
+    """Drop-path in training: ``x / keep * floor(keep + u)``, one ``u ~ U[0, 1)`` per sample.
 
     As Keras's ``keras.src.applications.convnext.StochasticDepth``, with
     ``keep = 1 - drop_path_rate``; ``drop_path_rate`` lies in [0, 1).

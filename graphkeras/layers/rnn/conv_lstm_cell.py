@@ -138,7 +138,9 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
         self.unit_forget_bias = bool(unit_forget_bias)
-        set_weight_arguments(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_arguments(
+            self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint
+        )
         set_weight_arguments(
             self, "recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint
         )

@@ -66,8 +66,7 @@ def _pairwise_einsum_steps(subscripts: str, count: int) -> list[str]:
     specs = inputs.split(",")
     if len(specs) != count:
         raise ValueError(
-            f"einsum subscripts {subscripts!r} name {len(specs)} operands, "
-            f"but {count} were given."
+            f"einsum subscripts {subscripts!r} name {len(specs)} operands, but {count} were given."
         )
     ellipsis = "..."
     if not arrow:
