@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -39,11 +40,19 @@ def assert_predicts(model, path: Path, rtol: float = 1e-6, atol: float = 1e-6) -
 
 
 def load_keras_made(stem: str, extension: str, rtol: float = 1e-6, atol: float = 1e-6):
-    """The Keras-made model ``stem`` + ``extension``, checked to predict as Keras did."""
-    path = DATA / f"{stem}{extension}"
-    model = gk.models.load_model(path)
-    assert_predicts(model, path, rtol=rtol, atol=atol)
+    """The Keras-made model ``stem`` + ``extension``, checked to predict as Keras did.
+
+    Loaded once per test session (a file load is the slow part); callers
+    read and save the model, never change it.
+    """
+    model = _loaded(stem, extension)
+    assert_predicts(model, DATA / f"{stem}{extension}", rtol=rtol, atol=atol)
     return model
+
+
+@functools.cache
+def _loaded(stem: str, extension: str):
+    return gk.models.load_model(DATA / f"{stem}{extension}")
 
 
 def assert_round_trips(model, directory: Path, stem: str) -> None:
