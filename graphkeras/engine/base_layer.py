@@ -87,6 +87,10 @@ class Layer:
     # Float inputs are cast to the layer's dtype before ``call`` (as Keras 3 autocasts).
     autocast = True
 
+    # Layers that read text (StringLookup, TextVectorization) set this: arrays of
+    # str, bytes or objects then reach ``call`` instead of being refused.
+    accepts_text = False
+
     # Per-layer state whose starting value is read from the class until the layer
     # sets its own. Few instance attributes keep a layer within CPython's compact
     # attribute storage (at most 30 shared keys), so no separate dict is made per
@@ -402,7 +406,7 @@ class Layer:
                 continue
             dtype = getattr(leaf, "dtype", None)
             kind = getattr(dtype, "kind", None) or K.convert_to_numpy(leaf).dtype.kind
-            if kind not in "biufc":
+            if kind not in "biufc" and not (kind in "USO" and self.accepts_text):
                 raise ValueError(
                     f"{type(self).__name__} '{self.name}' computes on numbers (arrays or "
                     f"KerasTensors); it received {_describe_value(leaf)}."

@@ -114,9 +114,12 @@ from graphkeras.layers.pooling import (
 from graphkeras.layers.preprocessing import (
     CenterCrop,
     Discretization,
+    IntegerLookup,
     Normalization,
     Rescaling,
     Resizing,
+    StringLookup,
+    TextVectorization,
 )
 from graphkeras.layers.reshaping import (
     Cropping1D,

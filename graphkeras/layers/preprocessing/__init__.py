@@ -1,10 +1,23 @@
-"""Preprocessing layers for numbers and images: Rescaling, Normalization, Resizing,
-CenterCrop and Discretization (Keras 3's names, configs and numbers)."""
+"""Preprocessing layers: Rescaling, Normalization, Resizing, CenterCrop and Discretization for
+numbers and images; IntegerLookup, StringLookup and TextVectorization for categories and text
+(Keras 3's names, configs and numbers)."""
 
 from graphkeras.layers.preprocessing.center_crop import CenterCrop
 from graphkeras.layers.preprocessing.discretization import Discretization
+from graphkeras.layers.preprocessing.integer_lookup import IntegerLookup
 from graphkeras.layers.preprocessing.normalization import Normalization
 from graphkeras.layers.preprocessing.rescaling import Rescaling
 from graphkeras.layers.preprocessing.resizing import Resizing
+from graphkeras.layers.preprocessing.string_lookup import StringLookup
+from graphkeras.layers.preprocessing.text_vectorization import TextVectorization
 
-__all__ = ["CenterCrop", "Discretization", "Normalization", "Rescaling", "Resizing"]
+__all__ = [
+    "CenterCrop",
+    "Discretization",
+    "IntegerLookup",
+    "Normalization",
+    "Rescaling",
+    "Resizing",
+    "StringLookup",
+    "TextVectorization",
+]
