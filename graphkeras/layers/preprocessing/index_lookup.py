@@ -376,6 +376,9 @@ class IndexLookup(Layer):
         limit = None if self.max_tokens is None else self.max_tokens - self._token_start_index()
         tokens = counts.ranked(specials, limit)
         if not counts.counts:
+            # Keras keeps the vocabulary it had, and fixes the vector length at its size.
+            self._check_size_unchanged(self.vocabulary_size())
+            self._frozen_vocabulary_size = self.vocabulary_size()
             return
         self._check_size_unchanged(self._token_start_index() + len(tokens))
         weights = None
