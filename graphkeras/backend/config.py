@@ -77,8 +77,11 @@ def standardize_data_format(data_format: str | None) -> str:
 def standardize_dtype(dtype) -> str:
     """Turn any dtype spelling (``np.float32``, ``"float32"``, ``None``) into its name.
 
-    ``None`` means the default float type. Names are cached: this runs on
-    every layer call and weight creation.
+    ``None`` means the default float type. Text has one name, ``"string"``
+    (Keras's): ``"str"``, ``str``, ``bytes`` and NumPy's unicode, bytes and
+    object arrays' dtypes all standardize to it, so string inputs can flow
+    to the layers that read them (StringLookup, TextVectorization). Names
+    are cached: this runs on every layer call and weight creation.
     """
     if dtype is None:
         return _FLOATX
@@ -86,18 +89,23 @@ def standardize_dtype(dtype) -> str:
         return _DTYPE_NAMES[dtype]
     except (KeyError, TypeError):
         pass
-    if isinstance(dtype, str) and dtype == "bfloat16":
+    if isinstance(dtype, str) and dtype in ("bfloat16", "string"):
         return dtype
+    if dtype == "str" or dtype is str or dtype is bytes:
+        return "string"
     try:
         numpy_dtype = np.dtype(dtype)
     except (TypeError, ValueError) as error:
         raise TypeError(f"Expected a dtype name such as 'float32', received {dtype!r}.") from error
-    if numpy_dtype.kind not in "biufc":
+    if numpy_dtype.kind in "USO":
+        name = "string"
+    elif numpy_dtype.kind not in "biufc":
         raise TypeError(
             f"Expected a numeric or bool dtype such as 'float32', received {dtype!r} "
             f"({numpy_dtype})."
         )
-    name = numpy_dtype.name
+    else:
+        name = numpy_dtype.name
     try:
         _DTYPE_NAMES[dtype] = name
     except TypeError:

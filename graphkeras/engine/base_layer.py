@@ -89,9 +89,9 @@ class Layer:
     # Float inputs are cast to the layer's dtype before ``call`` (as Keras 3 autocasts).
     autocast = True
 
-    # Layers that read text (Hashing, the lookup layers) set this: arrays of
-    # ``str``/``bytes`` then reach ``call`` as numpy arrays instead of being refused.
-    accepts_strings = False
+    # Layers that read text (Hashing, StringLookup, TextVectorization) set this: arrays of
+    # str, bytes or objects then reach ``call`` instead of being refused.
+    accepts_text = False
 
     # Per-layer state whose starting value is read from the class until the layer
     # sets its own. Few instance attributes keep a layer within CPython's compact
@@ -408,7 +408,7 @@ class Layer:
                 continue
             dtype = getattr(leaf, "dtype", None)
             kind = getattr(dtype, "kind", None) or K.convert_to_numpy(leaf).dtype.kind
-            if kind not in "biufc" and not (self.accepts_strings and kind in "USO"):
+            if kind not in "biufc" and not (kind in "USO" and self.accepts_text):
                 raise ValueError(
                     f"{type(self).__name__} '{self.name}' computes on numbers (arrays or "
                     f"KerasTensors); it received {_describe_value(leaf)}."
@@ -518,7 +518,7 @@ class Layer:
     def _convert_leaf(self, value):
         if value is None or K.is_variable(value):
             return value
-        if self.accepts_strings and not K.is_tensor(value):
+        if self.accepts_text and not K.is_tensor(value):
             text = np.asarray(value)
             if text.dtype.kind in "USO":
                 return text

@@ -188,6 +188,11 @@ class Network(Layer):
             )
 
     # ---------------------------------------------------------------- calling
+    @property
+    def accepts_text(self) -> bool:
+        """Whether some Input of this network is declared ``dtype="string"``."""
+        return any(tensor.dtype == "string" for tensor in getattr(self, "inputs", None) or ())
+
     def _convert_inputs(self, call):
         # ``call`` converts each input to its Input's dtype itself.
         return call.inputs

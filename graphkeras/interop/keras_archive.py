@@ -3,9 +3,10 @@
 A ``.keras`` file is a zip of ``metadata.json`` (``keras_version``,
 ``date_saved``), ``config.json`` (the model config, in Keras 3's object
 wrappers, plus ``compile_config``) and ``model.weights.h5`` (the weights,
-laid out as ``keras_weight_layout.py`` describes). Keras may add an
-``assets`` folder for preprocessing layers; graphkeras has none of those,
-so any other member is refused.
+laid out as ``keras_weight_layout.py`` describes). Lookup and text layers
+add files under ``assets/<layer path>/`` (an adapted ``vocabulary.txt``)
+and named arrays to their ``vars`` group (``idf_weights``), through the
+hooks of ``saving/layer_assets.py``; any other member is refused.
 
 Reading checks the zip as strictly as a ``.gk`` archive (known member
 names, sizes, no encryption), rewrites the config as plain data
@@ -34,7 +35,8 @@ from graphkeras.interop import hdf5_reader
 from graphkeras.interop.hdf5_snapshot import read_hdf5
 from graphkeras.interop.keras_config_reading import model_config_from_keras, value_from_keras
 from graphkeras.interop.keras_config_writing import keras_document
-from graphkeras.interop.keras_weight_layout import weight_slots
+from graphkeras.interop.keras_weight_layout import layer_paths, weight_slots
+from graphkeras.saving import layer_assets
 from graphkeras.saving.build_from_config import build_model
 from graphkeras.saving.config_checks import check_config
 from graphkeras.saving.errors import ModelFileError
@@ -53,6 +55,7 @@ METADATA = "metadata.json"
 CONFIG = "config.json"
 WEIGHTS = "model.weights.h5"
 MEMBERS = (METADATA, CONFIG, WEIGHTS)
+ASSETS = "assets/"
 
 # The Keras version graphkeras writes files for (their layout is Keras 3's).
 KERAS_VERSION_WRITTEN = "3.15.1"
@@ -77,6 +80,7 @@ def load_keras_archive(filepath: str, custom_objects: dict | None = None, compil
         lambda built: assign_from_slots(built, weights_root, weights_where),
         os.path.getsize(filepath),
     )
+    restore_layer_state(model, weights_root, members, source)
 
     compile_config = document.get("compile_config") if isinstance(document, dict) else None
     if compile and compile_config:
@@ -130,9 +134,10 @@ def assign_from_slots(
     is an error and no weight changes.
     """
     assignments = []
+    named = {f"{path}/vars" for path, layer in layer_paths(model) if _keeps_named_arrays(layer)}
     for path, variables, _ in weight_slots(model):
         try:
-            values = _slot_values(weights_root, path, variables, where)
+            values = _slot_values(weights_root, path, variables, where, path in named)
         except ModelFileError as error:
             if not skip_mismatch:
                 raise
@@ -142,10 +147,22 @@ def assign_from_slots(
     K.batch_set_value(assignments)
 
 
-def _slot_values(weights_root, path: str, variables: list, where: str) -> list:
-    """The arrays for one ``vars`` group, each checked against its variable's shape."""
+def _keeps_named_arrays(layer) -> bool:
+    return layer_assets.has_own_variables(layer)
+
+
+def _slot_values(
+    weights_root, path: str, variables: list, where: str, named_arrays: bool = False
+) -> list:
+    """The arrays for one ``vars`` group, each checked against its variable's shape.
+
+    ``named_arrays``: the layer also keeps arrays under names of its own
+    (``idf_weights``), read by :func:`restore_layer_state`, not here.
+    """
     group = _group_at(weights_root, path, where)
     names = [] if group is None else sorted(group.children, key=_dataset_order)
+    if named_arrays:
+        names = [name for name in names if name.isdigit()]
     if len(names) != len(variables) or names != [str(i) for i in range(len(names))]:
         raise ModelFileError(
             f"{where}: '{path}' should hold {len(variables)} weights "
@@ -155,6 +172,29 @@ def _slot_values(weights_root, path: str, variables: list, where: str) -> list:
         hdf5_reader.read_dataset(group.children[str(index)], tuple(variable.shape), where)
         for index, variable in enumerate(variables)
     ]
+
+
+def restore_layer_state(model, weights_root, members: dict[str, bytes], source: str) -> None:
+    """Give each layer its named arrays (``vars/<name>``) and asset files (``assets/<path>/``)."""
+    weights_where = f"{source}: {WEIGHTS}"
+    for path, layer in layer_paths(model):
+        if layer_assets.has_own_variables(layer):
+            group = _group_at(weights_root, f"{path}/vars", weights_where)
+            store = {}
+            for name, child in (group.children if group is not None else {}).items():
+                if not name.isdigit():
+                    shape = hdf5_reader.dataset_shape(child, weights_where)
+                    store[name] = hdf5_reader.read_dataset(child, shape, weights_where)
+            layer_assets.restore_own_variables(layer, store, f"{weights_where}: '{path}/vars'")
+        if layer_assets.has_assets(layer):
+            folder = f"{ASSETS}{path}/"
+            files = {
+                name[len(folder) :]: data
+                for name, data in members.items()
+                if name.startswith(folder) and "/" not in name[len(folder) :]
+            }
+            if files:
+                layer_assets.restore_assets(layer, files, f"{source}: '{folder}'")
 
 
 def _dataset_order(name: str) -> tuple:
@@ -213,8 +253,10 @@ def _read_members(filepath: str, source: str) -> dict[str, bytes]:
         CONFIG: MemberRule(STORED_OR_DEFLATED, MAX_JSON_BYTES, MAX_JSON_RATIO),
         WEIGHTS: MemberRule(STORED_OR_DEFLATED, MAX_KERAS_WEIGHTS_BYTES),
     }
-    # Keras adds an assets/ folder only for preprocessing layers, which graphkeras lacks.
-    return read_members(filepath, source, rules, MEMBERS, "a .keras archive graphkeras reads")
+    asset_rule = MemberRule(STORED_OR_DEFLATED, layer_assets.MAX_ASSET_BYTES)
+    return read_members(
+        filepath, source, rules, MEMBERS, "a .keras archive graphkeras reads", {ASSETS: asset_rule}
+    )
 
 
 # ---------------------------------------------------------------- saving
@@ -243,6 +285,10 @@ def save_keras_archive(model, filepath: str, include_optimizer: bool = True) -> 
         CONFIG: config_text,
         WEIGHTS: weights_h5_bytes(model),
     }
+    for path, layer in layer_paths(model):
+        if layer_assets.has_assets(layer):
+            for name, data in layer_assets.asset_files(layer).items():
+                members[f"{ASSETS}{path}/{name}"] = data
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in members.items():
@@ -264,6 +310,11 @@ def weights_h5_bytes(model) -> bytes:
             group.attrs["name"] = owner
             for index, variable in enumerate(variables):
                 group.create_dataset(str(index), data=K.get_value(variable))
+        for path, layer in layer_paths(model):
+            if layer_assets.has_own_variables(layer):
+                group = weights_file.require_group(f"{path}/vars")
+                for name, value in layer_assets.own_variables(layer).items():
+                    group.create_dataset(name, data=value)
     return buffer.getvalue()
 
 

@@ -43,9 +43,24 @@ def keras_class_name(layer) -> str:
 
 def weight_slots(model) -> list[tuple[str, list, str]]:
     """``(path of a vars group, [variables in dataset order], owner's name)`` for every layer."""
-    slots: list[tuple[str, list, str]] = []
+    slots: list[tuple] = []
     _model_slots(model, "", slots, set())
-    return slots
+    return [(path, variables, name) for path, variables, name, _ in slots]
+
+
+def layer_paths(model) -> list[tuple[str, object]]:
+    """``(path, layer)`` for every layer that is not a model: where Keras keeps its state.
+
+    The weights are in ``<path>/vars`` of ``model.weights.h5``; a layer's
+    asset files in ``assets/<path>/`` of the archive.
+    """
+    slots: list[tuple] = []
+    _model_slots(model, "", slots, set())
+    return [
+        (path[: -len("/vars")], owner)
+        for path, _, _, owner in slots
+        if owner is not None and path.endswith("/vars")
+    ]
 
 
 def _join(path: str, name: str) -> str:
@@ -54,7 +69,7 @@ def _join(path: str, name: str) -> str:
 
 def _model_slots(model, path: str, slots: list, visited: set) -> None:
     visited.add(id(model))
-    slots.append((_join(path, "vars"), [], model.name))
+    slots.append((_join(path, "vars"), [], model.name, None))
     layers = list(model.layers)
     if isinstance(model, Sequential):
         # Keras 3's Sequential.layers leaves the InputLayer out.
@@ -81,7 +96,7 @@ def _layer_slots(layer, path: str, slots: list, visited: set) -> None:
         return
     visited.add(id(layer))
     own = [*layer._trainable_weights, *layer._non_trainable_weights]
-    slots.append((_join(path, "vars"), own, layer.name))
+    slots.append((_join(path, "vars"), own, layer.name, layer))
     for attribute, sublayer in _held_layers(layer):
         _layer_slots(sublayer, _join(path, attribute), slots, visited)
 

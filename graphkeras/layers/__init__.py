@@ -116,10 +116,13 @@ from graphkeras.layers.preprocessing import (
     CenterCrop,
     Discretization,
     Hashing,
+    IntegerLookup,
     Normalization,
     Pipeline,
     Rescaling,
     Resizing,
+    StringLookup,
+    TextVectorization,
 )
 from graphkeras.layers.reshaping import (
     Cropping1D,

@@ -10,7 +10,10 @@ Members, and nothing else:
 * ``optimizer.npz`` (when the model was compiled and trained): the
   optimizer's variables ``"0"``, ``"1"``, ... in ``optimizer.variables`` order;
 * ``constants.npz`` (format version 2, when the graph captured large arrays):
-  those arrays, referred to from config.json (``graph_constants.py``).
+  those arrays, referred to from config.json (``graph_constants.py``);
+* ``assets/<layer path>/<file>`` and ``layer_variables/<layer path>.npz``
+  (lookup and text layers): a layer's asset files (an adapted vocabulary)
+  and named arrays (tf_idf weights), through ``layer_assets.py``.
 
 Saving builds every byte in memory first (so an unsavable model, such as a
 ``Lambda`` around an unregistered function, fails before any file is
@@ -42,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from graphkeras import backend as K
+from graphkeras.saving import layer_assets
 from graphkeras.saving.build_from_config import build_model
 from graphkeras.saving.config_checks import check_config
 from graphkeras.saving.errors import ModelFileError
@@ -110,6 +114,7 @@ def archive_bytes(model, include_optimizer: bool = True) -> bytes:
     }
     if constants:
         members[CONSTANTS] = write_npz(constants)
+    members.update(_layer_state_members(model))
     optimizer = getattr(model, "optimizer", None)
     if include_optimizer and compile_config is not None and getattr(optimizer, "built", False):
         members[OPTIMIZER] = _optimizer_npz(optimizer)
@@ -122,6 +127,37 @@ def archive_bytes(model, include_optimizer: bool = True) -> bytes:
     # The reader's checks, applied to what is about to be written: what saves, loads.
     check_config(config, f"{refusal}: {CONFIG}", file_bytes=len(data))
     return data
+
+
+def _layer_state_members(model) -> dict[str, bytes]:
+    """Members for the state layers keep outside their weights (vocabularies, idf weights)."""
+    members = {}
+    for path, layer in layer_assets.layers_by_path(model):
+        if layer_assets.has_assets(layer):
+            for name, data in layer_assets.asset_files(layer).items():
+                members[f"{ASSETS}{path}/{name}"] = data
+        if layer_assets.has_own_variables(layer):
+            arrays = layer_assets.own_variables(layer)
+            if arrays:
+                members[f"{LAYER_VARIABLES}{path}.npz"] = write_npz(arrays)
+    return members
+
+
+def _restore_layer_state(model, members: dict[str, bytes], source: str) -> None:
+    for path, layer in layer_assets.layers_by_path(model):
+        variables = members.get(f"{LAYER_VARIABLES}{path}.npz")
+        if variables is not None and layer_assets.has_own_variables(layer):
+            where = f"{source}: {LAYER_VARIABLES}{path}.npz"
+            store = _read_arrays(variables, where)
+            layer_assets.restore_own_variables(layer, store, where)
+        folder = f"{ASSETS}{path}/"
+        files = {
+            name[len(folder) :]: data
+            for name, data in members.items()
+            if name.startswith(folder) and "/" not in name[len(folder) :]
+        }
+        if files and layer_assets.has_assets(layer):
+            layer_assets.restore_assets(layer, files, f"{source}: '{folder}'")
 
 
 def _compression_for(name: str, data: bytes) -> int:
@@ -206,6 +242,7 @@ def load_archive(filepath, custom_objects: dict | None = None, compile: bool = T
         total_weight=total,
     )
     assign_weights(model, file_names, file_weights, weights_source)
+    _restore_layer_state(model, members, source)
 
     compile_config = config.get("compile_config")
     if compile and compile_config is not None:
@@ -235,8 +272,18 @@ MEMBER_RULES = {
 }
 
 
+ASSETS = "assets/"
+LAYER_VARIABLES = "layer_variables/"
+FOLDER_RULES = {
+    ASSETS: MemberRule(STORED_OR_DEFLATED, layer_assets.MAX_ASSET_BYTES),
+    LAYER_VARIABLES: _NPZ_RULE,
+}
+
+
 def _read_members(filepath: str, source: str) -> dict[str, bytes]:
-    return read_members(filepath, source, MEMBER_RULES, REQUIRED_MEMBERS, "a model archive")
+    return read_members(
+        filepath, source, MEMBER_RULES, REQUIRED_MEMBERS, "a model archive", FOLDER_RULES
+    )
 
 
 def _check_metadata(metadata: Any, source: str) -> None:

@@ -38,7 +38,12 @@ class MemberRule(NamedTuple):
 
 
 def read_members(
-    filepath: str, source: str, rules: dict[str, MemberRule], required: tuple, kind: str
+    filepath: str,
+    source: str,
+    rules: dict[str, MemberRule],
+    required: tuple,
+    kind: str,
+    folders: dict[str, MemberRule] | None = None,
 ) -> dict[str, bytes]:
     """A zip's members by name, each checked against ``rules`` before it is read.
 
@@ -47,7 +52,9 @@ def read_members(
     limit, more stored bytes than the file holds, a larger expansion than the
     rule allows, or a size that differs from the declared one is a
     :class:`ModelFileError` naming ``source`` and the member. ``kind`` says
-    what the file should be (``"a model archive"``).
+    what the file should be (``"a model archive"``). ``folders`` maps a
+    folder prefix (``"assets/"``) to the rule of every member under it; such
+    a member's name may not be absolute or hold ``..`` or ``\\``.
     """
     try:
         file_bytes = os.path.getsize(filepath)
@@ -69,16 +76,31 @@ def read_members(
         for info in infos:
             name = info.filename
             where = f"{source}: member {name!r}"
-            if name not in rules:
-                raise ModelFileError(f"{where} is not part of {kind}; expected only {list(rules)}.")
+            rule = rules.get(name) or _folder_rule(name, folders, where)
+            if rule is None:
+                expected = [*rules, *(f"{folder}..." for folder in folders or ())]
+                raise ModelFileError(f"{where} is not part of {kind}; expected only {expected}.")
             if name in members:
                 raise ModelFileError(f"{where} appears twice.")
-            _check_declared_sizes(info, rules[name], file_bytes, where)
+            _check_declared_sizes(info, rule, file_bytes, where)
             members[name] = _read_member(archive, info, where)
     missing = [name for name in required if name not in members]
     if missing:
         raise ModelFileError(f"{source} lacks the member(s) {missing} of {kind}.")
     return members
+
+
+def _folder_rule(name: str, folders: dict[str, MemberRule] | None, where: str):
+    """The rule of the folder ``name`` lies in, or None; a name escaping it is an error."""
+    for folder, rule in (folders or {}).items():
+        if name.startswith(folder):
+            parts = name[len(folder) :].split("/")
+            if name.endswith("/"):
+                return rule  # a folder entry
+            if "\\" in name or any(part in ("", ".", "..") for part in parts):
+                raise ModelFileError(f"{where} is not a plain path inside {folder!r}.")
+            return rule
+    return None
 
 
 def _check_declared_sizes(

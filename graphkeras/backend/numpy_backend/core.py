@@ -14,15 +14,32 @@ def unwrap(x):
 
 
 def convert_to_tensor(x, dtype=None) -> np.ndarray:
-    """``x`` as an ndarray; Python floats become ``floatx``, arrays keep their dtype."""
+    """``x`` as an ndarray; Python floats become ``floatx``, arrays keep their dtype.
+
+    ``dtype="string"`` keeps text as it is (a unicode, bytes or object
+    array) and refuses numbers: this backend has no string dtype of its own.
+    """
     x = unwrap(x)
     if dtype is not None:
-        return np.asarray(x, dtype=config.standardize_dtype(dtype))
+        name = config.standardize_dtype(dtype)
+        if name == "string":
+            return _text_array(x)
+        return np.asarray(x, dtype=name)
     if isinstance(x, np.ndarray):
         return x
     array = np.asarray(x)
     if array.dtype == np.float64 and not isinstance(x, np.generic):
         array = array.astype(config.floatx())
+    return array
+
+
+def _text_array(x) -> np.ndarray:
+    array = np.asarray(x)
+    if array.dtype.kind not in "USO":
+        raise TypeError(
+            f"Expected text (an array of str or bytes) for dtype 'string', received an "
+            f"array of dtype {array.dtype} and shape {array.shape}."
+        )
     return array
 
 

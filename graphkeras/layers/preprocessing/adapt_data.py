@@ -12,7 +12,7 @@ is touched.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -50,14 +50,22 @@ def is_single_array(data: Any) -> bool:
     return isinstance(data, np.ndarray) or K.is_tensor(data)
 
 
-def adapt_batches(data: Any, layer, steps: int | None = None) -> Iterator[np.ndarray]:
+def adapt_batches(
+    data: Any,
+    layer,
+    steps: int | None = None,
+    convert: Callable[[Any, Any], np.ndarray] | None = None,
+) -> Iterator[np.ndarray]:
     """The batches of ``data`` as float arrays, at most ``steps`` of them.
 
+    ``convert(batch, layer)`` replaces the conversion to floats for layers
+    that read other values (the lookup layers read text or integers).
     Raises ``ValueError`` for an empty source and ``TypeError`` for one that
     is neither an array nor iterable; a bad batch raises when it is reached.
     """
+    convert = convert or _as_array
     if is_single_array(data):
-        yield _as_array(data, layer)
+        yield convert(data, layer)
         return
     if isinstance(data, PyDataset):
         try:
@@ -80,7 +88,7 @@ def adapt_batches(data: Any, layer, steps: int | None = None) -> Iterator[np.nda
     empty = True
     for batch in batches:
         empty = False
-        yield _as_array(_features(batch), layer)
+        yield convert(_features(batch), layer)
     if empty:
         raise ValueError(
             f"{describe(layer)}.adapt received no batches; pass a non-empty array or iterable."

@@ -80,7 +80,7 @@ class Hashing(Layer):
     """Map strings or integers to ``num_bins`` bins with FarmHash64 (or salted SipHash64)."""
 
     autocast = False
-    accepts_strings = True
+    accepts_text = True
 
     def __init__(
         self,
