@@ -31,6 +31,7 @@ import gzip
 import json
 import os
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -165,14 +166,10 @@ def main() -> None:
     import keras
 
     arguments.directory.mkdir(parents=True, exist_ok=True)
-    scratch = arguments.directory / ".scratch"
-    scratch.mkdir(exist_ok=True)
     names = [n for n in arguments.only.split(",") if n] or list(APPLICATIONS)
-    for name in names:
-        record(keras, name, arguments.directory, scratch)
-    for leftover in scratch.iterdir():
-        leftover.unlink()
-    scratch.rmdir()
+    with tempfile.TemporaryDirectory() as scratch:  # the large .keras files, never kept
+        for name in names:
+            record(keras, name, arguments.directory, Path(scratch))
     if arguments.samples:
         write_samples(keras, arguments.samples)
 
