@@ -278,7 +278,7 @@ class _GroupColumns:
             return image[None]
         grouped = self.grouped[:, : image.shape[0]]
         split = image.reshape((*image.shape[:-1], self.groups, image.shape[-1] // self.groups))
-        np.copyto(grouped[(slice(None), slice(None), *self.inside)], np.moveaxis(split, -2, 0))
+        _copy_in_runs(grouped[(slice(None), slice(None), *self.inside)], np.moveaxis(split, -2, 0))
         return grouped
 
     def __iter__(self):
@@ -288,8 +288,28 @@ class _GroupColumns:
             columns = self.columns[: rows.stop - rows.start]
             for group in range(self.groups):
                 windows = _windows(grouped[group], self.geometry)
-                np.copyto(columns.reshape(windows.shape), windows)
+                _copy_in_runs(columns.reshape(windows.shape), windows)
                 yield rows, group, columns
+
+
+def _copy_in_runs(target: np.ndarray, source: np.ndarray) -> None:
+    """``np.copyto(target, source)`` (same shape and dtype), a contiguous run at a time.
+
+    The trailing axes along which both arrays are contiguous are viewed as
+    one opaque item, so the copy moves whole runs (a window's row of pixels
+    and channels) instead of looping over their elements: several times
+    fewer, longer steps for NumPy's strided copy.
+    """
+    size, merged = target.itemsize, 0
+    for axis in reversed(range(target.ndim if target.dtype == source.dtype else 0)):
+        if target.strides[axis] != size or source.strides[axis] != size:
+            break
+        size *= target.shape[axis]
+        merged += 1
+    for _ in range(merged if target.size else 0):
+        item = np.dtype((np.void, target.itemsize * target.shape[-1]))
+        target, source = target.view(item)[..., 0], source.view(item)[..., 0]
+    np.copyto(target, source)
 
 
 def _padded(pads: tuple) -> bool:
@@ -317,9 +337,9 @@ def _grouped_forward(image, kernel, geometry: _Geometry, groups: int) -> np.ndar
 
 
 def _grouped_backward(gradient, image, kernel, geometry: _Geometry, groups, needs_x, needs_kernel):
-    """``(padded input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
+    """``(input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
     dtype = np.result_type(gradient, image, kernel)
-    padded_gradient = kernel_gradient = None
+    kernel_gradient = None
     if needs_kernel:
         by_group = _by_group(gradient.astype(dtype, copy=False), groups)
         taps = math.prod(kernel.shape[:-2])
@@ -329,28 +349,31 @@ def _grouped_backward(gradient, image, kernel, geometry: _Geometry, groups, need
             np.matmul(columns.T, by_group[group, rows], out=product)
             matrix_gradient[group] += product
         kernel_gradient = _kernel_from_matrix(matrix_gradient, kernel.shape, groups)
-    padded_shape = (
-        image.shape[0],
-        *(b + size + a for (b, a), size in zip(geometry.pads, image.shape[1:-1], strict=True)),
-        image.shape[-1],
-    )
+    x_gradient = None
     if needs_x and all(stride == 1 for stride in geometry.strides):
-        padded_gradient = _unstrided_input_gradient(
-            gradient, padded_shape, kernel, geometry, groups
-        )
+        x_gradient = _unstrided_input_gradient(gradient, image.shape, kernel, geometry, groups)
     elif needs_x:
+        padded_shape = (
+            image.shape[0],
+            *(b + size + a for (b, a), size in zip(geometry.pads, image.shape[1:-1], strict=True)),
+            image.shape[-1],
+        )
         padded_gradient = _strided_input_gradient(gradient, padded_shape, kernel, geometry, groups)
-    return padded_gradient, kernel_gradient
+        x_gradient = _crop(padded_gradient, geometry.pads, image.shape[1:-1])
+    return x_gradient, kernel_gradient
 
 
-def _unstrided_input_gradient(gradient, padded_shape, kernel, geometry: _Geometry, groups: int):
-    """The padded input's gradient of a stride-1 grouped convolution, as a convolution.
+def _unstrided_input_gradient(gradient, image_shape, kernel, geometry: _Geometry, groups: int):
+    """The input's gradient of a stride-1 grouped convolution, as a convolution.
 
     Padded input pixel ``p`` met output ``p - q * dilation`` through kernel
     offset ``q``, so its gradient is the upstream gradient, padded by the
     dilated kernel extent less one on each side, convolved with the kernel
     flipped in space and transposed within each group (``c_g`` and
     ``f_g`` swapped); that convolution is one more :func:`_grouped_forward`.
+    Only the pixels inside the forward pass's padding are wanted, so the
+    upstream padding is cut by that padding (it never exceeds the extent at
+    stride 1) and the convolution computes exactly the input's positions.
     """
     rank = len(geometry.kernel_spatial)
     extents = [
@@ -362,9 +385,11 @@ def _unstrided_input_gradient(gradient, padded_shape, kernel, geometry: _Geometr
     transposed = np.swapaxes(split, -3, -1).reshape(
         (*kernel.shape[:-2], filters // groups, groups * group_channels)
     )
-    geometry = geometry._replace(
-        pads=tuple((extent, extent) for extent in extents), output_spatial=padded_shape[1:-1]
+    pads = tuple(
+        (extent - before, extent - after)
+        for extent, (before, after) in zip(extents, geometry.pads, strict=True)
     )
+    geometry = geometry._replace(pads=pads, output_spatial=tuple(image_shape[1:-1]))
     return _grouped_forward(gradient, transposed, geometry, groups)
 
 
@@ -517,17 +542,15 @@ def _conv_backward(upstream, x, kernel, geometry: _Geometry, groups: int, needs_
         padded_gradient, kernel_gradient = _depthwise_backward(
             gradient, _pad(image, geometry.pads), depthwise, geometry, needs_x, needs_kernel
         )
+        x_gradient = _crop(padded_gradient, geometry.pads, image.shape[1:-1]) if needs_x else None
     else:
-        padded_gradient, kernel_gradient = _grouped_backward(
+        x_gradient, kernel_gradient = _grouped_backward(
             gradient, image, kernel, geometry, groups, needs_x, needs_kernel
         )
     if kernel_gradient is not None:
         kernel_gradient = kernel_gradient.reshape(kernel.shape)
-    x_gradient = None
-    if needs_x:
-        x_gradient = _restore_layout(
-            _crop(padded_gradient, geometry.pads, image.shape[1:-1]), geometry.channels_first
-        )
+    if x_gradient is not None:
+        x_gradient = _restore_layout(x_gradient, geometry.channels_first)
     return x_gradient, kernel_gradient
 
 

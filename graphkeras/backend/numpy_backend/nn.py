@@ -209,12 +209,13 @@ def erf(x) -> np.ndarray:
     """
     x = unwrap(x)
     if x.dtype in (np.float32, np.float16):
-        result = _chunked(
-            x.astype(np.float32, copy=False),
-            lambda chunk, out: _tanh_of_odd_polynomial(
-                chunk, _ERF_TANH_FORM, _ERF_SQUARE_LIMIT, out
-            ),
-        )
+        with np.errstate(over="ignore"):  # x² of a huge x is held at the limit anyway
+            result = _chunked(
+                x.astype(np.float32, copy=False),
+                lambda chunk, out: _tanh_of_odd_polynomial(
+                    chunk, _ERF_TANH_FORM, _ERF_SQUARE_LIMIT, out
+                ),
+            )
         return result.astype(x.dtype, copy=False)
     value = np.asarray(x, dtype=np.float64)
     result = np.sign(value) * (1.0 - _erfc_nonnegative(np.abs(value)))
@@ -279,7 +280,8 @@ def gelu(x, approximate: bool = False) -> np.ndarray:
         return (0.5 * x * (1 + np.tanh(inner))).astype(x.dtype, copy=False)
     if x.dtype in (np.float32, np.float16):
         return _gelu_float32(x.astype(np.float32, copy=False)).astype(x.dtype, copy=False)
-    return _gelu_by_erfc(x).astype(x.dtype, copy=False)
+    with np.errstate(invalid="ignore"):  # gelu(-inf) is nan: -inf * 0
+        return _gelu_by_erfc(x).astype(x.dtype, copy=False)
 
 
 def _gelu_by_erfc(x: np.ndarray) -> np.ndarray:
