@@ -5,9 +5,9 @@ All three are built on one pair of adjoint array moves:
 * :func:`_windows` (im2col) views a padded input as ``(batch, *output,
   *kernel, channels)`` with ``as_strided``: entry ``[n, o..., q..., c]`` is
   the input pixel that kernel offset ``q`` meets at output position ``o``.
-  Reshaping that view to a matrix copies it once, and a single ``matmul``
-  with the kernel (one batched ``matmul`` for grouped convolutions) gives
-  the convolution.
+  Copying that view into a matrix (im2col), and one ``matmul`` with the
+  kernel per group, gives the convolution (see "grouped products" below for
+  how the copy is arranged; depthwise convolutions skip it).
 * :func:`_add_windows` (col2im) is its adjoint: it adds such an array of
   windows back into an image, one strided slice per kernel offset (a loop
   over the few kernel positions, never over pixels).
