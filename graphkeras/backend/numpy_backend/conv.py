@@ -5,9 +5,9 @@ All three are built on one pair of adjoint array moves:
 * :func:`_windows` (im2col) views a padded input as ``(batch, *output,
   *kernel, channels)`` with ``as_strided``: entry ``[n, o..., q..., c]`` is
   the input pixel that kernel offset ``q`` meets at output position ``o``.
-  Reshaping that view to a matrix copies it once, and a single ``matmul``
-  with the kernel (one batched ``matmul`` for grouped convolutions) gives
-  the convolution.
+  Copying that view into a matrix (im2col), and one ``matmul`` with the
+  kernel per group, gives the convolution (see "grouped products" below for
+  how the copy is arranged; depthwise convolutions skip it).
 * :func:`_add_windows` (col2im) is its adjoint: it adds such an array of
   windows back into an image, one strided slice per kernel offset (a loop
   over the few kernel positions, never over pixels).
@@ -209,13 +209,18 @@ def _batch_chunks(batch: int, per_sample: int, target: int) -> list[slice]:
 # -------------------------------------------------------- grouped products
 #
 # A grouped convolution (``groups == 1`` included) runs one batch chunk at a
-# time: the chunk's windows are copied once into columns ``(rows, groups,
-# taps * c_g)`` (im2col, group-major so each group's block is a strided
-# matrix BLAS reads in place), and each group is one matrix product with
-# its kernel block, written straight into its slice of the output.
+# time. The chunk is first copied group-major, ``(groups, batch, *spatial,
+# c_g)``, so that within one group a window's neighbouring kernel offsets
+# along the last axis and its ``c_g`` channels lie next to each other; each
+# group's windows are then copied into contiguous columns ``(rows, taps *
+# c_g)`` (im2col) in runs of ``kernel[-1] * c_g`` elements instead of
+# ``c_g``, and one matrix product with the group's kernel block writes
+# straight into the group's slice of the output. Keeping the groups' columns
+# apart costs nothing in the products (one per group either way) and makes
+# the copy several times cheaper than gathering all groups' windows at once.
 
-# Elements of im2col columns per chunk: about a MiB, inside the core's cache.
-_COLUMNS_PER_CHUNK = 1 << 18
+# Elements of one group's im2col columns per chunk: a couple of MiB.
+_COLUMNS_PER_CHUNK = 1 << 19
 
 
 def _kernel_matrix(kernel: np.ndarray, groups: int) -> np.ndarray:
@@ -234,69 +239,141 @@ def _kernel_from_matrix(matrix: np.ndarray, kernel_shape: tuple, groups: int) ->
     return grouped.transpose(1, 2, 0, 3).reshape(kernel_shape)
 
 
-def _grouped_windows(padded: np.ndarray, geometry: _Geometry, groups: int) -> np.ndarray:
-    """The windows view as ``(batch, *output, groups, *kernel, c_g)``."""
-    windows = _windows(padded, geometry)
-    split = windows.reshape((*windows.shape[:-1], groups, windows.shape[-1] // groups))
-    return np.moveaxis(split, -2, 1 + len(geometry.kernel_spatial))
+class _GroupColumns:
+    """The im2col columns of each group of an image, one batch chunk at a time.
+
+    Iterating gives ``(rows, group, columns)``: ``rows`` the slice of the
+    flattened output positions the chunk covers and ``columns`` the
+    contiguous ``(rows, taps * c_g)`` matrix of that group's windows. Each
+    chunk is first copied, padded, into a group-major scratch image
+    ``(groups, batch, *padded spatial, c_g)`` (its borders zeroed once, only
+    the inside rewritten); ``columns`` is one scratch buffer too, so both are
+    overwritten by the next step.
+    """
+
+    def __init__(self, image: np.ndarray, taps: int, geometry: _Geometry, groups: int, dtype):
+        self.image, self.geometry, self.groups = image, geometry, groups
+        self.rows_per_sample = math.prod(geometry.output_spatial)
+        group_channels = image.shape[-1] // groups
+        per_sample = self.rows_per_sample * taps * group_channels
+        self.chunks = _batch_chunks(image.shape[0], per_sample, _COLUMNS_PER_CHUNK)
+        size = self.chunks[0].stop - self.chunks[0].start
+        self.columns = np.empty((size * self.rows_per_sample, taps * group_channels), dtype)
+        self.copy_needed = groups > 1 or image.dtype != dtype or _padded(geometry.pads)
+        if self.copy_needed:
+            spatial = tuple(
+                before + extent + after
+                for (before, after), extent in zip(geometry.pads, image.shape[1:-1], strict=True)
+            )
+            self.grouped = np.zeros((groups, size, *spatial, group_channels), dtype)
+            self.inside = tuple(
+                slice(before, before + extent)
+                for (before, _), extent in zip(geometry.pads, image.shape[1:-1], strict=True)
+            )
+
+    def _group_major(self, chunk: slice) -> np.ndarray:
+        """The chunk, padded, as ``(groups, batch, *spatial, c_g)``."""
+        image = self.image[chunk]
+        if not self.copy_needed:
+            return image[None]
+        grouped = self.grouped[:, : image.shape[0]]
+        split = image.reshape((*image.shape[:-1], self.groups, image.shape[-1] // self.groups))
+        _copy_in_runs(grouped[(slice(None), slice(None), *self.inside)], np.moveaxis(split, -2, 0))
+        return grouped
+
+    def __iter__(self):
+        for chunk in self.chunks:
+            grouped = self._group_major(chunk)
+            rows = slice(chunk.start * self.rows_per_sample, chunk.stop * self.rows_per_sample)
+            columns = self.columns[: rows.stop - rows.start]
+            for group in range(self.groups):
+                windows = _windows(grouped[group], self.geometry)
+                _copy_in_runs(columns.reshape(windows.shape), windows)
+                yield rows, group, columns
 
 
-def _group_columns(padded: np.ndarray, geometry: _Geometry, groups: int) -> np.ndarray:
-    """The im2col matrix of a batch chunk, ``(rows, groups, taps * c_g)``, one copy."""
-    grouped = _grouped_windows(padded, geometry, groups)
-    rows = padded.shape[0] * math.prod(geometry.output_spatial)
-    return np.ascontiguousarray(grouped).reshape(rows, groups, -1)
+def _copy_in_runs(target: np.ndarray, source: np.ndarray) -> None:
+    """``np.copyto(target, source)`` (same shape and dtype), a contiguous run at a time.
+
+    The trailing axes along which both arrays are contiguous are viewed as
+    one opaque item, so the copy moves whole runs (a window's row of pixels
+    and channels) instead of looping over their elements: several times
+    fewer, longer steps for NumPy's strided copy.
+    """
+    size, merged = target.itemsize, 0
+    for axis in reversed(range(target.ndim if target.dtype == source.dtype else 0)):
+        if target.strides[axis] != size or source.strides[axis] != size:
+            break
+        size *= target.shape[axis]
+        merged += 1
+    for _ in range(merged if target.size else 0):
+        item = np.dtype((np.void, target.itemsize * target.shape[-1]))
+        target, source = target.view(item)[..., 0], source.view(item)[..., 0]
+    np.copyto(target, source)
 
 
-def _grouped_chunks(padded: np.ndarray, kernel: np.ndarray, geometry: _Geometry) -> list[slice]:
-    per_sample = math.prod(geometry.output_spatial) * math.prod(kernel.shape[:-1])
-    return _batch_chunks(padded.shape[0], per_sample, _COLUMNS_PER_CHUNK)
+def _padded(pads: tuple) -> bool:
+    return any(before or after for before, after in pads)
 
 
-def _grouped_forward(padded, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
-    """A grouped convolution of a padded ``channels_last`` image, ``(batch, *output, filters)``."""
+def _by_group(array: np.ndarray, groups: int) -> np.ndarray:
+    """``(batch, *spatial, channels)`` as ``(groups, rows, channels // groups)`` (a view)."""
+    return array.reshape(-1, groups, array.shape[-1] // groups).transpose(1, 0, 2)
+
+
+def _grouped_forward(image, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
+    """A grouped convolution of a ``channels_last`` image padded by ``geometry.pads``.
+
+    Returns ``(batch, *output, filters)``.
+    """
     matrices = _kernel_matrix(kernel, groups)
-    batch, filters = padded.shape[0], kernel.shape[-1]
-    output = np.empty(
-        (batch, *geometry.output_spatial, filters), dtype=np.result_type(padded, kernel)
-    )
-    by_group = output.reshape(-1, groups, filters // groups).transpose(1, 0, 2)
-    rows_per_sample = math.prod(geometry.output_spatial)
-    for chunk in _grouped_chunks(padded, kernel, geometry):
-        columns = _group_columns(padded[chunk], geometry, groups)
-        rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
-        np.matmul(columns.transpose(1, 0, 2), matrices, out=by_group[:, rows])
+    dtype = np.result_type(image, kernel)
+    output = np.empty((image.shape[0], *geometry.output_spatial, kernel.shape[-1]), dtype)
+    by_group = _by_group(output, groups)
+    taps = math.prod(kernel.shape[:-2])
+    for rows, group, columns in _GroupColumns(image, taps, geometry, groups, dtype):
+        np.matmul(columns, matrices[group], out=by_group[group, rows])
     return output
 
 
-def _grouped_backward(gradient, padded, kernel, geometry: _Geometry, groups, needs_x, needs_kernel):
-    """``(padded input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
-    dtype = np.result_type(gradient, padded, kernel)
-    padded_gradient = kernel_gradient = None
+def _grouped_backward(gradient, image, kernel, geometry: _Geometry, groups, needs_x, needs_kernel):
+    """``(input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
+    dtype = np.result_type(gradient, image, kernel)
+    kernel_gradient = None
     if needs_kernel:
-        by_group = gradient.reshape(-1, groups, kernel.shape[-1] // groups).transpose(1, 0, 2)
-        rows_per_sample = math.prod(geometry.output_spatial)
+        by_group = _by_group(gradient.astype(dtype, copy=False), groups)
+        taps = math.prod(kernel.shape[:-2])
         matrix_gradient = np.zeros((groups, *_kernel_matrix(kernel, groups).shape[1:]), dtype)
-        for chunk in _grouped_chunks(padded, kernel, geometry):
-            columns = _group_columns(padded[chunk], geometry, groups)
-            rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
-            matrix_gradient += columns.transpose(1, 2, 0) @ by_group[:, rows]
+        product = np.empty(matrix_gradient.shape[1:], dtype)
+        for rows, group, columns in _GroupColumns(image, taps, geometry, groups, dtype):
+            np.matmul(columns.T, by_group[group, rows], out=product)
+            matrix_gradient[group] += product
         kernel_gradient = _kernel_from_matrix(matrix_gradient, kernel.shape, groups)
+    x_gradient = None
     if needs_x and all(stride == 1 for stride in geometry.strides):
-        padded_gradient = _unstrided_input_gradient(gradient, padded, kernel, geometry, groups)
+        x_gradient = _unstrided_input_gradient(gradient, image.shape, kernel, geometry, groups)
     elif needs_x:
-        padded_gradient = _strided_input_gradient(gradient, padded, kernel, geometry, groups)
-    return padded_gradient, kernel_gradient
+        padded_shape = (
+            image.shape[0],
+            *(b + size + a for (b, a), size in zip(geometry.pads, image.shape[1:-1], strict=True)),
+            image.shape[-1],
+        )
+        padded_gradient = _strided_input_gradient(gradient, padded_shape, kernel, geometry, groups)
+        x_gradient = _crop(padded_gradient, geometry.pads, image.shape[1:-1])
+    return x_gradient, kernel_gradient
 
 
-def _unstrided_input_gradient(gradient, padded, kernel, geometry: _Geometry, groups: int):
-    """The padded input's gradient of a stride-1 grouped convolution, as a convolution.
+def _unstrided_input_gradient(gradient, image_shape, kernel, geometry: _Geometry, groups: int):
+    """The input's gradient of a stride-1 grouped convolution, as a convolution.
 
     Padded input pixel ``p`` met output ``p - q * dilation`` through kernel
     offset ``q``, so its gradient is the upstream gradient, padded by the
     dilated kernel extent less one on each side, convolved with the kernel
     flipped in space and transposed within each group (``c_g`` and
     ``f_g`` swapped); that convolution is one more :func:`_grouped_forward`.
+    Only the pixels inside the forward pass's padding are wanted, so the
+    upstream padding is cut by that padding (it never exceeds the extent at
+    stride 1) and the convolution computes exactly the input's positions.
     """
     rank = len(geometry.kernel_spatial)
     extents = [
@@ -308,21 +385,24 @@ def _unstrided_input_gradient(gradient, padded, kernel, geometry: _Geometry, gro
     transposed = np.swapaxes(split, -3, -1).reshape(
         (*kernel.shape[:-2], filters // groups, groups * group_channels)
     )
-    geometry = geometry._replace(
-        pads=tuple((extent, extent) for extent in extents), output_spatial=padded.shape[1:-1]
+    pads = tuple(
+        (extent - before, extent - after)
+        for extent, (before, after) in zip(extents, geometry.pads, strict=True)
     )
-    return _grouped_forward(_pad(gradient, geometry.pads), transposed, geometry, groups)
+    geometry = geometry._replace(pads=pads, output_spatial=tuple(image_shape[1:-1]))
+    return _grouped_forward(gradient, transposed, geometry, groups)
 
 
-def _strided_input_gradient(gradient, padded, kernel, geometry: _Geometry, groups: int):
+def _strided_input_gradient(gradient, padded_shape, kernel, geometry: _Geometry, groups: int):
     """The padded input's gradient of a strided grouped convolution, by col2im."""
     matrices = _kernel_matrix(kernel, groups)
-    dtype = np.result_type(gradient, padded, kernel)
-    by_group = gradient.reshape(-1, groups, kernel.shape[-1] // groups).transpose(1, 0, 2)
+    dtype = np.result_type(gradient, kernel)
+    by_group = _by_group(gradient, groups)
     rows_per_sample = math.prod(geometry.output_spatial)
-    padded_gradient = np.zeros(padded.shape, dtype)
+    padded_gradient = np.zeros(padded_shape, dtype)
     rank = len(geometry.kernel_spatial)
-    for chunk in _grouped_chunks(padded, kernel, geometry):
+    per_sample = rows_per_sample * math.prod(kernel.shape[:-1])
+    for chunk in _batch_chunks(padded_shape[0], per_sample, _COLUMNS_PER_CHUNK):
         rows = slice(chunk.start * rows_per_sample, chunk.stop * rows_per_sample)
         window_gradient = np.empty((rows.stop - rows.start, groups, matrices.shape[1]), dtype)
         np.matmul(
@@ -444,12 +524,12 @@ def _as_depthwise(kernel: np.ndarray, groups: int) -> np.ndarray | None:
 
 
 def _conv_forward(x, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
-    padded = _pad(_channels_last(x, geometry.channels_first), geometry.pads)
+    image = _channels_last(x, geometry.channels_first)
     depthwise = _as_depthwise(kernel, groups)
     if depthwise is not None:
-        output = _depthwise_forward(padded, depthwise, geometry)
+        output = _depthwise_forward(_pad(image, geometry.pads), depthwise, geometry)
     else:
-        output = _grouped_forward(padded, kernel, geometry, groups)
+        output = _grouped_forward(image, kernel, geometry, groups)
     return _restore_layout(output, geometry.channels_first)
 
 
@@ -457,23 +537,20 @@ def _conv_backward(upstream, x, kernel, geometry: _Geometry, groups: int, needs_
     """``(input gradient or None, kernel gradient or None)`` of a grouped convolution."""
     image = _channels_last(x, geometry.channels_first)
     gradient = np.ascontiguousarray(_channels_last(np.asarray(upstream), geometry.channels_first))
-    padded = _pad(image, geometry.pads)
     depthwise = _as_depthwise(kernel, groups)
     if depthwise is not None:
         padded_gradient, kernel_gradient = _depthwise_backward(
-            gradient, padded, depthwise, geometry, needs_x, needs_kernel
+            gradient, _pad(image, geometry.pads), depthwise, geometry, needs_x, needs_kernel
         )
+        x_gradient = _crop(padded_gradient, geometry.pads, image.shape[1:-1]) if needs_x else None
     else:
-        padded_gradient, kernel_gradient = _grouped_backward(
-            gradient, padded, kernel, geometry, groups, needs_x, needs_kernel
+        x_gradient, kernel_gradient = _grouped_backward(
+            gradient, image, kernel, geometry, groups, needs_x, needs_kernel
         )
     if kernel_gradient is not None:
         kernel_gradient = kernel_gradient.reshape(kernel.shape)
-    x_gradient = None
-    if needs_x:
-        x_gradient = _restore_layout(
-            _crop(padded_gradient, geometry.pads, image.shape[1:-1]), geometry.channels_first
-        )
+    if x_gradient is not None:
+        x_gradient = _restore_layout(x_gradient, geometry.channels_first)
     return x_gradient, kernel_gradient
 
 

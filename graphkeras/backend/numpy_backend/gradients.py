@@ -23,7 +23,6 @@ from graphkeras.backend.numpy_backend import nn
 from graphkeras.backend.numpy_backend.autodiff import NotDifferentiableError
 from graphkeras.backend.numpy_backend.variable import Variable
 
-_SQRT_2 = np.sqrt(2.0)
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 _TWO_OVER_SQRT_PI = 2.0 / np.sqrt(np.pi)
 _SELU_ALPHA = 1.6732632423543772
@@ -248,9 +247,33 @@ def gelu_gradient(g, x, out, a):
             1 + 3 * 0.044715 * x * x
         )
         return g * derivative
-    cdf = 0.5 * nn.erfc(-x / _SQRT_2)
-    pdf = np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
-    return g * (cdf + x * pdf)
+    return g * _exact_gelu_derivative(x, np.asarray(out))
+
+
+# Below this |x| the cdf is 1/2 to every float precision (and out / x is 0 / 0).
+_CDF_IS_HALF = 2.0**-60
+
+
+def _exact_gelu_derivative(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``Φ(x) + x φ(x)``, in ``x``'s dtype, with ``Φ(x) = gelu(x) / x`` from the forward output.
+
+    The forward pass already holds ``x Φ(x)`` with relative accuracy (the
+    tails included), so one division recovers the cdf and only ``φ`` (one
+    ``exp``) is new work; where ``|x|`` is too small for the quotient the
+    cdf is exactly 1/2. Every step runs in place on one scratch array.
+    """
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    x = x.astype(dtype, copy=False)
+    derivative = np.full(x.shape, 0.5, dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        np.divide(out, x, out=derivative, where=np.abs(x) >= _CDF_IS_HALF, casting="unsafe")
+        density = np.multiply(x, x)
+        density *= dtype.type(-0.5)
+        np.exp(density, out=density)
+        density *= x
+        density *= dtype.type(1 / math.sqrt(2 * math.pi))
+        derivative += density
+    return derivative
 
 
 @_unary
