@@ -56,6 +56,8 @@ APPLICATIONS = {
     **{f"EfficientNetB{i}": ("efficientnet", 32) for i in range(8)},
     **{f"EfficientNetV2B{i}": ("efficientnet_v2", 32) for i in range(4)},
     "EfficientNetV2S": ("efficientnet_v2", 32),
+    "EfficientNetV2M": ("efficientnet_v2", 32),
+    "EfficientNetV2L": ("efficientnet_v2", 32),
     "DenseNet121": ("densenet", 32),
     "DenseNet169": ("densenet", 32),
     "DenseNet201": ("densenet", 32),

@@ -22,6 +22,7 @@ import graphkeras as gk
 
 RECORDS = Path(__file__).parent / "data" / "keras_applications"
 OUTPUT_RTOL = 1e-5
+GRAPH_OPERATIONS = (gk.layers.OperatorLayer, gk.ops.OperationLayer)
 
 
 @cache
@@ -32,7 +33,12 @@ def keras_record(name: str) -> dict:
 
 
 def structure(model) -> dict:
-    """The parts of a model the record describes, in the record's form."""
+    """The parts of a model the record describes, in the record's form.
+
+    Arithmetic on tensors (``x + 3.0``) and ``gk.ops`` calls are operator
+    layers in graphkeras's ``model.layers`` but graph operations outside
+    Keras's, so they are left out here (MobileNetV3's hard-sigmoid gates).
+    """
     return {
         "name": model.name,
         "layers": [
@@ -43,6 +49,7 @@ def structure(model) -> dict:
                 [list(map(int, w.shape)) for w in layer.weights],
             ]
             for layer in model.layers
+            if not isinstance(layer, GRAPH_OPERATIONS)
         ],
         "params": int(model.count_params()),
         "trainable_params": int(sum(int(np.prod(w.shape)) for w in model.trainable_weights)),

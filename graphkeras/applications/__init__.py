@@ -11,8 +11,64 @@ Keras's cache folder; nothing is ever downloaded (``pretrained_weights.py``).
 >>> model = gk.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3))
 """
 
-from graphkeras.applications import imagenet_utils
-
 # Family modules and the builders they export, one block per family.
+# MobileNet and EfficientNet families.
+from graphkeras.applications import (
+    efficientnet,
+    efficientnet_v2,
+    imagenet_utils,
+    mobilenet,
+    mobilenet_v2,
+    mobilenet_v3,
+)
+from graphkeras.applications.efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
+from graphkeras.applications.efficientnet_v2 import (
+    EfficientNetV2B0,
+    EfficientNetV2B1,
+    EfficientNetV2B2,
+    EfficientNetV2B3,
+    EfficientNetV2L,
+    EfficientNetV2M,
+    EfficientNetV2S,
+)
+from graphkeras.applications.mobilenet import MobileNet
+from graphkeras.applications.mobilenet_v2 import MobileNetV2
+from graphkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 
-__all__ = ["imagenet_utils"]
+MOBILE_AND_EFFICIENT_EXPORTS = [
+    "efficientnet",
+    "efficientnet_v2",
+    "mobilenet",
+    "mobilenet_v2",
+    "mobilenet_v3",
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
+    "EfficientNetV2B0",
+    "EfficientNetV2B1",
+    "EfficientNetV2B2",
+    "EfficientNetV2B3",
+    "EfficientNetV2L",
+    "EfficientNetV2M",
+    "EfficientNetV2S",
+    "MobileNet",
+    "MobileNetV2",
+    "MobileNetV3Large",
+    "MobileNetV3Small",
+]
+
+__all__ = ["imagenet_utils", *MOBILE_AND_EFFICIENT_EXPORTS]
