@@ -12,6 +12,7 @@ so a family's test runs them on cheap models.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -171,3 +172,25 @@ def check_imagenet_weights(builder, size: int, file_name: str, keras_home: Path)
     loaded = builder(weights="imagenet", **build)
     for ours, theirs in zip(loaded.get_weights(), published.get_weights(), strict=True):
         np.testing.assert_array_equal(ours, theirs)
+
+
+KERAS_SIGNATURE = [
+    ("include_top", True),
+    ("weights", "imagenet"),
+    ("input_tensor", None),
+    ("input_shape", None),
+    ("pooling", None),
+    ("classes", 1000),
+    ("classifier_activation", "softmax"),
+]
+
+
+def check_keras_signature(builder, public_name: str, model_name: str, module) -> None:
+    """The builder's name, module, parameters and defaults are those of ``keras.applications``."""
+    parameters = inspect.signature(builder).parameters
+    expected = [*KERAS_SIGNATURE, ("name", model_name)]
+    assert [(key, value.default) for key, value in parameters.items()] == expected
+    assert builder.__name__ == public_name
+    assert builder.__module__ == module.__name__
+    assert getattr(module, public_name) is builder
+    assert builder.__doc__.startswith(f"{public_name}: ")

@@ -10,6 +10,7 @@ from application_argument_checks import (
     check_feature_pooling,
     check_imagenet_weights,
     check_input_tensor,
+    check_keras_signature,
     check_weights_file,
 )
 
@@ -23,6 +24,11 @@ NAMES = ["DenseNet121", "DenseNet169", "DenseNet201"]
 @pytest.mark.parametrize("name", NAMES)
 def test_structure_outputs_and_keras_config_match_keras(name):
     check_against_keras_record(name, densenet)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_signature_and_model_name_are_keras(name):
+    check_keras_signature(getattr(densenet, name), name, name.lower(), densenet)
 
 
 def test_keras_module_names_and_torch_preprocessing():

@@ -9,6 +9,7 @@ from application_argument_checks import (
     check_feature_pooling,
     check_imagenet_weights,
     check_input_tensor,
+    check_keras_signature,
 )
 
 import graphkeras as gk
@@ -17,6 +18,10 @@ from graphkeras.applications import inception_v3
 
 def test_structure_outputs_and_keras_config_match_keras():
     check_against_keras_record("InceptionV3", inception_v3)
+
+
+def test_signature_and_model_name_are_keras():
+    check_keras_signature(inception_v3.InceptionV3, "InceptionV3", "inception_v3", inception_v3)
 
 
 def test_keras_module_names_and_tf_preprocessing():

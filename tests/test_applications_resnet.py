@@ -10,6 +10,7 @@ from application_argument_checks import (
     check_feature_pooling,
     check_imagenet_weights,
     check_input_tensor,
+    check_keras_signature,
     check_weights_file,
 )
 
@@ -29,6 +30,12 @@ APPLICATIONS = {
 @pytest.mark.parametrize("name", APPLICATIONS)
 def test_structure_outputs_and_keras_config_match_keras(name):
     check_against_keras_record(name, APPLICATIONS[name])
+
+
+@pytest.mark.parametrize("name", APPLICATIONS)
+def test_signature_and_model_name_are_keras(name):
+    module = APPLICATIONS[name]
+    check_keras_signature(getattr(module, name), name, name.lower(), module)
 
 
 def test_keras_module_names_reach_the_same_builders():

@@ -9,6 +9,7 @@ from application_argument_checks import (
     check_argument_errors,
     check_feature_pooling,
     check_input_tensor,
+    check_keras_signature,
     check_weights_file,
 )
 
@@ -18,6 +19,10 @@ from graphkeras.applications import xception
 
 def test_structure_outputs_and_keras_config_match_keras():
     check_against_keras_record("Xception", xception)
+
+
+def test_signature_and_model_name_are_keras():
+    check_keras_signature(xception.Xception, "Xception", "xception", xception)
 
 
 def test_keras_module_names_and_tf_preprocessing():

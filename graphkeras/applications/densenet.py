@@ -13,17 +13,17 @@ standardised per channel) and supports only the channels-last format.
 
 from __future__ import annotations
 
+from functools import partial
+
 from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.applications.application_frame import (
-    application_model,
-    averaged_classifier_or_features,
-    checked_image_input,
-    imagenet_file_name,
+    ImageNetArchitecture,
+    batch_norm,
+    imagenet_application,
     preprocessing_for,
 )
 from graphkeras.applications.imagenet_utils import decode_predictions
-from graphkeras.applications.pretrained_weights import KERAS_WEIGHTS_ROOT
 
 preprocess_input = preprocessing_for("torch", __name__)
 
@@ -35,9 +35,7 @@ CHANNEL_AXIS = 3
 
 
 def _batch_norm_relu(x, name: str):
-    x = layers.BatchNormalization(axis=CHANNEL_AXIS, epsilon=BATCH_NORM_EPSILON, name=f"{name}_bn")(
-        x
-    )
+    x = batch_norm(x, f"{name}_bn", epsilon=BATCH_NORM_EPSILON)
     return layers.Activation("relu", name=f"{name}_relu")(x)
 
 
@@ -69,33 +67,16 @@ def transition_block(x, name: str):
     return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
 
 
-def build_densenet(
-    depth: int,
-    *,
-    include_top: bool,
-    weights,
-    input_tensor,
-    input_shape,
-    pooling,
-    classes: int,
-    classifier_activation,
-    name: str,
-):
-    """A DenseNet-``depth`` model: stem, four dense blocks joined by transitions, BN-ReLU, top."""
+def densenet_features(image, depth: int):
+    """DenseNet-``depth``'s feature map: stem, dense blocks joined by transitions, BN-ReLU.
+
+    Refuses the channels-first format, as Keras's DenseNet does.
+    """
     if K.image_data_format() == "channels_first":
         raise ValueError(
             "DenseNet does not support the `channels_first` image data format. Switch to "
             "`channels_last` (gk.backend.set_image_data_format('channels_last'))."
         )
-    image = checked_image_input(
-        input_tensor,
-        input_shape,
-        weights=weights,
-        include_top=include_top,
-        classes=classes,
-        default_size=224,
-        min_size=32,
-    )
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(image)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _batch_norm_relu(x, "conv1")
@@ -106,76 +87,31 @@ def build_densenet(
         x = dense_block(x, size, name=f"conv{number}")
         x = transition_block(x, name=f"pool{number}")
     x = dense_block(x, last_size, name="conv5")
-    x = layers.BatchNormalization(axis=CHANNEL_AXIS, epsilon=BATCH_NORM_EPSILON, name="bn")(x)
-    x = layers.Activation("relu", name="relu")(x)
-    x = averaged_classifier_or_features(
-        x,
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-        weights=weights,
-        named=True,
+    x = batch_norm(x, "bn", epsilon=BATCH_NORM_EPSILON)
+    return layers.Activation("relu", name="relu")(x)
+
+
+def densenet_application(depth: int, summary: str):
+    """The builder ``DenseNet{depth}``, with its model name and weights file."""
+    architecture = ImageNetArchitecture(
+        features=partial(densenet_features, depth=depth),
+        weights_folder="densenet",
+        weights_stem=f"densenet{depth}",
+        named_pooling=True,
     )
-    file_name = imagenet_file_name(f"densenet{depth}", include_top)
-    return application_model(
-        input_tensor,
-        image,
-        x,
-        name=name,
-        weights=weights,
-        file_name=file_name,
-        origin=f"{KERAS_WEIGHTS_ROOT}densenet/{file_name}",
+    return imagenet_application(
+        architecture, f"DenseNet{depth}", f"densenet{depth}", __name__, summary
     )
 
 
-def DenseNet121(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "densenet121",
-):
-    """DenseNet-121: dense blocks of 6, 12, 24 and 16 layers, 8 million parameters with the top.
-
-    ``include_top`` adds average pooling and a ``classes``-way Dense layer;
-    without it, ``pooling`` (None, "avg", "max") shapes the feature output.
-    ``weights`` is None, "imagenet" (from Keras's cache folder) or a weights
-    file's path; ``input_tensor`` builds the network on an existing tensor.
-    """
-    # Every argument goes on to the shared builder under the same name.
-    return build_densenet(121, **locals())
-
-
-def DenseNet169(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "densenet169",
-):
-    """DenseNet-169: dense blocks of 6, 12, 32 and 32 layers; arguments as ``DenseNet121``."""
-    return build_densenet(169, **locals())
-
-
-def DenseNet201(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "densenet201",
-):
-    """DenseNet-201: dense blocks of 6, 12, 48 and 32 layers; arguments as ``DenseNet121``."""
-    return build_densenet(201, **locals())
-
+DenseNet121 = densenet_application(
+    121, "dense blocks of 6, 12, 24 and 16 layers; 8 million parameters with the top."
+)
+DenseNet169 = densenet_application(
+    169, "dense blocks of 6, 12, 32 and 32 layers; 14.3 million parameters with the top."
+)
+DenseNet201 = densenet_application(
+    201, "dense blocks of 6, 12, 48 and 32 layers; 20.2 million parameters with the top."
+)
 
 __all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "decode_predictions", "preprocess_input"]

@@ -19,15 +19,12 @@ from __future__ import annotations
 
 from graphkeras import layers
 from graphkeras.applications.application_frame import (
-    application_model,
-    averaged_classifier_or_features,
+    ImageNetArchitecture,
     channel_axis,
-    checked_image_input,
-    imagenet_file_name,
+    imagenet_application,
     preprocessing_for,
 )
 from graphkeras.applications.imagenet_utils import decode_predictions
-from graphkeras.applications.pretrained_weights import KERAS_WEIGHTS_ROOT
 
 preprocess_input = preprocessing_for("tf", __name__)
 
@@ -106,32 +103,8 @@ def module_8(x, index: int):
     return _concatenate([branch_1x1, branch_3x3, branch_double, branch_pool], f"mixed{9 + index}")
 
 
-def InceptionV3(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "inception_v3",
-):
-    """Inception v3: 23.9 million parameters with the top; images of 299x299 by default.
-
-    ``include_top`` adds average pooling and a ``classes``-way Dense layer;
-    without it, ``pooling`` (None, "avg", "max") shapes the feature output.
-    ``weights`` is None, "imagenet" (from Keras's cache folder) or a weights
-    file's path; ``input_shape`` may go down to 75x75.
-    """
-    image = checked_image_input(
-        input_tensor,
-        input_shape,
-        weights=weights,
-        include_top=include_top,
-        classes=classes,
-        default_size=299,
-        min_size=75,
-    )
+def inception_v3_features(image):
+    """Inception v3's feature map: the stem and the eleven mixed modules."""
     x = conv_bn(image, 32, 3, 3, strides=(2, 2), padding="valid")
     x = conv_bn(x, 32, 3, 3, padding="valid")
     x = conv_bn(x, 64, 3, 3)
@@ -147,25 +120,21 @@ def InceptionV3(
     x = reduction_17_to_8(x)
     for index in range(2):
         x = module_8(x, index)
-    x = averaged_classifier_or_features(
-        x,
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-        weights=weights,
-        named=False,
-    )
-    file_name = imagenet_file_name("inception_v3", include_top)
-    return application_model(
-        input_tensor,
-        image,
-        x,
-        name=name,
-        weights=weights,
-        file_name=file_name,
-        origin=f"{KERAS_WEIGHTS_ROOT}inception_v3/{file_name}",
-    )
+    return x
 
+
+InceptionV3 = imagenet_application(
+    ImageNetArchitecture(
+        features=inception_v3_features,
+        weights_folder="inception_v3",
+        weights_stem="inception_v3",
+        default_size=299,
+        min_size=75,
+    ),
+    "InceptionV3",
+    "inception_v3",
+    __name__,
+    "23.9 million parameters with the top; images of 299x299 by default, 75x75 at least.",
+)
 
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]

@@ -13,18 +13,16 @@ weights files load by name or by order.
 
 from __future__ import annotations
 
+from functools import partial
+
 from graphkeras import layers
 from graphkeras.applications.application_frame import (
-    application_model,
-    averaged_classifier_or_features,
-    channel_axis,
-    checked_image_input,
-    imagenet_file_name,
+    ImageNetArchitecture,
+    batch_norm,
+    imagenet_application,
 )
-from graphkeras.applications.pretrained_weights import KERAS_WEIGHTS_ROOT
 
 BATCH_NORM_EPSILON = 1.001e-5
-RESNET_WEIGHTS_ROOT = f"{KERAS_WEIGHTS_ROOT}resnet/"
 
 # Blocks per stack for the three published depths.
 STACK_DEPTHS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}
@@ -32,7 +30,7 @@ STACK_FILTERS = (64, 128, 256, 512)
 
 
 def _batch_norm(x, name: str):
-    return layers.BatchNormalization(axis=channel_axis(), epsilon=BATCH_NORM_EPSILON, name=name)(x)
+    return batch_norm(x, name, epsilon=BATCH_NORM_EPSILON)
 
 
 def bottleneck_block_v1(x, filters: int, stride: int = 1, projection: bool = True, name: str = ""):
@@ -116,34 +114,12 @@ def resnet_body(x, depth: int, preactivation: bool):
     return x
 
 
-def build_resnet(
-    depth: int,
-    *,
-    preactivation: bool,
-    include_top: bool,
-    weights,
-    input_tensor,
-    input_shape,
-    pooling,
-    classes: int,
-    classifier_activation,
-    name: str,
-):
-    """A ResNet-``depth`` model: stem, four stacks, the v2 closing batch norm, the top.
+def resnet_features(image, depth: int, preactivation: bool):
+    """The feature map of ResNet-``depth``: stem, four stacks, and v2's closing batch norm.
 
-    ``preactivation`` selects v2's layout (no batch norm in the stem, one
-    after the stacks), and the ImageNet weights file Keras publishes for it
-    (``resnet50v2_...`` rather than ``resnet50_...``).
+    ``preactivation`` selects v2's layout: no batch norm in the stem, one
+    after the stacks.
     """
-    image = checked_image_input(
-        input_tensor,
-        input_shape,
-        weights=weights,
-        include_top=include_top,
-        classes=classes,
-        default_size=224,
-        min_size=32,
-    )
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
     x = layers.Conv2D(64, 7, strides=2, name="conv1_conv")(x)
     if not preactivation:
@@ -155,22 +131,22 @@ def build_resnet(
     if preactivation:
         x = _batch_norm(x, "post_bn")
         x = layers.Activation("relu", name="post_relu")(x)
-    x = averaged_classifier_or_features(
-        x,
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-        weights=weights,
-        named=True,
+    return x
+
+
+def resnet_application(depth: int, *, preactivation: bool, module_name: str, summary: str):
+    """The builder ``ResNet{depth}`` (``ResNet{depth}V2`` with ``preactivation``) of a module."""
+    version = "v2" if preactivation else ""
+    architecture = ImageNetArchitecture(
+        features=partial(resnet_features, depth=depth, preactivation=preactivation),
+        weights_folder="resnet",
+        weights_stem=f"resnet{depth}{version}",
+        named_pooling=True,
     )
-    file_name = imagenet_file_name(f"resnet{depth}{'v2' if preactivation else ''}", include_top)
-    return application_model(
-        input_tensor,
-        image,
-        x,
-        name=name,
-        weights=weights,
-        file_name=file_name,
-        origin=f"{RESNET_WEIGHTS_ROOT}{file_name}",
+    return imagenet_application(
+        architecture,
+        f"ResNet{depth}{version.upper()}",
+        f"resnet{depth}{version}",
+        module_name,
+        summary,
     )

@@ -6,26 +6,18 @@
 
 from __future__ import annotations
 
-from graphkeras.applications.application_frame import preprocessing_for
+from graphkeras.applications.application_frame import imagenet_application, preprocessing_for
 from graphkeras.applications.imagenet_utils import decode_predictions
-from graphkeras.applications.vgg_architecture import build_vgg
+from graphkeras.applications.vgg_architecture import vgg_architecture
 
 preprocess_input = preprocessing_for("caffe", __name__)
 
-
-def VGG19(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "vgg19",
-):
-    """VGG19: 16 convolutions in five blocks and three dense layers; arguments as ``VGG16``."""
-    # Every argument goes on to the shared builder under the same name.
-    return build_vgg(19, **locals())
-
+VGG19 = imagenet_application(
+    vgg_architecture(19),
+    "VGG19",
+    "vgg19",
+    __name__,
+    "16 convolutions in five blocks and three dense layers; 144 million parameters.",
+)
 
 __all__ = ["VGG19", "decode_predictions", "preprocess_input"]

@@ -18,14 +18,12 @@ from __future__ import annotations
 from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.applications.application_frame import (
-    application_model,
-    averaged_classifier_or_features,
-    checked_image_input,
-    imagenet_file_name,
+    ImageNetArchitecture,
+    batch_norm,
+    imagenet_application,
     preprocessing_for,
 )
 from graphkeras.applications.imagenet_utils import decode_predictions
-from graphkeras.applications.pretrained_weights import KERAS_WEIGHTS_ROOT
 
 preprocess_input = preprocessing_for("tf", __name__)
 
@@ -40,14 +38,14 @@ def _channel_axis() -> int:
 def stem_convolution(x, filters: int, name: str, strides=(1, 1)):
     """A bias-free, unpadded 3x3 convolution ``name`` with its batch norm and ReLU."""
     x = layers.Conv2D(filters, (3, 3), strides=strides, use_bias=False, name=name)(x)
-    x = layers.BatchNormalization(axis=_channel_axis(), name=f"{name}_bn")(x)
+    x = batch_norm(x, f"{name}_bn", axis=_channel_axis())
     return layers.Activation("relu", name=f"{name}_act")(x)
 
 
 def separable_bn(x, filters: int, name: str):
     """A bias-free 3x3 separable convolution ``name`` and its batch norm ``{name}_bn``."""
     x = layers.SeparableConv2D(filters, (3, 3), padding="same", use_bias=False, name=name)(x)
-    return layers.BatchNormalization(axis=_channel_axis(), name=f"{name}_bn")(x)
+    return batch_norm(x, f"{name}_bn", axis=_channel_axis())
 
 
 def downsampling_block(x, filters: tuple[int, int], number: int, activate_input: bool = True):
@@ -59,7 +57,7 @@ def downsampling_block(x, filters: tuple[int, int], number: int, activate_input:
     """
     prefix = f"block{number}"
     shortcut = layers.Conv2D(filters[1], (1, 1), strides=(2, 2), padding="same", use_bias=False)(x)
-    shortcut = layers.BatchNormalization(axis=_channel_axis())(shortcut)
+    shortcut = batch_norm(shortcut, None, axis=_channel_axis())
     if activate_input:
         x = layers.Activation("relu", name=f"{prefix}_sepconv1_act")(x)
     x = separable_bn(x, filters[0], f"{prefix}_sepconv1")
@@ -79,32 +77,8 @@ def middle_block(x, number: int):
     return layers.add([x, shortcut])
 
 
-def Xception(
-    include_top: bool = True,
-    weights="imagenet",
-    input_tensor=None,
-    input_shape: tuple | None = None,
-    pooling: str | None = None,
-    classes: int = 1000,
-    classifier_activation="softmax",
-    name: str = "xception",
-):
-    """Xception: 22.9 million parameters with the top; images of 299x299 by default.
-
-    ``include_top`` adds average pooling and a ``classes``-way Dense layer;
-    without it, ``pooling`` (None, "avg", "max") shapes the feature output.
-    ``weights`` is None, "imagenet" (from Keras's cache folder) or a weights
-    file's path; ``input_shape`` may go down to 71x71.
-    """
-    image = checked_image_input(
-        input_tensor,
-        input_shape,
-        weights=weights,
-        include_top=include_top,
-        classes=classes,
-        default_size=299,
-        min_size=71,
-    )
+def xception_features(image):
+    """Xception's feature map: stem, entry, middle and exit flows."""
     x = stem_convolution(image, 32, "block1_conv1", strides=(2, 2))
     x = stem_convolution(x, 64, "block1_conv2")
     x = downsampling_block(x, (128, 128), 2, activate_input=False)
@@ -116,25 +90,21 @@ def Xception(
     for filters, step in ((1536, 1), (2048, 2)):
         x = separable_bn(x, filters, f"block14_sepconv{step}")
         x = layers.Activation("relu", name=f"block14_sepconv{step}_act")(x)
-    x = averaged_classifier_or_features(
-        x,
-        include_top=include_top,
-        pooling=pooling,
-        classes=classes,
-        classifier_activation=classifier_activation,
-        weights=weights,
-        named=False,
-    )
-    file_name = imagenet_file_name("xception", include_top)
-    return application_model(
-        input_tensor,
-        image,
-        x,
-        name=name,
-        weights=weights,
-        file_name=file_name,
-        origin=f"{KERAS_WEIGHTS_ROOT}xception/{file_name}",
-    )
+    return x
 
+
+Xception = imagenet_application(
+    ImageNetArchitecture(
+        features=xception_features,
+        weights_folder="xception",
+        weights_stem="xception",
+        default_size=299,
+        min_size=71,
+    ),
+    "Xception",
+    "xception",
+    __name__,
+    "22.9 million parameters with the top; images of 299x299 by default, 71x71 at least.",
+)
 
 __all__ = ["Xception", "decode_predictions", "preprocess_input"]
