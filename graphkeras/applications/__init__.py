@@ -11,16 +11,23 @@ Keras's cache folder; nothing is ever downloaded (``pretrained_weights.py``).
 >>> model = gk.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3))
 """
 
-# Family modules and the builders they export, one block per family.
-# MobileNet and EfficientNet families.
 from graphkeras.applications import (
+    densenet,
     efficientnet,
     efficientnet_v2,
     imagenet_utils,
+    inception_v3,
     mobilenet,
     mobilenet_v2,
     mobilenet_v3,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    xception,
 )
+from graphkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from graphkeras.applications.efficientnet import (
     EfficientNetB0,
     EfficientNetB1,
@@ -40,16 +47,20 @@ from graphkeras.applications.efficientnet_v2 import (
     EfficientNetV2M,
     EfficientNetV2S,
 )
+from graphkeras.applications.inception_v3 import InceptionV3
 from graphkeras.applications.mobilenet import MobileNet
 from graphkeras.applications.mobilenet_v2 import MobileNetV2
 from graphkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from graphkeras.applications.resnet import ResNet50, ResNet101, ResNet152
+from graphkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from graphkeras.applications.vgg16 import VGG16
+from graphkeras.applications.vgg19 import VGG19
+from graphkeras.applications.xception import Xception
 
-MOBILE_AND_EFFICIENT_EXPORTS = [
-    "efficientnet",
-    "efficientnet_v2",
-    "mobilenet",
-    "mobilenet_v2",
-    "mobilenet_v3",
+__all__ = [
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
     "EfficientNetB0",
     "EfficientNetB1",
     "EfficientNetB2",
@@ -65,10 +76,32 @@ MOBILE_AND_EFFICIENT_EXPORTS = [
     "EfficientNetV2L",
     "EfficientNetV2M",
     "EfficientNetV2S",
+    "InceptionV3",
     "MobileNet",
     "MobileNetV2",
     "MobileNetV3Large",
     "MobileNetV3Small",
+    "ResNet50",
+    "ResNet101",
+    "ResNet152",
+    "ResNet50V2",
+    "ResNet101V2",
+    "ResNet152V2",
+    "VGG16",
+    "VGG19",
+    "Xception",
+    "densenet",
+    "efficientnet",
+    "efficientnet_v2",
+    "imagenet_utils",
+    "inception_v3",
+    "mobilenet",
+    "mobilenet_v2",
+    "mobilenet_v3",
+    "resnet",
+    "resnet50",
+    "resnet_v2",
+    "vgg16",
+    "vgg19",
+    "xception",
 ]
-
-__all__ = ["imagenet_utils", *MOBILE_AND_EFFICIENT_EXPORTS]
