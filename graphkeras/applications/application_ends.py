@@ -58,7 +58,7 @@ def checked_image_input(
     return image_input(input_tensor, input_shape), input_shape
 
 
-def pooled_features(x, pooling, named: bool):
+def pooled_features(x, pooling, named: bool = False):
     """Global average (``"avg"``) or max (``"max"``) pooling of the features, else ``x`` as is.
 
     ``named`` families call the layers ``avg_pool``/``max_pool``; the others

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from graphkeras import backend as K
 from graphkeras import layers
+from graphkeras.applications.application_ends import channel_axis, pooled_features
 from graphkeras.applications.application_inputs import image_input, model_inputs
 from graphkeras.applications.imagenet_utils import obtain_input_shape, validate_activation
 from graphkeras.applications.imagenet_utils import preprocess_input as imagenet_preprocess_input
@@ -160,24 +161,6 @@ APPLICATION_ARGUMENTS = """Arguments, as in ``keras.applications``:
         softmax or None with pretrained weights.
     name: the model's name.
 """
-
-
-def pooled_features(x, pooling, named: bool = False):
-    """Global average or max pooling of the features for ``pooling="avg"``/``"max"``, else ``x``.
-
-    Families that name these layers (``named=True``) call them ``avg_pool``
-    and ``max_pool``; the others leave Keras's automatic names.
-    """
-    if pooling == "avg":
-        return layers.GlobalAveragePooling2D(name="avg_pool" if named else None)(x)
-    if pooling == "max":
-        return layers.GlobalMaxPooling2D(name="max_pool" if named else None)(x)
-    return x
-
-
-def channel_axis() -> int:
-    """The axis of an image batch holding channels, under the current data format."""
-    return 1 if K.image_data_format() == "channels_first" else 3
 
 
 def batch_norm(x, name: str | None, epsilon: float = 1e-3, axis: int | None = None):
