@@ -115,6 +115,7 @@ from graphkeras.layers.preprocessing import (
     CenterCrop,
     Discretization,
     Normalization,
+    Pipeline,
     Rescaling,
     Resizing,
 )
@@ -129,10 +130,15 @@ from graphkeras.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from graphkeras.layers.residual import CustomScaleLayer, LayerScale, StochasticDepth
 from graphkeras.layers.rnn import (
     GRU,
     LSTM,
     RNN,
+    ConvLSTM1D,
+    ConvLSTM2D,
+    ConvLSTM3D,
+    ConvLSTMCell,
     GRUCell,
     LSTMCell,
     SimpleRNN,

@@ -179,12 +179,20 @@ def object_wrapper(class_name: str, config: Any) -> dict:
             "config": config,
             "registered_name": class_name,
         }
-    return {
-        "module": next(modules_of_class_name(class_name), None),
-        "class_name": class_name,
-        "config": config,
-        "registered_name": None,
-    }
+    module = next(modules_of_class_name(class_name), None)
+    # A class Keras defines outside its public namespace (the applications'
+    # LayerScale) names its own module, and Keras registers it by class name.
+    own_module = (
+        getattr(builtin_class(class_name, module), "keras_module", None) if module else None
+    )
+    if own_module is not None:
+        return {
+            "module": own_module,
+            "class_name": class_name,
+            "config": config,
+            "registered_name": class_name,
+        }
+    return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
 
 
 def keras_value(value: Any, leaf: Callable[[Any], Any] | None = None) -> Any:

@@ -1,6 +1,8 @@
-"""Recurrent layers: the RNN scan, its cells, and SimpleRNN, LSTM and GRU."""
+"""Recurrent layers: the RNN scan, its cells, SimpleRNN, LSTM, GRU and the ConvLSTMs."""
 
 from graphkeras.layers.rnn.bidirectional import Bidirectional
+from graphkeras.layers.rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
+from graphkeras.layers.rnn.conv_lstm_cell import ConvLSTMCell
 from graphkeras.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from graphkeras.layers.rnn.gru import GRU, GRUCell
 from graphkeras.layers.rnn.lstm import LSTM, LSTMCell

@@ -21,12 +21,12 @@ _FUSED_NAMES = {
 }
 
 
-def units(value, layer) -> int:
-    """``value`` when it is a positive int, else ``ValueError``."""
+def units(value, layer, argument: str = "units") -> int:
+    """``value`` when it is a positive int, else ``ValueError`` naming ``argument``."""
     if not value_checks.is_int(value) or value <= 0:
         raise ValueError(
-            f"{value_checks.describe(layer)}: units must be a positive int, "
-            f"received units={value!r}."
+            f"{value_checks.describe(layer)}: {argument} must be a positive int, "
+            f"received {argument}={value!r}."
         )
     return int(value)
 

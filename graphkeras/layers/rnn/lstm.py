@@ -17,7 +17,7 @@ from graphkeras.layers.rnn import fused_scan
 from graphkeras.layers.rnn.dense_recurrent_cell import WEIGHT_ARGUMENTS, DenseRecurrentCell
 
 
-class _ForgetGateBias(initializers.Initializer):
+class ForgetGateBias(initializers.Initializer):
     """The LSTM bias with ``unit_forget_bias``: the forget gate's quarter starts at one.
 
     Starting the forget gate open lets gradients flow through the cell state
@@ -112,7 +112,7 @@ class LSTMCell(DenseRecurrentCell):
 
     def _bias_initializer(self):
         if self.unit_forget_bias:
-            return _ForgetGateBias(self.bias_initializer, self.units)
+            return ForgetGateBias(self.bias_initializer, self.units)
         return self.bias_initializer
 
     def call(self, inputs, states, training=False):

@@ -301,14 +301,14 @@ class RNN(Layer):
 
     def _hold_masked(self, mask, step: int, output, states: list, new_states: list) -> tuple:
         """Keep each state (and the output) of the samples whose step ``step`` is masked."""
-        keep = K.expand_dims(K.cast(K.getitem(mask, (slice(None), step)), "bool"), -1)
+        present = K.cast(K.getitem(mask, (slice(None), step)), "bool")
         if self.zero_output_for_mask:
-            output = K.where(keep, output, K.zeros_like(output))
+            output = K.where(_per_sample(present, output), output, K.zeros_like(output))
         else:
             previous = nest.flatten(states[-1])[0] if _is_nested(states[0]) else states[0]
-            output = K.where(keep, output, previous)
+            output = K.where(_per_sample(present, output), output, previous)
         flat_new = [
-            K.where(keep, new, old)
+            K.where(_per_sample(present, new), new, old)
             for new, old in zip(nest.flatten(new_states), nest.flatten(states), strict=True)
         ]
         return output, nest.pack_sequence_as(new_states, flat_new)
@@ -344,6 +344,11 @@ def _is_state_size(value) -> bool:
         and bool(value)
         and all(_is_state_size(item) for item in value)
     )
+
+
+def _per_sample(present, like):
+    """The ``(batch,)`` step mask ``present`` shaped to broadcast over ``like``'s sample axes."""
+    return K.reshape(present, (-1,) + (1,) * (len(K.int_shape(like)) - 1))
 
 
 def _is_nested(value) -> bool:

@@ -38,8 +38,57 @@ def dot(x1, x2):
 
 @operation
 def einsum(subscripts, *operands):
-    """Einstein summation over one or two operands (NumPy's notation)."""
-    return K.einsum(subscripts, *operands)
+    """Einstein summation over any number of operands (NumPy's notation).
+
+    The backend op contracts one or two operands; three or more are
+    contracted left to right, two at a time, each intermediate keeping the
+    letters a later operand or the output still needs.
+    """
+    if len(operands) <= 2:
+        return K.einsum(subscripts, *operands)
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum expects its subscripts as a string, received {subscripts!r}.")
+    steps = _pairwise_einsum_steps(subscripts, len(operands))
+    result = operands[0]
+    for step, operand in zip(steps, operands[1:], strict=True):
+        result = K.einsum(step, result, operand)
+    return result
+
+
+def _pairwise_einsum_steps(subscripts: str, count: int) -> list[str]:
+    """The two-operand subscripts that contract ``count`` operands left to right.
+
+    >>> _pairwise_einsum_steps("bi,bi,bi->b", 3)
+    ['bi,bi->bi', 'bi,bi->b']
+    """
+    subscripts = subscripts.replace(" ", "")
+    inputs, arrow, output = subscripts.partition("->")
+    specs = inputs.split(",")
+    if len(specs) != count:
+        raise ValueError(
+            f"einsum subscripts {subscripts!r} name {len(specs)} operands, but {count} were given."
+        )
+    ellipsis = "..."
+    if not arrow:
+        # NumPy's implicit output: the broadcast axes, then letters used once, sorted.
+        letters = "".join(spec.replace(ellipsis, "") for spec in specs)
+        once = sorted(letter for letter in set(letters) if letters.count(letter) == 1)
+        has_ellipsis = any(ellipsis in spec for spec in specs)
+        output = (ellipsis if has_ellipsis else "") + "".join(once)
+    steps = []
+    current = specs[0]
+    for index, spec in enumerate(specs[1:], start=1):
+        if index == count - 1:
+            steps.append(f"{current},{spec}->{output}")
+            break
+        needed = set(output).union(*specs[index + 1 :])
+        present = current.replace(ellipsis, "") + spec.replace(ellipsis, "")
+        kept = "".join(letter for letter in dict.fromkeys(present) if letter in needed)
+        prefix = ellipsis if ellipsis in current or ellipsis in spec else ""
+        intermediate = prefix + kept
+        steps.append(f"{current},{spec}->{intermediate}")
+        current = intermediate
+    return steps
 
 
 @operation
