@@ -19,6 +19,7 @@ import numpy as np
 from application_reference_weights import reference_inputs, reference_value
 
 import graphkeras as gk
+from graphkeras.engine.op_layer import OperatorLayer
 
 RECORDS = Path(__file__).parent / "data" / "keras_applications"
 OUTPUT_RTOL = 1e-5
@@ -32,7 +33,13 @@ def keras_record(name: str) -> dict:
 
 
 def structure(model) -> dict:
-    """The parts of a model the record describes, in the record's form."""
+    """The parts of a model the record describes, in the record's form.
+
+    The op layers that Python operators on tensors record (ConvNeXt's
+    residual ``x + branch``) are left out: graphkeras lists them in
+    ``model.layers`` (API.md), Keras 3 lists only layers, not operations.
+    They hold no weights.
+    """
     return {
         "name": model.name,
         "layers": [
@@ -43,6 +50,7 @@ def structure(model) -> dict:
                 [list(map(int, w.shape)) for w in layer.weights],
             ]
             for layer in model.layers
+            if not isinstance(layer, OperatorLayer)
         ],
         "params": int(model.count_params()),
         "trainable_params": int(sum(int(np.prod(w.shape)) for w in model.trainable_weights)),

@@ -11,8 +11,30 @@ Keras's cache folder; nothing is ever downloaded (``pretrained_weights.py``).
 >>> model = gk.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3))
 """
 
-from graphkeras.applications import imagenet_utils
-
 # Family modules and the builders they export, one block per family.
+from graphkeras.applications import convnext, imagenet_utils, inception_resnet_v2, nasnet
+from graphkeras.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
+)
+from graphkeras.applications.inception_resnet_v2 import InceptionResNetV2
+from graphkeras.applications.nasnet import NASNetLarge, NASNetMobile
 
-__all__ = ["imagenet_utils"]
+__all__ = [
+    "imagenet_utils",
+    # convnext, inception_resnet_v2, nasnet
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
+    "InceptionResNetV2",
+    "NASNetLarge",
+    "NASNetMobile",
+    "convnext",
+    "inception_resnet_v2",
+    "nasnet",
+]
