@@ -24,6 +24,9 @@ import graphkeras as gk
 from graphkeras.applications import nasnet
 
 SMALL = (32, 32, 3)
+# Keras 3.15's NASNetLarge(include_top=False, pooling="avg"): its layers and parameters.
+NASNET_LARGE_NOTOP_LAYERS = 1040
+NASNET_LARGE_NOTOP_PARAMS = 84916818
 
 
 def test_nasnet_mobile_matches_the_keras_record():
@@ -40,30 +43,37 @@ def test_public_names_mirror_keras():
     assert nasnet.preprocess_input is not None and nasnet.decode_predictions is not None
 
 
-@pytest.fixture(scope="module")
-def nasnet_large():
-    return nasnet.NASNetLarge(weights=None, include_top=False, input_shape=SMALL, pooling="avg")
-
-
-def test_nasnet_large_shares_the_builder_with_its_own_configuration(nasnet_large):
-    assert nasnet_large.name == "nasnet_large"
-    assert nasnet_large.output.shape == (None, 4032)
-    assert nasnet_large.get_layer("stem_conv1").filters == 96
+def test_nasnet_large_shares_the_builder_with_its_own_configuration():
+    model = nasnet.NASNetLarge(weights=None, include_top=False, input_shape=SMALL, pooling="avg")
+    assert model.name == "nasnet_large"
+    assert model.output.shape == (None, 4032)
+    assert model.get_layer("stem_conv1").filters == 96
     # 4032 / 24 filters per branch in the last stack, four times fewer in the first stem cell.
-    assert nasnet_large.get_layer("reduction_conv_1_stem_1").filters == 4032 // 24 // 4
-    assert nasnet_large.get_layer("normal_concat_18").output.shape[-1] == 4032
+    assert model.get_layer("reduction_conv_1_stem_1").filters == 4032 // 24 // 4
+    assert len(model.layers) == NASNET_LARGE_NOTOP_LAYERS
+    assert model.count_params() == NASNET_LARGE_NOTOP_PARAMS
+
+
+def _narrow_nasnet(skip_reduction: bool):
+    return nasnet.NASNet(
+        SMALL,
+        penultimate_filters=96,
+        num_blocks=2,
+        stem_block_filters=8,
+        skip_reduction=skip_reduction,
+        include_top=False,
+        weights=None,
+    )
 
 
 def _previous_cell_of(model, adjust_layer: str) -> str:
     return model.get_layer(adjust_layer)._inbound_nodes[0].inbound_layers[0].name
 
 
-def test_after_a_reduction_large_skips_it_and_mobile_reads_its_input(nasnet_large):
-    mobile = nasnet.NASNetMobile(weights=None, include_top=False, input_shape=SMALL)
-    # NASNetLarge (skip_reduction): cell 7's p is what reduce_6 read as p, cell 4's output.
-    assert _previous_cell_of(nasnet_large, "adjust_relu_1_7") == "normal_concat_4"
-    # NASNetMobile: cell 5's p is reduce_4's input, cell 3's output.
-    assert _previous_cell_of(mobile, "adjust_relu_1_5") == "normal_concat_3"
+def test_after_a_reduction_skip_reduction_reads_what_the_reduction_read():
+    # Cells 0 and 1, reduce_2, then cell 3 (the first after the reduction).
+    assert _previous_cell_of(_narrow_nasnet(True), "adjust_relu_1_3") == "normal_concat_0"
+    assert _previous_cell_of(_narrow_nasnet(False), "adjust_relu_1_3") == "normal_concat_1"
 
 
 def test_input_tensor_pooling_and_features():
