@@ -10,6 +10,7 @@ the family accepts, so the models stay small.
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -112,3 +113,17 @@ def check_imagenet_from_cache(builder, input_shape: tuple, notop_file: str, kera
     np.testing.assert_allclose(
         from_cache.predict(images, verbose=0), original.predict(images, verbose=0), rtol=1e-6
     )
+
+
+def check_decode_predictions(module, folder) -> None:
+    """The family's ``decode_predictions`` names the top classes from a given class index."""
+    index = {str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}
+    path = folder / "imagenet_class_index.json"
+    path.write_text(json.dumps(index))
+    preds = np.zeros((1, 1000), dtype="float32")
+    preds[0, [12, 400]] = [0.25, 0.75]
+    decoded = module.decode_predictions(preds, top=2, class_index_path=path)
+    assert [entry[:2] for entry in decoded[0]] == [
+        ("n00000400", "class_400"),
+        ("n00000012", "class_12"),
+    ]

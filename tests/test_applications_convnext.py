@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from application_argument_checks import (
     check_argument_errors,
+    check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
     check_pooling_and_features,
@@ -150,3 +151,7 @@ def test_weights_from_a_path(tmp_path):
 def test_imagenet_weights_come_from_the_keras_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     check_imagenet_from_cache(convnext.ConvNeXtTiny, SMALL, "convnext_tiny_notop.h5", tmp_path)
+
+
+def test_decode_predictions_names_the_top_classes(tmp_path):
+    check_decode_predictions(convnext, tmp_path)

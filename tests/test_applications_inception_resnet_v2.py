@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from application_argument_checks import (
     check_argument_errors,
+    check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
     check_pooling_and_features,
@@ -94,3 +95,7 @@ def test_imagenet_with_top_reads_the_file_keras_publishes(tmp_path, monkeypatch)
 def test_preprocess_input_scales_to_minus_one_one():
     x = np.array([[[[0.0, 127.5, 255.0]]]], dtype="float32")
     np.testing.assert_allclose(inception_resnet_v2.preprocess_input(x), [[[[-1.0, 0.0, 1.0]]]])
+
+
+def test_decode_predictions_names_the_top_classes(tmp_path):
+    check_decode_predictions(inception_resnet_v2, tmp_path)

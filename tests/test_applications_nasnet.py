@@ -7,6 +7,7 @@ import functools
 import pytest
 from application_argument_checks import (
     check_argument_errors,
+    check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
     check_pooling_and_features,
@@ -141,3 +142,7 @@ def test_a_small_nasnet_keeps_keras_structure_across_sizes():
     default = fresh_names(nasnet.NASNetMobile)(weights=None, include_top=False, pooling="avg")
     # Odd and even sides pad differently but hold the same layers and weights.
     assert_same_structure(small, structure(default))
+
+
+def test_decode_predictions_names_the_top_classes(tmp_path):
+    check_decode_predictions(nasnet, tmp_path)
