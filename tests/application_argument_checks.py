@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -127,3 +128,19 @@ def check_decode_predictions(module, folder) -> None:
         ("n00000400", "class_400"),
         ("n00000012", "class_12"),
     ]
+
+
+KERAS_SAMPLES = Path(__file__).parent / "fixtures" / "keras" / "applications"
+
+
+def check_keras_made_weights(stem: str, model) -> None:
+    """A Keras-made ``<stem>.weights.h5`` loads into ``model`` and gives Keras's outputs.
+
+    The files are written by ``scripts/record_keras_application_blocks.py``
+    from narrow models built with Keras's own application builders.
+    """
+    model.load_weights(KERAS_SAMPLES / f"{stem}.weights.h5")
+    sample = np.load(KERAS_SAMPLES / f"{stem}.npz")
+    np.testing.assert_allclose(
+        model.predict(sample["x"], verbose=0), sample["y"], rtol=1e-5, atol=1e-5
+    )

@@ -11,6 +11,7 @@ from application_argument_checks import (
     check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
+    check_keras_made_weights,
     check_pooling_and_features,
     check_weights_from_path,
     fresh_names,
@@ -155,3 +156,14 @@ def test_imagenet_weights_come_from_the_keras_cache(tmp_path, monkeypatch):
 
 def test_decode_predictions_names_the_top_classes(tmp_path):
     check_decode_predictions(convnext, tmp_path)
+
+
+def test_a_keras_made_weights_file_of_a_narrow_convnext_gives_keras_outputs():
+    model = narrow_convnext(
+        weights=None,
+        input_shape=SMALL,
+        classes=5,
+        drop_path_rate=0.2,
+        layer_scale_init_value=0.5,
+    )
+    check_keras_made_weights("narrow_convnext", model)

@@ -9,6 +9,7 @@ from application_argument_checks import (
     check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
+    check_keras_made_weights,
     check_pooling_and_features,
     fresh_names,
 )
@@ -99,3 +100,12 @@ def test_preprocess_input_scales_to_minus_one_one():
 
 def test_decode_predictions_names_the_top_classes(tmp_path):
     check_decode_predictions(inception_resnet_v2, tmp_path)
+
+
+def test_a_keras_made_weights_file_of_two_residual_blocks_gives_keras_outputs():
+    gk.backend.clear_session()
+    inputs = gk.Input((9, 9, 3))
+    x = inception_resnet_v2.conv2d_bn(inputs, 24, 3, name="stem")
+    x = inception_resnet_v2.inception_resnet_block(x, 0.17, "block35", 1)
+    x = inception_resnet_v2.inception_resnet_block(x, 1.0, "block35", 2, activation=None)
+    check_keras_made_weights("inception_resnet_blocks", gk.Model(inputs, x, name="blocks"))

@@ -10,6 +10,7 @@ from application_argument_checks import (
     check_decode_predictions,
     check_imagenet_from_cache,
     check_input_tensor,
+    check_keras_made_weights,
     check_pooling_and_features,
     check_weights_from_path,
     fresh_names,
@@ -25,6 +26,15 @@ import graphkeras as gk
 from graphkeras.applications import nasnet
 
 SMALL = (32, 32, 3)
+# NASNetMobile's builder and ImageNet file name at a fraction of its 770 layers.
+narrow_mobile = functools.partial(
+    nasnet.NASNet,
+    penultimate_filters=96,
+    num_blocks=1,
+    stem_block_filters=8,
+    skip_reduction=False,
+    default_size=224,
+)
 # Keras 3.15's NASNetLarge(include_top=False, pooling="avg"): its layers and parameters.
 NASNET_LARGE_NOTOP_LAYERS = 1040
 NASNET_LARGE_NOTOP_PARAMS = 84916818
@@ -116,15 +126,6 @@ def test_channels_first_is_refused():
 
 def test_weights_from_a_path_and_from_the_keras_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    # NASNetMobile's builder and file name at a fraction of its 770 layers (files stay quick).
-    narrow_mobile = functools.partial(
-        nasnet.NASNet,
-        penultimate_filters=96,
-        num_blocks=1,
-        stem_block_filters=8,
-        skip_reduction=False,
-        default_size=224,
-    )
     check_weights_from_path(narrow_mobile, SMALL, tmp_path)
     check_imagenet_from_cache(narrow_mobile, SMALL, "nasnet_mobile_no_top.h5", tmp_path)
 
@@ -146,3 +147,9 @@ def test_a_small_nasnet_keeps_keras_structure_across_sizes():
 
 def test_decode_predictions_names_the_top_classes(tmp_path):
     check_decode_predictions(nasnet, tmp_path)
+
+
+def test_a_keras_made_weights_file_of_a_narrow_nasnet_gives_keras_outputs():
+    gk.backend.clear_session()
+    model = narrow_mobile(input_shape=SMALL, include_top=False, pooling="avg", weights=None)
+    check_keras_made_weights("narrow_nasnet", model)
