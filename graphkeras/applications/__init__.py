@@ -12,20 +12,30 @@ Keras's cache folder; nothing is ever downloaded (``pretrained_weights.py``).
 """
 
 from graphkeras.applications import (
+    convnext,
     densenet,
     efficientnet,
     efficientnet_v2,
     imagenet_utils,
+    inception_resnet_v2,
     inception_v3,
     mobilenet,
     mobilenet_v2,
     mobilenet_v3,
+    nasnet,
     resnet,
     resnet50,
     resnet_v2,
     vgg16,
     vgg19,
     xception,
+)
+from graphkeras.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
 )
 from graphkeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from graphkeras.applications.efficientnet import (
@@ -47,10 +57,12 @@ from graphkeras.applications.efficientnet_v2 import (
     EfficientNetV2M,
     EfficientNetV2S,
 )
+from graphkeras.applications.inception_resnet_v2 import InceptionResNetV2
 from graphkeras.applications.inception_v3 import InceptionV3
 from graphkeras.applications.mobilenet import MobileNet
 from graphkeras.applications.mobilenet_v2 import MobileNetV2
 from graphkeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from graphkeras.applications.nasnet import NASNetLarge, NASNetMobile
 from graphkeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from graphkeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from graphkeras.applications.vgg16 import VGG16
@@ -58,6 +70,17 @@ from graphkeras.applications.vgg19 import VGG19
 from graphkeras.applications.xception import Xception
 
 __all__ = [
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
+    "InceptionResNetV2",
+    "NASNetLarge",
+    "NASNetMobile",
+    "convnext",
+    "inception_resnet_v2",
+    "nasnet",
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
