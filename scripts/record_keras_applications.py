@@ -18,6 +18,12 @@ For every application it writes ``<Name>.json.gz`` holding:
   ``preprocess_input`` applied to a corner of the reference images, and the
   model's outputs on the preprocessed images.
 
+With ``--files DIR`` it also saves each small model (with those weights)
+as Keras-made ``DIR/<Name>.keras``, ``.h5`` and ``.weights.h5`` with
+``<Name>.npz`` (preprocessed images and Keras's outputs): too large to
+commit (up to 0.6 GB each), they are checked by hand with
+``scripts/check_keras_application_files.py DIR``.
+
 With ``--samples`` it also writes, for the few small models listed in
 ``SAMPLES``, Keras-made ``.keras``, ``.h5`` and/or ``.weights.h5`` files with
 Keras's own random weights (batch-norm statistics made non-trivial), and
@@ -110,7 +116,7 @@ def archive_config(model, path: Path) -> dict:
         return json.loads(archive.read("config.json"))
 
 
-def record(keras, name: str, directory: Path, scratch: Path) -> None:
+def record(keras, name: str, directory: Path, scratch: Path, files: Path | None = None) -> None:
     module_name, size = APPLICATIONS[name]
     module = getattr(keras.applications, module_name)
     build = getattr(keras.applications, name)
@@ -133,6 +139,11 @@ def record(keras, name: str, directory: Path, scratch: Path) -> None:
         "preprocess_corner": np.asarray(module.preprocess_input(corner.copy())).tolist(),
         "outputs": outputs.tolist(),
     }
+    if files is not None:
+        model.save(files / f"{name}.keras")
+        model.save(files / f"{name}.h5")
+        model.save_weights(files / f"{name}.weights.h5")
+        np.savez(files / f"{name}.npz", x=module.preprocess_input(images.copy()), y=outputs)
     keras.backend.clear_session()
     with gzip.open(directory / f"{name}.json.gz", "wt") as handle:
         json.dump(entry, handle)
@@ -165,14 +176,17 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--samples", type=Path)
     parser.add_argument("--only", default="")
+    parser.add_argument("--files", type=Path, help="also save each small model's files here")
     arguments = parser.parse_args()
     import keras
 
     arguments.directory.mkdir(parents=True, exist_ok=True)
     names = [n for n in arguments.only.split(",") if n] or list(APPLICATIONS)
+    if arguments.files:
+        arguments.files.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:  # the large .keras files, never kept
         for name in names:
-            record(keras, name, arguments.directory, Path(scratch))
+            record(keras, name, arguments.directory, Path(scratch), arguments.files)
     if arguments.samples:
         write_samples(keras, arguments.samples)
 
