@@ -7,7 +7,9 @@ All three are built on one pair of adjoint array moves:
   the input pixel that kernel offset ``q`` meets at output position ``o``.
   Copying that view into a matrix (im2col), and one ``matmul`` with the
   kernel per group, gives the convolution (see "grouped products" below for
-  how the copy is arranged; depthwise convolutions skip it).
+  how the copy is arranged; depthwise convolutions skip it, and 2-D 3x3
+  stride-1 ones with enough channels per group take Winograd's algorithm in
+  ``winograd.py``, which needs half the products).
 * :func:`_add_windows` (col2im) is its adjoint: it adds such an array of
   windows back into an image, one strided slice per kernel offset (a loop
   over the few kernel positions, never over pixels).
@@ -35,6 +37,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from graphkeras.backend import config
+from graphkeras.backend.numpy_backend import winograd
+from graphkeras.backend.numpy_backend.copies import copy_in_runs as _copy_in_runs
 from graphkeras.backend.numpy_backend.core import unwrap
 
 _PADDINGS = ("valid", "same", "causal")
@@ -222,6 +226,10 @@ def _batch_chunks(batch: int, per_sample: int, target: int) -> list[slice]:
 # Elements of one group's im2col columns per chunk: a couple of MiB.
 _COLUMNS_PER_CHUNK = 1 << 19
 
+# Result types for which 3x3 stride-1 convolutions take the Winograd path
+# (``winograd.py``); integer and half-precision ones stay on the direct path.
+_WINOGRAD_DTYPES = (np.dtype("float32"), np.dtype("float64"))
+
 
 def _kernel_matrix(kernel: np.ndarray, groups: int) -> np.ndarray:
     """A ``conv`` kernel as ``(groups, k * c_g, filters // groups)`` matrices."""
@@ -292,26 +300,6 @@ class _GroupColumns:
                 yield rows, group, columns
 
 
-def _copy_in_runs(target: np.ndarray, source: np.ndarray) -> None:
-    """``np.copyto(target, source)`` (same shape and dtype), a contiguous run at a time.
-
-    The trailing axes along which both arrays are contiguous are viewed as
-    one opaque item, so the copy moves whole runs (a window's row of pixels
-    and channels) instead of looping over their elements: several times
-    fewer, longer steps for NumPy's strided copy.
-    """
-    size, merged = target.itemsize, 0
-    for axis in reversed(range(target.ndim if target.dtype == source.dtype else 0)):
-        if target.strides[axis] != size or source.strides[axis] != size:
-            break
-        size *= target.shape[axis]
-        merged += 1
-    for _ in range(merged if target.size else 0):
-        item = np.dtype((np.void, target.itemsize * target.shape[-1]))
-        target, source = target.view(item)[..., 0], source.view(item)[..., 0]
-    np.copyto(target, source)
-
-
 def _padded(pads: tuple) -> bool:
     return any(before or after for before, after in pads)
 
@@ -321,13 +309,22 @@ def _by_group(array: np.ndarray, groups: int) -> np.ndarray:
     return array.reshape(-1, groups, array.shape[-1] // groups).transpose(1, 0, 2)
 
 
+def _takes_winograd(dtype, kernel_shape: tuple, geometry: _Geometry, groups: int) -> bool:
+    """Whether this grouped convolution (and its gradients) run through ``winograd.py``."""
+    return dtype in _WINOGRAD_DTYPES and winograd.applies(
+        kernel_shape, geometry.strides, geometry.dilation, groups, geometry.output_spatial
+    )
+
+
 def _grouped_forward(image, kernel, geometry: _Geometry, groups: int) -> np.ndarray:
     """A grouped convolution of a ``channels_last`` image padded by ``geometry.pads``.
 
     Returns ``(batch, *output, filters)``.
     """
-    matrices = _kernel_matrix(kernel, groups)
     dtype = np.result_type(image, kernel)
+    if _takes_winograd(dtype, kernel.shape, geometry, groups):
+        return winograd.forward(image, kernel, geometry.pads, geometry.output_spatial, groups)
+    matrices = _kernel_matrix(kernel, groups)
     output = np.empty((image.shape[0], *geometry.output_spatial, kernel.shape[-1]), dtype)
     by_group = _by_group(output, groups)
     taps = math.prod(kernel.shape[:-2])
@@ -340,7 +337,11 @@ def _grouped_backward(gradient, image, kernel, geometry: _Geometry, groups, need
     """``(input gradient or None, kernel gradient or None)`` of :func:`_grouped_forward`."""
     dtype = np.result_type(gradient, image, kernel)
     kernel_gradient = None
-    if needs_kernel:
+    if needs_kernel and _takes_winograd(dtype, kernel.shape, geometry, groups):
+        kernel_gradient = winograd.kernel_gradient(
+            gradient, image, kernel.shape, geometry.pads, groups, dtype
+        )
+    elif needs_kernel:
         by_group = _by_group(gradient.astype(dtype, copy=False), groups)
         taps = math.prod(kernel.shape[:-2])
         matrix_gradient = np.zeros((groups, *_kernel_matrix(kernel, groups).shape[1:]), dtype)

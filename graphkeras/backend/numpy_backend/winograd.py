@@ -1,0 +1,267 @@
+"""Stride-1 3x3 grouped convolutions with half the products: Winograd F(4, 3) along height.
+
+A convolution's output rows come in tiles of four. Along the height axis,
+four outputs of a 3-tap filter need only six products instead of twelve
+when the six input rows the tile reads and the three kernel rows are first
+mixed with fixed small matrices (``_INPUT_ROWS``, ``_KERNEL_ROWS``) and the
+six products mixed back (``_OUTPUT_ROWS``): Winograd's minimal filtering
+algorithm F(4, 3), with interpolation points 0, 1, -1, 2, -2 and infinity.
+Along the width nothing changes: each of the six mixed images is convolved
+with its mixed kernel row by im2col over the three kernel columns, one
+matrix product per group and mixed row. That halves the multiplications of
+the direct im2col path and the columns it copies; the mixing is one small
+batched matrix product per chunk on each side (a tile's rows are ``(6,
+width * channels)`` matrices, so no extra copy is needed). The points are
+small, so float32 results stay within about 2e-6 of the largest value (the
+direct path: about 1e-6).
+
+The kernel gradient is the same algorithm transposed: the mixed input rows
+times the upstream gradient mixed by ``_OUTPUT_ROWS`` transposed, summed
+over all positions, then mixed back by ``_KERNEL_ROWS`` transposed. The
+input gradient of a stride-1 convolution is a convolution itself (see
+``conv.py``), so it takes this route too.
+
+Work runs one small batch chunk at a time through scratch arrays made once
+per call (:class:`_Scratch`), with every view of them prepared up front, so
+that each chunk stays in the core's cache and each step is one NumPy call.
+Images here are ``channels_last``; ``conv.py`` chooses when this path
+applies (:func:`applies`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from graphkeras.backend.numpy_backend.copies import copy_in_runs
+
+# Rows of output per tile, input rows per tile, kernel taps.
+_TILE, _SPAN, _TAPS = 4, 6, 3
+
+# G: the three kernel rows mixed into six.
+_KERNEL_ROWS = np.array(
+    [
+        [1 / 4, 0, 0],
+        [-1 / 6, -1 / 6, -1 / 6],
+        [-1 / 6, 1 / 6, -1 / 6],
+        [1 / 24, 1 / 12, 1 / 6],
+        [1 / 24, -1 / 12, 1 / 6],
+        [0, 0, 1],
+    ]
+)
+# B^T: the six input rows of a tile mixed into six.
+_INPUT_ROWS = np.array(
+    [
+        [4, 0, -5, 0, 1, 0],
+        [0, -4, -4, 1, 1, 0],
+        [0, 4, -4, -1, 1, 0],
+        [0, -2, -1, 2, 1, 0],
+        [0, 2, -1, -2, 1, 0],
+        [0, 4, 0, -5, 0, 1],
+    ]
+)
+# A^T: the six products mixed into four output rows.
+_OUTPUT_ROWS = np.array(
+    [
+        [1, 1, 1, 1, 1, 0],
+        [0, 1, -1, 2, -2, 0],
+        [0, 1, 1, 4, 4, 0],
+        [0, 1, -1, 8, -8, 1],
+    ]
+)
+
+# The smallest channels per group (in and out) and output height that take this route.
+_MIN_CHANNELS, _MIN_HEIGHT = 16, 16
+
+# Elements of one mixed row's columns per batch chunk: about a MiB.
+_COLUMNS_PER_CHUNK = 1 << 18
+
+
+def applies(kernel_shape: tuple, strides: tuple, dilation: tuple, groups: int, output_spatial):
+    """Whether a grouped convolution is one this module computes, and gains on.
+
+    2-D, a 3x3 kernel, stride and dilation 1, at least ``_MIN_CHANNELS``
+    input and output channels per group and ``_MIN_HEIGHT`` output rows:
+    thinner products or shorter images gain too little from the halved
+    products to pay for the mixing (measured: a 7x7 image with 256
+    channels runs at 0.6x, 8 channels per group at 0.9x).
+    """
+    return (
+        len(kernel_shape) == 4
+        and tuple(kernel_shape[:2]) == (_TAPS, _TAPS)
+        and all(s == 1 for s in strides)
+        and all(d == 1 for d in dilation)
+        and kernel_shape[2] >= _MIN_CHANNELS
+        and kernel_shape[3] // groups >= _MIN_CHANNELS
+        and output_spatial[0] >= _MIN_HEIGHT
+    )
+
+
+def _tiles(output_height: int) -> int:
+    """Tiles of four output rows covering ``output_height`` rows."""
+    return -(-output_height // _TILE)
+
+
+def _mixed_kernel(kernel: np.ndarray, groups: int, dtype) -> np.ndarray:
+    """``(6, groups, 3 * c_g, f_g)``: each group's kernel rows mixed, as matrices over width."""
+    group_channels, filters = kernel.shape[-2:]
+    mixed = np.tensordot(_KERNEL_ROWS.astype(dtype), kernel.astype(dtype), axes=(1, 0))
+    split = mixed.reshape(_SPAN, _TAPS, group_channels, groups, filters // groups)
+    return np.ascontiguousarray(split.transpose(0, 3, 1, 2, 4)).reshape(
+        _SPAN, groups, _TAPS * group_channels, filters // groups
+    )
+
+
+def _kernel_from_mixed(total: np.ndarray, kernel_shape: tuple, dtype) -> np.ndarray:
+    """The adjoint of :func:`_mixed_kernel`: ``(6, groups, 3 * c_g, f_g)`` back to a kernel."""
+    groups = total.shape[1]
+    split = total.reshape(_SPAN, groups, _TAPS, kernel_shape[2], kernel_shape[3] // groups)
+    rows = np.tensordot(_KERNEL_ROWS.T.astype(dtype), split, axes=(1, 0))
+    return rows.transpose(0, 2, 3, 1, 4).reshape(kernel_shape)
+
+
+class _Scratch:
+    """The scratch arrays of one call, and their views, for chunks of ``size`` samples.
+
+    ``load(chunk)`` copies a chunk of the image, padded, into a group-major
+    scratch ``(groups, size, height, width, c_g)`` whose borders stay zero
+    (``height`` covers every tile, so rows past the bottom padding are zero
+    too) and mixes its rows into ``mixed`` ``(6, groups, size, tiles, width,
+    c_g)``; ``columns_of(j)`` then copies mixed row ``j``'s im2col columns over
+    width into ``self.columns`` ``(groups, size * tiles * out_width, 3 *
+    c_g)``: for group ``g``, output position ``(n, tile, x)``, kernel column
+    ``s`` and channel ``c``, that channel of mixed row ``j`` of the tile at
+    column ``x + s``. One mixed row's columns at a time stay small enough
+    for the cache while the matrix product reads them.
+    """
+
+    def __init__(self, image: np.ndarray, size: int, pads: tuple, out_width: int, groups, dtype):
+        (top, _), (left, right) = pads
+        _, rows, width, channels = image.shape
+        self.image, self.groups, self.size = image, groups, size
+        self.tiles = _tiles(rows + top + pads[0][1] - (_TAPS - 1))
+        group_channels = channels // groups
+        padded = (groups, size, _TILE * self.tiles + 2, left + width + right, group_channels)
+        self.grouped = np.zeros(padded, dtype)
+        self.inside = self.grouped[:, :, top : top + rows, left : left + width]
+        step = self.grouped.strides
+        # (groups, size, tiles, 6 rows, width * c_g): each tile's six input rows, overlapping.
+        self.tile_rows = as_strided(
+            self.grouped,
+            shape=(groups, size, self.tiles, _SPAN, padded[3] * group_channels),
+            strides=(step[0], step[1], _TILE * step[2], step[2], step[4]),
+            writeable=False,
+        )
+        self.mixed = np.empty((_SPAN, groups, size, self.tiles, *padded[3:]), dtype)
+        flat = self.mixed.reshape(_SPAN, groups, size, self.tiles, -1)
+        self.mixed_rows = np.moveaxis(flat, 0, 3)
+        self.input_rows = _INPUT_ROWS.astype(dtype)
+        self.positions = size * self.tiles * out_width
+        self.columns = np.empty((groups, self.positions, _TAPS * group_channels), dtype)
+        target = self.columns.reshape(groups, size, self.tiles, out_width, -1)
+        self.copies = []
+        for mixed in self.mixed:
+            step = mixed.strides
+            windows = as_strided(
+                mixed,
+                shape=target.shape,
+                strides=(*step[:3], step[3], step[4]),
+                writeable=False,
+            )
+            self.copies.append(_as_runs(target, windows))
+
+    def load(self, chunk: slice) -> None:
+        part = self.image[chunk]
+        split = part.reshape((*part.shape[:-1], self.groups, -1))
+        copy_in_runs(self.inside, np.moveaxis(split, -2, 0))
+        np.matmul(self.input_rows, self.tile_rows, out=self.mixed_rows)
+
+    def columns_of(self, row: int) -> np.ndarray:
+        np.copyto(*self.copies[row])
+        return self.columns
+
+
+def _as_runs(target: np.ndarray, source: np.ndarray) -> tuple:
+    """``(target, source)`` with their last axis (contiguous in both) viewed as one item each."""
+    item = np.dtype((np.void, target.itemsize * target.shape[-1]))
+    return target.view(item)[..., 0], source.view(item)[..., 0]
+
+
+def _chunks(batch: int, size: int) -> list[slice]:
+    """The full chunks of ``size`` samples (the remainder gets a scratch of its own)."""
+    return [slice(start, start + size) for start in range(0, batch - batch % size, size)]
+
+
+def _chunk_size(image_shape: tuple, groups: int) -> int:
+    """Samples per chunk: as many as keep one mixed row's columns near ``_COLUMNS_PER_CHUNK``."""
+    per_sample = image_shape[1] * image_shape[2] * _TAPS * image_shape[3] // groups
+    return max(1, min(image_shape[0], _COLUMNS_PER_CHUNK // max(per_sample, 1)))
+
+
+def _scratches(image: np.ndarray, pads: tuple, out_width: int, groups: int, dtype):
+    """``(scratch, chunks)`` pairs: full-size chunks, then the batch's remainder if any."""
+    batch = image.shape[0]
+    size = _chunk_size(image.shape, groups)
+    pairs = [(_Scratch(image, size, pads, out_width, groups, dtype), _chunks(batch, size))]
+    if batch % size:
+        rest = slice(batch - batch % size, batch)
+        pairs.append((_Scratch(image, batch % size, pads, out_width, groups, dtype), [rest]))
+    return pairs
+
+
+def _per_tile(array: np.ndarray) -> np.ndarray:
+    """``(n, 4 * tiles, width, filters)`` as ``(n * tiles, 4, width * filters)`` (a view)."""
+    n, rows, width, filters = array.shape
+    return array.reshape(n * rows // _TILE, _TILE, width * filters)
+
+
+def _by_group(array: np.ndarray, groups: int) -> np.ndarray:
+    """``(6, n, tiles, width, filters)`` as ``(6, groups, positions, f_g)`` (a view)."""
+    return array.reshape(_SPAN, -1, groups, array.shape[-1] // groups).transpose(0, 2, 1, 3)
+
+
+def forward(image: np.ndarray, kernel: np.ndarray, pads: tuple, output_spatial: tuple, groups: int):
+    """The grouped convolution of ``image`` padded by ``pads``: ``(batch, *output, filters)``."""
+    dtype = np.result_type(image, kernel)
+    height, width = output_spatial
+    tiles, filters = _tiles(height), kernel.shape[-1]
+    matrices = _mixed_kernel(kernel, groups, dtype)
+    output_rows = _OUTPUT_ROWS.astype(dtype)
+    output = np.empty((image.shape[0], _TILE * tiles, width, filters), dtype)
+    for scratch, chunks in _scratches(image, pads, width, groups, dtype):
+        products = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
+        by_group = _by_group(products, groups)
+        per_tile = np.moveaxis(products.reshape(_SPAN, scratch.size * tiles, -1), 0, 1)
+        for chunk in chunks:
+            scratch.load(chunk)
+            for row in range(_SPAN):
+                np.matmul(scratch.columns_of(row), matrices[row], out=by_group[row])
+            np.matmul(output_rows, per_tile, out=_per_tile(output[chunk]))
+    if output.shape[1] != height:
+        output = np.ascontiguousarray(output[:, :height])
+    return output
+
+
+def kernel_gradient(gradient, image, kernel_shape: tuple, pads: tuple, groups: int, dtype):
+    """The kernel's gradient of :func:`forward` for the upstream ``gradient``."""
+    batch, height, width, filters = gradient.shape
+    tiles = _tiles(height)
+    gradient = gradient.astype(dtype, copy=False)
+    if height != _TILE * tiles:
+        grown = np.zeros((batch, _TILE * tiles, width, filters), dtype)
+        grown[:, :height] = gradient
+        gradient = grown
+    gradient_rows = _OUTPUT_ROWS.T.astype(dtype)
+    total = np.zeros((_SPAN, groups, _TAPS * kernel_shape[2], filters // groups), dtype)
+    product = np.empty(total.shape[1:], dtype)
+    for scratch, chunks in _scratches(image, pads, width, groups, dtype):
+        mixed = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
+        by_group = _by_group(mixed, groups)
+        per_tile = np.moveaxis(mixed.reshape(_SPAN, scratch.size * tiles, -1), 0, 1)
+        for chunk in chunks:
+            scratch.load(chunk)
+            np.matmul(gradient_rows, _per_tile(gradient[chunk]), out=per_tile)
+            for row in range(_SPAN):
+                columns = np.swapaxes(scratch.columns_of(row), 1, 2)
+                total[row] += np.matmul(columns, by_group[row], out=product)
+    return _kernel_from_mixed(total, kernel_shape, dtype)
