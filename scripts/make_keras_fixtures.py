@@ -157,6 +157,23 @@ def ops_graph(keras, layers):
 
 ops_graph.keras3_only = True
 
+
+def sequential_inside_keras3(keras, layers):
+    """A Sequential with its own Input called mid-graph, then a residual sum (as ConvNeXt)."""
+    x = keras.Input((6, 6, 4), name="image")
+    stem = layers.Conv2D(8, 3, padding="same", name="stem")(x)
+    downsample = keras.Sequential(
+        [keras.Input((6, 6, 8)), layers.LayerNormalization(), layers.Conv2D(8, 2, strides=2)],
+        name="downsample",
+    )
+    reduced = downsample(stem)
+    branch = layers.DepthwiseConv2D(3, padding="same", name="branch")(reduced)
+    out = layers.GlobalAveragePooling2D(name="pool")(reduced + branch)
+    return keras.Model(x, out, name="sequential_inside_keras3"), [(3, 6, 6, 4)]
+
+
+sequential_inside_keras3.keras3_only = True
+
 MODELS = [
     functional_shared,
     sequential_mlp,
@@ -166,6 +183,7 @@ MODELS = [
     wrapped_recurrent,
     transformer_block,
     ops_graph,
+    sequential_inside_keras3,
 ]
 KERAS2 = False
 

@@ -139,6 +139,8 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
     # A nested model has a node 0 of its own in graphkeras (as in Keras 2), so
     # its calls count from 1. Keras 3 counts them from 0 in call nodes, and
     # from 1 in 'input_layers'/'output_layers' for a functional model only.
+    # Keras 3's legacy .h5 writer keeps Keras 3's call nodes (and their count).
+    keras3_counting = flavour == "keras3" or _has_keras3_nodes(entries)
     node_shifts: dict[str, int] = {}
     endpoint_shifts: dict[str, int] = {}
     for position, entry in enumerate(entries):
@@ -152,7 +154,7 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
                 layers.append((entry, operation_from_keras(entry, where)))
             continue
         converted = _layer(entry, flavour, where)
-        if flavour == "keras3" and converted["class_name"] in MODEL_CLASSES:
+        if keras3_counting and converted["class_name"] in MODEL_CLASSES:
             node_shifts[converted["name"]] = 1
             if converted["class_name"] == "Sequential":
                 endpoint_shifts[converted["name"]] = 1
@@ -178,6 +180,16 @@ def _functional(config: Mapping, flavour: str, where: str) -> dict:
         if names is not None:
             result[keys_key] = names
     return result
+
+
+def _has_keras3_nodes(entries: list) -> bool:
+    """Whether any layer's inbound nodes are Keras 3 call records (``{"args": ...}``)."""
+    return any(
+        isinstance(node, Mapping)
+        for entry in entries
+        if isinstance(entry, Mapping) and isinstance(entry.get("inbound_nodes"), list)
+        for node in entry["inbound_nodes"]
+    )
 
 
 def _endpoints(value: Any, key: str, shifts: Mapping, where: str) -> tuple:
