@@ -23,7 +23,8 @@ from application_checks import (
     keras_record,
     set_reference_weights,
 )
-from application_reference_weights import reference_inputs, short_name
+from application_reference_weights import reference_inputs
+from keras2_weights_layout import write_keras2_weights
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -135,23 +136,6 @@ def check_weights_file(builder, size: int, tmp_path: Path) -> None:
     loaded = builder(weights=str(path), include_top=False, input_shape=(size, size, 3))
     for ours, theirs in zip(loaded.get_weights(), saved.get_weights(), strict=True):
         np.testing.assert_array_equal(ours, theirs)
-
-
-def write_keras2_weights(model, path: Path) -> None:
-    """``model``'s weights in the layout of the ImageNet files Keras publishes (Keras 2 HDF5).
-
-    Every layer is listed in order under ``layer_names``, with a group
-    holding its weights as ``<layer>/<weight>:0`` datasets.
-    """
-    h5py = pytest.importorskip("h5py")
-    with h5py.File(path, "w") as handle:
-        handle.attrs["layer_names"] = np.array([layer.name.encode() for layer in model.layers])
-        for layer in model.layers:
-            group = handle.create_group(layer.name)
-            names = [f"{layer.name}/{short_name(w.name)}:0" for w in layer.weights]
-            group.attrs["weight_names"] = np.array([name.encode() for name in names])
-            for name, weight in zip(names, layer.weights, strict=True):
-                group.create_dataset(name, data=np.asarray(weight.numpy()))
 
 
 def check_imagenet_weights(builder, size: int, file_name: str, keras_home: Path) -> None:

@@ -22,21 +22,6 @@ from application_reference_weights import reference_inputs
 import graphkeras as gk
 
 
-def fresh_names(builder):
-    """``builder`` after a ``clear_session``, so automatic layer names start where Keras's did.
-
-    The recording script clears Keras's session before each model it
-    describes; the layers Keras names itself (``activation_12``, ``add_3``)
-    only match when graphkeras's counters start from zero as well.
-    """
-
-    def build(**kwargs):
-        gk.backend.clear_session()
-        return builder(**kwargs)
-
-    return build
-
-
 def check_input_tensor(builder, input_shape: tuple) -> None:
     """A model built on a layer's output starts from that layer's input (its source)."""
     source = gk.Input(shape=input_shape)

@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 import pytest
+from application_argument_checks import fresh_builds
 from application_checks import check_application, check_keras_config
 from application_family_checks import (
     check_argument_errors,
@@ -15,7 +16,6 @@ from application_family_checks import (
     check_keras_made_weights,
     check_pooling_and_features,
     check_weights_from_path,
-    fresh_names,
 )
 from application_reference_weights import reference_inputs
 
@@ -32,7 +32,7 @@ narrow_convnext = functools.partial(
 
 @pytest.mark.parametrize("name", sorted(RECORDED))
 def test_matches_the_keras_record(name):
-    check_application(name, fresh_names(RECORDED[name]), convnext)
+    check_application(name, fresh_builds(RECORDED[name]), convnext)
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from application_argument_checks import fresh_builds
 from application_checks import check_application, check_keras_config
 from application_family_checks import (
     check_argument_errors,
@@ -12,7 +13,6 @@ from application_family_checks import (
     check_input_tensor,
     check_keras_made_weights,
     check_pooling_and_features,
-    fresh_names,
 )
 
 import graphkeras as gk
@@ -23,7 +23,9 @@ SMALL = (75, 75, 3)
 
 def test_inception_resnet_v2_matches_the_keras_record():
     check_application(
-        "InceptionResNetV2", fresh_names(inception_resnet_v2.InceptionResNetV2), inception_resnet_v2
+        "InceptionResNetV2",
+        fresh_builds(inception_resnet_v2.InceptionResNetV2),
+        inception_resnet_v2,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+from application_argument_checks import fresh_builds
 from application_checks import (
     assert_same_structure,
     check_application,
@@ -19,7 +20,6 @@ from application_family_checks import (
     check_keras_made_weights,
     check_pooling_and_features,
     check_weights_from_path,
-    fresh_names,
 )
 
 import graphkeras as gk
@@ -41,7 +41,7 @@ NASNET_LARGE_NOTOP_PARAMS = 84916818
 
 
 def test_nasnet_mobile_matches_the_keras_record():
-    check_application("NASNetMobile", fresh_names(nasnet.NASNetMobile), nasnet)
+    check_application("NASNetMobile", fresh_builds(nasnet.NASNetMobile), nasnet)
 
 
 def test_the_keras_config_of_nasnet_mobile_builds_and_gives_keras_outputs():
@@ -137,10 +137,10 @@ def test_imagenet_with_top_reads_nasnet_mobile_h5(tmp_path, monkeypatch):
 
 
 def test_a_small_nasnet_keeps_keras_structure_across_sizes():
-    small = fresh_names(nasnet.NASNetMobile)(
+    small = fresh_builds(nasnet.NASNetMobile)(
         weights=None, include_top=False, input_shape=(33, 33, 3), pooling="avg"
     )
-    default = fresh_names(nasnet.NASNetMobile)(weights=None, include_top=False, pooling="avg")
+    default = fresh_builds(nasnet.NASNetMobile)(weights=None, include_top=False, pooling="avg")
     # Odd and even sides pad differently but hold the same layers and weights.
     assert_same_structure(small, structure(default))
 
