@@ -135,7 +135,7 @@ def check_weights_file(builder, size: int, tmp_path: Path) -> None:
     saved.save_weights(path)
     loaded = builder(weights=str(path), include_top=False, input_shape=(size, size, 3))
     for ours, theirs in zip(loaded.get_weights(), saved.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 def check_imagenet_weights(builder, size: int, file_name: str, keras_home: Path) -> None:
@@ -155,7 +155,7 @@ def check_imagenet_weights(builder, size: int, file_name: str, keras_home: Path)
     write_keras2_weights(published, folder / file_name)
     loaded = builder(weights="imagenet", **build)
     for ours, theirs in zip(loaded.get_weights(), published.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 KERAS_SIGNATURE = [

@@ -70,7 +70,7 @@ def check_weights_from_path(builder, input_shape: tuple, folder) -> None:
     original.save_weights(saved)
     loaded = builder(weights=str(saved), **kwargs)
     for ours, theirs in zip(loaded.get_weights(), original.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 def check_imagenet_from_cache(builder, input_shape: tuple, notop_file: str, keras_home) -> None:

@@ -98,7 +98,7 @@ def test_efficientnet_normalization_statistics_are_weights_and_start_neutral():
     model = efficientnet.EfficientNetB0(weights=None, include_top=False, input_shape=(32, 32, 3))
     normalization = model.get_layer("normalization")
     mean, variance, count = normalization.get_weights()
-    np.testing.assert_array_equal(mean, np.zeros(3, "float32"))
+    np.testing.assert_array_equal(mean, np.zeros(3, "float32"))  # initial values, exact
     np.testing.assert_array_equal(variance, np.ones(3, "float32"))
     assert count.shape == ()
     assert normalization.get_config()["mean"] is None
@@ -140,7 +140,7 @@ def test_drop_connect_drops_whole_residual_branches_per_sample_in_training():
     per_sample = dropped.reshape(1000, -1)
     assert np.all(per_sample == per_sample[:, :1])
     np.testing.assert_allclose(np.unique(per_sample), [0.0, 1.0 / (1.0 - drop.rate)], rtol=1e-6)
-    np.testing.assert_array_equal(np.asarray(drop(branch, training=False)), branch)
+    np.testing.assert_array_equal(np.asarray(drop(branch, training=False)), branch)  # identity
 
 
 def test_a_model_built_on_another_tensor_starts_at_that_tensors_sources():
@@ -194,7 +194,7 @@ def test_weights_path_loads_a_weights_file_of_the_same_architecture(tmp_path):
     gk.backend.clear_session()
     loaded = efficientnet_v2.EfficientNetV2B0(weights=str(path), **kwargs)
     for ours, theirs in zip(loaded.get_weights(), original.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 def test_imagenet_weights_in_keras2_layout_load_with_the_extra_scaling(tmp_path, monkeypatch):
@@ -216,7 +216,7 @@ def test_imagenet_weights_in_keras2_layout_load_with_the_extra_scaling(tmp_path,
     np.testing.assert_allclose(extra.scale, [1.0 / math.sqrt(s) for s in (0.229, 0.224, 0.225)])
     assert len(loaded.layers) == len(original.layers) + 1
     for ours, theirs in zip(loaded.get_weights(), original.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,7 @@ def test_weights_path_loads_a_weights_file_of_the_same_architecture(tmp_path):
     original.save_weights(path)
     loaded = mobilenet.MobileNet(weights=str(path), **kwargs)
     for ours, theirs in zip(loaded.get_weights(), original.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 def test_imagenet_weights_are_read_from_the_keras_cache_folder(tmp_path, monkeypatch):
@@ -190,7 +190,7 @@ def test_imagenet_weights_are_read_from_the_keras_cache_folder(tmp_path, monkeyp
     gk.backend.clear_session()
     loaded = mobilenet.MobileNet(weights="imagenet", alpha=0.25, input_shape=(128, 128, 3))
     for ours, theirs in zip(loaded.get_weights(), original.get_weights(), strict=True):
-        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(ours, theirs)  # saved, read back: the same bits
 
 
 @pytest.mark.parametrize(
