@@ -1,4 +1,4 @@
-"""The Winograd F(4, 3) route of the NumPy backend's 2-D 3x3 stride-1 ``conv``.
+"""The Winograd F(6, 3) route of the NumPy backend's 2-D 3x3 stride-1 ``conv``.
 
 Convolutions with a 3x3 kernel, stride and dilation 1, at least 16 input
 and 16 output channels per group and 16 output rows run through
@@ -7,8 +7,8 @@ fast to check by loops, take the route; one case keeps them), check the
 algorithm's three mixing matrices against a 1-D correlation, which shapes
 take the route, and compare its forward pass and both
 gradients with the direct loops of ``test_backend_conv.py`` /
-``test_backend_conv_kernels.py``: heights not divisible by the four-row
-tile, odd widths, batch 1, 1 to 4 groups, both paddings, both data formats,
+``test_backend_conv_kernels.py``: heights divisible by the six-row tile
+and not, odd widths, batch 1, 1 to 4 groups, both paddings, both data formats,
 float64 (tolerance 1e-10, summation order only) and float32 (within 1e-5 of
 the largest value, the algorithm's own rounding included), in chunks of one
 sample and in chunks that leave a shorter remainder.
@@ -37,6 +37,7 @@ CASES = [
     ((2, 16, 7, 9), 16, 8, "same", "channels_first"),
     ((1, 10, 11, 4), 10, 12, "valid", "channels_first"),
     ((1, 3, 5, 8), 8, 8, "same", "channels_last"),
+    ((2, 12, 5, 16), 8, 8, "same", "channels_last"),
 ]
 
 
@@ -94,12 +95,14 @@ def chunking(request, monkeypatch):
     monkeypatch.setattr(winograd, "_chunk_size", lambda shape, groups: min(2, shape[0]))
 
 
-def test_the_mixing_matrices_compute_four_outputs_of_a_three_tap_correlation():
+def test_the_mixing_matrices_compute_six_outputs_of_a_three_tap_correlation():
+    assert winograd._INPUT_ROWS.shape == (8, 8) and winograd._KERNEL_ROWS.shape == (8, 3)
+    assert winograd._OUTPUT_ROWS.shape == (6, 8)
     rng = np.random.default_rng(0)
     for _ in range(20):
-        rows, taps = rng.uniform(-2, 2, size=6), rng.uniform(-2, 2, size=3)
+        rows, taps = rng.uniform(-2, 2, size=8), rng.uniform(-2, 2, size=3)
         mixed = (winograd._KERNEL_ROWS @ taps) * (winograd._INPUT_ROWS @ rows)
-        direct = [rows[i : i + 3] @ taps for i in range(4)]
+        direct = [rows[i : i + 3] @ taps for i in range(6)]
         np.testing.assert_allclose(winograd._OUTPUT_ROWS @ mixed, direct, **TOLERANCE)
 
 

@@ -9,7 +9,7 @@ All three are built on one pair of adjoint array moves:
   kernel per group, gives the convolution (see "grouped products" below for
   how the copy is arranged; depthwise convolutions skip it, and 2-D 3x3
   stride-1 ones with enough channels per group take Winograd's algorithm in
-  ``winograd.py``, which needs half the products).
+  ``winograd.py``, which needs 4/9 of the products).
 * :func:`_add_windows` (col2im) is its adjoint: it adds such an array of
   windows back into an image, one strided slice per kernel offset (a loop
   over the few kernel positions, never over pixels).
