@@ -92,7 +92,7 @@ def applies(kernel_shape: tuple, strides: tuple, dilation: tuple, groups: int, o
 
     2-D, a 3x3 kernel, stride and dilation 1, at least ``_MIN_CHANNELS``
     input and output channels per group and ``_MIN_HEIGHT`` output rows:
-    thinner products or shorter images gain too little from the halved
+    thinner products or shorter images gain too little from the saved
     products to pay for the mixing (measured: a 7x7 image with 256
     channels runs at 0.6x, 8 channels per group at 0.9x).
     """
@@ -219,10 +219,19 @@ def _scratches(image: np.ndarray, pads: tuple, out_width: int, groups: int, dtyp
     return pairs
 
 
-def _per_tile(array: np.ndarray) -> np.ndarray:
-    """``(n, 6 * tiles, width, filters)`` as ``(n * tiles, 6, width * filters)`` (a view)."""
-    n, rows, width, filters = array.shape
-    return array.reshape(n * rows // _TILE, _TILE, width * filters)
+def _tile_rows(array: np.ndarray) -> tuple:
+    """``(n, height, width, filters)`` as ``(full tiles, last rows)``, both views.
+
+    ``full tiles`` is ``(n, height // 6, 6, width * filters)``; ``last
+    rows`` ``(n, height % 6, width * filters)``, the rows of a last, partial
+    tile (none when the tiles fit exactly). Mixing those rows alone, with
+    the matching rows or columns of ``_OUTPUT_ROWS``, spares a copy of the
+    whole array into one a tile taller.
+    """
+    n, height, width, filters = array.shape
+    rows = array.reshape(n, height, width * filters)
+    full = height - height % _TILE
+    return rows[:, :full].reshape(n, full // _TILE, _TILE, width * filters), rows[:, full:]
 
 
 def _by_group(array: np.ndarray, groups: int) -> np.ndarray:
@@ -235,42 +244,45 @@ def forward(image: np.ndarray, kernel: np.ndarray, pads: tuple, output_spatial: 
     dtype = np.result_type(image, kernel)
     height, width = output_spatial
     tiles, filters = _tiles(height), kernel.shape[-1]
+    full = height // _TILE
     matrices = _mixed_kernel(kernel, groups, dtype)
     output_rows = _OUTPUT_ROWS.astype(dtype)
-    output = np.empty((image.shape[0], _TILE * tiles, width, filters), dtype)
+    last_rows = output_rows[: height - _TILE * full]
+    output = np.empty((image.shape[0], height, width, filters), dtype)
     for scratch, chunks in _scratches(image, pads, width, groups, dtype):
         products = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
         by_group = _by_group(products, groups)
-        per_tile = np.moveaxis(products.reshape(_SPAN, scratch.size * tiles, -1), 0, 1)
+        per_tile = np.moveaxis(products.reshape(_SPAN, scratch.size, tiles, -1), 0, 2)
         for chunk in chunks:
             scratch.load(chunk)
             for row in range(_SPAN):
                 np.matmul(scratch.columns_of(row), matrices[row], out=by_group[row])
-            np.matmul(output_rows, per_tile, out=_per_tile(output[chunk]))
-    if output.shape[1] != height:
-        output = np.ascontiguousarray(output[:, :height])
+            full_tiles, last = _tile_rows(output[chunk])
+            np.matmul(output_rows, per_tile[:, :full], out=full_tiles)
+            if full < tiles:
+                np.matmul(last_rows, per_tile[:, full], out=last)
     return output
 
 
 def kernel_gradient(gradient, image, kernel_shape: tuple, pads: tuple, groups: int, dtype):
     """The kernel's gradient of :func:`forward` for the upstream ``gradient``."""
-    batch, height, width, filters = gradient.shape
-    tiles = _tiles(height)
+    height, width, filters = gradient.shape[1:]
+    tiles, full = _tiles(height), height // _TILE
     gradient = gradient.astype(dtype, copy=False)
-    if height != _TILE * tiles:
-        grown = np.zeros((batch, _TILE * tiles, width, filters), dtype)
-        grown[:, :height] = gradient
-        gradient = grown
     gradient_rows = _OUTPUT_ROWS.T.astype(dtype)
+    last_rows = gradient_rows[:, : height - _TILE * full]
     total = np.zeros((_SPAN, groups, _TAPS * kernel_shape[2], filters // groups), dtype)
     product = np.empty(total.shape[1:], dtype)
     for scratch, chunks in _scratches(image, pads, width, groups, dtype):
         mixed = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
         by_group = _by_group(mixed, groups)
-        per_tile = np.moveaxis(mixed.reshape(_SPAN, scratch.size * tiles, -1), 0, 1)
+        per_tile = np.moveaxis(mixed.reshape(_SPAN, scratch.size, tiles, -1), 0, 2)
         for chunk in chunks:
             scratch.load(chunk)
-            np.matmul(gradient_rows, _per_tile(gradient[chunk]), out=per_tile)
+            full_tiles, last = _tile_rows(gradient[chunk])
+            np.matmul(gradient_rows, full_tiles, out=per_tile[:, :full])
+            if full < tiles:
+                np.matmul(last_rows, last, out=per_tile[:, full])
             for row in range(_SPAN):
                 columns = np.swapaxes(scratch.columns_of(row), 1, 2)
                 total[row] += np.matmul(columns, by_group[row], out=product)
