@@ -11,21 +11,29 @@ from __future__ import annotations
 import numpy as np
 
 
-def copy_in_runs(target: np.ndarray, source: np.ndarray) -> None:
-    """``np.copyto(target, source)`` (same shape and dtype), a contiguous run at a time.
+def runs_of(target: np.ndarray, source: np.ndarray) -> tuple:
+    """``(target, source)`` viewed so that each contiguous run is one opaque item.
 
-    The trailing axes along which both arrays are contiguous are viewed as
-    one opaque item, so the copy moves whole runs (a window's row of pixels
-    and channels) instead of looping over their elements: several times
-    fewer, longer steps for NumPy's strided copy.
+    The trailing axes along which both arrays are contiguous (and of the
+    same dtype) merge into one item of that many bytes; the leading axes are
+    left as they are and may differ, so views made once for a whole batch
+    can be sliced chunk by chunk. ``np.copyto`` between the two views copies
+    what it would between the arrays, in several times fewer, longer steps.
     """
     size, merged = target.itemsize, 0
-    for axis in reversed(range(target.ndim if target.dtype == source.dtype else 0)):
+    for axis in range(-1, -min(target.ndim, source.ndim) - 1, -1):
+        if target.dtype != source.dtype or target.shape[axis] != source.shape[axis]:
+            break
         if target.strides[axis] != size or source.strides[axis] != size:
             break
         size *= target.shape[axis]
         merged += 1
-    for _ in range(merged if target.size else 0):
+    for _ in range(merged if target.size and source.size else 0):
         item = np.dtype((np.void, target.itemsize * target.shape[-1]))
         target, source = target.view(item)[..., 0], source.view(item)[..., 0]
-    np.copyto(target, source)
+    return target, source
+
+
+def copy_in_runs(target: np.ndarray, source: np.ndarray) -> None:
+    """``np.copyto(target, source)`` (same shape), a contiguous run at a time (:func:`runs_of`)."""
+    np.copyto(*runs_of(target, source))

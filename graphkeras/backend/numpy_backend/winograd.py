@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from graphkeras.backend.numpy_backend.copies import copy_in_runs
+from graphkeras.backend.numpy_backend.copies import runs_of
 
 # Rows of output per tile, input rows per tile, kernel taps.
 _TILE, _SPAN, _TAPS = 6, 8, 3
@@ -148,12 +148,15 @@ class _Scratch:
     def __init__(self, image: np.ndarray, size: int, pads: tuple, out_width: int, groups, dtype):
         (top, _), (left, right) = pads
         _, rows, width, channels = image.shape
-        self.image, self.groups, self.size = image, groups, size
+        self.size = size
         self.tiles = _tiles(rows + top + pads[0][1] - (_TAPS - 1))
         group_channels = channels // groups
         padded = (groups, size, _TILE * self.tiles + 2, left + width + right, group_channels)
         self.grouped = np.zeros(padded, dtype)
-        self.inside = self.grouped[:, :, top : top + rows, left : left + width]
+        inside = self.grouped[:, :, top : top + rows, left : left + width]
+        split = image.reshape((*image.shape[:-1], groups, group_channels))
+        # The whole image, group-major, as runs of c_g channels: sliced per chunk.
+        self.inside, self.image = runs_of(inside, np.moveaxis(split, -2, 0))
         step = self.grouped.strides
         # (groups, size, tiles, 8 rows, width * c_g): each tile's eight input rows, overlapping.
         self.tile_rows = as_strided(
@@ -178,23 +181,15 @@ class _Scratch:
                 strides=(*step[:3], step[3], step[4]),
                 writeable=False,
             )
-            self.copies.append(_as_runs(target, windows))
+            self.copies.append(runs_of(target, windows))
 
     def load(self, chunk: slice) -> None:
-        part = self.image[chunk]
-        split = part.reshape((*part.shape[:-1], self.groups, -1))
-        copy_in_runs(self.inside, np.moveaxis(split, -2, 0))
+        np.copyto(self.inside, self.image[:, chunk])
         np.matmul(self.input_rows, self.tile_rows, out=self.mixed_rows)
 
     def columns_of(self, row: int) -> np.ndarray:
         np.copyto(*self.copies[row])
         return self.columns
-
-
-def _as_runs(target: np.ndarray, source: np.ndarray) -> tuple:
-    """``(target, source)`` with their last axis (contiguous in both) viewed as one item each."""
-    item = np.dtype((np.void, target.itemsize * target.shape[-1]))
-    return target.view(item)[..., 0], source.view(item)[..., 0]
 
 
 def _chunks(batch: int, size: int) -> list[slice]:
@@ -249,18 +244,19 @@ def forward(image: np.ndarray, kernel: np.ndarray, pads: tuple, output_spatial: 
     output_rows = _OUTPUT_ROWS.astype(dtype)
     last_rows = output_rows[: height - _TILE * full]
     output = np.empty((image.shape[0], height, width, filters), dtype)
+    full_tiles, last = _tile_rows(output)
     for scratch, chunks in _scratches(image, pads, width, groups, dtype):
         products = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
         by_group = _by_group(products, groups)
         per_tile = np.moveaxis(products.reshape(_SPAN, scratch.size, tiles, -1), 0, 2)
+        products_full, products_last = per_tile[:, :full], per_tile[:, tiles - 1]
         for chunk in chunks:
             scratch.load(chunk)
             for row in range(_SPAN):
                 np.matmul(scratch.columns_of(row), matrices[row], out=by_group[row])
-            full_tiles, last = _tile_rows(output[chunk])
-            np.matmul(output_rows, per_tile[:, :full], out=full_tiles)
+            np.matmul(output_rows, products_full, out=full_tiles[chunk])
             if full < tiles:
-                np.matmul(last_rows, per_tile[:, full], out=last)
+                np.matmul(last_rows, products_last, out=last[chunk])
     return output
 
 
@@ -273,16 +269,17 @@ def kernel_gradient(gradient, image, kernel_shape: tuple, pads: tuple, groups: i
     last_rows = gradient_rows[:, : height - _TILE * full]
     total = np.zeros((_SPAN, groups, _TAPS * kernel_shape[2], filters // groups), dtype)
     product = np.empty(total.shape[1:], dtype)
+    full_tiles, last = _tile_rows(gradient)
     for scratch, chunks in _scratches(image, pads, width, groups, dtype):
         mixed = np.empty((_SPAN, scratch.size, tiles, width, filters), dtype)
         by_group = _by_group(mixed, groups)
         per_tile = np.moveaxis(mixed.reshape(_SPAN, scratch.size, tiles, -1), 0, 2)
+        mixed_full, mixed_last = per_tile[:, :full], per_tile[:, tiles - 1]
         for chunk in chunks:
             scratch.load(chunk)
-            full_tiles, last = _tile_rows(gradient[chunk])
-            np.matmul(gradient_rows, full_tiles, out=per_tile[:, :full])
+            np.matmul(gradient_rows, full_tiles[chunk], out=mixed_full)
             if full < tiles:
-                np.matmul(last_rows, last, out=per_tile[:, full])
+                np.matmul(last_rows, last[chunk], out=mixed_last)
             for row in range(_SPAN):
                 columns = np.swapaxes(scratch.columns_of(row), 1, 2)
                 total[row] += np.matmul(columns, by_group[row], out=product)
