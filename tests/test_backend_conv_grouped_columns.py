@@ -156,3 +156,22 @@ def test_copy_in_runs_into_a_strided_target_and_across_dtypes():
     transposed = np.zeros((6, 5, 4), "float32")
     conv_module._copy_in_runs(transposed, source.transpose(2, 1, 0))
     np.testing.assert_array_equal(transposed, source.transpose(2, 1, 0))
+
+
+def test_runs_made_once_for_a_whole_batch_copy_each_chunk_like_copyto():
+    copies = importlib.import_module("graphkeras.backend.numpy_backend.copies")
+    batch = np.arange(5 * 4 * 3 * 6, dtype="float32").reshape(5, 4, 3, 6)
+    group_major = np.moveaxis(batch.reshape(5, 4, 3, 2, 3), -2, 0)  # (2, 5, 4, 3, 3)
+    scratch = np.zeros((2, 2, 6, 3, 3), "float32")
+    inside = scratch[:, :, 1:5]
+    target, source = copies.runs_of(inside, group_major)
+    assert target.dtype.itemsize == source.dtype.itemsize == 3 * 4  # runs of c_g channels
+    for start in (0, 2):
+        np.copyto(target, source[:, start : start + 2])
+        np.testing.assert_array_equal(inside, group_major[:, start : start + 2])
+        assert not scratch[:, :, 0].any() and not scratch[:, :, 5].any()
+    wide = np.zeros((2, 5, 4, 3, 3), "float64")
+    target, source = copies.runs_of(wide, group_major)
+    assert target.dtype == np.float64 and source.dtype == np.float32
+    np.copyto(target, source)
+    np.testing.assert_array_equal(wide, group_major)
