@@ -38,6 +38,7 @@ CASES = [
     ((1, 10, 11, 4), 10, 12, "valid", "channels_first"),
     ((1, 3, 5, 8), 8, 8, "same", "channels_last"),
     ((2, 12, 5, 16), 8, 8, "same", "channels_last"),
+    ((2, 14, 5, 16), 16, 16, "valid", "channels_last"),  # one group: whole images are one run
 ]
 
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def runs_of(target: np.ndarray, source: np.ndarray) -> tuple:
+def runs_of(target: np.ndarray, source: np.ndarray, kept_axes: int = 0) -> tuple:
     """``(target, source)`` viewed so that each contiguous run is one opaque item.
 
     The trailing axes along which both arrays are contiguous (and of the
-    same dtype) merge into one item of that many bytes; the leading axes are
-    left as they are and may differ, so views made once for a whole batch
-    can be sliced chunk by chunk. ``np.copyto`` between the two views copies
-    what it would between the arrays, in several times fewer, longer steps.
+    same dtype and extent) merge into one item of that many bytes; the first
+    ``kept_axes`` axes never merge and may differ in extent, so views made
+    once for a whole batch can be sliced chunk by chunk. ``np.copyto``
+    between the two views copies what it would between the arrays, in
+    several times fewer, longer steps.
     """
     size, merged = target.itemsize, 0
-    for axis in range(-1, -min(target.ndim, source.ndim) - 1, -1):
+    for axis in range(-1, kept_axes - min(target.ndim, source.ndim) - 1, -1):
         if target.dtype != source.dtype or target.shape[axis] != source.shape[axis]:
             break
         if target.strides[axis] != size or source.strides[axis] != size:

@@ -155,8 +155,8 @@ class _Scratch:
         self.grouped = np.zeros(padded, dtype)
         inside = self.grouped[:, :, top : top + rows, left : left + width]
         split = image.reshape((*image.shape[:-1], groups, group_channels))
-        # The whole image, group-major, as runs of c_g channels: sliced per chunk.
-        self.inside, self.image = runs_of(inside, np.moveaxis(split, -2, 0))
+        # The whole image, group-major, in runs of channels (or more): sliced per chunk.
+        self.inside, self.image = runs_of(inside, np.moveaxis(split, -2, 0), kept_axes=2)
         step = self.grouped.strides
         # (groups, size, tiles, 8 rows, width * c_g): each tile's eight input rows, overlapping.
         self.tile_rows = as_strided(
