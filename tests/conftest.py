@@ -30,7 +30,7 @@ def fresh_session():
     K.clear_session()
 
 
-@pytest.fixture(scope="module", params=sorted(K.AVAILABLE_BACKENDS))
+@pytest.fixture(scope="module", params=K.installed_backends())
 def B(request):
     """Each available backend module in turn (for backend suites)."""
     return K.load_backend_module(request.param)

@@ -14,9 +14,10 @@ import pytest
 from conformance import covers
 
 from graphkeras.backend import AVAILABLE_BACKENDS, load_backend_module
+from graphkeras.backend import installed_backends
 
 
-@pytest.fixture(scope="module", params=sorted(AVAILABLE_BACKENDS))
+@pytest.fixture(scope="module", params=installed_backends())
 def B(request):
     return load_backend_module(request.param)
 

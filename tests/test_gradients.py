@@ -23,6 +23,7 @@ import pytest
 from gradient_checks import Case, family_modules, run_gradient_check, to_np, weighting
 
 from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
+from graphkeras.backend import installed_backends
 
 # ------------------------------------------------------------ classification
 
@@ -72,7 +73,7 @@ NOT_ARRAY_OPS = frozenset(
 BUILT_FROM_RECORDED_OPS = frozenset({"dropout"})
 
 
-@pytest.fixture(scope="module", params=sorted(AVAILABLE_BACKENDS))
+@pytest.fixture(scope="module", params=installed_backends())
 def B(request):
     """The backend module under test."""
     return load_backend_module(request.param)
