@@ -24,6 +24,7 @@ from graphkeras import losses as losses_module
 from graphkeras import metrics as metrics_module
 from graphkeras.engine.compile_structure import spread_over_outputs
 from graphkeras.utils import nest
+from graphkeras.utils.tracing import is_tracing
 
 
 def _is_binary_or_sparse(y_true, y_pred) -> tuple[bool, bool]:
@@ -320,6 +321,9 @@ class CompileMetrics:
         return [entry.own_name for entry in self._compiled or []]
 
     def result(self) -> dict:
+        """``{log name: value}``: Python floats, or arrays while a step is traced."""
+        if is_tracing():
+            return {entry.log_name: entry.metric.result() for entry in self._compiled or []}
         return {
             entry.log_name: float(K.convert_to_numpy(entry.metric.result()))
             for entry in self._compiled or []

@@ -44,6 +44,7 @@ from graphkeras.engine.metric_tracking import CompileMetricsGroup, MetricAttribu
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.engine.state_tree import ModelStateTree
+from graphkeras.engine.stateless_execution import apply_recorded_updates
 from graphkeras.utils import nest
 from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
@@ -387,16 +388,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     def _apply_layer_updates(self, layers: list | None = None) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
-        for layer in [self, *self._all_sublayers()] if layers is None else layers:
-            if not layer._updates:
-                continue
-            for update, _ in layer._updates:
-                if callable(update):
-                    update()
-                else:
-                    variable, value = update
-                    variable.assign(value)
-            layer._updates = ()
+        apply_recorded_updates([self, *self._all_sublayers()] if layers is None else layers)
 
     # ---------------------------------------------------------------- data
     def _standardize(
