@@ -25,14 +25,17 @@ from graphkeras.backend.jax_backend import conv as _conv  # noqa: E402
 from graphkeras.backend.jax_backend import core as _core  # noqa: E402
 from graphkeras.backend.jax_backend import elementwise as _elementwise  # noqa: E402
 from graphkeras.backend.jax_backend import image as _image  # noqa: E402
+from graphkeras.backend.jax_backend import indexing as _indexing  # noqa: E402
 from graphkeras.backend.jax_backend import linalg as _linalg  # noqa: E402
 from graphkeras.backend.jax_backend import nn as _nn  # noqa: E402
+from graphkeras.backend.jax_backend import norms as _norms  # noqa: E402
 from graphkeras.backend.jax_backend import optimizer_updates as _optimizer_updates  # noqa: E402
 from graphkeras.backend.jax_backend import pooling as _pooling  # noqa: E402
 from graphkeras.backend.jax_backend import random as _random  # noqa: E402
 from graphkeras.backend.jax_backend import recurrent as _recurrent  # noqa: E402
 from graphkeras.backend.jax_backend import reductions as _reductions  # noqa: E402
 from graphkeras.backend.jax_backend import shapes as _shapes  # noqa: E402
+from graphkeras.backend.jax_backend import sorting as _sorting  # noqa: E402
 from graphkeras.backend.jax_backend import variable as _variable  # noqa: E402
 
 _MODULES = (
@@ -41,7 +44,10 @@ _MODULES = (
     _elementwise,
     _reductions,
     _linalg,
+    _norms,
     _shapes,
+    _indexing,
+    _sorting,
     _random,
     _nn,
     _pooling,
@@ -53,6 +59,7 @@ _MODULES = (
 )
 for _module in _MODULES:
     globals().update({name: getattr(_module, name) for name in _module.__all__})
+_variable.install_variable_operators(globals())
 
 
 def backend() -> str:
