@@ -37,6 +37,12 @@ from graphkeras.engine.compile_utils import (
     results_in_keras_order,
     serialize_compile_config,
 )
+from graphkeras.engine.compiled_steps import (
+    CompiledSteps,
+    backend_compiles,
+    grouped_batches,
+    model_state_variables,
+)
 from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
@@ -47,6 +53,7 @@ from graphkeras.engine.state_tree import ModelStateTree
 from graphkeras.engine.stateless_execution import apply_recorded_updates
 from graphkeras.utils import nest
 from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from graphkeras.utils.tracing import is_tracing
 
 
 @register_layer(aliases=("Functional",))
@@ -63,6 +70,11 @@ class Model(Network, ModelStateTree, MetricAttributes):
     optimizer = None
     stop_training = False
     history = None
+    # How compile() asked the steps to run (see engine/compiled_steps.py).
+    _run_eagerly = False
+    _jit_compile = "auto"
+    _steps_per_execution = 1
+    _compiled_steps = None
 
     # ------------------------------------------------------------ compile
     def compile(
@@ -87,10 +99,20 @@ class Model(Network, ModelStateTree, MetricAttributes):
         Names and weights are checked now; a structure that fits no output
         raises when fit or evaluate starts, as in Keras 3.
 
-        ``run_eagerly``, ``steps_per_execution``, ``jit_compile`` and
-        ``auto_scale_loss`` are accepted for Keras compatibility: on NumPy
-        every step already runs eagerly, one at a time, in full precision.
+        On JAX, ``fit``, ``evaluate``, ``predict`` and ``model(x)`` compile
+        each step whole with ``jax.jit`` (``jit_compile="auto"`` or True), and
+        ``steps_per_execution`` steps run in one compiled call;
+        ``run_eagerly=True`` or ``jit_compile=False`` runs them op by op. On
+        NumPy every step runs op by op, and these arguments (and
+        ``auto_scale_loss``: steps run in full precision) change nothing.
         """
+        if not isinstance(run_eagerly, bool):
+            raise ValueError(f"run_eagerly must be a bool, received run_eagerly={run_eagerly!r}.")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(
+                f'jit_compile must be True, False or "auto", received jit_compile={jit_compile!r}.'
+            )
+        steps_per_execution = _positive(steps_per_execution, "steps_per_execution")
         template = output_template(
             self._outputs_struct if getattr(self, "_is_graph_network", False) else None,
             self._output_names(),
@@ -111,6 +133,10 @@ class Model(Network, ModelStateTree, MetricAttributes):
             else CompileMetricsGroup(compile_metrics, self._step_values_as_lists)
         )
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
+        self._run_eagerly = run_eagerly
+        self._jit_compile = jit_compile
+        self._steps_per_execution = steps_per_execution
+        self._compiled_steps = None
         self.compiled = True
         self.stop_training = False
 
@@ -659,6 +685,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
         )
         self.stop_training = False
         custom_step = type(self).train_step is not Model.train_step
+        compiler = self._step_compiler("train")
         logs: dict = {}
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
@@ -668,14 +695,17 @@ class Model(Network, ModelStateTree, MetricAttributes):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             with contextlib.closing(train.epoch()) as batches:
-                for step, data in batches:
-                    callback_list.on_train_batch_begin(step)
-                    logs = self.train_step(data)
-                    if custom_step:
-                        self._apply_layer_updates()
-                    callback_list.on_train_batch_end(step, logs)
-                    if self.stop_training:
-                        break
+                if compiler is not None:
+                    logs = self._fit_epoch_compiled(compiler, batches, callback_list, custom_step)
+                else:
+                    for step, data in batches:
+                        callback_list.on_train_batch_begin(step)
+                        logs = self.train_step(data)
+                        if custom_step:
+                            self._apply_layer_updates()
+                        callback_list.on_train_batch_end(step, logs)
+                        if self.stop_training:
+                            break
             if train.ran_out:
                 warnings.warn(train.ran_out_message(), stacklevel=2)
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
@@ -688,6 +718,74 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 break
         callback_list.on_train_end(logs)
         return self.history
+
+    # ------------------------------------------------------- compiled steps
+    def _step_compiler(self, kind: str) -> CompiledSteps | None:
+        """The compiled programs for ``kind`` steps ("train", "test", "predict"), or None.
+
+        None runs the steps op by op: on a backend that does not compile,
+        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and for
+        training whose optimizer reads Python numbers from its state
+        (``Optimizer._traceable``).
+        """
+        if self._run_eagerly or self._jit_compile is False or not backend_compiles():
+            return None
+        if is_tracing():
+            return None
+        if kind == "train" and not self.optimizer._traceable():
+            return None
+        if self._compiled_steps is None:
+            self._compiled_steps = CompiledSteps(self)
+        return self._compiled_steps
+
+    def _prepare_for_compiling(self, data, kind: str) -> None:
+        """Create, op by op, what a step would create on its first run, before it is traced.
+
+        A model not built yet (a subclassed one), the compiled metrics (made
+        for the first batch's targets and predictions) and the optimizer's
+        slots must exist as Variables before tracing, so they become
+        arguments of the compiled program.
+        """
+        needs_metrics = (
+            kind != "predict"
+            and self._compile_metrics_group is not None
+            and not self._compile_metrics.built
+        )
+        if not self.built or needs_metrics:
+            x, y, sample_weight = unpack_x_y_sample_weight(data)
+            inputs, targets, weights = self._standardize(
+                x, y, sample_weight, need_targets=kind != "predict"
+            )
+            predictions = self._outputs_as_list(self._run_model(inputs, training=False))
+            self._clear_losses()
+            if needs_metrics:
+                self._compile_metrics.build(targets, predictions)
+        if kind == "train" and not self.optimizer.built and self.trainable_weights:
+            self.optimizer.build(self.trainable_weights)
+
+    def _fit_epoch_compiled(self, compiler: CompiledSteps, batches, callback_list, custom_step):
+        """One epoch of ``fit`` with compiled steps, ``steps_per_execution`` batches a call."""
+
+        def step(data):
+            logs = self.train_step(data)
+            if custom_step:
+                self._apply_layer_updates()
+            return logs
+
+        logs: dict = {}
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_train_batch_begin(first)
+            self._prepare_for_compiling(group[0], "train")
+            logs = compiler.run(
+                "train",
+                step,
+                group,
+                lambda: model_state_variables(self, with_metrics=True, with_optimizer=True),
+            )
+            callback_list.on_train_batch_end(last, logs)
+            if self.stop_training:
+                break
+        return logs
 
     # ------------------------------------------------------------ evaluate
     def evaluate(
@@ -735,12 +833,16 @@ class Model(Network, ModelStateTree, MetricAttributes):
         logs: dict = {}
         ran = False
         callback_list.on_test_begin()
+        compiler = self._step_compiler("test")
         with contextlib.closing(iterator.epoch()) as batches:
-            for step, data in batches:
-                callback_list.on_test_batch_begin(step)
-                logs = self.test_step(data)
-                callback_list.on_test_batch_end(step, logs)
-                ran = True
+            if compiler is not None:
+                logs, ran = self._evaluate_compiled(compiler, batches, callback_list)
+            else:
+                for step, data in batches:
+                    callback_list.on_test_batch_begin(step)
+                    logs = self.test_step(data)
+                    callback_list.on_test_batch_end(step, logs)
+                    ran = True
         if iterator.ran_out:
             warnings.warn(iterator.ran_out_message(), stacklevel=3)
         if not ran and isinstance(iterator.source, data_sources.ArraySource):
@@ -748,6 +850,23 @@ class Model(Network, ModelStateTree, MetricAttributes):
         logs = pythonify_logs(self._get_metrics_result_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
+
+    def _evaluate_compiled(self, compiler: CompiledSteps, batches, callback_list) -> tuple:
+        """The test loop with compiled steps; returns the last logs and whether a batch ran."""
+        logs: dict = {}
+        ran = False
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_test_batch_begin(first)
+            self._prepare_for_compiling(group[0], "test")
+            logs = compiler.run(
+                "test",
+                self.test_step,
+                group,
+                lambda: model_state_variables(self, with_metrics=True, with_optimizer=False),
+            )
+            callback_list.on_test_batch_end(last, logs)
+            ran = True
+        return logs, ran
 
     def _metrics_of_no_rows(self, source: data_sources.ArraySource) -> dict:
         """What evaluating zero rows reports: every loss and metric, each at its empty value."""
@@ -810,16 +929,22 @@ class Model(Network, ModelStateTree, MetricAttributes):
             iterator.source, data_sources.ArraySource
         )
         callback_list.on_predict_begin()
+        compiler = self._step_compiler("predict")
         with contextlib.closing(iterator.epoch()) as batches:
-            for step, data in batches:
-                callback_list.on_predict_batch_begin(step)
-                outputs = self._predict_checked(data) if checked else self.predict_step(data)
-                leaves = nest.flatten(outputs)
-                if structure is None:
-                    structure, collected = outputs, [[] for _ in leaves]
-                for parts, leaf in zip(collected, leaves, strict=True):
-                    parts.append(leaf)
-                callback_list.on_predict_batch_end(step, {"outputs": outputs})
+            if compiler is not None:
+                structure, collected = self._predict_compiled(
+                    compiler, batches, checked, callback_list
+                )
+            else:
+                for step, data in batches:
+                    callback_list.on_predict_batch_begin(step)
+                    outputs = self._predict_checked(data) if checked else self.predict_step(data)
+                    leaves = nest.flatten(outputs)
+                    if structure is None:
+                        structure, collected = outputs, [[] for _ in leaves]
+                    for parts, leaf in zip(collected, leaves, strict=True):
+                        parts.append(leaf)
+                    callback_list.on_predict_batch_end(step, {"outputs": outputs})
         if iterator.ran_out:
             warnings.warn(iterator.ran_out_message(), stacklevel=2)
         callback_list.on_predict_end()
@@ -827,6 +952,36 @@ class Model(Network, ModelStateTree, MetricAttributes):
             return self.predict_step(iterator.source.pack(iterator.source.arrays))
         joined = [K.concatenate(parts, axis=0) if parts[1:] else parts[0] for parts in collected]
         return nest.pack_sequence_as(structure, joined)
+
+    def _predict_compiled(self, compiler: CompiledSteps, batches, checked: bool, callback_list):
+        """``predict``'s loop with compiled steps: the outputs' structure and each leaf's parts.
+
+        Several batches folded into one call come back stacked and are
+        joined along the rows, as the batches would be.
+        """
+        step = self._predict_checked if checked else self.predict_step
+        structure, collected = None, []
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_predict_batch_begin(first)
+            self._prepare_for_compiling(group[0], "predict")
+            outputs = compiler.run(
+                "predict",
+                step,
+                group,
+                lambda: model_state_variables(self, with_metrics=False, with_optimizer=False),
+                stack_results=True,
+            )
+            if len(group) > 1:
+                outputs = nest.map_structure(
+                    lambda stacked: K.reshape(stacked, (-1, *K.int_shape(stacked)[2:])), outputs
+                )
+            leaves = nest.flatten(outputs)
+            if structure is None:
+                structure, collected = outputs, [[] for _ in leaves]
+            for parts, leaf in zip(collected, leaves, strict=True):
+                parts.append(leaf)
+            callback_list.on_predict_batch_end(last, {"outputs": outputs})
+        return structure, collected
 
     def predict_on_batch(self, x):
         """Outputs for one batch ``x``, in inference mode, through :meth:`predict_step`."""
