@@ -34,3 +34,18 @@ def fresh_session():
 def B(request):
     """Each available backend module in turn (for backend suites)."""
     return K.load_backend_module(request.param)
+
+
+@pytest.fixture(params=K.installed_backends())
+def backend(request):
+    """Each installed backend in turn for one test: selected before it, the previous one after.
+
+    ``K.set_backend`` clears the session both ways, so layers made in the
+    test never leak into the next one.
+    """
+    previous = K.backend()
+    K.set_backend(request.param)
+    try:
+        yield request.param
+    finally:
+        K.set_backend(previous)
