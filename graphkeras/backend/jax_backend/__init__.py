@@ -67,6 +67,11 @@ def backend() -> str:
     return "jax"
 
 
+# Ops record themselves on a GradientTape; Python operators on Variables and
+# on the tape's tensors run them (see autodiff.py and tape_tensor.py).
+_autodiff.make_ops_recordable(globals())
+
+
 # DEVELOPMENT ONLY (removed before this backend lands): names not written yet
 # raise when called, so the finished families can be tested meanwhile.
 def _not_written(name: str):
