@@ -91,6 +91,34 @@ def test_three_steps_per_execution_train_as_one_step_at_a_time(jax_backend):
     _assert_same_training(one_at_a_time, three_at_a_time)
 
 
+class ProcessWideNoise(layers.Layer):
+    """Adds noise drawn from the process-wide generator (seed None) while training."""
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        return inputs + gk.random.normal(K.int_shape(inputs)[1:], stddev=0.1)
+
+
+def _seeded_adam_fit(**compile_arguments) -> tuple[dict, list]:
+    K.clear_session()
+    gk.utils.set_random_seed(2)
+    inputs = gk.Input((4,))
+    model = gk.Model(inputs, layers.Dense(2)(ProcessWideNoise()(layers.Dense(3)(inputs))))
+    model.compile(gk.optimizers.Adam(0.01), "mse", **compile_arguments)
+    x, y = _data(16)
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    return history.history, model.get_weights()
+
+
+def test_adam_and_the_process_wide_generator_train_compiled_as_op_by_op(jax_backend):
+    # Adam's bias correction is computed from the traced step count; the noise's
+    # key is threaded through the compiled step, so every step draws anew.
+    compiled = _seeded_adam_fit()
+    _assert_same_training(compiled, _seeded_adam_fit(jit_compile=False))
+    assert not np.allclose(compiled[0]["loss"][0], compiled[0]["loss"][1])
+
+
 def test_fit_logs_are_python_floats(jax_backend):
     history, _ = _seeded_fit(16, epochs=1)
     assert all(type(value) is float for values in history.values() for value in values)
