@@ -24,7 +24,7 @@ from graphkeras.backend.jax_backend.core import concrete_value, is_concrete, ope
 
 
 def _checked_positions(function: str, indices, size: int) -> jax.Array:
-    """``indices`` as an integer array; ValueError for float indices or one outside [-size, size)."""
+    """``indices`` as an integer array; ValueError for floats or an index outside [-size, size)."""
     positions = jnp.asarray(operand(indices))
     if not jnp.issubdtype(positions.dtype, jnp.integer):
         raise ValueError(

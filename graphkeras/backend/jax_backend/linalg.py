@@ -215,9 +215,7 @@ def cholesky(x, upper: bool = False) -> jax.Array:
     # The value of the stated matrix, the derivative of the symmetric part.
     matrix = symmetric + jax.lax.stop_gradient(stated - symmetric)
     lower = jax.lax.linalg.cholesky(matrix, symmetrize_input=False)
-    _refuse_non_finite(
-        lower, (stated,), "cholesky() of a matrix that is not positive definite."
-    )
+    _refuse_non_finite(lower, (stated,), "cholesky() of a matrix that is not positive definite.")
     return _transposed(lower) if upper else lower
 
 

@@ -93,9 +93,7 @@ def _vector_norm(x: jax.Array, ord, axis: int) -> jax.Array:
         # Any zero entry makes the sum infinite and the norm 0, as numpy gives.
         return jnp.sum(magnitude**ord, axis=axis, keepdims=True) ** (1.0 / ord)
     nonzero = magnitude > 0
-    powered = jnp.where(
-        nonzero, jnp.where(nonzero, magnitude, jnp.ones_like(magnitude)) ** ord, 0
-    )
+    powered = jnp.where(nonzero, jnp.where(nonzero, magnitude, jnp.ones_like(magnitude)) ** ord, 0)
     return _root_of_positive(jnp.sum(powered, axis=axis, keepdims=True), ord)
 
 

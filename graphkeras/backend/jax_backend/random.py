@@ -99,8 +99,7 @@ def _key(seed) -> jax.Array:
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
         return jax.random.key(int(seed))
     raise TypeError(
-        f"seed must be None, an int or a seed_generator(), received {type(seed).__name__} "
-        f"{seed!r}."
+        f"seed must be None, an int or a seed_generator(), received {type(seed).__name__} {seed!r}."
     )
 
 
@@ -161,7 +160,6 @@ def dropout(x, rate: float, noise_shape=None, seed=None) -> jax.Array:
     kept = jax.random.bernoulli(_key(seed), keep, shape)
     mask = jnp.where(kept, jnp.asarray(1.0 / keep, dtype=value.dtype), 0).astype(value.dtype)
     return value * mask
-
 
 
 __all__ = [
