@@ -53,21 +53,30 @@ class SeedGenerator:
         return f"<SeedGenerator state={self.state.name}>"
 
 
-_GLOBAL_GENERATOR = SeedGenerator(secrets.randbits(32))
+_GLOBAL_GENERATOR: SeedGenerator | None = None
 
 
 def global_seed_generator() -> SeedGenerator:
-    """The process-wide generator behind unseeded draws (the engine threads its state)."""
+    """The process-wide generator behind unseeded draws (the engine threads its state).
+
+    It is made on first use, from fresh entropy, so importing the backend
+    draws nothing.
+    """
+    global _GLOBAL_GENERATOR
+    if _GLOBAL_GENERATOR is None:
+        _GLOBAL_GENERATOR = SeedGenerator(secrets.randbits(32))
     return _GLOBAL_GENERATOR
 
 
-def set_random_seed(seed: int) -> None:
+def set_random_seed(seed: int | None) -> None:
     """Reset the process-wide generator, making every unseeded draw reproducible.
 
     The generator object stays the same (its state Variable is reassigned),
-    so whoever holds it, or its state, sees the reset.
+    so whoever holds it, or its state, sees the reset. ``None`` reseeds it
+    from fresh entropy.
     """
-    _GLOBAL_GENERATOR.state.assign(_key_data(_int_seed(seed)))
+    seed = secrets.randbits(32) if seed is None else _int_seed(seed)
+    global_seed_generator().state.assign(_key_data(seed))
 
 
 def seed_generator(seed: int | None = None) -> SeedGenerator:
@@ -79,7 +88,7 @@ def seed_generator(seed: int | None = None) -> SeedGenerator:
     """
     if seed is None:
         generator = SeedGenerator(0)
-        generator.state.assign(jax.random.key_data(_GLOBAL_GENERATOR.next_key()))
+        generator.state.assign(jax.random.key_data(global_seed_generator().next_key()))
         return generator
     return SeedGenerator(_int_seed(seed))
 
@@ -93,7 +102,7 @@ def _int_seed(seed) -> int:
 def _key(seed) -> jax.Array:
     """The key a draw uses: from the process-wide generator, an int, or a SeedGenerator."""
     if seed is None:
-        return _GLOBAL_GENERATOR.next_key()
+        return global_seed_generator().next_key()
     if isinstance(seed, SeedGenerator):
         return seed.next_key()
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
