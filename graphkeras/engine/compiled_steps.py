@@ -27,11 +27,13 @@ backend never loads it.
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.engine.stateless_execution import process_random_state_variables, swapped_values
+from graphkeras.utils import nest
 from graphkeras.utils.tracing import tracing
 
 
@@ -117,6 +119,7 @@ class CompiledSteps:
     def __init__(self, model: Any) -> None:
         self.model = model
         self._programs: dict = {}
+        self._refused: set[str] = set()
 
     def run(
         self,
@@ -131,8 +134,11 @@ class CompiledSteps:
         ``collect_variables()`` lists the Variables the step threads; it is
         asked again after a trace, to find any the trace created.
         """
+        import jax
         import jax.numpy as jnp
 
+        if kind in self._refused:
+            return _run_op_by_op(body, batches, stack_results)
         variables = collect_variables()
         folded = len(batches) > 1
         key = (kind, folded, stack_results, tuple(id(variable) for variable in variables))
@@ -140,13 +146,17 @@ class CompiledSteps:
         if program is None:
             program = self._programs[key] = _Program(body, variables, folded, stack_results)
         if folded:
-            import jax
-
             argument = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *batches)
         else:
             argument = batches[0]
         traces = program.traces
-        result = program(argument)
+        try:
+            result = program(argument)
+        except jax.errors.JAXTypeError as error:
+            # The step reads a number off a traced value (a check of the labels'
+            # values, say): it cannot be one program, so it runs op by op.
+            self._refuse(kind, error)
+            return _run_op_by_op(body, batches, stack_results)
         if program.traces != traces:
             self._check_after_trace(kind, variables, collect_variables())
         return result
@@ -168,9 +178,22 @@ class CompiledSteps:
                 "outside Variables. Compile the model with jit_compile=False to run op by op."
             )
 
-    def clear(self) -> None:
-        """Forget every program (after ``compile``)."""
-        self._programs.clear()
+    def _refuse(self, kind: str, error: Exception) -> None:
+        """Run ``kind`` steps op by op from now on, saying why once; undo the failed trace."""
+        self._refused.add(kind)
+        self._programs = {key: program for key, program in self._programs.items() if key[0] != kind}
+        layers = [self.model, *self.model._all_sublayers()]
+        for layer in layers:  # what the trace recorded holds tracers
+            layer._updates = ()
+        self.model._clear_losses(layers)
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        warnings.warn(
+            f"Model '{self.model.name}': the {kind} step cannot be compiled as one program "
+            f"({type(error).__name__}: {first_line}); it runs op by op instead. A step "
+            "compiles when it never turns a value computed from the data into a Python "
+            "number or bool.",
+            stacklevel=4,
+        )
 
 
 class _Program:
@@ -228,6 +251,18 @@ class _Program:
         if not self.stack_results:
             results = jax.tree_util.tree_map(lambda stacked_leaf: stacked_leaf[-1], results)
         return results, dict(enumerate(final))
+
+
+def _run_op_by_op(body: Callable, batches: list, stack_results: bool) -> Any:
+    """``body`` on each batch, op by op: the last result, or all stacked as a program gives."""
+    results = [body(batch) for batch in batches]
+    if not stack_results:
+        return results[-1]
+    if len(results) == 1:
+        return results[0]
+    flat = [nest.flatten(result) for result in results]
+    stacked = [K.stack(list(leaves), axis=0) for leaves in zip(*flat, strict=True)]
+    return nest.pack_sequence_as(results[0], stacked)
 
 
 def _exact(value: Any, like: Any) -> Any:
