@@ -135,12 +135,23 @@ def test_only_outputs_that_depend_on_a_watched_value_are_followed(J):
     assert type(J.exp(v)) is type(plain)
 
 
-def test_a_numpy_function_without_a_route_raises_naming_it_when_reached(J):
-    x = J.convert_to_tensor(np.array([[2.0, 1.0], [1.0, 3.0]]))
+def test_a_numpy_function_runs_as_its_jax_numpy_twin_and_differentiates(J):
+    values = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = J.convert_to_tensor(values)
     with J.GradientTape() as tape:
         watched = tape.watch(x)
         target = np.linalg.det(watched * 1.0)
-    with pytest.raises(J.NotDifferentiableError, match="'numpy.linalg.det'"):
+    # d det(A) / dA = det(A) * inverse(A) transposed.
+    expected = np.linalg.det(values) * np.linalg.inv(values).T
+    np.testing.assert_allclose(tape.gradient(target, x), expected, rtol=1e-12)
+
+
+def test_a_numpy_function_without_a_twin_raises_naming_it_when_reached(J):
+    x = J.convert_to_tensor(np.array([2.0, 1.0]))
+    with J.GradientTape() as tape:
+        watched = tape.watch(x)
+        target = J.sum(np.real_if_close(watched * 1.0))
+    with pytest.raises(J.NotDifferentiableError, match="'numpy.real_if_close'"):
         tape.gradient(target, x)
 
 

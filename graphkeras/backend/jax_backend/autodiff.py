@@ -216,14 +216,26 @@ class GradientTape:
                 self._tracked[key] = output
         self._records.append((call, input_ids, integer_ids, blocked))
 
-    def _record_untraceable(self, name: str, inputs: list, outputs: list) -> None:
-        """Record that ``outputs`` came from followed ``inputs`` by ``name``, which has no gradient.
+    def _record_numpy_call(
+        self,
+        name: str,
+        differentiable: bool,
+        pullback,
+        outputs: list,
+        structure,
+        differentiated: list,
+        arguments: list,
+    ) -> None:
+        """Record a numpy call on TapeTensors (see ``tape_tensor.py``) if it uses a followed value.
 
-        Called for numpy calls on TapeTensors that have no route to a backend op.
+        ``differentiated`` are the arguments ``pullback`` gives cotangents
+        for, ``arguments`` every argument a recording tape follows.
         """
-        if any(self._follows(value) for value in inputs):
-            call = _Call(name, "numpy call", False, None, outputs)
-            self._append(call, (), (), None)
+        if not any(self._follows(value) for value in arguments):
+            return
+        call = _Call(name, "numpy call", differentiable, pullback, outputs, structure)
+        input_ids = [id(value) if self._follows(value) else None for value in differentiated]
+        self._append(call, input_ids, (), None)
 
     # ----------------------------------------------------------- gradients
     def gradient(self, target, sources, output_gradients=None):

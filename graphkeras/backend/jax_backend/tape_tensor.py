@@ -250,8 +250,9 @@ class TapeTensor:
     def astype(self, dtype):
         return OPS["cast"](self, dtype)
 
-    def clip(self, min_value=None, max_value=None):
-        return OPS["clip"](self, min_value, max_value)
+    def clip(self, min=None, max=None):  # noqa: A002 - the array method's names
+        # As numpy's: bounds the tape follows are differentiated too.
+        return np.clip(self, min, max)
 
     def dot(self, other):
         return OPS["dot"](self, other)
@@ -333,10 +334,13 @@ core.register_unwrapper(TapeTensor, _unwrap_tape_tensor)
 
 
 # ----------------------------------------------------------- numpy calls
-# While a tape follows an argument, numpy ufuncs and functions that have a
-# backend op of the same meaning run that op (recorded); the others run on the
-# plain values and are recorded without a gradient. With no tape following,
-# they run on the plain values and give numpy arrays.
+# While a tape follows an argument, a numpy ufunc with a backend op of the same
+# meaning runs that op (so a comparison is recorded as one, and raises when a
+# gradient reaches it). Any other numpy function or ufunc method runs as its
+# ``jax.numpy`` twin (``np.linalg.norm`` as ``jnp.linalg.norm``), recorded
+# and differentiated by ``jax.vjp`` in its followed float arguments; one
+# without a twin runs on the plain values and is recorded without a gradient.
+# With no tape following, numpy runs on the plain values.
 
 _UFUNC_OPS = {
     np.add: "add",
@@ -344,7 +348,6 @@ _UFUNC_OPS = {
     np.multiply: "multiply",
     np.true_divide: "divide",
     np.power: "power",
-    np.float_power: "power",
     np.negative: "negative",
     np.absolute: "abs",
     np.sign: "sign",
@@ -354,7 +357,6 @@ _UFUNC_OPS = {
     np.log: "log",
     np.expm1: "expm1",
     np.log1p: "log1p",
-    np.reciprocal: "reciprocal",
     np.sin: "sin",
     np.cos: "cos",
     np.tan: "tan",
@@ -388,95 +390,8 @@ _UFUNC_OPS = {
 }
 
 
-class _Unsupported(Exception):
-    """A numpy call's options have no backend op: record it without a gradient."""
-
-
-def _reduction_route(name: str):
-    def route(a, axis=None, dtype=None, out=None, keepdims=False, ddof=0, **options):
-        if dtype is not None or out is not None or ddof != 0 or options:
-            raise _Unsupported
-        return OPS[name](a, axis=axis, keepdims=keepdims)
-
-    return route
-
-
-def _joining_route(name: str):
-    def route(arrays, axis=0, out=None, **options):
-        if axis is None or out is not None or options:
-            raise _Unsupported
-        return OPS[name](list(arrays), axis=axis)
-
-    return route
-
-
-def _where_route(condition, *values):
-    if len(values) != 2:
-        raise _Unsupported
-    return OPS["where"](condition, *values)
-
-
-def _reshape_route(a, shape=None, order="C", **options):
-    shape = options.pop("newshape", shape)
-    if order != "C" or options.get("copy") is not None:
-        raise _Unsupported
-    return OPS["reshape"](a, shape)
-
-
-def _einsum_route(subscripts, *operands, **options):
-    if options:
-        raise _Unsupported
-    return OPS["einsum"](subscripts, *operands)
-
-
-def _simple_route(name: str, *parameters: str):
-    """A numpy function whose leading parameters mean the same as the backend op's."""
-
-    def route(*args, **kwargs):
-        if len(args) > len(parameters) or set(kwargs) - set(parameters):
-            raise _Unsupported
-        return OPS[name](*args, **kwargs)
-
-    return route
-
-
-_FUNCTION_ROUTES = {
-    **{
-        function: _reduction_route(name)
-        for function, name in (
-            (np.sum, "sum"),
-            (np.mean, "mean"),
-            (np.max, "max"),
-            (np.amax, "max"),
-            (np.min, "min"),
-            (np.amin, "min"),
-            (np.prod, "prod"),
-            (np.var, "var"),
-            (np.std, "std"),
-        )
-    },
-    np.concatenate: _joining_route("concatenate"),
-    np.stack: _joining_route("stack"),
-    np.where: _where_route,
-    np.reshape: _reshape_route,
-    np.einsum: _einsum_route,
-    np.transpose: _simple_route("transpose", "a", "axes"),
-    np.dot: _simple_route("dot", "a", "b"),
-    np.clip: _simple_route("clip", "a", "a_min", "a_max"),
-    np.expand_dims: _simple_route("expand_dims", "a", "axis"),
-    np.squeeze: _simple_route("squeeze", "a", "axis"),
-    np.tile: _simple_route("tile", "A", "reps"),
-    np.repeat: _simple_route("repeat", "a", "repeats", "axis"),
-    np.take: _simple_route("take", "a", "indices", "axis"),
-    np.sort: _simple_route("sort", "a", "axis"),
-    np.cumsum: _simple_route("cumsum", "a", "axis"),
-    np.cumprod: _simple_route("cumprod", "a", "axis"),
-    np.copy: lambda a, **options: a,
-}
-
-
 def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
-    """``__array_ufunc__``: a recorded backend op while a tape follows an input."""
+    """``__array_ufunc__``: a recorded op while a tape follows an input."""
     if not (RECORDING and any(is_followed(leaf) for leaf in leaves((inputs, kwargs)))):
         return getattr(ufunc, method)(*plain(inputs), **plain(kwargs))
     if kwargs.get("out") is not None:
@@ -484,35 +399,62 @@ def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
             f"numpy.{ufunc.__name__} with out= writes into an array in place, which a "
             "GradientTape cannot follow; assign the result instead (`a = a + b`)."
         )
+    kwargs = {key: value for key, value in kwargs.items() if key != "out"}
     name = _UFUNC_OPS.get(ufunc)
-    if method == "__call__" and name is not None and set(kwargs) <= {"out"}:
+    if method == "__call__" and name is not None and not kwargs:
         return OPS[name](*inputs)
-    if method == "__call__" and ufunc is np.positive:
-        return inputs[0]
     suffix = "" if method == "__call__" else f".{method}"
-    return _record_untraceable(
-        f"numpy.{ufunc.__name__}{suffix}", getattr(ufunc, method), inputs, kwargs
+    twin = getattr(jnp, ufunc.__name__, None)
+    if twin is not None and method != "__call__":
+        twin = getattr(twin, method, None)
+    return _record_numpy_call(
+        f"numpy.{ufunc.__name__}{suffix}", twin, getattr(ufunc, method), inputs, kwargs
     )
 
 
 def _array_function(func, args: tuple, kwargs: dict):
-    """``__array_function__``: a recorded backend op while a tape follows an argument."""
+    """``__array_function__``: a recorded call while a tape follows an argument."""
     if not (RECORDING and any(is_followed(leaf) for leaf in leaves((args, kwargs)))):
         return func(*plain(args), **plain(kwargs))
-    route = _FUNCTION_ROUTES.get(func)
-    if route is not None:
-        try:
-            return route(*args, **kwargs)
-        except _Unsupported:
-            pass
-    return _record_untraceable(_function_name(func), func, args, kwargs)
+    name = _function_name(func)
+    twin = jnp
+    for part in name.split(".")[1:]:
+        twin = getattr(twin, part, None)
+    return _record_numpy_call(name, twin, func, args, kwargs)
 
 
-def _record_untraceable(name: str, function, args: tuple, kwargs: dict):
-    """Run ``function`` on plain values; record it without a gradient on the tapes following."""
-    output = function(*plain(args), **plain(kwargs))
-    followed = [leaf for leaf in leaves((args, kwargs)) if is_followed(leaf)]
-    flat, structure = jax.tree_util.tree_flatten(output)
+def _record_numpy_call(name: str, twin, function, args: tuple, kwargs: dict):
+    """Run a numpy call on followed values as its ``jax.numpy`` ``twin``, recorded.
+
+    Without a twin, ``function`` (numpy's) runs on the plain values and the
+    call is recorded without a gradient.
+    """
+    # jax.numpy refuses lists where numpy takes them (np.take(x, [1, 0])).
+    args = tuple(_list_of_numbers_as_array(value) for value in args)
+    kwargs = {key: _list_of_numbers_as_array(value) for key, value in kwargs.items()}
+    arguments, structure = jax.tree_util.tree_flatten((args, kwargs))
+    followed = [position for position, leaf in enumerate(arguments) if is_followed(leaf)]
+    values = [plain(leaf) for leaf in arguments]
+    if twin is None:
+        call_args, call_kwargs = structure.unflatten(values)
+        output = function(*call_args, **call_kwargs)
+        differentiated: list = []
+        pullback = None
+    else:
+        differentiated = [
+            position for position in followed if jnp.issubdtype(values[position].dtype, jnp.inexact)
+        ]
+
+        def forward(*primals):
+            filled = list(values)
+            for position, primal in zip(differentiated, primals, strict=True):
+                filled[position] = primal
+            call_args, call_kwargs = structure.unflatten(filled)
+            return twin(*call_args, **call_kwargs)
+
+        primals = [values[position] for position in differentiated]
+        output, pullback = jax.vjp(forward, *primals)
+    flat, output_structure = jax.tree_util.tree_flatten(output)
     outputs = [
         TapeTensor(jnp.asarray(item))
         if isinstance(item, (np.ndarray, np.generic, jax.Array))
@@ -520,8 +462,25 @@ def _record_untraceable(name: str, function, args: tuple, kwargs: dict):
         for item in flat
     ]
     for tape in RECORDING:
-        tape._record_untraceable(name, followed, outputs)
-    return structure.unflatten(outputs)
+        tape._record_numpy_call(
+            name,
+            twin is not None,
+            pullback,
+            outputs,
+            output_structure,
+            [arguments[position] for position in differentiated],
+            [arguments[position] for position in followed],
+        )
+    return output_structure.unflatten(outputs)
+
+
+def _list_of_numbers_as_array(value):
+    """A list holding only numbers (or lists of them) as a numpy array; else ``value``."""
+    if type(value) is list and all(
+        isinstance(leaf, (int, float, bool, np.number)) for leaf in leaves(value, depth=8)
+    ):
+        return np.asarray(value)
+    return value
 
 
 def _function_name(func) -> str:
