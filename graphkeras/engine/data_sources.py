@@ -29,6 +29,7 @@ from typing import Any
 
 from graphkeras import backend as K
 from graphkeras.engine import data_adapter
+from graphkeras.engine.compiled_steps import backend_compiles
 from graphkeras.utils import nest
 from graphkeras.utils.py_dataset import PyDataset
 
@@ -68,6 +69,11 @@ class ArraySource(DataSource):
     place) and ``pack`` rebuilds one batch of it into the form a step takes.
     A shuffled pass draws its order from the backend's generator, so
     ``set_random_seed`` makes it reproducible.
+
+    On a backend that compiles its steps (JAX) the arrays are kept on the
+    host as numpy arrays and cut there (see ``data_adapter.batches``): a
+    compiled step takes each batch as an argument, and cutting it with
+    numpy costs far less than one eager JAX gather per batch.
     """
 
     kind = "arrays"
@@ -75,6 +81,8 @@ class ArraySource(DataSource):
     def __init__(
         self, arrays: list, rows: int, batch_size: int, shuffle: bool, pack: Callable[[list], Any]
     ) -> None:
+        if backend_compiles():
+            arrays = [None if array is None else K.convert_to_numpy(array) for array in arrays]
         self.arrays = arrays
         self.rows = rows
         self.batch_size = batch_size
