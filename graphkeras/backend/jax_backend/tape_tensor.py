@@ -10,25 +10,24 @@ the recorded backend ops, so the tape sees them.
 
 What the tape cannot follow raises, never vanishes:
 
-- while a recording tape follows a TapeTensor, it hides ``__jax_array__``:
-  a ``jax.numpy`` function given it raises ``TypeError`` instead of reading
-  the array behind the tape's back, and a plain array's operator
-  (``jax_array * t``) hands over to the TapeTensor's reflected operator,
-  which is recorded;
+- a ``jax.numpy`` function given a TapeTensor raises (JAX reads no
+  wrapped arrays there), and while a recording tape follows a TapeTensor a
+  plain array's operator (``jax_array * t``) hands over to the TapeTensor's
+  reflected operator, which is recorded;
 - a numpy call without a route (``np.linalg.det``) runs on the plain values
   and is recorded without a gradient: a gradient that has to pass through it
   raises ``NotDifferentiableError`` naming it.
 
 Leaving the tape stays explicit: ``K.stop_gradient(x)``,
 ``K.convert_to_numpy(x)``, ``np.asarray(x)`` and ``float(x)`` give plain
-values. When no tape follows it, a TapeTensor hands JAX its array where JAX
-asks for ``__jax_array__`` (``jnp.asarray(t)``, ``jax_array * t``) and its
-operators and the backend ops give plain arrays, so the type does not spread
-beyond the tape.
+values, and so does ``jnp.asarray(x)``. When no tape follows it, a
+TapeTensor's operators and the backend ops give plain arrays, so the type
+does not spread beyond the tape.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -90,11 +89,16 @@ class TapeTensor:
 
     @property
     def __jax_array__(self):
-        """The array for JAX, hidden while a recording tape follows this tensor (see above)."""
-        if RECORDING and is_followed(self):
-            raise AttributeError(
-                "__jax_array__ is hidden while a GradientTape records this TapeTensor"
-            )
+        """The array for JAX, refused to a JAX array's operator while a tape follows this tensor.
+
+        ``jax_array * t`` reads ``t.__jax_array__`` and would compute the
+        product behind the tape's back; refused, it returns NotImplemented
+        and Python calls ``t.__rmul__``, which is recorded. Everything else
+        asking for the array (``jnp.asarray(t)``, an assignment to a
+        Variable) gets it: an explicit conversion leaves the tape.
+        """
+        if RECORDING and _asked_by_a_jax_operator() and is_followed(self):
+            raise AttributeError("a recorded operator computes this instead")
         return self._array_for_jax
 
     def _array_for_jax(self):
@@ -279,6 +283,16 @@ class TapeTensor:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+# The module of JAX's array operators, which read ``__jax_array__`` of the other operand.
+_JAX_OPERATORS_MODULE = jnp.ndarray.__add__.__module__
+
+
+def _asked_by_a_jax_operator() -> bool:
+    """Whether the ``__jax_array__`` being read is read by a JAX array's operator."""
+    # Frames: this function, the property, then whoever read the attribute.
+    return sys._getframe(2).f_globals.get("__name__") == _JAX_OPERATORS_MODULE
 
 
 def is_followed(value) -> bool:
