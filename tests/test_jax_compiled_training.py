@@ -249,3 +249,50 @@ def test_a_training_call_updates_batch_statistics_on_jax_as_on_numpy():
     assert len(jax_result) == 2  # moving mean and variance
     for expected, received in zip(numpy_result, jax_result, strict=True):
         np.testing.assert_allclose(received, expected, rtol=1e-5, atol=1e-6)
+
+
+class TwoDense(gk.Model):
+    """A subclassed model: built by its first batch, before its step is compiled."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.hidden = layers.Dense(3, activation="relu")
+        self.out = layers.Dense(2)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+def test_a_subclassed_model_trains_compiled_and_pickles_afterwards(jax_backend):
+    import pickle
+
+    model = TwoDense()
+    model.compile("adam", "mse", metrics=["mae"])
+    x, y = _data(24)
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+    copy = pickle.loads(pickle.dumps(model))
+    np.testing.assert_allclose(
+        np.asarray(copy.predict(x)), np.asarray(model.predict(x)), rtol=0, atol=1e-6
+    )
+
+
+class ValueCheckingLoss(gk.losses.Loss):
+    """Refuses negative targets by reading their values: a step that cannot be one program."""
+
+    def call(self, y_true, y_pred):
+        if float(K.convert_to_numpy(K.min(y_true))) < 0:
+            raise ValueError("negative targets")
+        return K.mean(K.square(y_true - y_pred), axis=-1)
+
+
+def test_a_step_reading_values_runs_op_by_op_with_one_warning(jax_backend):
+    inputs = gk.Input((4,))
+    model = gk.Model(inputs, layers.Dense(2)(inputs))
+    model.compile("sgd", ValueCheckingLoss())
+    x, y = _data(24)
+    with pytest.warns(UserWarning, match="train step cannot be compiled") as caught:
+        history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert len([w for w in caught if "cannot be compiled" in str(w.message)]) == 1
+    assert len(history.history["loss"]) == 2
+    assert model.losses == []

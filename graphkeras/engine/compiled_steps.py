@@ -178,6 +178,13 @@ class CompiledSteps:
                 "outside Variables. Compile the model with jit_compile=False to run op by op."
             )
 
+    def __getstate__(self) -> dict:
+        """Pickled (or copied) with its model only: compiled programs are made again on use."""
+        return {"model": self.model}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["model"])
+
     def _refuse(self, kind: str, error: Exception) -> None:
         """Run ``kind`` steps op by op from now on, saying why once; undo the failed trace."""
         self._refused.add(kind)
