@@ -14,6 +14,8 @@ import inspect
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphkeras.backend import BACKEND_INTERFACE, installed_backends, load_backend_module
 
@@ -64,6 +66,38 @@ def test_tape_inside_jit_gives_the_gradients_of_jax_grad(J, jax):
     np.testing.assert_allclose(loss, reference_loss(kernel, bias), rtol=1e-12)
     np.testing.assert_allclose(kernel_gradient, expected_kernel, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(bias_gradient, expected_bias, rtol=1e-10, atol=1e-14)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    batch=st.integers(1, 4),
+    features=st.integers(1, 4),
+    units=st.integers(1, 3),
+    seed=st.integers(0, 2**16),
+)
+def test_tape_gradients_of_a_two_layer_expression_equal_jax_grad(
+    J, jax, batch, features, units, seed
+):
+    import jax.numpy as jnp
+
+    generator = np.random.default_rng(seed)
+    x = generator.standard_normal((batch, features))
+    first = generator.standard_normal((features, units))
+    second = generator.standard_normal((units, 2))
+
+    def reference(first, second):
+        hidden = jax.nn.sigmoid(x @ first)
+        return jnp.sum(jnp.log1p(jnp.square(hidden @ second))) / batch
+
+    with J.GradientTape() as tape:
+        a, b = tape.watch([J.convert_to_tensor(first), J.convert_to_tensor(second)])
+        hidden = J.sigmoid(J.matmul(x, a))
+        loss = J.sum(J.log1p(J.square(hidden @ b))) / batch
+    gradients = tape.gradient(loss, [a, b])
+    expected = jax.grad(reference, argnums=(0, 1))(first, second)
+    for gradient, reference_gradient in zip(gradients, expected, strict=True):
+        # float64 throughout; the two differ only in rounding.
+        np.testing.assert_allclose(gradient, reference_gradient, rtol=1e-10, atol=1e-13)
 
 
 def test_tape_inside_jit_traces_once_for_repeated_calls(J, jax):
