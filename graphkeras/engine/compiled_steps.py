@@ -128,18 +128,21 @@ class CompiledSteps:
         batches: list,
         collect_variables: Callable[[], list],
         stack_results: bool = False,
+        variables: list | None = None,
     ) -> Any:
         """Run ``body`` compiled on ``batches``; the result of the last (or all, stacked).
 
         ``collect_variables()`` lists the Variables the step threads; it is
-        asked again after a trace, to find any the trace created.
+        asked again after a trace, to find any the trace created. A loop
+        that has listed them already (once per epoch) passes ``variables``.
         """
         import jax
         import jax.numpy as jnp
 
         if kind in self._refused:
             return _run_op_by_op(body, batches, stack_results)
-        variables = collect_variables()
+        if variables is None:
+            variables = collect_variables()
         folded = len(batches) > 1
         key = (kind, folded, stack_results, tuple(id(variable) for variable in variables))
         program = self._programs.get(key)

@@ -772,16 +772,17 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 self._apply_layer_updates()
             return logs
 
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=True, with_optimizer=True)
+
         logs: dict = {}
+        variables = None  # listed once an epoch, after the first batch built what it needs
         for first, last, group in grouped_batches(batches, self._steps_per_execution):
             callback_list.on_train_batch_begin(first)
-            self._prepare_for_compiling(group[0], "train")
-            logs = compiler.run(
-                "train",
-                step,
-                group,
-                lambda: model_state_variables(self, with_metrics=True, with_optimizer=True),
-            )
+            if variables is None:
+                self._prepare_for_compiling(group[0], "train")
+                variables = collect()
+            logs = compiler.run("train", step, group, collect, variables=variables)
             callback_list.on_train_batch_end(last, logs)
             if self.stop_training:
                 break
@@ -853,17 +854,19 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     def _evaluate_compiled(self, compiler: CompiledSteps, batches, callback_list) -> tuple:
         """The test loop with compiled steps; returns the last logs and whether a batch ran."""
+
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=True, with_optimizer=False)
+
         logs: dict = {}
         ran = False
+        variables = None
         for first, last, group in grouped_batches(batches, self._steps_per_execution):
             callback_list.on_test_batch_begin(first)
-            self._prepare_for_compiling(group[0], "test")
-            logs = compiler.run(
-                "test",
-                self.test_step,
-                group,
-                lambda: model_state_variables(self, with_metrics=True, with_optimizer=False),
-            )
+            if variables is None:
+                self._prepare_for_compiling(group[0], "test")
+                variables = collect()
+            logs = compiler.run("test", self.test_step, group, collect, variables=variables)
             callback_list.on_test_batch_end(last, logs)
             ran = True
         return logs, ran
@@ -960,16 +963,19 @@ class Model(Network, ModelStateTree, MetricAttributes):
         joined along the rows, as the batches would be.
         """
         step = self._predict_checked if checked else self.predict_step
+
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=False, with_optimizer=False)
+
         structure, collected = None, []
+        variables = None
         for first, last, group in grouped_batches(batches, self._steps_per_execution):
             callback_list.on_predict_batch_begin(first)
-            self._prepare_for_compiling(group[0], "predict")
+            if variables is None:
+                self._prepare_for_compiling(group[0], "predict")
+                variables = collect()
             outputs = compiler.run(
-                "predict",
-                step,
-                group,
-                lambda: model_state_variables(self, with_metrics=False, with_optimizer=False),
-                stack_results=True,
+                "predict", step, group, collect, stack_results=True, variables=variables
             )
             if len(group) > 1:
                 outputs = nest.map_structure(
