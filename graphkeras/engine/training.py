@@ -742,7 +742,8 @@ class Model(Network, ModelStateTree, MetricAttributes):
         """Create, op by op, what a step would create on its first run, before it is traced.
 
         A model not built yet (a subclassed one), the compiled metrics (made
-        for the first batch's targets and predictions) and the optimizer's
+        for the first batch's targets and predictions, their state by one
+        update that is then reset) and the optimizer's
         slots must exist as Variables before tracing, so they become
         arguments of the compiled program.
         """
@@ -760,6 +761,11 @@ class Model(Network, ModelStateTree, MetricAttributes):
             self._clear_losses()
             if needs_metrics:
                 self._compile_metrics.build(targets, predictions)
+                # Metrics whose state is shaped by the data (F1Score, R2Score, a
+                # multi-label AUC) make it on their first update: one update op by
+                # op, undone, makes it now.
+                self._compile_metrics.update_state(targets, predictions)
+                self._compile_metrics.reset_state()
         if kind == "train" and not self.optimizer.built and self.trainable_weights:
             self.optimizer.build(self.trainable_weights)
 
