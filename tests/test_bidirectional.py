@@ -19,6 +19,8 @@ from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.layers.rnn import GRU, LSTM, SimpleRNN
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(2, 4, 3)).astype("float32")
 # Forward kernel, recurrent kernel, bias; then the backward layer's.

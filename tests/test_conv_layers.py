@@ -20,6 +20,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def rand(*shape, seed: int = 0, dtype: str = "float32") -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape).astype(dtype)

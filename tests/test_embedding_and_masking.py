@@ -15,6 +15,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 TABLE = np.arange(15, dtype="float32").reshape(5, 3) / 10
 IDS = np.array([[1, 0, 4], [2, 2, 0]])
 

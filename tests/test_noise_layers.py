@@ -19,6 +19,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 ONES = np.ones((400, 500), "float32")
 X = np.random.default_rng(0).normal(size=(3, 4, 5)).astype("float32")
 

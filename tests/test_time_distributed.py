@@ -14,6 +14,8 @@ from layer_test_tools import MaskRecorder
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 X = np.arange(24, dtype="float32").reshape(2, 4, 3) / 10
 KERNEL = np.array([[1.0, -1.0], [0.5, 2.0], [-0.25, 0.0]], dtype="float32")
 BIAS = np.array([0.1, -0.2], dtype="float32")

@@ -481,7 +481,9 @@ def _call_recorded(op: _OpInfo, args: tuple, kwargs: dict):
         return _run(op, filled)
 
     if differentiated:
-        primals = [plain(slots[position][2]) for position in differentiated]
+        # As JAX arrays: jax.vjp hands a NumPy primal that an op returns unchanged
+        # (convert_to_tensor of a watched NumPy array) back as NumPy, not as an array.
+        primals = [jnp.asarray(plain(slots[position][2])) for position in differentiated]
         output, pullback = jax.vjp(forward, *primals)
     else:
         output, pullback = forward(), None
