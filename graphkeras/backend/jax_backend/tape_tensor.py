@@ -62,7 +62,8 @@ class TapeTensor:
     >>> gradients = tape.gradient(loss, model.trainable_weights)
     """
 
-    __slots__ = ("array",)
+    # __weakref__: a mask travels with a TapeTensor as with a jax.Array (backend/masking.py).
+    __slots__ = ("array", "__weakref__")
 
     # numpy hands ``ndarray * t`` over to the reflected operators below.
     __array_priority__ = 1000
