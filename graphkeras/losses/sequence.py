@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.losses.loss import BuiltinLoss, float_tensor
+from graphkeras.losses.loss import BuiltinLoss, float_tensor, logsumexp_of_reachable
 
 BLANK = 0
 
@@ -36,20 +36,6 @@ def _shifted(alpha: Any, steps: int) -> Any:
     batch = K.int_shape(alpha)[0]
     filler = K.full((batch, steps), -math.inf, dtype=K.dtype(alpha))
     return K.concatenate([filler, K.getitem(alpha, (slice(None), slice(None, -steps)))], axis=1)
-
-
-def _logsumexp(x: Any, axis: int) -> Any:
-    """``logsumexp`` over ``axis`` whose slices of all ``-inf`` (states no path reaches yet)
-    give ``-inf`` with a zero gradient.
-
-    Differentiated as written, such a slice's ``log(0)`` sends NaN back
-    (``0 * inf``), which reaches the weights through every other path; JAX's
-    gradient of a plain ``logsumexp`` does that. Those slices are summed as
-    zeros instead, and their result replaced by ``-inf``, a constant.
-    """
-    unreachable = K.all(K.equal(x, -math.inf), axis=axis)
-    safe = K.where(K.expand_dims(unreachable, axis), K.zeros_like(x), x)
-    return K.where(unreachable, -math.inf, K.logsumexp(safe, axis=axis))
 
 
 def ctc(y_true: Any, y_pred: Any) -> Any:
@@ -103,7 +89,7 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     for t in range(1, steps):
         skip = K.where(may_skip, _shifted(alpha, 2), lowest)
         paths = K.stack([alpha, _shifted(alpha, 1), skip], axis=0)
-        alpha = K.add(_logsumexp(paths, axis=0), K.getitem(emissions, (slice(None), t)))
+        alpha = K.add(logsumexp_of_reachable(paths, axis=0), K.getitem(emissions, (slice(None), t)))
 
     # A sequence of L labels ends in its last label or the blank after it.
     label_lengths = K.sum(K.cast(K.not_equal(labels, BLANK), "int32"), axis=1, keepdims=True)
@@ -111,7 +97,7 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     is_final = K.logical_or(
         K.equal(state_ids, last_state), K.equal(state_ids, K.subtract(last_state, 1))
     )
-    return K.negative(_logsumexp(K.where(is_final, alpha, lowest), axis=1))
+    return K.negative(logsumexp_of_reachable(K.where(is_final, alpha, lowest), axis=1))
 
 
 class CTC(BuiltinLoss):
