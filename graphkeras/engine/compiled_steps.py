@@ -216,13 +216,17 @@ class _Program:
         self.variables = variables
         self.traces = 0
         self.stack_results = stack_results
-        self._jitted = jax.jit(self._folded if folded else self._single)
+        # The Variables' old values are donated: XLA writes the new state into
+        # their buffers (and hands back an unchanged one as it is) instead of
+        # allocating the whole state again every step.
+        self._jitted = jax.jit(self._folded if folded else self._single, donate_argnums=0)
 
     def __call__(self, argument: Any) -> Any:
         variables = self.variables
-        result, changed = self._jitted([variable.value for variable in variables], argument)
-        for index, value in changed.items():
-            variables[index].value = value
+        values = _distinct_buffers([variable.value for variable in variables])
+        result, new_values = self._jitted(values, argument)
+        for variable, value in zip(variables, new_values, strict=True):
+            variable.value = value
         return result
 
     def _step(self, values: list, argument: Any) -> tuple[Any, list]:
@@ -239,14 +243,7 @@ class _Program:
         return result, new_values
 
     def _single(self, values: list, argument: Any):
-        result, new_values = self._step(values, argument)
-        # Only what the step replaced comes back: unchanged weights are not copied out.
-        changed = {
-            index: new
-            for index, (new, old) in enumerate(zip(new_values, values, strict=True))
-            if new is not old
-        }
-        return result, changed
+        return self._step(values, argument)
 
     def _folded(self, values: list, stacked: Any):
         import jax
@@ -260,7 +257,7 @@ class _Program:
         final, results = jax.lax.scan(one_step, values, stacked)
         if not self.stack_results:
             results = jax.tree_util.tree_map(lambda stacked_leaf: stacked_leaf[-1], results)
-        return results, dict(enumerate(final))
+        return results, final
 
 
 def _run_op_by_op(body: Callable, batches: list, stack_results: bool) -> Any:
@@ -273,6 +270,18 @@ def _run_op_by_op(body: Callable, batches: list, stack_results: bool) -> Any:
     flat = [nest.flatten(result) for result in results]
     stacked = [K.stack(list(leaves), axis=0) for leaves in zip(*flat, strict=True)]
     return nest.pack_sequence_as(results[0], stacked)
+
+
+def _distinct_buffers(values: list) -> list:
+    """``values`` with a copy in place of any array listed twice (a buffer is donated once)."""
+    import jax.numpy as jnp
+
+    seen: set[int] = set()
+    for index, value in enumerate(values):
+        if id(value) in seen:
+            values[index] = jnp.array(value, copy=True)
+        seen.add(id(values[index]))
+    return values
 
 
 def _exact(value: Any, like: Any) -> Any:

@@ -27,6 +27,8 @@ import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
+
 from graphkeras import backend as K
 from graphkeras.engine import data_adapter
 from graphkeras.engine.compiled_steps import backend_compiles
@@ -82,7 +84,8 @@ class ArraySource(DataSource):
         self, arrays: list, rows: int, batch_size: int, shuffle: bool, pack: Callable[[list], Any]
     ) -> None:
         if backend_compiles():
-            arrays = [None if array is None else K.convert_to_numpy(array) for array in arrays]
+            # np.asarray reads a JAX array on the host without a copy (it is read-only).
+            arrays = [None if array is None else np.asarray(array) for array in arrays]
         self.arrays = arrays
         self.rows = rows
         self.batch_size = batch_size
