@@ -22,8 +22,12 @@ import pytest
 from conformance import COVERED, covers, import_family_suites
 
 import graphkeras.backend as K
-from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
-from graphkeras.backend import installed_backends
+from graphkeras.backend import (
+    AVAILABLE_BACKENDS,
+    BACKEND_INTERFACE,
+    installed_backends,
+    load_backend_module,
+)
 from graphkeras.backend import config as backend_config
 
 # ------------------------------------------------------------------ fixtures
