@@ -70,17 +70,3 @@ def backend() -> str:
 # Ops record themselves on a GradientTape; Python operators on Variables and
 # on the tape's tensors run them (see autodiff.py and tape_tensor.py).
 _autodiff.make_ops_recordable(globals())
-
-
-# DEVELOPMENT ONLY (removed before this backend lands): names not written yet
-# raise when called, so the finished families can be tested meanwhile.
-def _not_written(name: str):
-    def missing(*args, **kwargs):
-        raise NotImplementedError(f"jax backend: {name} is not written yet")
-
-    return missing
-
-
-for _name in BACKEND_INTERFACE:
-    if _name not in globals():
-        globals()[_name] = _not_written(_name)
