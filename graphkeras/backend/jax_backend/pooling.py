@@ -100,13 +100,18 @@ class _PoolGeometry:
         return view[steps].sum(axis=tuple(range(len(self.window), 2 * len(self.window))))
 
 
-def _lowest(dtype) -> jax.Array:
-    """The value max pooling pads with: it never wins a window."""
+def _lowest(dtype) -> np.ndarray:
+    """The value max pooling pads with: it never wins a window.
+
+    A NumPy scalar, not a JAX one: inside ``jax.jit`` a JAX constant is traced,
+    and ``lax.reduce_window`` then cannot tell its reduction is a max, which
+    leaves it without a gradient.
+    """
     if jnp.issubdtype(dtype, jnp.floating):
-        return jnp.array(-jnp.inf, dtype)
+        return np.array(-np.inf, dtype)
     if jnp.issubdtype(dtype, jnp.integer):
-        return jnp.array(jnp.iinfo(dtype).min, dtype)
-    return jnp.array(False, dtype)
+        return np.array(np.iinfo(dtype).min, dtype)
+    return np.array(False, dtype)
 
 
 # -------------------------------------------------------------------- pooling
@@ -136,7 +141,7 @@ def average_pool(x, pool_size, strides=None, padding: str = "valid", data_format
     if not jnp.issubdtype(x.dtype, jnp.floating):
         x = x.astype(config.floatx())
     geometry = _PoolGeometry(x.shape, pool_size, strides, padding, data_format)
-    sums = geometry.reduce(x, jnp.array(0, x.dtype), lax.add)
+    sums = geometry.reduce(x, np.array(0, x.dtype), lax.add)  # NumPy: see _lowest
     if geometry.padded:
         counts = geometry.window_counts(x.dtype)
     else:
