@@ -147,7 +147,9 @@ class CompiledSteps:
         key = (kind, folded, stack_results, tuple(id(variable) for variable in variables))
         program = self._programs.get(key)
         if program is None:
-            program = self._programs[key] = _Program(body, variables, folded, stack_results)
+            program = self._programs[key] = _Program(
+                body, variables, folded, stack_results, donate=kind == "train"
+            )
         if folded:
             argument = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *batches)
         else:
@@ -209,17 +211,22 @@ class CompiledSteps:
 class _Program:
     """A jitted pure function of the Variables' values running one step's Python code."""
 
-    def __init__(self, body: Callable, variables: list, folded: bool, stack_results: bool):
+    def __init__(
+        self, body: Callable, variables: list, folded: bool, stack_results: bool, donate: bool
+    ):
         import jax
 
         self.body = body
         self.variables = variables
         self.traces = 0
         self.stack_results = stack_results
-        # The Variables' old values are donated: XLA writes the new state into
-        # their buffers (and hands back an unchanged one as it is) instead of
-        # allocating the whole state again every step.
-        self._jitted = jax.jit(self._folded if folded else self._single, donate_argnums=0)
+        # A training step donates the Variables' old values: XLA writes the new
+        # state into their buffers (and hands back an unchanged one as it is)
+        # instead of allocating the whole state again every step. An array read
+        # off a Variable before fit is then gone, as in Keras on JAX; inference
+        # leaves the values the caller may hold alone.
+        function = self._folded if folded else self._single
+        self._jitted = jax.jit(function, donate_argnums=0 if donate else ())
 
     def __call__(self, argument: Any) -> Any:
         variables = self.variables

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.tracing import tracing
 
 
 def seed_state_variables(layer: Any) -> list:
@@ -124,8 +125,13 @@ def checked_values(variables: Sequence, values: Any, argument: str, owner: str) 
                 f"{owner}: `{argument}[{index}]` is for variable '{variable.name}' of shape "
                 f"{tuple(variable.shape)}; received a value of shape {shape}."
             )
-        # A throwaway Variable converts to the dtype and owns its array.
-        arrays.append(K.Variable(value, dtype=variable.dtype, name=variable.name).value)
+        if K.is_tensor(value) and K.dtype(value) != variable.dtype:
+            value = K.cast(value, variable.dtype)  # a recorded op: a tape still follows it
+        if _plain_numpy(value) or not K.is_tensor(value):
+            # A throwaway Variable converts to the dtype and owns its array (a numpy
+            # Variable adds in place). A value a GradientTape follows is kept as it is.
+            value = K.Variable(value, dtype=variable.dtype, name=variable.name).value
+        arrays.append(value)
     return arrays
 
 
@@ -162,9 +168,11 @@ def stateless_call(
     try:
         for each in layers:
             each._updates = ()
-        with swapped_values(
-            [*trainable, *non_trainable], [*trainable_values, *non_trainable_values]
-        ):
+        values = [*trainable_values, *non_trainable_values]
+        # A pure function of the values: it runs op by op (no compiled call of its
+        # own inside), so jax.grad or jax.jit can trace it and the caller's arrays
+        # are never handed to XLA as buffers to reuse.
+        with swapped_values([*trainable, *non_trainable], values), tracing():
             outputs = layer(*args, **kwargs)
             apply_recorded_updates(layers)
             new_values = [variable.value for variable in non_trainable]
@@ -175,3 +183,8 @@ def stateless_call(
     if return_losses:
         return outputs, new_values, losses
     return outputs, new_values
+
+
+def _plain_numpy(value: Any) -> bool:
+    """Whether ``value`` is a plain, mutable numpy array (not one a tape follows)."""
+    return type(value).__module__ == "numpy"

@@ -24,6 +24,7 @@ from graphkeras.backend.jax_backend import autodiff as _autodiff  # noqa: E402
 from graphkeras.backend.jax_backend import conv as _conv  # noqa: E402
 from graphkeras.backend.jax_backend import core as _core  # noqa: E402
 from graphkeras.backend.jax_backend import elementwise as _elementwise  # noqa: E402
+from graphkeras.backend.jax_backend import functional_gradients as _functional_gradients  # noqa: E402
 from graphkeras.backend.jax_backend import image as _image  # noqa: E402
 from graphkeras.backend.jax_backend import indexing as _indexing  # noqa: E402
 from graphkeras.backend.jax_backend import linalg as _linalg  # noqa: E402
@@ -56,6 +57,7 @@ _MODULES = (
     _recurrent,
     _optimizer_updates,
     _autodiff,
+    _functional_gradients,
 )
 for _module in _MODULES:
     globals().update({name: getattr(_module, name) for name in _module.__all__})
