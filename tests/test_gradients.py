@@ -68,6 +68,7 @@ NOT_ARRAY_OPS = frozenset(
         "random_permutation",
         "GradientTape",
         "stop_gradient",
+        "value_and_grad",
     }
 )
 
