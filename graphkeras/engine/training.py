@@ -960,7 +960,8 @@ class Model(Network, ModelStateTree, MetricAttributes):
         if structure is None:  # Zero rows: the empty outputs come from one run on the empty inputs.
             return self.predict_step(iterator.source.pack(iterator.source.arrays))
         joined = [K.concatenate(parts, axis=0) if parts[1:] else parts[0] for parts in collected]
-        return nest.pack_sequence_as(structure, joined)
+        # As Keras 3: predict returns numpy arrays on every backend.
+        return nest.pack_sequence_as(structure, [K.convert_to_numpy(part) for part in joined])
 
     def _predict_compiled(self, compiler: CompiledSteps, batches, checked: bool, callback_list):
         """``predict``'s loop with compiled steps: the outputs' structure and each leaf's parts.
