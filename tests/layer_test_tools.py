@@ -45,7 +45,11 @@ class NonZeroMask(layers.Layer):
 
 
 class MaskRecorder(layers.Layer):
-    """Identity that keeps the mask each call received."""
+    """Identity that keeps the mask each call received.
+
+    It keeps values outside the model, so a model holding one must run op by
+    op (:func:`run_op_by_op`): a compiled run would leave traced values here.
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -55,6 +59,12 @@ class MaskRecorder(layers.Layer):
     def call(self, inputs, mask=None):
         self.seen.append(mask)
         return inputs
+
+
+def run_op_by_op(model, inputs):
+    """``model(inputs)`` run op by op (on JAX, not compiled), as layers keeping values need."""
+    model.compile(jit_compile=False)
+    return model(inputs)
 
 
 def check_input_gradient(layer, x: np.ndarray, rtol: float = 1e-6) -> None:

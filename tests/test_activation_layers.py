@@ -16,6 +16,8 @@ from layer_finite_differences import check_layer_gradients
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 POINTS = np.array([[-3.0, -0.5, 0.25, 0.75, 2.0, 7.0]], "float32")
 SMOOTH_POINTS = np.array([[-2.7, -0.6, 0.3, 0.8, 2.2, 6.6]])
 

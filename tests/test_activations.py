@@ -14,6 +14,8 @@ from graphkeras import activations
 from graphkeras import backend as K
 from graphkeras.utils.serialization import register_serializable
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
 

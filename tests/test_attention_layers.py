@@ -14,6 +14,8 @@ from layer_finite_differences import check_layer_gradients
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(0)
 QUERY = RNG.normal(size=(2, 3, 4)).astype("float32")
 VALUE = RNG.normal(size=(2, 5, 6)).astype("float32")

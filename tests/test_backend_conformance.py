@@ -22,13 +22,18 @@ import pytest
 from conformance import COVERED, covers, import_family_suites
 
 import graphkeras.backend as K
-from graphkeras.backend import AVAILABLE_BACKENDS, BACKEND_INTERFACE, load_backend_module
+from graphkeras.backend import (
+    AVAILABLE_BACKENDS,
+    BACKEND_INTERFACE,
+    installed_backends,
+    load_backend_module,
+)
 from graphkeras.backend import config as backend_config
 
 # ------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module", params=sorted(AVAILABLE_BACKENDS))
+@pytest.fixture(scope="module", params=installed_backends())
 def B(request):
     """The backend module under test."""
     return load_backend_module(request.param)

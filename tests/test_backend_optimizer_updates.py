@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from conformance import covers
 
-from graphkeras.backend import AVAILABLE_BACKENDS, load_backend_module
+from graphkeras.backend import installed_backends, load_backend_module
 
 
-@pytest.fixture(scope="module", params=sorted(AVAILABLE_BACKENDS))
+@pytest.fixture(scope="module", params=installed_backends())
 def B(request):
     return load_backend_module(request.param)
 
@@ -60,5 +60,8 @@ def test_adam_update_equals_the_step_written_with_ops_in_place(B, amsgrad):
         np.testing.assert_array_equal(velocity.numpy(), B.convert_to_numpy(expected[2]))
         if amsgrad:
             np.testing.assert_array_equal(velocity_hat.numpy(), B.convert_to_numpy(expected_hat))
-    assert variable.value is weight_array  # updated in place
+    if B.backend() == "numpy":
+        assert variable.value is weight_array  # updated in place
+    else:
+        assert variable.value is not weight_array  # immutable arrays: the Variable holds a new one
     assert variable.dtype == "float32"

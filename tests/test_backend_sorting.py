@@ -141,5 +141,5 @@ def test_top_k_gradient_through_its_indices_raises(B):
         tape.watch(x)
         _, indices = B.top_k(x, 2)
         loss = B.sum(B.multiply(indices, B.sum(x)))
-    with pytest.raises(B.NotDifferentiableError, match="indices of backend op 'top_k'"):
+    with pytest.raises(B.NotDifferentiableError, match="backend op 'top_k'"):
         tape.gradient(loss, x)

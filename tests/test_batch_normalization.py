@@ -14,6 +14,8 @@ from layer_finite_differences import check_layer_gradients
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 X = np.array(
     [[0.5, -1.0, 2.0], [1.5, 0.0, -2.0], [-0.5, 3.0, 1.0], [2.5, 1.0, 0.0]], dtype="float32"
 )

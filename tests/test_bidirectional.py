@@ -12,12 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
-from layer_test_tools import MaskRecorder
+from layer_test_tools import MaskRecorder, run_op_by_op
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.layers.rnn import GRU, LSTM, SimpleRNN
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(2, 4, 3)).astype("float32")
@@ -301,7 +303,7 @@ def test_mask_reaches_the_next_layer_when_the_model_runs():
     ids, embedded = embedded_ids()
     recorder = MaskRecorder()
     outputs = recorder(layers.Bidirectional(SimpleRNN(2, return_sequences=True))(embedded))
-    gk.Model(ids, outputs)(np.array([[1, 2, 0, 0], [3, 4, 5, 0]]))
+    run_op_by_op(gk.Model(ids, outputs), np.array([[1, 2, 0, 0], [3, 4, 5, 0]]))
     np.testing.assert_array_equal(
         recorder.seen[-1], [[True, True, False, False], [True, True, True, False]]
     )

@@ -8,6 +8,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def shared_pair_model():
     """Two dict inputs through one shared Dense, an operator, and a nested model."""

@@ -20,6 +20,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def rand(*shape, seed: int = 0, dtype: str = "float32") -> np.ndarray:
     return np.random.default_rng(seed).uniform(-1.0, 1.0, size=shape).astype(dtype)
@@ -464,6 +466,9 @@ def test_channels_first_gradients_match_finite_differences():
 # ---------------------------------------------------------------- training
 
 
+# NumPy only: the bound is tuned to the weights seed 0 draws there (another backend draws
+# others), and JAX's compiled training is checked against NumPy's in test_jax_compiled_training.
+@pytest.mark.parametrize("backend", ["numpy"], indirect=True)
 def test_small_cnn_learns_the_digits():
     # The model of examples/cnn_digits.py, trained at twice its learning rate for
     # 6 epochs instead of 20: seed 0 reaches about 98.9% here, and 97.8% or more

@@ -22,6 +22,8 @@ from graphkeras import layers
 from graphkeras.utils.keras_object_form import keras_value
 from graphkeras.utils.serialization_lib import deserialize_keras_object
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RECORDED = json.loads((DATA / "keras_convlstm_values.json").read_text())
 CASES = {case["name"]: case for case in RECORDED["cases"]}
 

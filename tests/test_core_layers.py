@@ -16,6 +16,8 @@ from graphkeras import activations, layers
 from graphkeras import backend as K
 from graphkeras.utils import register_serializable, set_random_seed
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @register_serializable(package="test_core_layers")
 def scaled(x, factor=2.0):

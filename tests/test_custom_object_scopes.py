@@ -10,6 +10,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 class Doubling(layers.Layer):
     def call(self, inputs):

@@ -19,6 +19,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 IDS = np.array([[3, 1, 0, 0], [2, 5, 7, 0], [4, 0, 0, 0]])
 
 
@@ -35,6 +38,15 @@ class MaskSeen(layers.Layer):
         return inputs * 1.0
 
 
+def test_an_eager_embedding_output_carries_the_mask_of_its_ids_on_every_backend():
+    embedded = layers.Embedding(10, 3, mask_zero=True)(IDS)
+    np.testing.assert_array_equal(K.get_keras_mask(embedded), IDS != 0)
+    assert K.get_keras_mask(embedded * 2.0) is None
+
+
+# The attribute form is the NumPy backend's MaskedArray view; a jax.Array takes no attributes
+# (its mask is kept beside it, read with K.get_keras_mask, as the test above checks).
+@pytest.mark.parametrize("backend", ["numpy"], indirect=True)
 def test_an_eager_embedding_output_carries_the_mask_of_its_ids():
     embedded = layers.Embedding(10, 3, mask_zero=True)(IDS)
     np.testing.assert_array_equal(K.get_keras_mask(embedded), IDS != 0)

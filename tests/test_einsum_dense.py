@@ -15,6 +15,8 @@ from layer_test_tools import deterministic
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(0)
 
 

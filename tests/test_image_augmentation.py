@@ -22,6 +22,8 @@ import graphkeras as gk
 from graphkeras import layers
 from graphkeras.layers.image_augmentation.random_rotation import rotation_matrix
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 DATA = Path(__file__).resolve().parent / "data"
 RECORDED = json.loads((DATA / "keras_augmentation_values.json").read_text())
 IMAGES = {name: np.asarray(value, "float32") for name, value in RECORDED["images"].items()}

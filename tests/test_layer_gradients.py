@@ -19,6 +19,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 STEP = 1e-6
 F64 = {"dtype": "float64"}
 

@@ -23,6 +23,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import losses
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 EPSILON = 1e-7
 
 
@@ -377,6 +380,10 @@ GRADIENT_CASES = [
 )
 @pytest.mark.parametrize("weighted", [False, True], ids=["", "weighted"])
 def test_tape_gradient_matches_finite_differences(name, arguments, y_true, y_pred, weighted):
+    if name == "CTC" and weighted and K.backend() == "jax":
+        # CTC's time-step loop runs op by op on the JAX tape (a minute on 2 cores); the
+        # unweighted case checks its gradient there, the weighting is the same code as NumPy's.
+        pytest.skip("CTC's weighted gradient is checked on NumPy only (runtime)")
     loss = getattr(losses, name)(**arguments, dtype="float64")
     losses_count = len(y_pred) if arguments.get("axis") != 0 else y_pred.shape[1]
     sample_weight = np.linspace(0.5, 2.0, losses_count) if weighted else None

@@ -11,6 +11,9 @@ from graphkeras import backend as K
 from graphkeras import losses
 from graphkeras.utils.serialization import register_serializable
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 EPSILON = 1e-7
 
 
@@ -361,7 +364,7 @@ def per_sample_mse() -> np.ndarray:
 
 def test_default_reduction_divides_the_sum_by_the_number_of_losses():
     result = losses.MeanSquaredError()(Y_TRUE, Y_PRED)
-    assert isinstance(result, np.ndarray) and result.shape == ()
+    assert K.is_tensor(result) and result.shape == ()  # numpy: an np.ndarray
     assert float(result) == pytest.approx(per_sample_mse().sum() / 2, rel=1e-6)
 
 

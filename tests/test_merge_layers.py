@@ -16,6 +16,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 A = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], dtype="float32")
 B = np.array([[2.0, 2.0, -3.0], [1.5, -4.0, 0.0]], dtype="float32")
 C = np.array([[0.0, 1.0, 1.0], [-2.0, 2.0, 5.0]], dtype="float32")

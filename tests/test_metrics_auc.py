@@ -8,6 +8,9 @@ import pytest
 from graphkeras import backend as K
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def value(x) -> float:
     return float(K.convert_to_numpy(x))

@@ -9,6 +9,9 @@ from graphkeras import backend as K
 from graphkeras import initializers, metrics
 from graphkeras.metrics import Metric
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def value(x) -> float:
     return float(K.convert_to_numpy(x))

@@ -12,6 +12,9 @@ import pytest
 from graphkeras import backend as K
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 # Predicted positive above 0.5: [[1, 0], [1, 1], [0, 0]].
 # Class 0: TP 1 (row 0), FP 1 (row 1), FN 1 (row 2): precision 1/2, recall 1/2, F1 1/2.
 # Class 1: TP 1 (row 1), no errors: F1 1. Support: 2 and 1 true instances.

@@ -15,6 +15,9 @@ from hypothesis.extra import numpy as hnp
 from graphkeras import backend as K
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 # Labels and predictions of 6 pixels, 3 classes. Confusion matrix (rows: true):
 #   [[1, 1, 0],    class 0: TP 1, labelled 2, predicted 2: IoU 1 / 3
 #    [0, 2, 0],    class 1: TP 2, labelled 2, predicted 3: IoU 2 / 3

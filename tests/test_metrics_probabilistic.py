@@ -8,6 +8,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def value(metric) -> float:
     return float(gk.backend.convert_to_numpy(metric.result()))

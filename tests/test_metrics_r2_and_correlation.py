@@ -18,6 +18,9 @@ from hypothesis.extra import numpy as hnp
 from graphkeras import backend as K
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 # Column 0: residuals 0, 0, 0, 1 (SS_res 1) around a mean of 2.5 (SS_tot 5): R2 = 0.8.
 # Column 1: residuals 1, 0, 0, 0 (SS_res 1) around a mean of 1 (SS_tot 4): R2 = 0.75.
 Y_TRUE = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 2.0], [4.0, 2.0]])

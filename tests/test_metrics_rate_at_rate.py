@@ -12,6 +12,9 @@ import pytest
 from graphkeras import backend as K
 from graphkeras import metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 # Threshold 0: all but the score 0 positive: TP 2, FP 1, TN 1, FN 0.
 # Threshold 0.5: 0.6 and 0.9 positive: TP 1, FP 1, TN 1, FN 1.
 # Threshold 1: nothing positive: TP 0, FP 0, TN 2, FN 2.

@@ -11,6 +11,9 @@ from hypothesis.extra import numpy as hnp
 from graphkeras import backend as K
 from graphkeras import losses, metrics
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def value(x) -> float:
     return float(K.convert_to_numpy(x))

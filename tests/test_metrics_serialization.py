@@ -10,6 +10,9 @@ from graphkeras import backend as K
 from graphkeras import metrics
 from graphkeras.utils.serialization import register_serializable
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def value(x) -> float:
     return float(K.convert_to_numpy(x))

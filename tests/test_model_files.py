@@ -10,6 +10,9 @@ import graphkeras as gk
 from graphkeras import layers
 from graphkeras.saving import ModelFileError
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(48, 6)).astype("float32")
 Y = RNG.normal(size=(48, 3)).astype("float32")
@@ -121,7 +124,7 @@ def test_archive_members_and_metadata(tmp_path):
     assert metadata["format"] == "graphkeras.model"
     assert metadata["format_version"] == 1
     assert metadata["graphkeras_version"] == gk.__version__
-    assert metadata["backend"] == "numpy"
+    assert metadata["backend"] == gk.backend.backend()  # the backend that wrote it
     assert config["class_name"] == "Model"
     assert config["compile_config"]["loss"] == "mse"
     assert config["config"] == model.get_config()

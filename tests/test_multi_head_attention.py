@@ -16,6 +16,8 @@ from layer_test_tools import deterministic
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(0)
 QUERY = RNG.normal(size=(2, 4, 5)).astype("float32")
 VALUE = RNG.normal(size=(2, 6, 7)).astype("float32")

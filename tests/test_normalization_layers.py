@@ -15,6 +15,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(0)
 X3 = RNG.normal(size=(2, 3, 4)).astype("float32")
 X4 = RNG.normal(size=(2, 3, 3, 6)).astype("float32")

@@ -32,7 +32,10 @@ from graphkeras import ops
 RTOL = 1e-5
 ATOL = 1e-6
 # Edge rows (infinities, slices of NaN only) make NumPy warn inside ops as it does in its own.
-pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning"),
+    pytest.mark.usefixtures("backend"),
+]
 rng = np.random.default_rng(1234)
 
 

@@ -18,6 +18,8 @@ from gradient_checks import Case, run_gradient_check
 from graphkeras import backend as B
 from graphkeras import ops
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 rng = np.random.default_rng(99)
 
 

@@ -20,6 +20,8 @@ import graphkeras as gk
 from graphkeras import layers, ops
 from graphkeras.saving import ModelFileError
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 TOLERANCE = dict(rtol=1e-5, atol=1e-6)
 
 

@@ -13,6 +13,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 class AddIfGiven(layers.Layer):
     """``x + y``, or ``x`` alone when ``y`` is None: the layer an optional input feeds."""

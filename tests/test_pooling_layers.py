@@ -25,6 +25,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def grid(*shape) -> np.ndarray:
     return np.arange(float(np.prod(shape)), dtype="float32").reshape(shape)

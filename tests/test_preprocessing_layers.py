@@ -18,6 +18,8 @@ import graphkeras as gk
 from graphkeras import layers
 from graphkeras.utils.py_dataset import PyDataset
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 RNG = np.random.default_rng(7)
 IMAGES = RNG.uniform(0, 255, size=(4, 6, 8, 3)).astype("float32")
 

@@ -25,6 +25,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def grid(*shape) -> np.ndarray:
     return np.arange(1.0, float(np.prod(shape)) + 1, dtype="float32").reshape(shape)

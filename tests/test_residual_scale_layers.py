@@ -18,6 +18,8 @@ from keras_recorded_models import assert_round_trips, load_keras_made
 import graphkeras as gk
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 h5py = pytest.importorskip("h5py")
 
 

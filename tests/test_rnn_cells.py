@@ -15,6 +15,8 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 X = (np.arange(12, dtype="float32").reshape(2, 3, 2) - 5.5) / 6
 MASK = np.array([[True, True, False], [False, True, True]])
 

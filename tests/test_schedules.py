@@ -11,6 +11,9 @@ from graphkeras import backend as K
 from graphkeras.optimizers import schedules
 from graphkeras.utils.serialization import register_serializable
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @register_serializable(package="test_schedules")
 class HalvingSchedule(schedules.LearningRateSchedule):

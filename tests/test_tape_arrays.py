@@ -1,8 +1,11 @@
 """The tape sees every operation: Python operators and numpy calls on followed arrays.
 
 While a ``GradientTape`` records, backend ops on watched values return
-TapeArrays, whose Python operators, numpy ufuncs, numpy functions and
-methods are recorded ops (``graphkeras/backend/numpy_backend/tape_array.py``).
+followed arrays (the numpy backend's TapeArrays, ``numpy_backend/tape_array.py``;
+the JAX backend's TapeTensors, ``jax_backend/tape_tensor.py``), whose Python
+operators, numpy ufuncs, numpy functions and methods are recorded ops. The
+tests taking the fixture ``B`` describe the interface and run on every
+installed backend; the others are about the numpy backend's TapeArray.
 Each case below computes ``sum(f(x, y) * w)`` for a fixed random ``w``
 inside a tape and compares the tape's gradients with central differences
 in float64 (``gradient_checks.numeric_gradient``); the forward value must
@@ -142,14 +145,23 @@ UFUNCS_AND_FUNCTIONS: dict[str, Callable] = {
 }
 
 
-def _check_gradients(function: Callable, rtol: float = 1e-6, atol: float = 1e-8) -> None:
+def _followed_type(B) -> type:
+    """The type a backend's ops return while a tape follows their output."""
+    if B.backend() == "jax":
+        from graphkeras.backend.jax_backend.tape_tensor import TapeTensor
+
+        return TapeTensor
+    return TapeArray
+
+
+def _check_gradients(B, function: Callable, rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """The tape's gradients of ``sum(function(x, y) * w)`` equal central differences."""
     expected_output = function(X.copy(), Y.copy())
     w = weighting(np.shape(expected_output))
-    with K.GradientTape() as tape:
-        x, y = tape.watch([X.copy(), Y.copy()])
+    with B.GradientTape() as tape:
+        x, y = tape.watch([B.convert_to_tensor(X.copy()), B.convert_to_tensor(Y.copy())])
         output = function(x, y)
-        assert type(output) is TapeArray
+        assert type(output) is _followed_type(B)
         np.testing.assert_allclose(np.asarray(output), expected_output, rtol=1e-12)
         target = np.sum(output * w)
     gradients = tape.gradient(target, [x, y])
@@ -160,25 +172,25 @@ def _check_gradients(function: Callable, rtol: float = 1e-6, atol: float = 1e-8)
         if gradient is None:
             np.testing.assert_array_equal(expected, 0.0, err_msg=f"input {index}: no gradient")
             continue
-        assert type(gradient) is np.ndarray
+        assert B.is_tensor(gradient) and type(gradient) is not _followed_type(B)
         np.testing.assert_allclose(
-            gradient, expected, rtol=rtol, atol=atol, err_msg=f"input {index}"
+            np.asarray(gradient), expected, rtol=rtol, atol=atol, err_msg=f"input {index}"
         )
 
 
 @pytest.mark.parametrize("name", sorted(OPERATORS))
-def test_python_operator_matches_finite_differences(name):
-    _check_gradients(OPERATORS[name])
+def test_python_operator_matches_finite_differences(B, name):
+    _check_gradients(B, OPERATORS[name])
 
 
 @pytest.mark.parametrize("name", sorted(UFUNCS_AND_FUNCTIONS))
-def test_numpy_ufunc_or_function_matches_finite_differences(name):
-    _check_gradients(UFUNCS_AND_FUNCTIONS[name])
+def test_numpy_ufunc_or_function_matches_finite_differences(B, name):
+    _check_gradients(B, UFUNCS_AND_FUNCTIONS[name])
 
 
-def test_floor_divide_and_mod_have_the_derivatives_between_jumps():
-    with K.GradientTape() as tape:
-        x = tape.watch(BETWEEN_JUMPS.copy())
+def test_floor_divide_and_mod_have_the_derivatives_between_jumps(B):
+    with B.GradientTape() as tape:
+        x = tape.watch(B.convert_to_tensor(BETWEEN_JUMPS.copy()))
         target = np.sum(x // 0.3) + np.sum(x % 0.3)
     np.testing.assert_array_equal(tape.gradient(target, x), np.ones_like(BETWEEN_JUMPS))
 
@@ -205,17 +217,17 @@ def test_variable_ordering_comparisons_are_boolean_arrays_and_equality_is_identi
 # ------------------------------------------------------------- what raises
 
 
-def test_a_comparison_on_the_gradient_path_raises_naming_it():
-    with K.GradientTape() as tape:
-        x = tape.watch(X.copy())
+def test_a_comparison_on_the_gradient_path_raises_naming_it(B):
+    with B.GradientTape() as tape:
+        x = tape.watch(B.convert_to_tensor(X.copy()))
         target = np.sum((x > 1.0) * x)
-    with pytest.raises(NotDifferentiableError, match="'greater'"):
+    with pytest.raises(B.NotDifferentiableError, match="'greater'"):
         tape.gradient(target, x)
 
 
-def test_a_comparison_as_a_where_condition_differentiates():
-    with K.GradientTape() as tape:
-        x = tape.watch(X.copy())
+def test_a_comparison_as_a_where_condition_differentiates(B):
+    with B.GradientTape() as tape:
+        x = tape.watch(B.convert_to_tensor(X.copy()))
         target = np.sum(np.where(x > 1.0, x, 0.0))
     np.testing.assert_array_equal(tape.gradient(target, x), (X > 1.0).astype("float64"))
 
@@ -228,9 +240,9 @@ def test_a_numpy_function_without_a_gradient_raises_naming_it_when_reached():
         tape.gradient(target, x)
 
 
-def test_a_numpy_function_without_a_gradient_is_fine_off_the_gradient_path():
-    with K.GradientTape() as tape:
-        x = tape.watch(X.copy())
+def test_a_numpy_function_without_a_gradient_is_fine_off_the_gradient_path(B):
+    with B.GradientTape() as tape:
+        x = tape.watch(B.convert_to_tensor(X.copy()))
         order = np.argsort(x[:, 0])
         target = np.sum(x[order] * 2.0)
     np.testing.assert_array_equal(tape.gradient(target, x), np.full(X.shape, 2.0))
@@ -264,19 +276,19 @@ def test_writing_into_a_followed_array_raises_at_once(write):
     np.testing.assert_array_equal(z, X * 2.0)
 
 
-def test_adding_a_followed_value_into_a_plain_array_in_place_raises():
-    with K.GradientTape() as tape:
-        x = tape.watch(X.copy())
+def test_adding_a_followed_value_into_a_plain_array_in_place_raises(B):
+    with B.GradientTape() as tape:
+        x = tape.watch(B.convert_to_tensor(X.copy()))
         total = np.zeros(4)
-        with pytest.raises(NotDifferentiableError, match="a = a \\+ b"):
+        with pytest.raises(B.NotDifferentiableError, match="a = a \\+ b"):
             total += np.sum(x, axis=0)
 
 
-def test_a_followed_bound_of_the_backend_clip_raises_instead_of_being_left_out():
-    with K.GradientTape() as tape:
+def test_a_followed_bound_of_the_backend_clip_raises_instead_of_being_left_out(B):
+    with B.GradientTape() as tape:
         x, low = tape.watch([X.copy(), np.full((3, 4), 1.0)])
-        target = K.sum(K.clip(x, low, 1.5))
-    with pytest.raises(NotDifferentiableError, match="'clip'.*'min_value'"):
+        target = B.sum(B.clip(x, low, 1.5))
+    with pytest.raises(B.NotDifferentiableError, match="'clip'.*'min_value'"):
         tape.gradient(target, [x, low])
 
 
@@ -334,11 +346,11 @@ def test_model_outputs_are_plain_outside_a_tape_and_followed_inside():
         assert type(model(x)) is TapeArray
 
 
-def test_watch_returns_a_followed_view_whose_gradient_the_plain_array_shares():
+def test_watch_returns_a_followed_view_whose_gradient_the_plain_array_shares(B):
     plain = X.copy()
-    with K.GradientTape(persistent=True) as tape:
+    with B.GradientTape(persistent=True) as tape:
         view = tape.watch(plain)
-        target = K.sum(K.exp(plain)) + np.sum(view * 3.0)
+        target = B.sum(B.exp(plain)) + np.sum(view * 3.0)
     expected = np.exp(X) + 3.0
     np.testing.assert_allclose(tape.gradient(target, plain), expected, rtol=1e-12)
     np.testing.assert_allclose(tape.gradient(target, view), expected, rtol=1e-12)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from layer_finite_differences import check_layer_gradients
-from layer_test_tools import MaskRecorder
+from layer_test_tools import MaskRecorder, run_op_by_op
 
 import graphkeras as gk
 from graphkeras import layers
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 X = np.arange(24, dtype="float32").reshape(2, 4, 3) / 10
 KERNEL = np.array([[1.0, -1.0], [0.5, 2.0], [-0.25, 0.0]], dtype="float32")
@@ -147,7 +149,7 @@ def test_mask_reaches_the_next_layer_when_the_model_runs():
     embedded = layers.Embedding(10, 3, mask_zero=True)(ids)
     recorder = MaskRecorder()
     model = gk.Model(ids, recorder(layers.TimeDistributed(layers.Dense(2))(embedded)))
-    model(np.array([[1, 2, 0, 0], [3, 0, 4, 0]]))
+    run_op_by_op(model, np.array([[1, 2, 0, 0], [3, 0, 4, 0]]))
     np.testing.assert_array_equal(
         recorder.seen[-1], [[True, True, False, False], [True, False, True, False]]
     )

@@ -15,6 +15,7 @@ imported (``import graphkeras`` always imports it).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from types import ModuleType
 
@@ -38,7 +39,23 @@ from graphkeras.backend.masking import get_keras_mask, set_keras_mask, with_kera
 
 AVAILABLE_BACKENDS: dict[str, str] = {
     "numpy": "graphkeras.backend.numpy_backend",
+    "jax": "graphkeras.backend.jax_backend",
 }
+
+# backend -> the third-party package it needs and the extra that installs it.
+BACKEND_REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "numpy": ("numpy", ""),
+    "jax": ("jax", "jax"),
+}
+
+
+def installed_backends() -> list[str]:
+    """The backends whose third-party package is importable here, in a stable order."""
+    return [
+        name
+        for name in sorted(AVAILABLE_BACKENDS)
+        if importlib.util.find_spec(BACKEND_REQUIREMENTS[name][0]) is not None
+    ]
 
 
 def load_backend_module(name: str) -> ModuleType:
@@ -47,6 +64,12 @@ def load_backend_module(name: str) -> ModuleType:
         raise ValueError(
             f"Unknown backend {name!r} (from GRAPHKERAS_BACKEND); "
             f"available backends: {sorted(AVAILABLE_BACKENDS)}."
+        )
+    package, extra = BACKEND_REQUIREMENTS[name]
+    if importlib.util.find_spec(package) is None:
+        raise ImportError(
+            f"The {name!r} backend needs the {package!r} package, which is not installed: "
+            f"pip install 'graphkeras[{extra}]'."
         )
     module = importlib.import_module(AVAILABLE_BACKENDS[name])
     missing = [function for function in BACKEND_INTERFACE if not hasattr(module, function)]
@@ -57,6 +80,22 @@ def load_backend_module(name: str) -> ModuleType:
 
 _backend_module = load_backend_module(os.environ.get("GRAPHKERAS_BACKEND", "numpy"))
 globals().update({name: getattr(_backend_module, name) for name in BACKEND_INTERFACE})
+
+
+def set_backend(name: str) -> None:
+    """Switch every ``K.<function>`` to the backend called ``name``, and clear the session.
+
+    As Keras 3's ``keras.config.set_backend``, this is for tests and
+    notebooks: layers, models and variables made before the switch hold the
+    old backend's arrays and must be rebuilt. ``GRAPHKERAS_BACKEND`` chooses
+    the backend at import time; this changes it later in the same process.
+    """
+    global _backend_module
+    module = load_backend_module(name)
+    _backend_module = module
+    globals().update({function: getattr(module, function) for function in BACKEND_INTERFACE})
+    clear_session()
+
 
 _function_builder = None
 
@@ -81,6 +120,7 @@ def function(inputs, outputs, name: str | None = None):
 __all__ = [
     "AVAILABLE_BACKENDS",
     "BACKEND_INTERFACE",
+    "BACKEND_REQUIREMENTS",
     "clear_session",
     "epsilon",
     "floatx",
@@ -88,6 +128,7 @@ __all__ = [
     "get_keras_mask",
     "get_uid",
     "image_data_format",
+    "installed_backends",
     "is_float_dtype",
     "load_backend_module",
     "on_clear_session",
@@ -96,6 +137,7 @@ __all__ = [
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
+    "set_backend",
     "set_keras_mask",
     "with_keras_mask",
     "standardize_data_format",

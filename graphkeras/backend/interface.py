@@ -72,6 +72,12 @@ BACKEND_INTERFACE: dict[str, str] = {
     "what they return; .watch(values), .gradient(target, sources, "
     "output_gradients=None) -> gradients (None for unconnected sources), .stop_recording(), "
     ".reset(). A gradient reaching an op without one raises (never silently dropped).",
+    "value_and_grad": "value_and_grad(fn, argnums=0, has_aux=False) -> a function of fn's "
+    "arguments returning (value, gradients), or ((value, aux), gradients) with has_aux, as "
+    "jax.value_and_grad: fn returns a scalar; gradients are taken for the positional "
+    "arguments argnums (an int: that argument's gradient; a tuple: a tuple of them), each "
+    "an array or a nested list, tuple or dict of arrays, and come back in the same structure; "
+    "an argument the value does not depend on gets zeros. Bad argnums raise ValueError.",
     "stop_gradient": "stop_gradient(x): x's value, cut from the tape.",
     "adam_update": "adam_update(variable, gradient, momentum, velocity, beta_1, beta_2, "
     "step_size, epsilon, velocity_hat=None): one Adam step on the Variables in place: "

@@ -81,8 +81,18 @@ class CallbackList(Callback):
             callback.set_model(model)
 
     def _dispatch(self, hook: str, *args: Any) -> None:
+        """Call ``hook`` on every callback, with one shared dict of Python-number logs.
+
+        Making the logs Python numbers waits for the step that computed them.
+        When no callback does anything on ``hook`` (a quiet ``fit`` has only a
+        History, which reads epoch logs), the logs are passed on unconverted,
+        so a compiled backend can dispatch the next step while this one runs.
+        """
         *leading, logs = args
-        logs = pythonify_logs(logs)
+        if any(_listens(callback, hook) for callback in self.callbacks):
+            logs = pythonify_logs(logs)
+        else:
+            logs = dict(logs or {})
         for callback in self.callbacks:
             getattr(callback, hook)(*leading, logs)
 
@@ -133,6 +143,19 @@ class CallbackList(Callback):
 
     def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._dispatch("on_batch_end", batch, logs)
+
+
+# The batch hooks of Callback hand on to Keras 2's names, so overriding either listens.
+_HOOK_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _listens(callback: Callback, hook: str) -> bool:
+    """Whether ``callback`` does anything on ``hook``: its class or the instance overrides it."""
+    names = (hook, _HOOK_ALIASES[hook]) if hook in _HOOK_ALIASES else (hook,)
+    for name in names:
+        if name in vars(callback) or getattr(type(callback), name) is not getattr(Callback, name):
+            return True
+    return False
 
 
 def pythonify_logs(logs: dict | None) -> dict:

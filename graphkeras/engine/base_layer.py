@@ -47,6 +47,7 @@ from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import specs_from_shapes
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.probing import is_probing, probe
+from graphkeras.engine.stateless_execution import seed_state_variables, stateless_call
 from graphkeras.utils import nest
 from graphkeras.utils.naming import to_snake_case, unique_name
 
@@ -293,7 +294,56 @@ class Layer:
 
     @property
     def non_trainable_variables(self) -> list:
-        return self.non_trainable_weights
+        """The non-trainable weights, each layer's followed by its seed generators' states.
+
+        As in Keras 3, this is all the state a call may change besides the
+        trainable weights: on JAX a seed generator keeps its key in a Variable,
+        listed here (numpy generators are not Variables; there this equals
+        ``non_trainable_weights``). ``stateless_call`` takes values in this order.
+        """
+        layers = [self, *self._all_sublayers()]
+        found: list = []
+        seen: set[int] = set()
+        everything = not self.trainable
+        for layer in layers:
+            for variable in (
+                *layer._trainable_weights,
+                *layer._non_trainable_weights,
+                *seed_state_variables(layer),
+            ):
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    if everything or not variable.trainable:
+                        found.append(variable)
+        return found
+
+    def stateless_call(
+        self,
+        trainable_values: list,
+        non_trainable_values: list,
+        *args,
+        return_losses: bool = False,
+        **kwargs,
+    ):
+        """Call the layer on the given variable values, leaving its Variables as they are.
+
+        ``trainable_values`` and ``non_trainable_values`` hold one array per
+        variable of :attr:`trainable_variables` and
+        :attr:`non_trainable_variables`. Returns ``(outputs,
+        non_trainable_values)``, the latter as the call left them (moving
+        statistics, random state); with ``return_losses`` also the losses
+        the call added. See ``engine/stateless_execution.py``.
+
+        >>> outputs, state = model.stateless_call(trainable, non_trainable, x, training=True)
+        """
+        return stateless_call(
+            self,
+            trainable_values,
+            non_trainable_values,
+            *args,
+            return_losses=return_losses,
+            **kwargs,
+        )
 
     def get_weights(self) -> list:
         """Copies of the weights' values as numpy arrays, in ``weights`` order."""

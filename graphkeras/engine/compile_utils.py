@@ -17,13 +17,14 @@ categorical.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from graphkeras import backend as K
 from graphkeras import losses as losses_module
 from graphkeras import metrics as metrics_module
 from graphkeras.engine.compile_structure import spread_over_outputs
 from graphkeras.utils import nest
+from graphkeras.utils.tracing import is_tracing
 
 
 def _is_binary_or_sparse(y_true, y_pred) -> tuple[bool, bool]:
@@ -320,10 +321,19 @@ class CompileMetrics:
         return [entry.own_name for entry in self._compiled or []]
 
     def result(self) -> dict:
+        """``{log name: value}``: Python floats (numpy arrays for a metric with one value per
+        class, as ``F1Score()``), or backend arrays while a step is traced."""
+        if is_tracing():
+            return {entry.log_name: entry.metric.result() for entry in self._compiled or []}
         return {
-            entry.log_name: float(K.convert_to_numpy(entry.metric.result()))
+            entry.log_name: _logged(K.convert_to_numpy(entry.metric.result()))
             for entry in self._compiled or []
         }
+
+
+def _logged(value: Any) -> Any:
+    """A metric's result as logs hold it: a float, or the array of a vector-valued metric."""
+    return float(value) if value.ndim == 0 else value
 
 
 def _is_accuracy(identifier) -> bool:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+import numpy as np
+
 from graphkeras import backend as K
+from graphkeras.engine.compiled_steps import backend_compiles
 
 
 def to_list(data, names: list[str], keys: list[str] | None, what: str, model_name: str) -> list:
@@ -106,7 +109,14 @@ def split_for_validation(arrays: list, fraction: float, rows: int) -> tuple[list
 
 
 def batches(arrays: list, rows: int, batch_size: int, shuffle: bool) -> Iterator[list]:
-    """Successive batches of ``arrays`` (None entries stay None), shuffled when asked."""
+    """Successive batches of ``arrays`` (None entries stay None), shuffled when asked.
+
+    On a backend that compiles its steps, ``arrays`` are numpy arrays on the
+    host (``ArraySource``) and are cut with numpy.
+    """
+    if backend_compiles():
+        yield from _host_batches(arrays, rows, batch_size, shuffle)
+        return
     if shuffle:
         order = K.random_permutation(rows)
         for start in range(0, rows, batch_size):
@@ -116,6 +126,16 @@ def batches(arrays: list, rows: int, batch_size: int, shuffle: bool) -> Iterator
         for start in range(0, rows, batch_size):
             window = slice(start, start + batch_size)
             yield [None if a is None else K.getitem(a, window) for a in arrays]
+
+
+def _host_batches(arrays: list, rows: int, batch_size: int, shuffle: bool) -> Iterator[list]:
+    """:func:`batches` cut with numpy, the order still drawn from the backend's generator."""
+    arrays = [None if a is None else np.asarray(a) for a in arrays]
+    order = K.convert_to_numpy(K.random_permutation(rows)) if shuffle else None
+    for start in range(0, rows, batch_size):
+        window = slice(start, start + batch_size)
+        index = window if order is None else order[window]
+        yield [None if a is None else a[index] for a in arrays]
 
 
 def steps_for(rows: int, batch_size: int) -> int:

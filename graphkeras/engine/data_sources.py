@@ -27,8 +27,11 @@ import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
+
 from graphkeras import backend as K
 from graphkeras.engine import data_adapter
+from graphkeras.engine.compiled_steps import backend_compiles
 from graphkeras.utils import nest
 from graphkeras.utils.py_dataset import PyDataset
 
@@ -68,6 +71,11 @@ class ArraySource(DataSource):
     place) and ``pack`` rebuilds one batch of it into the form a step takes.
     A shuffled pass draws its order from the backend's generator, so
     ``set_random_seed`` makes it reproducible.
+
+    On a backend that compiles its steps (JAX) the arrays are kept on the
+    host as numpy arrays and cut there (see ``data_adapter.batches``): a
+    compiled step takes each batch as an argument, and cutting it with
+    numpy costs far less than one eager JAX gather per batch.
     """
 
     kind = "arrays"
@@ -75,6 +83,9 @@ class ArraySource(DataSource):
     def __init__(
         self, arrays: list, rows: int, batch_size: int, shuffle: bool, pack: Callable[[list], Any]
     ) -> None:
+        if backend_compiles():
+            # np.asarray reads a JAX array on the host without a copy (it is read-only).
+            arrays = [None if array is None else np.asarray(array) for array in arrays]
         self.arrays = arrays
         self.rows = rows
         self.batch_size = batch_size

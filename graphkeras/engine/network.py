@@ -21,6 +21,12 @@ from graphkeras import backend as K
 from graphkeras.engine import call_context
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.call_arguments import CallArguments
+from graphkeras.engine.compiled_steps import (
+    CompiledSteps,
+    backend_compiles,
+    model_state_variables,
+    tape_is_recording,
+)
 from graphkeras.engine.execution_plan import ExecutionPlan
 from graphkeras.engine.graph_mapping import map_graph
 from graphkeras.engine.input_layer import InputLayer
@@ -30,12 +36,13 @@ from graphkeras.engine.layer_registry import deserialize_layer, register_layer
 from graphkeras.engine.model_files import model_files, model_from_pickled_bytes
 from graphkeras.engine.network_config import network_to_config, rebuild_graph
 from graphkeras.engine.node import Node, is_keras_tensor
-from graphkeras.engine.probing import probe
+from graphkeras.engine.probing import is_probing, probe
 from graphkeras.engine.summary import print_summary
 from graphkeras.engine.summary_html import SummaryHTML
 from graphkeras.utils import nest
 from graphkeras.utils.gc_pause import gc_paused
 from graphkeras.utils.plot_model import notebook_svg
+from graphkeras.utils.tracing import is_tracing
 
 
 @register_layer
@@ -200,7 +207,9 @@ class Network(Layer):
     def call(self, inputs, training=None, mask=None):
         """Run the graph on arrays; returns arrays in the structure of ``outputs``."""
         values, masks = self._call_values(inputs, mask)
-        if training is None:
+        if backend_compiles() and self._compiles_calls():
+            outputs, output_masks = self._compiled_run(values, training, masks)
+        elif training is None:
             outputs, output_masks = self._plan.run(values, None, masks)
         else:
             with call_context.training_scope(training):
@@ -213,6 +222,41 @@ class Network(Layer):
                 for output, output_mask in zip(outputs, output_masks, strict=True)
             ]
         return self._pack_outputs(outputs)
+
+    def _compiles_calls(self) -> bool:
+        """Whether ``model(x)`` runs compiled now: not op by op, not traced, not taped, not probed.
+
+        A recording ``K.GradientTape`` must see every op, so a call under one
+        runs op by op; so does a call inside a step already being compiled.
+        """
+        return (
+            getattr(self, "_jit_compile", "auto") is not False
+            and not getattr(self, "_run_eagerly", False)
+            and not is_tracing()
+            and not is_probing()
+            and not tape_is_recording()
+        )
+
+    def _compiled_run(self, values: list, training, masks):
+        """``self._plan.run`` as one compiled program of the Variables' values (JAX)."""
+        if training is None:
+            training = call_context.current_training()
+        if getattr(self, "_compiled_steps", None) is None:
+            self._compiled_steps = CompiledSteps(self)
+
+        def run(arguments):
+            inputs, input_masks = arguments
+            if training is None:
+                return self._plan.run(inputs, None, input_masks)
+            with call_context.training_scope(training):
+                return self._plan.run(inputs, training, input_masks)
+
+        return self._compiled_steps.run(
+            f"call(training={training})",
+            run,
+            [(values, masks)],
+            lambda: model_state_variables(self, with_metrics=False, with_optimizer=False),
+        )
 
     def _attach_eager_masks(self, inputs, outputs, previous_mask):
         """The outputs as they are: :meth:`call` gave them the masks its run computed."""

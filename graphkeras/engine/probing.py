@@ -9,6 +9,10 @@ output dim that differs between the runs is unknown in the result. Probing
 is side-effect free: losses and updates added during a probe are dropped,
 and variables that ``call`` assigns are put back.
 
+On JAX the probe is abstract: ``call`` runs under ``jax.eval_shape``, on
+tracers that have a shape and a dtype but no numbers, so inferring the
+shapes of a large layer allocates and computes nothing.
+
 >>> outputs, _ = probe(layer, CallArguments(KerasTensor((None, 4))), want_masks=False)
 >>> outputs.shape
 (None, 4)
@@ -26,8 +30,10 @@ from graphkeras import backend as K
 from graphkeras.engine import build_limits
 from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.call_signature import call_signature, fill_argument_masks
+from graphkeras.engine.compiled_steps import backend_compiles
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import is_keras_tensor
+from graphkeras.engine.stateless_execution import process_random_state_variables
 from graphkeras.utils import nest
 
 # Two sizes substituted for unknown dims when probing ``call`` for shapes:
@@ -74,6 +80,8 @@ def probe(
     # No numbers move in a symbolic call: a ``call`` that assigns to the
     # layer's variables (a counter, a moving mean) is undone after probing.
     weights = layer.weights
+    if backend_compiles():  # and the random state a draw would advance (JAX keys)
+        weights = _with_random_state(weights, layer)
     values = [variable.value for variable in weights]
     try:
         for size in PROBE_SIZES if has_unknown else PROBE_SIZES[:1]:
@@ -92,8 +100,54 @@ def probe(
     return outputs, masks
 
 
+def _with_random_state(weights: list, layer: Any) -> list:
+    """``weights`` and the other Variables a call may change: seed generator states."""
+    known = {id(variable) for variable in weights}
+    extra = [
+        variable
+        for variable in (*layer.non_trainable_variables, *process_random_state_variables())
+        if id(variable) not in known
+    ]
+    return [*weights, *extra]
+
+
 def _probe_once(layer: Any, call: CallArguments, size: int, want_masks: bool, want_outputs: bool):
-    """One run of ``call`` (and ``compute_mask``) with unknown dims set to ``size``."""
+    """One run of ``call`` (and ``compute_mask``) with unknown dims set to ``size``.
+
+    On a backend that compiles (JAX) the run is abstract, under
+    ``jax.eval_shape``: the probe arrays and every result exist as shapes
+    and dtypes only, so nothing is allocated or computed. A ``call`` that
+    cannot be traced (one reading the values of its inputs) runs concretely.
+    """
+    if backend_compiles():
+        try:
+            return _abstract_probe_once(layer, call, size, want_masks, want_outputs)
+        except Exception:  # noqa: BLE001 - any failure: the concrete run raises it properly
+            pass
+    return _concrete_probe_once(layer, call, size, want_masks, want_outputs)
+
+
+def _abstract_probe_once(
+    layer: Any, call: CallArguments, size: int, want_masks: bool, want_outputs: bool
+):
+    """:func:`_concrete_probe_once` under ``jax.eval_shape``; results as detached KerasTensors."""
+    import jax
+
+    def as_keras_tensor(leaf):
+        if isinstance(leaf, jax.ShapeDtypeStruct):
+            return KerasTensor(tuple(leaf.shape), dtype=K.standardize_dtype(leaf.dtype))
+        return leaf
+
+    shapes = jax.eval_shape(
+        lambda: _concrete_probe_once(layer, call, size, want_masks, want_outputs)
+    )
+    return jax.tree_util.tree_map(as_keras_tensor, shapes)
+
+
+def _concrete_probe_once(
+    layer: Any, call: CallArguments, size: int, want_masks: bool, want_outputs: bool
+):
+    """One run of ``call`` (and ``compute_mask``) on probe arrays, unknown dims set to ``size``."""
 
     def concrete(leaf):
         return probe_array(leaf, size) if is_keras_tensor(leaf) else leaf
@@ -169,7 +223,12 @@ def merge_probe_leaves(runs: list, layer_name: str) -> list:
             continue
         shapes = []
         for value in values:
-            if not (K.is_tensor(value) or K.is_variable(value) or isinstance(value, (int, float))):
+            if not (
+                K.is_tensor(value)
+                or K.is_variable(value)
+                or is_keras_tensor(value)
+                or isinstance(value, (int, float))
+            ):
                 raise TypeError(
                     f"Layer '{layer_name}': call() must return arrays, received "
                     f"{type(value).__name__} while inferring output shapes."

@@ -37,6 +37,12 @@ from graphkeras.engine.compile_utils import (
     results_in_keras_order,
     serialize_compile_config,
 )
+from graphkeras.engine.compiled_steps import (
+    CompiledSteps,
+    backend_compiles,
+    grouped_batches,
+    model_state_variables,
+)
 from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
@@ -44,8 +50,10 @@ from graphkeras.engine.metric_tracking import CompileMetricsGroup, MetricAttribu
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.engine.state_tree import ModelStateTree
+from graphkeras.engine.stateless_execution import apply_recorded_updates
 from graphkeras.utils import nest
 from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from graphkeras.utils.tracing import is_tracing
 
 
 @register_layer(aliases=("Functional",))
@@ -62,6 +70,11 @@ class Model(Network, ModelStateTree, MetricAttributes):
     optimizer = None
     stop_training = False
     history = None
+    # How compile() asked the steps to run (see engine/compiled_steps.py).
+    _run_eagerly = False
+    _jit_compile = "auto"
+    _steps_per_execution = 1
+    _compiled_steps = None
 
     # ------------------------------------------------------------ compile
     def compile(
@@ -86,10 +99,20 @@ class Model(Network, ModelStateTree, MetricAttributes):
         Names and weights are checked now; a structure that fits no output
         raises when fit or evaluate starts, as in Keras 3.
 
-        ``run_eagerly``, ``steps_per_execution``, ``jit_compile`` and
-        ``auto_scale_loss`` are accepted for Keras compatibility: on NumPy
-        every step already runs eagerly, one at a time, in full precision.
+        On JAX, ``fit``, ``evaluate``, ``predict`` and ``model(x)`` compile
+        each step whole with ``jax.jit`` (``jit_compile="auto"`` or True), and
+        ``steps_per_execution`` steps run in one compiled call;
+        ``run_eagerly=True`` or ``jit_compile=False`` runs them op by op. On
+        NumPy every step runs op by op, and these arguments (and
+        ``auto_scale_loss``: steps run in full precision) change nothing.
         """
+        if not isinstance(run_eagerly, bool):
+            raise ValueError(f"run_eagerly must be a bool, received run_eagerly={run_eagerly!r}.")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(
+                f'jit_compile must be True, False or "auto", received jit_compile={jit_compile!r}.'
+            )
+        steps_per_execution = _positive(steps_per_execution, "steps_per_execution")
         template = output_template(
             self._outputs_struct if getattr(self, "_is_graph_network", False) else None,
             self._output_names(),
@@ -110,6 +133,10 @@ class Model(Network, ModelStateTree, MetricAttributes):
             else CompileMetricsGroup(compile_metrics, self._step_values_as_lists)
         )
         self._compile_arguments = (loss, loss_weights, metrics, weighted_metrics)
+        self._run_eagerly = run_eagerly
+        self._jit_compile = jit_compile
+        self._steps_per_execution = steps_per_execution
+        self._compiled_steps = None
         self.compiled = True
         self.stop_training = False
 
@@ -387,16 +414,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     def _apply_layer_updates(self, layers: list | None = None) -> None:
         """Run the ``add_update`` updates recorded during the step, then forget them."""
-        for layer in [self, *self._all_sublayers()] if layers is None else layers:
-            if not layer._updates:
-                continue
-            for update, _ in layer._updates:
-                if callable(update):
-                    update()
-                else:
-                    variable, value = update
-                    variable.assign(value)
-            layer._updates = ()
+        apply_recorded_updates([self, *self._all_sublayers()] if layers is None else layers)
 
     # ---------------------------------------------------------------- data
     def _standardize(
@@ -667,6 +685,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
         )
         self.stop_training = False
         custom_step = type(self).train_step is not Model.train_step
+        compiler = self._step_compiler("train")
         logs: dict = {}
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
@@ -676,14 +695,17 @@ class Model(Network, ModelStateTree, MetricAttributes):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             with contextlib.closing(train.epoch()) as batches:
-                for step, data in batches:
-                    callback_list.on_train_batch_begin(step)
-                    logs = self.train_step(data)
-                    if custom_step:
-                        self._apply_layer_updates()
-                    callback_list.on_train_batch_end(step, logs)
-                    if self.stop_training:
-                        break
+                if compiler is not None:
+                    logs = self._fit_epoch_compiled(compiler, batches, callback_list, custom_step)
+                else:
+                    for step, data in batches:
+                        callback_list.on_train_batch_begin(step)
+                        logs = self.train_step(data)
+                        if custom_step:
+                            self._apply_layer_updates()
+                        callback_list.on_train_batch_end(step, logs)
+                        if self.stop_training:
+                            break
             if train.ran_out:
                 warnings.warn(train.ran_out_message(), stacklevel=2)
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
@@ -696,6 +718,81 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 break
         callback_list.on_train_end(logs)
         return self.history
+
+    # ------------------------------------------------------- compiled steps
+    def _step_compiler(self, kind: str) -> CompiledSteps | None:
+        """The compiled programs for ``kind`` steps ("train", "test", "predict"), or None.
+
+        None runs the steps op by op: on a backend that does not compile,
+        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and for
+        training whose optimizer reads Python numbers from its state
+        (``Optimizer._traceable``).
+        """
+        if self._run_eagerly or self._jit_compile is False or not backend_compiles():
+            return None
+        if is_tracing():
+            return None
+        if kind == "train" and not self.optimizer._traceable():
+            return None
+        if self._compiled_steps is None:
+            self._compiled_steps = CompiledSteps(self)
+        return self._compiled_steps
+
+    def _prepare_for_compiling(self, data, kind: str) -> None:
+        """Create, op by op, what a step would create on its first run, before it is traced.
+
+        A model not built yet (a subclassed one), the compiled metrics (made
+        for the first batch's targets and predictions, their state by one
+        update that is then reset) and the optimizer's
+        slots must exist as Variables before tracing, so they become
+        arguments of the compiled program.
+        """
+        needs_metrics = (
+            kind != "predict"
+            and self._compile_metrics_group is not None
+            and not self._compile_metrics.built
+        )
+        if not self.built or needs_metrics:
+            x, y, sample_weight = unpack_x_y_sample_weight(data)
+            inputs, targets, weights = self._standardize(
+                x, y, sample_weight, need_targets=kind != "predict"
+            )
+            predictions = self._outputs_as_list(self._run_model(inputs, training=False))
+            self._clear_losses()
+            if needs_metrics:
+                self._compile_metrics.build(targets, predictions)
+                # Metrics whose state is shaped by the data (F1Score, R2Score, a
+                # multi-label AUC) make it on their first update: one update op by
+                # op, undone, makes it now.
+                self._compile_metrics.update_state(targets, predictions)
+                self._compile_metrics.reset_state()
+        if kind == "train" and not self.optimizer.built and self.trainable_weights:
+            self.optimizer.build(self.trainable_weights)
+
+    def _fit_epoch_compiled(self, compiler: CompiledSteps, batches, callback_list, custom_step):
+        """One epoch of ``fit`` with compiled steps, ``steps_per_execution`` batches a call."""
+
+        def step(data):
+            logs = self.train_step(data)
+            if custom_step:
+                self._apply_layer_updates()
+            return logs
+
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=True, with_optimizer=True)
+
+        logs: dict = {}
+        variables = None  # listed once an epoch, after the first batch built what it needs
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_train_batch_begin(first)
+            if variables is None:
+                self._prepare_for_compiling(group[0], "train")
+                variables = collect()
+            logs = compiler.run("train", step, group, collect, variables=variables)
+            callback_list.on_train_batch_end(last, logs)
+            if self.stop_training:
+                break
+        return logs
 
     # ------------------------------------------------------------ evaluate
     def evaluate(
@@ -743,12 +840,16 @@ class Model(Network, ModelStateTree, MetricAttributes):
         logs: dict = {}
         ran = False
         callback_list.on_test_begin()
+        compiler = self._step_compiler("test")
         with contextlib.closing(iterator.epoch()) as batches:
-            for step, data in batches:
-                callback_list.on_test_batch_begin(step)
-                logs = self.test_step(data)
-                callback_list.on_test_batch_end(step, logs)
-                ran = True
+            if compiler is not None:
+                logs, ran = self._evaluate_compiled(compiler, batches, callback_list)
+            else:
+                for step, data in batches:
+                    callback_list.on_test_batch_begin(step)
+                    logs = self.test_step(data)
+                    callback_list.on_test_batch_end(step, logs)
+                    ran = True
         if iterator.ran_out:
             warnings.warn(iterator.ran_out_message(), stacklevel=3)
         if not ran and isinstance(iterator.source, data_sources.ArraySource):
@@ -756,6 +857,25 @@ class Model(Network, ModelStateTree, MetricAttributes):
         logs = pythonify_logs(self._get_metrics_result_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
+
+    def _evaluate_compiled(self, compiler: CompiledSteps, batches, callback_list) -> tuple:
+        """The test loop with compiled steps; returns the last logs and whether a batch ran."""
+
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=True, with_optimizer=False)
+
+        logs: dict = {}
+        ran = False
+        variables = None
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_test_batch_begin(first)
+            if variables is None:
+                self._prepare_for_compiling(group[0], "test")
+                variables = collect()
+            logs = compiler.run("test", self.test_step, group, collect, variables=variables)
+            callback_list.on_test_batch_end(last, logs)
+            ran = True
+        return logs, ran
 
     def _metrics_of_no_rows(self, source: data_sources.ArraySource) -> dict:
         """What evaluating zero rows reports: every loss and metric, each at its empty value."""
@@ -818,23 +938,63 @@ class Model(Network, ModelStateTree, MetricAttributes):
             iterator.source, data_sources.ArraySource
         )
         callback_list.on_predict_begin()
+        compiler = self._step_compiler("predict")
         with contextlib.closing(iterator.epoch()) as batches:
-            for step, data in batches:
-                callback_list.on_predict_batch_begin(step)
-                outputs = self._predict_checked(data) if checked else self.predict_step(data)
-                leaves = nest.flatten(outputs)
-                if structure is None:
-                    structure, collected = outputs, [[] for _ in leaves]
-                for parts, leaf in zip(collected, leaves, strict=True):
-                    parts.append(leaf)
-                callback_list.on_predict_batch_end(step, {"outputs": outputs})
+            if compiler is not None:
+                structure, collected = self._predict_compiled(
+                    compiler, batches, checked, callback_list
+                )
+            else:
+                for step, data in batches:
+                    callback_list.on_predict_batch_begin(step)
+                    outputs = self._predict_checked(data) if checked else self.predict_step(data)
+                    leaves = nest.flatten(outputs)
+                    if structure is None:
+                        structure, collected = outputs, [[] for _ in leaves]
+                    for parts, leaf in zip(collected, leaves, strict=True):
+                        parts.append(leaf)
+                    callback_list.on_predict_batch_end(step, {"outputs": outputs})
         if iterator.ran_out:
             warnings.warn(iterator.ran_out_message(), stacklevel=2)
         callback_list.on_predict_end()
         if structure is None:  # Zero rows: the empty outputs come from one run on the empty inputs.
             return self.predict_step(iterator.source.pack(iterator.source.arrays))
         joined = [K.concatenate(parts, axis=0) if parts[1:] else parts[0] for parts in collected]
-        return nest.pack_sequence_as(structure, joined)
+        # As Keras 3: predict returns numpy arrays on every backend.
+        return nest.pack_sequence_as(structure, [K.convert_to_numpy(part) for part in joined])
+
+    def _predict_compiled(self, compiler: CompiledSteps, batches, checked: bool, callback_list):
+        """``predict``'s loop with compiled steps: the outputs' structure and each leaf's parts.
+
+        Several batches folded into one call come back stacked and are
+        joined along the rows, as the batches would be.
+        """
+        step = self._predict_checked if checked else self.predict_step
+
+        def collect() -> list:
+            return model_state_variables(self, with_metrics=False, with_optimizer=False)
+
+        structure, collected = None, []
+        variables = None
+        for first, last, group in grouped_batches(batches, self._steps_per_execution):
+            callback_list.on_predict_batch_begin(first)
+            if variables is None:
+                self._prepare_for_compiling(group[0], "predict")
+                variables = collect()
+            outputs = compiler.run(
+                "predict", step, group, collect, stack_results=True, variables=variables
+            )
+            if len(group) > 1:
+                outputs = nest.map_structure(
+                    lambda stacked: K.reshape(stacked, (-1, *K.int_shape(stacked)[2:])), outputs
+                )
+            leaves = nest.flatten(outputs)
+            if structure is None:
+                structure, collected = outputs, [[] for _ in leaves]
+            for parts, leaf in zip(collected, leaves, strict=True):
+                parts.append(leaf)
+            callback_list.on_predict_batch_end(last, {"outputs": outputs})
+        return structure, collected
 
     def predict_on_batch(self, x):
         """Outputs for one batch ``x``, in inference mode, through :meth:`predict_step`."""

@@ -15,6 +15,7 @@ built on its own before it was nested. Optimizer state is named
 from __future__ import annotations
 
 from graphkeras.engine.layer_registry import BUILTIN_LAYERS
+from graphkeras.engine.stateless_execution import seed_state_variables
 
 
 def model_variable_paths(model) -> dict[int, str]:
@@ -67,6 +68,10 @@ def _layer_paths(layer, parent: str, paths: dict[int, str]) -> None:
 def _own_paths(layer, here: str, paths: dict[int, str]) -> None:
     for variable in (*layer._trainable_weights, *layer._non_trainable_weights):
         paths.setdefault(id(variable), _join(here, variable.name))  # A shared weight: first path.
+    # Random state kept in Variables (JAX): "<layer>/seed_generator/<state name>", as Keras 3.
+    for index, state in enumerate(seed_state_variables(layer)):
+        generator = "seed_generator" if index == 0 else f"seed_generator_{index}"
+        paths.setdefault(id(state), _join(here, f"{generator}/{state.name}"))
 
 
 def _is_sequential(network) -> bool:

@@ -96,6 +96,21 @@ def max_over(x: Any, axis: Any) -> Any:
     return K.reshape(K.max(x, axis=axis, keepdims=True), _reduced_shape(K.int_shape(x), axis))
 
 
+def logsumexp_of_reachable(x: Any, axis: int) -> Any:
+    """``logsumexp`` over ``axis``, whose slices of all ``-inf`` (nothing to sum: no path, no
+    pair) give ``-inf`` with a zero gradient.
+
+    Differentiated as written, such a slice's ``log(0)`` sends NaN back
+    (``0 * inf``), and the NaN reaches the weights through every other
+    entry; JAX's gradient of a plain ``logsumexp`` does that. Those slices
+    are summed as zeros instead and their result replaced by ``-inf``, a
+    constant.
+    """
+    unreachable = K.all(K.equal(x, -math.inf), axis=axis)
+    safe = K.where(K.expand_dims(unreachable, axis), K.zeros_like(x), x)
+    return K.where(unreachable, -math.inf, K.logsumexp(safe, axis=axis))
+
+
 def targets_and_predictions(y_true: Any, y_pred: Any, same_rank: bool = True) -> tuple:
     """``(y_true, y_pred)`` as arrays of ``y_pred``'s float dtype (floatx for integers).
 

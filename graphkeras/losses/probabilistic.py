@@ -26,6 +26,7 @@ from graphkeras.losses.loss import (
     sum_over,
     targets_and_predictions,
 )
+from graphkeras.utils.tracing import is_tracing
 
 
 def kl_divergence(y_true: Any, y_pred: Any) -> Any:
@@ -181,7 +182,10 @@ def _labels_one_hot(labels: Any, y_pred: Any, axis: int, function: str) -> Any:
     """The labels one-hot along ``axis``, in ``y_pred``'s dtype, through a comparison.
 
     A label that names no class (outside ``[0, classes)``, or not a whole
-    number) raises ValueError naming ``function`` and the labels.
+    number) raises ValueError naming ``function`` and the labels. The check
+    reads the labels' values, so it runs only where they exist: eagerly, not
+    while a step is traced into one compiled program (there such a label
+    gives an all-zero row, as a one-hot encoding of it would).
     """
     rank = K.ndim(y_pred)
     classes = K.int_shape(y_pred)[axis]
@@ -190,7 +194,7 @@ def _labels_one_hot(labels: Any, y_pred: Any, axis: int, function: str) -> Any:
     class_ids = K.reshape(K.arange(classes, dtype=K.dtype(labels)), tuple(class_shape))
     one_hot = K.equal(K.expand_dims(labels, axis), class_ids)
     found = K.any(one_hot, axis=axis)
-    if not bool(K.convert_to_numpy(K.all(found))):
+    if not is_tracing() and not bool(K.convert_to_numpy(K.all(found))):
         bad = sorted({float(label) for label in K.convert_to_numpy(labels)[~found].ravel()})
         raise ValueError(
             f"{function}: labels must be integers in "

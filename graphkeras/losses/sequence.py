@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.losses.loss import BuiltinLoss, float_tensor
+from graphkeras.losses.loss import BuiltinLoss, float_tensor, logsumexp_of_reachable
 
 BLANK = 0
 
@@ -89,7 +89,7 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     for t in range(1, steps):
         skip = K.where(may_skip, _shifted(alpha, 2), lowest)
         paths = K.stack([alpha, _shifted(alpha, 1), skip], axis=0)
-        alpha = K.add(K.logsumexp(paths, axis=0), K.getitem(emissions, (slice(None), t)))
+        alpha = K.add(logsumexp_of_reachable(paths, axis=0), K.getitem(emissions, (slice(None), t)))
 
     # A sequence of L labels ends in its last label or the blank after it.
     label_lengths = K.sum(K.cast(K.not_equal(labels, BLANK), "int32"), axis=1, keepdims=True)
@@ -97,7 +97,7 @@ def ctc(y_true: Any, y_pred: Any) -> Any:
     is_final = K.logical_or(
         K.equal(state_ids, last_state), K.equal(state_ids, K.subtract(last_state, 1))
     )
-    return K.negative(K.logsumexp(K.where(is_final, alpha, lowest), axis=1))
+    return K.negative(logsumexp_of_reachable(K.where(is_final, alpha, lowest), axis=1))
 
 
 class CTC(BuiltinLoss):

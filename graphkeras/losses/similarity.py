@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from graphkeras import backend as K
-from graphkeras.losses.loss import BuiltinLoss, as_dtype, float_tensor
+from graphkeras.losses.loss import BuiltinLoss, as_dtype, float_tensor, logsumexp_of_reachable
 
 
 def _label_column(labels: Any) -> Any:
@@ -45,6 +45,23 @@ def circle(
     ``K.set_keras_mask``), so that a loss object averages over those only,
     as in Keras 3.
     """
+    losses = _circle_losses(
+        y_true, y_pred, ref_labels, ref_embeddings, remove_diagonal, gamma, margin
+    )
+    K.set_keras_mask(losses, _counted(losses))
+    return losses
+
+
+def _circle_losses(
+    y_true: Any,
+    y_pred: Any,
+    ref_labels: Any,
+    ref_embeddings: Any,
+    remove_diagonal: bool,
+    gamma: float,
+    margin: float,
+) -> Any:
+    """:func:`circle`'s losses, without the mask."""
     y_pred = float_tensor(y_pred)
     labels = _label_column(y_true)
     ref_embeddings = y_pred if ref_embeddings is None else as_dtype(ref_embeddings, K.dtype(y_pred))
@@ -68,12 +85,15 @@ def circle(
     negative_terms = K.multiply(
         K.multiply(gamma, negative_weights), K.subtract(1.0 - margin, distances)
     )
-    positive_loss = K.logsumexp(K.where(positive, positive_terms, -math.inf), axis=1)
-    negative_loss = K.logsumexp(K.where(negative, negative_terms, -math.inf), axis=1)
+    positive_loss = logsumexp_of_reachable(K.where(positive, positive_terms, -math.inf), axis=1)
+    negative_loss = logsumexp_of_reachable(K.where(negative, negative_terms, -math.inf), axis=1)
     losses = K.softplus(K.add(positive_loss, negative_loss))
-    # The mask only selects; it carries no gradient.
-    K.set_keras_mask(losses, K.greater(K.stop_gradient(losses), 0.0))
     return losses
+
+
+def _counted(losses: Any) -> Any:
+    """Which circle losses count in an average: the positive ones (a selection, no gradient)."""
+    return K.greater(K.stop_gradient(losses), 0.0)
 
 
 class Circle(BuiltinLoss):
@@ -103,3 +123,22 @@ class Circle(BuiltinLoss):
             margin=margin,
             remove_diagonal=remove_diagonal,
         )
+
+    def _losses_and_mask(self, y_true: Any, y_pred: Any) -> tuple:
+        """The losses and their mask, computed here rather than read off the losses.
+
+        A mask set on an array cannot stay on every backend's arrays (the
+        JAX tape's recorded values take none), so the loss object does not
+        depend on it.
+        """
+        options = self._fn_kwargs
+        losses = _circle_losses(
+            y_true,
+            y_pred,
+            options.get("ref_labels"),
+            options.get("ref_embeddings"),
+            options.get("remove_diagonal", True),
+            options.get("gamma", 80.0),
+            options.get("margin", 0.4),
+        )
+        return losses, _counted(losses)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphkeras import backend as K
+from graphkeras.utils.tracing import is_tracing
 
 
 def float_tensor(x: Any) -> Any:
@@ -119,6 +120,11 @@ def snapshot(x: Any) -> Any:
     """A new array holding ``x``'s current value.
 
     Metric variables are updated in place, so a result that is a variable's
-    value (or a slice of it) must be copied before it is handed out.
+    value (or a slice of it) must be copied before it is handed out. While
+    a step is traced into one compiled program the value is a placeholder
+    that cannot be copied to the host, and needs no copy: it is immutable,
+    and the Variable is given a new one when it is assigned.
     """
+    if is_tracing():
+        return K.convert_to_tensor(x)
     return K.convert_to_tensor(K.get_value(x))

@@ -23,6 +23,7 @@ from graphkeras.losses import squeeze_or_expand_to_same_rank
 from graphkeras.metrics.array_ops import broadcast_to, check_batch_by_columns, snapshot
 from graphkeras.metrics.metric import Metric
 from graphkeras.metrics.reduction_metrics import BuiltinMeanMetric, Mean
+from graphkeras.utils.tracing import is_tracing
 
 
 class MeanSquaredError(BuiltinMeanMetric):
@@ -244,6 +245,8 @@ class R2Score(Metric):
         """The adjusted R2 for ``num_regressors`` above 0, when enough samples allow it."""
         if self.num_regressors == 0:
             return score
+        if is_tracing():
+            return self._adjusted_traced(score)
         samples = float(self.num_samples.numpy())
         if self.num_regressors > samples - 1:
             warnings.warn(
@@ -262,6 +265,21 @@ class R2Score(Metric):
             return score
         scale = (samples - 1.0) / (samples - self.num_regressors - 1.0)
         return K.subtract(1.0, K.multiply(K.subtract(1.0, score), scale))
+
+    def _adjusted_traced(self, score: Any) -> Any:
+        """:meth:`_adjusted` with backend ops, for a step traced into one compiled program.
+
+        The sample count is a placeholder there, so the fallback to the plain
+        R2 (too few samples) is a ``where`` and says nothing; the eager
+        result after the step still warns.
+        """
+        samples = K.cast(K.convert_to_tensor(self.num_samples), "float64")
+        degrees = K.subtract(samples, float(self.num_regressors) + 1.0)
+        usable = K.greater(degrees, 0.0)
+        scale = K.divide(K.subtract(samples, 1.0), K.where(usable, degrees, 1.0))
+        scale = K.cast(scale, K.dtype(score))
+        adjusted = K.subtract(1.0, K.multiply(K.subtract(1.0, score), scale))
+        return K.where(usable, adjusted, score)
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from typing import Any
 from graphkeras import backend as K
 from graphkeras.optimizers import schedules
 from graphkeras.optimizers.optimizer import Optimizer, cast_like
+from graphkeras.utils.tracing import is_tracing
 
 
 class Adam(Optimizer):
@@ -88,6 +89,13 @@ class Adam(Optimizer):
 
     def _step_size(self, learning_rate: float) -> float:
         """``alpha``: the learning rate with both bias corrections of this step."""
+        if is_tracing():
+            step = K.cast(K.add(self._update_count(), 1), K.floatx())
+            correction = K.divide(
+                K.sqrt(K.subtract(1.0, K.power(self.beta_2, step))),
+                K.subtract(1.0, K.power(self.beta_1, step)),
+            )
+            return K.multiply(learning_rate, correction)
         step = self._update_count() + 1
         return learning_rate * math.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
 

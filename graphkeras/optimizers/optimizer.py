@@ -40,6 +40,7 @@ from graphkeras.utils.serialization import (
     deserialize_configurable,
     serialize_configurable,
 )
+from graphkeras.utils.tracing import is_tracing
 
 
 class Optimizer:
@@ -236,8 +237,39 @@ class Optimizer:
             )
         self._learning_rate.assign(float(learning_rate))
 
-    def _update_count(self) -> int:
-        """How many weight updates have been applied (calls, unless gradients accumulate)."""
+    def _step_learning_rate(self):
+        """The learning rate of this step: a Python float, or an array while a step is traced.
+
+        A traced step (``graphkeras.utils.tracing``) reads the rate Variable's
+        value as an array: it is an argument of the compiled program, so a
+        rate changed between calls (``ReduceLROnPlateau``) takes effect.
+        """
+        if is_tracing() and K.is_variable(self._learning_rate):
+            return self._learning_rate.value
+        return self.learning_rate
+
+    def _traceable(self) -> bool:
+        """Whether :meth:`apply` can run inside a traced step (no Python number it must read).
+
+        Learning-rate schedules and callables, gradient clipping by norm,
+        weight averages and gradient accumulation decide on Python numbers
+        read from the state; an optimizer using one runs its steps op by op.
+        """
+        return (
+            K.is_variable(self._learning_rate)
+            and not self.clipnorm
+            and not self.global_clipnorm
+            and not self.use_ema
+            and not self.gradient_accumulation_steps
+        )
+
+    def _update_count(self):
+        """How many weight updates have been applied (calls, unless gradients accumulate).
+
+        A Python int; inside a traced step the iterations array itself.
+        """
+        if is_tracing():
+            return self._iterations.value
         count = int(self._iterations.value)
         if self.gradient_accumulation_steps:
             return count // self.gradient_accumulation_steps
@@ -410,7 +442,7 @@ class Optimizer:
     def _update(self, grads: list, trainable_variables: list) -> None:
         """Clip, decay and update: one optimizer step on these pairs."""
         grads = self._clip_gradients(grads)
-        learning_rate = self.learning_rate
+        learning_rate = self._step_learning_rate()
         self._apply_weight_decay(trainable_variables, learning_rate)
         self._update_variables(grads, trainable_variables, learning_rate)
 
@@ -516,7 +548,7 @@ class Optimizer:
     def _apply_weight_decay(self, variables: list, learning_rate: float) -> None:
         if self.weight_decay is None:
             return
-        factor = float(self.weight_decay) * learning_rate
+        factor = float(self.weight_decay) * learning_rate  # an array when the step is traced
         for variable in variables:
             if self._use_weight_decay(variable):
                 # stop_gradient reads the value without a recording tape noticing.

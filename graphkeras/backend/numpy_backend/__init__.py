@@ -81,6 +81,7 @@ from graphkeras.backend.numpy_backend.elementwise_math import (
     sinh,
     tan,
 )
+from graphkeras.backend.numpy_backend.functional_gradients import value_and_grad
 from graphkeras.backend.numpy_backend.image import resize
 from graphkeras.backend.numpy_backend.image_transform import affine_transform
 from graphkeras.backend.numpy_backend.indexing import take, take_along_axis

@@ -121,6 +121,12 @@ class GradientTape:
             return True
         return False
 
+    def _followed_id(self, value) -> int | None:
+        """The id the tape follows ``value`` by (a swapped-in array's for a Variable), or None."""
+        if type(value) is Variable and id(value.value) in self._tracked:
+            return id(value.value)
+        return id(value) if self._follows(value) else None
+
     def _followed_inputs(self, op: _Op, values: tuple) -> tuple | None:
         """``(needs, input ids, blocked)`` for a call of ``op``; None if it uses nothing followed.
 
@@ -149,11 +155,16 @@ class GradientTape:
                 input_ids[parameter] = key
                 continue
             kind = type(value)
-            if kind is Variable and self._follows(value):
+            if kind is Variable and id(value.value) in tracked:
+                # A followed array swapped into a Variable (stateless_call under a
+                # tape): the gradient goes to the array, which the caller asks for.
+                needs[parameter] = found = True
+                input_ids[parameter] = id(value.value)
+            elif kind is Variable and self._follows(value):
                 needs[parameter] = found = True
                 input_ids[parameter] = key
             elif kind is list or kind is tuple:
-                ids = [id(item) if self._follows(item) else None for item in value]
+                ids = [self._followed_id(item) for item in value]
                 flags = [item_key is not None for item_key in ids]
                 needs[parameter] = flags
                 input_ids[parameter] = ids

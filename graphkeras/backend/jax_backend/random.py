@@ -1,0 +1,182 @@
+"""Random numbers for the JAX backend: explicit keys, kept in Variables.
+
+JAX draws from a key and never changes it, so a stream of draws needs the
+key kept somewhere. A :class:`SeedGenerator` keeps it in a Variable,
+``state`` (uint32 key data of shape (2,), not trainable): each draw reads
+the state, splits it in two, stores one half back and draws from the other.
+Because the state is a Variable, the engine threads it through ``jax.jit``
+like any other non-trainable weight (its value goes in, the new value
+comes out), and a traced step still gives new numbers each call.
+
+``seed`` in the draws is None (the process-wide generator, reset by
+:func:`set_random_seed`), an int (a key made from it: the same numbers every
+call, as a seeded Keras initializer gives) or a SeedGenerator.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from graphkeras.backend import config
+from graphkeras.backend.jax_backend.core import operand
+from graphkeras.backend.jax_backend.variable import Variable
+
+
+def _key_data(seed: int) -> jax.Array:
+    """The uint32 data of the key that the int ``seed`` makes."""
+    return jax.random.key_data(jax.random.key(seed))
+
+
+class SeedGenerator:
+    """A stream of random keys, its position kept in the Variable ``state``.
+
+    >>> generator = SeedGenerator(7)
+    >>> first, second = generator.next_key(), generator.next_key()  # two different keys
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.state = Variable(
+            _key_data(seed), dtype="uint32", name="seed_generator_state", trainable=False
+        )
+
+    def next_key(self) -> jax.Array:
+        """A new key to draw with; the state moves on, so the next call gives another."""
+        carried, drawn = jax.random.split(jax.random.wrap_key_data(self.state.value))
+        self.state.assign(jax.random.key_data(carried))
+        return drawn
+
+    def __repr__(self) -> str:
+        return f"<SeedGenerator state={self.state.name}>"
+
+
+_GLOBAL_GENERATOR: SeedGenerator | None = None
+
+
+def global_seed_generator() -> SeedGenerator:
+    """The process-wide generator behind unseeded draws (the engine threads its state).
+
+    It is made on first use, from fresh entropy, so importing the backend
+    draws nothing.
+    """
+    global _GLOBAL_GENERATOR
+    if _GLOBAL_GENERATOR is None:
+        _GLOBAL_GENERATOR = SeedGenerator(secrets.randbits(32))
+    return _GLOBAL_GENERATOR
+
+
+def set_random_seed(seed: int | None) -> None:
+    """Reset the process-wide generator, making every unseeded draw reproducible.
+
+    The generator object stays the same (its state Variable is reassigned),
+    so whoever holds it, or its state, sees the reset. ``None`` reseeds it
+    from fresh entropy.
+    """
+    seed = secrets.randbits(32) if seed is None else _int_seed(seed)
+    global_seed_generator().state.assign(_key_data(seed))
+
+
+def seed_generator(seed: int | None = None) -> SeedGenerator:
+    """A generator of its own for a layer, to pass as ``seed=`` to the draws here.
+
+    Each draw advances it, so a seeded layer gives a new but reproducible
+    mask every call. Without a seed its first key comes from the process-wide
+    generator, so :func:`set_random_seed` makes it reproducible too.
+    """
+    if seed is None:
+        generator = SeedGenerator(0)
+        generator.state.assign(jax.random.key_data(global_seed_generator().next_key()))
+        return generator
+    return SeedGenerator(_int_seed(seed))
+
+
+def _int_seed(seed) -> int:
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return int(seed)
+    raise TypeError(f"Expected an int seed, received {seed!r}.")
+
+
+def _key(seed) -> jax.Array:
+    """The key a draw uses: from the process-wide generator, an int, or a SeedGenerator."""
+    if seed is None:
+        return global_seed_generator().next_key()
+    if isinstance(seed, SeedGenerator):
+        return seed.next_key()
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return jax.random.key(int(seed))
+    raise TypeError(
+        f"seed must be None, an int or a seed_generator(), received {type(seed).__name__} {seed!r}."
+    )
+
+
+def _shape(shape) -> tuple:
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
+
+
+def _draw_dtype(name: str) -> str:
+    """The float dtype to draw in for a result of dtype ``name`` (cast afterwards)."""
+    return name if config.is_float_dtype(name) else config.floatx()
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> jax.Array:
+    """Uniform draws from ``[minval, maxval)``."""
+    name = config.standardize_dtype(dtype)
+    draw = _draw_dtype(name)
+    values = jax.random.uniform(
+        _key(seed), _shape(shape), dtype=draw, minval=operand(minval), maxval=operand(maxval)
+    )
+    return values.astype(name)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> jax.Array:
+    """Normal draws with the given mean and standard deviation."""
+    name = config.standardize_dtype(dtype)
+    values = jax.random.normal(_key(seed), _shape(shape), dtype=_draw_dtype(name))
+    return (values * operand(stddev) + operand(mean)).astype(name)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> jax.Array:
+    """Normal draws within two standard deviations of the mean."""
+    name = config.standardize_dtype(dtype)
+    values = jax.random.truncated_normal(
+        _key(seed), -2.0, 2.0, _shape(shape), dtype=_draw_dtype(name)
+    )
+    return (values * operand(stddev) + operand(mean)).astype(name)
+
+
+def random_permutation(n: int, seed=None) -> jax.Array:
+    """A random ordering of ``range(n)`` (int64)."""
+    return jax.random.permutation(_key(seed), jnp.arange(int(n)))
+
+
+def dropout(x, rate: float, noise_shape=None, seed=None) -> jax.Array:
+    """Zero each entry with probability ``rate`` and scale the rest by ``1 / (1 - rate)``.
+
+    ``noise_shape`` (broadcastable to ``x``) shares one draw along its axes of
+    length 1, as spatial dropout does. It is ``x`` times a mask of zeros and
+    ``1 / (1 - rate)``, so its gradient is that mask.
+    """
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), received {rate}.")
+    if rate == 0.0:
+        return x
+    value = jnp.asarray(operand(x))
+    shape = value.shape if noise_shape is None else _shape(noise_shape)
+    keep = 1.0 - rate
+    kept = jax.random.bernoulli(_key(seed), keep, shape)
+    mask = jnp.where(kept, jnp.asarray(1.0 / keep, dtype=value.dtype), 0).astype(value.dtype)
+    return value * mask
+
+
+__all__ = [
+    "dropout",
+    "random_normal",
+    "random_permutation",
+    "random_uniform",
+    "seed_generator",
+    "set_random_seed",
+    "truncated_normal",
+]

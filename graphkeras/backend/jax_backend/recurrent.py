@@ -1,0 +1,303 @@
+"""Whole-sequence recurrent ops on JAX arrays: an LSTM, a GRU and a simple RNN.
+
+Each op is one ``lax.scan`` over the timesteps, so XLA compiles the whole
+loop (and JAX's reverse-mode differentiation of the scan is the
+backpropagation through time). The conventions are Keras 3's, as in the
+numpy backend:
+
+* ``inputs`` is ``(batch, timesteps, features)``; the states are
+  ``(batch, units)``.
+* The projection of the inputs by ``kernel`` (plus the input bias) is one
+  matrix product over all timesteps before the scan; only the recurrent
+  product runs step by step.
+* ``mask`` (``(batch, timesteps)``, boolean) marks the steps to use. At a
+  masked step each sample keeps its previous states, and its output is its
+  previous output (or zeros with ``zero_output_for_mask``).
+* ``go_backwards`` reads the sequence from its end; the outputs come back in
+  the order processed (the reversed sequence), as in Keras.
+* ``activation`` and ``recurrent_activation`` are names among
+  ``_ACTIVATIONS``.
+
+Each op returns a tuple: the outputs, then the final states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from graphkeras.backend.jax_backend.core import unwrap
+
+__all__ = ["lstm_sequence", "gru_sequence", "simple_rnn_sequence"]
+
+
+def _hard_sigmoid(z: jax.Array) -> jax.Array:
+    return jnp.clip(z / 6 + 0.5, 0, 1)
+
+
+# The activations the sequence ops compute themselves (Keras 3's definitions).
+_ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
+    "tanh": jnp.tanh,
+    "sigmoid": lax.logistic,
+    "relu": jax.nn.relu,
+    "linear": lambda z: z,
+    "hard_sigmoid": _hard_sigmoid,
+}
+
+
+def _activation(name: str, argument: str) -> Callable[[jax.Array], jax.Array]:
+    if name not in _ACTIVATIONS:
+        raise ValueError(
+            f"{argument} must be one of {sorted(_ACTIVATIONS)} for a fused sequence op, "
+            f"received {argument}={name!r}."
+        )
+    return _ACTIVATIONS[name]
+
+
+class _Sequence:
+    """One call's inputs, checked and read time-major in the order processed.
+
+    ``time_major`` is ``(timesteps, batch, features)`` (reversed with
+    ``go_backwards``), ``keep`` the mask as ``(timesteps, batch, 1)`` booleans
+    in the same order, or None; ``dtype`` is the type every array is
+    computed in, the promotion of all the arrays the op was given.
+    """
+
+    def __init__(self, op: str, inputs, mask, go_backwards: bool, others) -> None:
+        x = jnp.asarray(unwrap(inputs))
+        if x.ndim != 3:
+            raise ValueError(
+                f"{op} expects inputs of shape (batch, timesteps, features), received shape "
+                f"{x.shape}."
+            )
+        if x.shape[1] == 0:
+            raise ValueError(f"{op} needs at least one timestep, received shape {x.shape}.")
+        self.op = op
+        self.batch, self.timesteps, self.features = x.shape
+        self.dtype = jnp.result_type(
+            x, *[jnp.asarray(unwrap(value)) for value in others if value is not None]
+        )
+        time_major = jnp.swapaxes(x.astype(self.dtype), 0, 1)
+        self.time_major = time_major[::-1] if go_backwards else time_major
+        self.keep = None
+        if mask is not None:
+            mask = jnp.asarray(unwrap(mask)).astype(bool)
+            if mask.shape != (self.batch, self.timesteps):
+                raise ValueError(
+                    f"{op} expects a mask of shape (batch, timesteps) = "
+                    f"{(self.batch, self.timesteps)}, received shape {mask.shape}."
+                )
+            keep = mask.T[::-1] if go_backwards else mask.T
+            self.keep = keep[:, :, None]
+
+    def state(self, value, units: int, name: str) -> jax.Array:
+        array = jnp.asarray(unwrap(value)).astype(self.dtype)
+        if array.shape != (self.batch, units):
+            raise ValueError(
+                f"{self.op} expects {name} of shape {(self.batch, units)}, received shape "
+                f"{array.shape}."
+            )
+        return array
+
+    def weights(self, kernel, recurrent_kernel, bias, gates: int) -> tuple:
+        """``(kernel, recurrent_kernel, bias or None, units)`` checked and in ``dtype``."""
+        kernel = jnp.asarray(unwrap(kernel)).astype(self.dtype)
+        recurrent_kernel = jnp.asarray(unwrap(recurrent_kernel)).astype(self.dtype)
+        units = recurrent_kernel.shape[0] if recurrent_kernel.ndim == 2 else -1
+        if (
+            kernel.ndim != 2
+            or recurrent_kernel.shape != (units, gates * units)
+            or kernel.shape != (self.features, gates * units)
+        ):
+            raise ValueError(
+                f"{self.op} expects kernel (features, {gates} * units) and recurrent_kernel "
+                f"(units, {gates} * units) for inputs of {self.features} features, "
+                f"received {kernel.shape} and {recurrent_kernel.shape}."
+            )
+        bias = None if bias is None else jnp.asarray(unwrap(bias)).astype(self.dtype)
+        return kernel, recurrent_kernel, bias, units
+
+    def projection(self, kernel: jax.Array, bias) -> jax.Array:
+        """``inputs @ kernel + bias`` of every step: ``(timesteps, batch, width)``."""
+        projected = self.time_major @ kernel
+        return projected if bias is None else projected + bias
+
+    def scan(
+        self,
+        step: Callable,
+        states: tuple,
+        projected: jax.Array,
+        return_sequences: bool,
+        zero_output_for_mask: bool,
+    ) -> tuple:
+        """Run ``step(projection_t, states) -> new states`` over the sequence.
+
+        The first state is the output. Returns ``(outputs, *final states)``:
+        ``outputs`` is ``(batch, timesteps, units)`` in the order processed,
+        or the last step's ``(batch, units)`` without ``return_sequences``.
+        """
+        keep = self.keep
+
+        def advance(carried, inputs):
+            projection_t, keep_t = inputs
+            new = step(projection_t, carried)
+            if keep_t is not None:
+                new = tuple(
+                    jnp.where(keep_t, value, old) for value, old in zip(new, carried, strict=True)
+                )
+            return new, (new[0] if return_sequences else None)
+
+        finals, history = lax.scan(advance, states, (projected, keep))
+        zeroed = keep is not None and zero_output_for_mask
+        if return_sequences:
+            outputs = history * keep if zeroed else history
+            outputs = jnp.swapaxes(outputs, 0, 1)
+        else:
+            outputs = finals[0] * keep[-1] if zeroed else finals[0]
+        return (outputs, *finals)
+
+
+# ------------------------------------------------------------------------ LSTM
+
+
+def lstm_sequence(
+    inputs,
+    initial_h,
+    initial_c,
+    kernel,
+    recurrent_kernel,
+    bias=None,
+    mask=None,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    activation: str = "tanh",
+    recurrent_activation: str = "sigmoid",
+) -> tuple:
+    """An LSTM over the whole sequence: ``(outputs, final_h, final_c)``.
+
+    ``kernel`` is ``(features, 4 * units)``, ``recurrent_kernel``
+    ``(units, 4 * units)`` and ``bias`` ``(4 * units,)``, gates in Keras's
+    order i, f, c, o. Each step computes ``z = x @ kernel + h @
+    recurrent_kernel + bias``, ``c = f * c + i * activation(z_c)`` and
+    ``h = o * activation(c)``, the gates i, f, o through
+    ``recurrent_activation``.
+    """
+    act = _activation(activation, "activation")
+    gate = _activation(recurrent_activation, "recurrent_activation")
+    others = (initial_h, initial_c, kernel, recurrent_kernel, bias)
+    sequence = _Sequence("lstm_sequence", inputs, mask, go_backwards, others)
+    kernel, recurrent_kernel, bias, units = sequence.weights(kernel, recurrent_kernel, bias, 4)
+    h = sequence.state(initial_h, units, "initial_h")
+    c = sequence.state(initial_c, units, "initial_c")
+
+    def step(projection_t, states):
+        h, c = states
+        z = projection_t + h @ recurrent_kernel
+        i, f, o = gate(z[:, :units]), gate(z[:, units : 2 * units]), gate(z[:, 3 * units :])
+        c = f * c + i * act(z[:, 2 * units : 3 * units])
+        return o * act(c), c
+
+    projected = sequence.projection(kernel, bias)
+    return sequence.scan(step, (h, c), projected, return_sequences, zero_output_for_mask)
+
+
+# ------------------------------------------------------------------------- GRU
+
+
+def gru_sequence(
+    inputs,
+    initial_h,
+    kernel,
+    recurrent_kernel,
+    bias=None,
+    mask=None,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    reset_after: bool = True,
+    activation: str = "tanh",
+    recurrent_activation: str = "sigmoid",
+) -> tuple:
+    """A GRU over the whole sequence: ``(outputs, final_h)``.
+
+    ``kernel`` is ``(features, 3 * units)`` and ``recurrent_kernel``
+    ``(units, 3 * units)``, gates in Keras's order z, r, h. With
+    ``reset_after`` (Keras 3's default) ``bias`` is ``(2, 3 * units)``, the
+    input bias then the recurrent one, and the reset gate scales the
+    recurrent projection: ``hh = activation(x_h + r * (h @ U_h + b_h))``;
+    without, ``bias`` is ``(3 * units,)`` and ``hh = activation(x_h + (r * h)
+    @ U_h)``. Then ``h = z * h + (1 - z) * hh``; z and r go through
+    ``recurrent_activation``.
+    """
+    act = _activation(activation, "activation")
+    gate = _activation(recurrent_activation, "recurrent_activation")
+    others = (initial_h, kernel, recurrent_kernel, bias)
+    sequence = _Sequence("gru_sequence", inputs, mask, go_backwards, others)
+    kernel, recurrent_kernel, bias, units = sequence.weights(kernel, recurrent_kernel, bias, 3)
+    input_bias, recurrent_bias = bias, None
+    if bias is not None and reset_after:
+        if bias.shape != (2, 3 * units):
+            raise ValueError(
+                f"gru_sequence with reset_after=True expects bias of shape (2, {3 * units}), "
+                f"received shape {bias.shape}."
+            )
+        input_bias, recurrent_bias = bias[0], bias[1]
+    two = 2 * units
+
+    def step(projection_t, states):
+        (h,) = states
+        if reset_after:
+            recurrent = h @ recurrent_kernel
+            if recurrent_bias is not None:
+                recurrent = recurrent + recurrent_bias
+            gates = gate(projection_t[:, :two] + recurrent[:, :two])
+            update, reset = gates[:, :units], gates[:, units:]
+            candidate = act(projection_t[:, two:] + reset * recurrent[:, two:])
+        else:
+            gates = gate(projection_t[:, :two] + h @ recurrent_kernel[:, :two])
+            update, reset = gates[:, :units], gates[:, units:]
+            candidate = act(projection_t[:, two:] + (reset * h) @ recurrent_kernel[:, two:])
+        return (candidate + update * (h - candidate),)
+
+    h = sequence.state(initial_h, units, "initial_h")
+    projected = sequence.projection(kernel, input_bias)
+    return sequence.scan(step, (h,), projected, return_sequences, zero_output_for_mask)
+
+
+# ------------------------------------------------------------------ simple RNN
+
+
+def simple_rnn_sequence(
+    inputs,
+    initial_h,
+    kernel,
+    recurrent_kernel,
+    bias=None,
+    mask=None,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    activation: str = "tanh",
+) -> tuple:
+    """A fully-connected RNN over the whole sequence: ``(outputs, final_h)``.
+
+    Each step computes ``h = activation(x @ kernel + h @ recurrent_kernel +
+    bias)``, with ``kernel`` ``(features, units)`` and ``recurrent_kernel``
+    ``(units, units)``.
+    """
+    act = _activation(activation, "activation")
+    others = (initial_h, kernel, recurrent_kernel, bias)
+    sequence = _Sequence("simple_rnn_sequence", inputs, mask, go_backwards, others)
+    kernel, recurrent_kernel, bias, units = sequence.weights(kernel, recurrent_kernel, bias, 1)
+
+    def step(projection_t, states):
+        (h,) = states
+        return (act(projection_t + h @ recurrent_kernel),)
+
+    h = sequence.state(initial_h, units, "initial_h")
+    projected = sequence.projection(kernel, bias)
+    return sequence.scan(step, (h,), projected, return_sequences, zero_output_for_mask)

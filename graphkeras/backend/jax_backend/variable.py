@@ -1,0 +1,267 @@
+"""The JAX backend's Variable: a named weight over immutable JAX arrays.
+
+JAX arrays cannot change, so a Variable is a name plus a plain attribute
+``value`` that holds the current array; every assignment swaps that array
+for a new one. Because ``value`` is an ordinary attribute, the engine can
+run a model statelessly (inside ``jax.jit``) by setting it to a traced array
+for the call and putting the old array back afterwards, and ``assign``
+accepts traced arrays too: it never converts to numpy.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from graphkeras.backend import config
+
+
+class Variable:
+    """A mutable array with a name, as a layer weight, an optimizer slot or a seed state.
+
+    ``value`` is the backing ``jax.Array`` (or a tracer while a function that
+    reads the variable is traced). Python operators and indexing go through
+    the backend's ops (see :data:`OPERATORS`), so a GradientTape records them.
+
+    >>> v = Variable(np.zeros((2, 3)), name="kernel")
+    >>> v.shape, v.dtype
+    ((2, 3), 'float32')
+    """
+
+    # numpy's binary operators (``array * v``) hand over to the reflected
+    # operators below instead of converting the variable to an ndarray.
+    __array_priority__ = 100
+
+    def __init__(
+        self,
+        value,
+        dtype=None,
+        name: str | None = None,
+        trainable: bool = True,
+    ) -> None:
+        if isinstance(value, Variable):
+            value = value.value
+        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
+        # jnp.array copies, so a numpy array handed in can change afterwards.
+        self.value = jnp.array(value, dtype=dtype)
+        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
+        self.trainable = bool(trainable)
+        self.regularizer = None
+        self.constraint = None
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self) -> str:
+        return dtype_name(self.value.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self.value.ndim
+
+    @property
+    def size(self) -> int:
+        return int(self.value.size)
+
+    def numpy(self) -> np.ndarray:
+        """A numpy copy of the value, safe to keep and change."""
+        return np.array(self.value)
+
+    def assign(self, value) -> Variable:
+        """Replace the value by ``value`` cast to this variable's dtype; shapes must match.
+
+        ``value`` may be a traced array (inside ``jax.jit``): nothing here
+        reads its numbers.
+        """
+        new_value = jnp.asarray(_array_of(value), dtype=self.value.dtype)
+        if tuple(new_value.shape) != self.shape:
+            raise ValueError(
+                f"Variable '{self.name}' has shape {self.shape}; "
+                f"cannot assign a value of shape {tuple(new_value.shape)}."
+            )
+        self.value = new_value
+        return self
+
+    def assign_add(self, delta) -> Variable:
+        """Hold ``value + delta`` (``delta`` broadcastable to the shape), in this dtype."""
+        return self._replace_by(jnp.add(self.value, _array_of(delta)), "assign_add")
+
+    def assign_sub(self, delta) -> Variable:
+        """Hold ``value - delta`` (``delta`` broadcastable to the shape), in this dtype."""
+        return self._replace_by(jnp.subtract(self.value, _array_of(delta)), "assign_sub")
+
+    def _replace_by(self, result, method: str) -> Variable:
+        if tuple(result.shape) != self.shape:
+            raise ValueError(
+                f"Variable '{self.name}'.{method}() needs a delta broadcastable to its shape "
+                f"{self.shape}; the result had shape {tuple(result.shape)}."
+            )
+        self.value = result.astype(self.value.dtype)
+        return self
+
+    def __jax_array__(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        array = np.asarray(self.value)
+        return array if dtype is None else array.astype(dtype)
+
+    def __repr__(self) -> str:
+        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __getitem__(self, key):
+        return OPERATORS["getitem"](self, key)
+
+    # Arithmetic goes through the backend's ops installed in OPERATORS, so a
+    # GradientTape that wraps those ops records it.
+    def __add__(self, other):
+        return OPERATORS["add"](self, other)
+
+    def __radd__(self, other):
+        return OPERATORS["add"](other, self)
+
+    def __sub__(self, other):
+        return OPERATORS["subtract"](self, other)
+
+    def __rsub__(self, other):
+        return OPERATORS["subtract"](other, self)
+
+    def __mul__(self, other):
+        return OPERATORS["multiply"](self, other)
+
+    def __rmul__(self, other):
+        return OPERATORS["multiply"](other, self)
+
+    def __truediv__(self, other):
+        return OPERATORS["divide"](self, other)
+
+    def __rtruediv__(self, other):
+        return OPERATORS["divide"](other, self)
+
+    def __matmul__(self, other):
+        return OPERATORS["matmul"](self, other)
+
+    def __rmatmul__(self, other):
+        return OPERATORS["matmul"](other, self)
+
+    def __pow__(self, other):
+        return OPERATORS["power"](self, other)
+
+    def __rpow__(self, other):
+        return OPERATORS["power"](other, self)
+
+    def __floordiv__(self, other):
+        return OPERATORS["floor_divide"](self, other)
+
+    def __rfloordiv__(self, other):
+        return OPERATORS["floor_divide"](other, self)
+
+    def __mod__(self, other):
+        return OPERATORS["mod"](self, other)
+
+    def __rmod__(self, other):
+        return OPERATORS["mod"](other, self)
+
+    def __neg__(self):
+        return OPERATORS["negative"](self)
+
+    def __pos__(self):
+        return OPERATORS["positive"](self)
+
+    def __abs__(self):
+        return OPERATORS["abs"](self)
+
+    # Ordering comparisons give boolean arrays. ``==`` and ``!=`` keep object
+    # identity, so Variables work as list items and dict keys.
+    def __lt__(self, other):
+        return OPERATORS["less"](self, other)
+
+    def __le__(self, other):
+        return OPERATORS["less_equal"](self, other)
+
+    def __gt__(self, other):
+        return OPERATORS["greater"](self, other)
+
+    def __ge__(self, other):
+        return OPERATORS["greater_equal"](self, other)
+
+
+# name -> backend op behind each Python operator of a Variable; filled by
+# install_variable_operators (the package calls it, and again whoever wraps ops).
+OPERATORS: dict = {}
+
+_OPERATOR_OPS = (
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "matmul",
+    "power",
+    "floor_divide",
+    "mod",
+    "negative",
+    "abs",
+    "getitem",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+)
+
+
+def install_variable_operators(namespace: dict) -> None:
+    """Route the Variable's Python operators to the ops in ``namespace`` (a backend's globals).
+
+    Called once the backend's namespace is complete, and again by any code
+    that replaces ops there (a tape making them recordable), so ``v * 2``
+    always runs the current ``multiply``.
+    """
+    missing = [name for name in _OPERATOR_OPS if name not in namespace]
+    if missing:
+        raise ValueError(f"The backend namespace lacks the operator ops {missing}.")
+    OPERATORS.update({name: namespace[name] for name in _OPERATOR_OPS})
+    multiply = namespace["multiply"]
+
+    def positive(x):
+        """``+x``: the value itself, as an op (a product by a weak 1 keeps dtype and sign)."""
+        return multiply(x, 1)
+
+    OPERATORS["positive"] = positive
+
+
+def dtype_name(dtype) -> str:
+    """The standard name of a numpy or JAX dtype (``bfloat16`` included)."""
+    name = getattr(dtype, "name", None)
+    if name == "bfloat16":
+        return name
+    return config.standardize_dtype(dtype)
+
+
+def _array_of(x):
+    """What an assignment stores from ``x``: a Variable's array, else ``x``'s array.
+
+    Assigning is not differentiated (as in TensorFlow and Keras): an array
+    wrapped for a tape is read through ``__jax_array__`` like any other.
+    """
+    if type(x) is Variable:
+        return x.value
+    read = getattr(x, "__jax_array__", None)
+    return read() if read is not None else x
+
+
+def _default_dtype(value) -> str:
+    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep their dtype."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or isinstance(dtype, str):
+        dtype = np.asarray(value).dtype if dtype is None else np.dtype(dtype)
+    if jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating):
+        return config.floatx()
+    return dtype_name(dtype)
+
+
+__all__ = ["Variable"]
