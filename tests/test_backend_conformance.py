@@ -760,7 +760,7 @@ def test_set_random_seed_makes_unseeded_draws_reproducible(B, reseed_global_gene
     B.set_random_seed(1234)
     second = draws()
     for a, b in zip(first, second, strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, b)  # the same seed replays the same draws exactly
     B.set_random_seed(4321)
     assert not np.array_equal(first[0], to_np(B, B.random_uniform((40,))))
 
@@ -773,7 +773,7 @@ def test_seed_generator_gives_new_but_reproducible_draws(B):
     second_generator = B.seed_generator(7)
     second = [to_np(B, B.random_uniform((10,), seed=second_generator)) for _ in range(2)]
     for a, b in zip(first, second, strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, b)  # the same seed replays the same draws exactly
 
 
 @covers("seed_generator")

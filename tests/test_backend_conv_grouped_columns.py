@@ -168,10 +168,10 @@ def test_runs_made_once_for_a_whole_batch_copy_each_chunk_like_copyto():
     assert target.dtype.itemsize == source.dtype.itemsize == 3 * 4  # runs of c_g channels
     for start in (0, 2):
         np.copyto(target, source[:, start : start + 2])
-        np.testing.assert_array_equal(inside, group_major[:, start : start + 2])
+        np.testing.assert_array_equal(inside, group_major[:, start : start + 2])  # a pure copy
         assert not scratch[:, :, 0].any() and not scratch[:, :, 5].any()
     wide = np.zeros((2, 5, 4, 3, 3), "float64")
     target, source = copies.runs_of(wide, group_major)
     assert target.dtype == np.float64 and source.dtype == np.float32
     np.copyto(target, source)
-    np.testing.assert_array_equal(wide, group_major)
+    np.testing.assert_array_equal(wide, group_major)  # float32 -> float64 copy is exact

@@ -121,7 +121,7 @@ def test_a_file_saved_on_numpy_and_loaded_on_jax_saves_again_identically(
     first = gk.models.load_model(tmp_path / "first.gk")
     second = gk.models.load_model(tmp_path / "second.gk")
     for a, b in zip(_weights(first), _weights(second), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, b)  # weights stored and read back bit for bit
     first_optimizer = [K.convert_to_numpy(v) for v in first.optimizer.variables]
     second_optimizer = [K.convert_to_numpy(v) for v in second.optimizer.variables]
     assert len(first_optimizer) == len(second_optimizer) > 0

@@ -43,7 +43,7 @@ def test_value_and_grad_keeps_structures_aux_and_gives_zeros_where_unconnected(B
     np.testing.assert_allclose(to_np(B, params_gradient["a"]), [2.0, 4.0], rtol=1e-12)
     np.testing.assert_allclose(to_np(B, params_gradient["b"][0]), 2.0, rtol=1e-12)
     np.testing.assert_array_equal(to_np(B, params_gradient["b"][1]), [0.0])  # unconnected: zeros
-    np.testing.assert_array_equal(to_np(B, unused_gradient), [0.0, 0.0])
+    np.testing.assert_array_equal(to_np(B, unused_gradient), [0.0, 0.0])  # zeros_like: exact
 
 
 @covers("value_and_grad")
