@@ -11,10 +11,20 @@ comes out), and a traced step still gives new numbers each call.
 ``seed`` in the draws is None (the process-wide generator, reset by
 :func:`set_random_seed`), an int (a key made from it: the same numbers every
 call, as a seeded Keras initializer gives) or a SeedGenerator.
+
+Every draw is made flat, at a length rounded up to a power of two, and then
+cut to the shape asked for (:func:`_flat_draw`). XLA compiles a generator
+once per length it is asked for, and compiling the counter-based hash behind
+``jax.random`` costs far more than drawing: a model's initializers ask for
+dozens of shapes, but they fall into a handful of lengths. A traced draw is
+cut the same way, so eager and compiled steps give the same numbers for the
+same key.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import secrets
 
 import jax
@@ -116,6 +126,39 @@ def _shape(shape) -> tuple:
     return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
 
 
+_SMALLEST_DRAW = 64
+
+
+@functools.partial(jax.jit, static_argnames=("sampler", "length", "dtype"))
+def _draw_of_length(key: jax.Array, sampler: str, length: int, dtype: str) -> jax.Array:
+    """``length`` draws of one ``jax.random`` sampler; compiled once per (sampler, length, dtype)."""
+    if sampler == "uniform":
+        return jax.random.uniform(key, (length,), dtype=dtype)
+    if sampler == "normal":
+        return jax.random.normal(key, (length,), dtype=dtype)
+    return jax.random.truncated_normal(key, -2.0, 2.0, (length,), dtype=dtype)
+
+
+def _flat_draw(
+    key: jax.Array, sampler: str, shape: tuple, dtype: str, scale=1.0, shift=0.0
+) -> jax.Array:
+    """``sampler``'s draws in ``shape`` times ``scale`` plus ``shift``, from a power-of-two run.
+
+    ``scale`` and ``shift`` are taken in ``dtype``. A concrete run is cut
+    and scaled on the host with numpy, so an eager draw compiles nothing per
+    shape; a traced one is cut and scaled with ``jax.numpy`` in the traced
+    program, with the same float operations.
+    """
+    count = math.prod(shape)
+    length = max(_SMALLEST_DRAW, 1 << max(count - 1, 0).bit_length())
+    values = _draw_of_length(key, sampler, length, dtype)
+    traced = any(isinstance(x, jax.core.Tracer) for x in (values, scale, shift))
+    xp = jnp if traced else np
+    cut = (values if traced else np.asarray(values))[:count].reshape(shape)
+    result = cut * xp.asarray(scale, dtype=dtype) + xp.asarray(shift, dtype=dtype)
+    return result if traced else jnp.asarray(result)
+
+
 def _draw_dtype(name: str) -> str:
     """The float dtype to draw in for a result of dtype ``name`` (cast afterwards)."""
     return name if config.is_float_dtype(name) else config.floatx()
@@ -124,27 +167,27 @@ def _draw_dtype(name: str) -> str:
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> jax.Array:
     """Uniform draws from ``[minval, maxval)``."""
     name = config.standardize_dtype(dtype)
-    draw = _draw_dtype(name)
-    values = jax.random.uniform(
-        _key(seed), _shape(shape), dtype=draw, minval=operand(minval), maxval=operand(maxval)
-    )
+    low, high = operand(minval), operand(maxval)
+    values = _flat_draw(_key(seed), "uniform", _shape(shape), _draw_dtype(name), high - low, low)
     return values.astype(name)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> jax.Array:
     """Normal draws with the given mean and standard deviation."""
     name = config.standardize_dtype(dtype)
-    values = jax.random.normal(_key(seed), _shape(shape), dtype=_draw_dtype(name))
-    return (values * operand(stddev) + operand(mean)).astype(name)
+    draw = _draw_dtype(name)
+    values = _flat_draw(_key(seed), "normal", _shape(shape), draw, operand(stddev), operand(mean))
+    return values.astype(name)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> jax.Array:
     """Normal draws within two standard deviations of the mean."""
     name = config.standardize_dtype(dtype)
-    values = jax.random.truncated_normal(
-        _key(seed), -2.0, 2.0, _shape(shape), dtype=_draw_dtype(name)
+    draw = _draw_dtype(name)
+    values = _flat_draw(
+        _key(seed), "truncated_normal", _shape(shape), draw, operand(stddev), operand(mean)
     )
-    return (values * operand(stddev) + operand(mean)).astype(name)
+    return values.astype(name)
 
 
 def random_permutation(n: int, seed=None) -> jax.Array:
@@ -166,7 +209,7 @@ def dropout(x, rate: float, noise_shape=None, seed=None) -> jax.Array:
     value = jnp.asarray(operand(x))
     shape = value.shape if noise_shape is None else _shape(noise_shape)
     keep = 1.0 - rate
-    kept = jax.random.bernoulli(_key(seed), keep, shape)
+    kept = _flat_draw(_key(seed), "uniform", shape, config.floatx()) < keep
     mask = jnp.where(kept, jnp.asarray(1.0 / keep, dtype=value.dtype), 0).astype(value.dtype)
     return value * mask
 
