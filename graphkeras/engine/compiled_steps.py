@@ -37,6 +37,15 @@ from graphkeras.utils import nest
 from graphkeras.utils.tracing import tracing
 
 
+class CompiledStepFallbackWarning(UserWarning):
+    """A step that cannot be compiled as one program runs op by op instead.
+
+    Its own class, so that a test (or a user who wants every step compiled)
+    can turn it into an error: ``-W error::graphkeras.engine.compiled_steps.
+    CompiledStepFallbackWarning`` or ``warnings.simplefilter("error", ...)``.
+    """
+
+
 def backend_compiles() -> bool:
     """Whether the backend in use compiles whole steps (JAX)."""
     return K.backend() == "jax"
@@ -65,7 +74,7 @@ def model_state_variables(model: Any, with_metrics: bool, with_optimizer: bool) 
     if with_metrics:
         groups.append(model.metrics_variables)
     if with_optimizer and model.optimizer is not None:
-        groups.append(model.optimizer.variables)
+        groups.append(model.optimizer.step_variables)
     groups.append(process_random_state_variables())
     found: list = []
     seen: set[int] = set()
@@ -204,6 +213,7 @@ class CompiledSteps:
             f"({type(error).__name__}: {first_line}); it runs op by op instead. A step "
             "compiles when it never turns a value computed from the data into a Python "
             "number or bool.",
+            CompiledStepFallbackWarning,
             stacklevel=4,
         )
 

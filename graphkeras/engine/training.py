@@ -724,15 +724,13 @@ class Model(Network, ModelStateTree, MetricAttributes):
         """The compiled programs for ``kind`` steps ("train", "test", "predict"), or None.
 
         None runs the steps op by op: on a backend that does not compile,
-        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and for
-        training whose optimizer reads Python numbers from its state
-        (``Optimizer._traceable``).
+        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and
+        inside a step already being traced. Every optimizer option (schedules,
+        clipping, weight averages, gradient accumulation) runs compiled.
         """
         if self._run_eagerly or self._jit_compile is False or not backend_compiles():
             return None
         if is_tracing():
-            return None
-        if kind == "train" and not self.optimizer._traceable():
             return None
         if self._compiled_steps is None:
             self._compiled_steps = CompiledSteps(self)
@@ -788,6 +786,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
             if variables is None:
                 self._prepare_for_compiling(group[0], "train")
                 variables = collect()
+            self.optimizer.prepare_compiled_step()
             logs = compiler.run("train", step, group, collect, variables=variables)
             callback_list.on_train_batch_end(last, logs)
             if self.stop_training:
