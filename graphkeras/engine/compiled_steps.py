@@ -68,9 +68,27 @@ def tape_is_recording() -> bool:
     return False
 
 
+def recurrent_state_variables(model: Any) -> list:
+    """The Variables holding the memory of ``model``'s stateful layers (``stateful=True`` RNNs).
+
+    They are not weights (``get_weights`` leaves them out, as Keras does),
+    but a step reads and writes them, so a compiled step threads them as
+    state: each batch starts from the states the last one left.
+    """
+    found: list = []
+    for layer in model._all_sublayers():
+        if getattr(layer, "stateful", False):
+            found.extend(v for v in getattr(layer, "states", None) or () if K.is_variable(v))
+    return found
+
+
 def model_state_variables(model: Any, with_metrics: bool, with_optimizer: bool) -> list:
     """Every Variable a step of ``model`` may read or write, each once, in a fixed order."""
-    groups = [model.trainable_variables, model.non_trainable_variables]
+    groups = [
+        model.trainable_variables,
+        model.non_trainable_variables,
+        recurrent_state_variables(model),
+    ]
     if with_metrics:
         groups.append(model.metrics_variables)
     if with_optimizer and model.optimizer is not None:
