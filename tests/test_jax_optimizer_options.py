@@ -15,7 +15,7 @@ float32 formulas, but XLA may fuse and reorder them, and in a compiled
 step the scalars (learning rate, norms, bias corrections) are float32
 arrays where numpy keeps Python doubles. Rounding differences of 1e-7 in a
 gradient grow through Adam's and RMSprop's division by the root of tiny
-second moments; over eight steps of this model they stay near 1e-6.
+second moments (2e-6 seen after eight plain Adam steps of this model).
 """
 
 from __future__ import annotations

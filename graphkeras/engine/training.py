@@ -100,8 +100,9 @@ class Model(Network, ModelStateTree, MetricAttributes):
         Names and weights are checked now; a structure that fits no output
         raises when fit or evaluate starts, as in Keras 3.
 
-        On JAX, ``fit``, ``evaluate``, ``predict`` and ``model(x)`` compile
-        each step whole with ``jax.jit`` (``jit_compile="auto"`` or True), and
+        On JAX, ``fit``, ``evaluate``, ``predict``, the ``*_on_batch`` methods
+        and ``model(x)`` compile each step whole with ``jax.jit``
+        (``jit_compile="auto"`` or True), with every optimizer option, and
         ``steps_per_execution`` steps run in one compiled call;
         ``run_eagerly=True`` or ``jit_compile=False`` runs them op by op. On
         NumPy every step runs op by op, and these arguments (and

@@ -272,8 +272,11 @@ class Optimizer:
 
     @property
     def step_variables(self) -> list:
-        """Every Variable a compiled training step threads: :attr:`variables`, plus the
-        held value of a callable learning rate (state of the step, not saved)."""
+        """Every Variable a compiled training step threads, in a fixed order.
+
+        :attr:`variables`, then the held value of a callable learning rate
+        (see :meth:`prepare_compiled_step`): state of the step, never saved.
+        """
         return [*self._variables, self._called_learning_rate]
 
     def prepare_compiled_step(self) -> None:
@@ -515,8 +518,14 @@ class Optimizer:
         self._update([K.divide(total, steps) for total in summed], trainable_variables)
         for variable, old in zip(written, before, strict=True):
             variable.assign(K.where(due, variable.value, old))
-        for accumulator, total in zip(accumulators, summed, strict=True):
-            accumulator.assign(K.where(due, K.zeros_like(total), total))
+        # As on numpy, an update empties every accumulator, those of variables
+        # without a gradient this call included.
+        sums = {
+            id(accumulator): total for accumulator, total in zip(accumulators, summed, strict=True)
+        }
+        for accumulator in self._accumulated_gradients:
+            kept = sums.get(id(accumulator), accumulator.value)
+            accumulator.assign(K.where(due, K.zeros_like(kept), kept))
 
     def _update_variables(self, grads: list, trainable_variables: list, learning_rate: float):
         """Run :meth:`update_step` on each pair.
