@@ -37,6 +37,15 @@ from graphkeras.utils import nest
 from graphkeras.utils.tracing import tracing
 
 
+class CompiledStepFallbackWarning(UserWarning):
+    """A step that cannot be compiled as one program runs op by op instead.
+
+    Its own class, so that a test (or a user who wants every step compiled)
+    can turn it into an error: ``-W error::graphkeras.engine.compiled_steps.
+    CompiledStepFallbackWarning`` or ``warnings.simplefilter("error", ...)``.
+    """
+
+
 def backend_compiles() -> bool:
     """Whether the backend in use compiles whole steps (JAX)."""
     return K.backend() == "jax"
@@ -59,13 +68,31 @@ def tape_is_recording() -> bool:
     return False
 
 
+def recurrent_state_variables(model: Any) -> list:
+    """The Variables holding the memory of ``model``'s stateful layers (``stateful=True`` RNNs).
+
+    They are not weights (``get_weights`` leaves them out, as Keras does),
+    but a step reads and writes them, so a compiled step threads them as
+    state: each batch starts from the states the last one left.
+    """
+    found: list = []
+    for layer in model._all_sublayers():
+        if getattr(layer, "stateful", False):
+            found.extend(v for v in getattr(layer, "states", None) or () if K.is_variable(v))
+    return found
+
+
 def model_state_variables(model: Any, with_metrics: bool, with_optimizer: bool) -> list:
     """Every Variable a step of ``model`` may read or write, each once, in a fixed order."""
-    groups = [model.trainable_variables, model.non_trainable_variables]
+    groups = [
+        model.trainable_variables,
+        model.non_trainable_variables,
+        recurrent_state_variables(model),
+    ]
     if with_metrics:
         groups.append(model.metrics_variables)
     if with_optimizer and model.optimizer is not None:
-        groups.append(model.optimizer.variables)
+        groups.append(model.optimizer.step_variables)
     groups.append(process_random_state_variables())
     found: list = []
     seen: set[int] = set()
@@ -204,6 +231,7 @@ class CompiledSteps:
             f"({type(error).__name__}: {first_line}); it runs op by op instead. A step "
             "compiles when it never turns a value computed from the data into a Python "
             "number or bool.",
+            CompiledStepFallbackWarning,
             stacklevel=4,
         )
 

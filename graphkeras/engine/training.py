@@ -42,6 +42,7 @@ from graphkeras.engine.compiled_steps import (
     backend_compiles,
     grouped_batches,
     model_state_variables,
+    recurrent_state_variables,
 )
 from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
@@ -99,8 +100,9 @@ class Model(Network, ModelStateTree, MetricAttributes):
         Names and weights are checked now; a structure that fits no output
         raises when fit or evaluate starts, as in Keras 3.
 
-        On JAX, ``fit``, ``evaluate``, ``predict`` and ``model(x)`` compile
-        each step whole with ``jax.jit`` (``jit_compile="auto"`` or True), and
+        On JAX, ``fit``, ``evaluate``, ``predict``, the ``*_on_batch`` methods
+        and ``model(x)`` compile each step whole with ``jax.jit``
+        (``jit_compile="auto"`` or True), with every optimizer option, and
         ``steps_per_execution`` steps run in one compiled call;
         ``run_eagerly=True`` or ``jit_compile=False`` runs them op by op. On
         NumPy every step runs op by op, and these arguments (and
@@ -724,15 +726,13 @@ class Model(Network, ModelStateTree, MetricAttributes):
         """The compiled programs for ``kind`` steps ("train", "test", "predict"), or None.
 
         None runs the steps op by op: on a backend that does not compile,
-        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and for
-        training whose optimizer reads Python numbers from its state
-        (``Optimizer._traceable``).
+        after ``compile(run_eagerly=True)`` or ``jit_compile=False``, and
+        inside a step already being traced. Every optimizer option (schedules,
+        clipping, weight averages, gradient accumulation) runs compiled.
         """
         if self._run_eagerly or self._jit_compile is False or not backend_compiles():
             return None
         if is_tracing():
-            return None
-        if kind == "train" and not self.optimizer._traceable():
             return None
         if self._compiled_steps is None:
             self._compiled_steps = CompiledSteps(self)
@@ -757,7 +757,11 @@ class Model(Network, ModelStateTree, MetricAttributes):
             inputs, targets, weights = self._standardize(
                 x, y, sample_weight, need_targets=kind != "predict"
             )
+            # This run only builds: stateful layers keep the states they had (zeros if new).
+            states_before = {id(v): v.value for v in recurrent_state_variables(self)}
             predictions = self._outputs_as_list(self._run_model(inputs, training=False))
+            for state in recurrent_state_variables(self):
+                state.assign(states_before.get(id(state), K.zeros_like(state.value)))
             self._clear_losses()
             if needs_metrics:
                 self._compile_metrics.build(targets, predictions)
@@ -769,8 +773,8 @@ class Model(Network, ModelStateTree, MetricAttributes):
         if kind == "train" and not self.optimizer.built and self.trainable_weights:
             self.optimizer.build(self.trainable_weights)
 
-    def _fit_epoch_compiled(self, compiler: CompiledSteps, batches, callback_list, custom_step):
-        """One epoch of ``fit`` with compiled steps, ``steps_per_execution`` batches a call."""
+    def _compiled_train_body(self, custom_step: bool):
+        """What a compiled train step runs on one batch: ``train_step`` and its layer updates."""
 
         def step(data):
             logs = self.train_step(data)
@@ -778,9 +782,21 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 self._apply_layer_updates()
             return logs
 
-        def collect() -> list:
-            return model_state_variables(self, with_metrics=True, with_optimizer=True)
+        return step
 
+    def _train_state_variables(self) -> list:
+        return model_state_variables(self, with_metrics=True, with_optimizer=True)
+
+    def _test_state_variables(self) -> list:
+        return model_state_variables(self, with_metrics=True, with_optimizer=False)
+
+    def _predict_state_variables(self) -> list:
+        return model_state_variables(self, with_metrics=False, with_optimizer=False)
+
+    def _fit_epoch_compiled(self, compiler: CompiledSteps, batches, callback_list, custom_step):
+        """One epoch of ``fit`` with compiled steps, ``steps_per_execution`` batches a call."""
+        step = self._compiled_train_body(custom_step)
+        collect = self._train_state_variables
         logs: dict = {}
         variables = None  # listed once an epoch, after the first batch built what it needs
         for first, last, group in grouped_batches(batches, self._steps_per_execution):
@@ -788,6 +804,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
             if variables is None:
                 self._prepare_for_compiling(group[0], "train")
                 variables = collect()
+            self.optimizer.prepare_compiled_step()
             logs = compiler.run("train", step, group, collect, variables=variables)
             callback_list.on_train_batch_end(last, logs)
             if self.stop_training:
@@ -860,10 +877,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     def _evaluate_compiled(self, compiler: CompiledSteps, batches, callback_list) -> tuple:
         """The test loop with compiled steps; returns the last logs and whether a batch ran."""
-
-        def collect() -> list:
-            return model_state_variables(self, with_metrics=True, with_optimizer=False)
-
+        collect = self._test_state_variables
         logs: dict = {}
         ran = False
         variables = None
@@ -891,23 +905,60 @@ class Model(Network, ModelStateTree, MetricAttributes):
     def train_on_batch(
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
     ):
-        """One :meth:`train_step` on one batch; returns its loss (and metrics)."""
+        """One :meth:`train_step` on one batch; returns its loss (and metrics).
+
+        On JAX the step runs compiled, by the same program ``fit`` runs for
+        a batch of the same signature.
+        """
         self._assert_compiled("train_on_batch")
-        if class_weight is not None:
-            sample_weight = self._standardize(x, y, sample_weight, class_weight)[2][0]
+        custom_step = type(self).train_step is not Model.train_step
+        compiler = self._step_compiler("train")
         self.reset_metrics()
-        logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
-        if type(self).train_step is not Model.train_step:
-            self._apply_layer_updates()
+        if compiler is not None:
+            data = self._batch_as_fit_packs_it(x, y, sample_weight, class_weight)
+            self._prepare_for_compiling(data, "train")
+            self.optimizer.prepare_compiled_step()
+            body = self._compiled_train_body(custom_step)
+            logs = compiler.run("train", body, [data], self._train_state_variables)
+        else:
+            if class_weight is not None:
+                sample_weight = self._standardize(x, y, sample_weight, class_weight)[2][0]
+            logs = self.train_step(pack_x_y_sample_weight(x, y, sample_weight))
+            if custom_step:
+                self._apply_layer_updates()
         logs = pythonify_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
-        """The loss (and metrics) of one batch, in inference mode, through :meth:`test_step`."""
+        """The loss (and metrics) of one batch, in inference mode, through :meth:`test_step`.
+
+        On JAX the step runs compiled, by the program ``evaluate`` runs.
+        """
         self._assert_compiled("test_on_batch")
+        compiler = self._step_compiler("test")
         self.reset_metrics()
-        logs = pythonify_logs(self.test_step(pack_x_y_sample_weight(x, y, sample_weight)))
+        if compiler is not None:
+            data = self._batch_as_fit_packs_it(x, y, sample_weight)
+            self._prepare_for_compiling(data, "test")
+            logs = compiler.run("test", self.test_step, [data], self._test_state_variables)
+        else:
+            logs = self.test_step(pack_x_y_sample_weight(x, y, sample_weight))
+        logs = pythonify_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def _batch_as_fit_packs_it(
+        self, x, y, sample_weight, class_weight=None, need_targets: bool = True
+    ):
+        """One batch checked and packed as ``fit``'s batches are, for a compiled step.
+
+        The arrays are converted and cast as ``fit`` converts them, and take
+        the form they were given in, so a batch of the same shapes runs the
+        program ``fit`` (or ``evaluate``, ``predict``) traced, without a new trace.
+        """
+        data_sources.check_array_like(x, "x", self.name)
+        xs, ys, weights = self._standardize(x, y, sample_weight, class_weight, need_targets)
+        pack = self._batch_packer(x, y, sample_weight, len(xs), len(ys), weights is not None)
+        return pack([*xs, *ys, *(weights or [])])
 
     # -------------------------------------------------------------- predict
     def predict(self, x, batch_size: int = 32, verbose=0, steps=None, callbacks=None):
@@ -970,10 +1021,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
         joined along the rows, as the batches would be.
         """
         step = self._predict_checked if checked else self.predict_step
-
-        def collect() -> list:
-            return model_state_variables(self, with_metrics=False, with_optimizer=False)
-
+        collect = self._predict_state_variables
         structure, collected = None, []
         variables = None
         for first, last, group in grouped_batches(batches, self._steps_per_execution):
@@ -997,8 +1045,24 @@ class Model(Network, ModelStateTree, MetricAttributes):
         return structure, collected
 
     def predict_on_batch(self, x):
-        """Outputs for one batch ``x``, in inference mode, through :meth:`predict_step`."""
-        return self.predict_step(pack_x_y_sample_weight(x))
+        """Outputs for one batch ``x``, in inference mode, through :meth:`predict_step`.
+
+        Numpy arrays on every backend, in the structure of the model's
+        outputs, as Keras 3 returns them. On JAX the step runs compiled, by
+        the program ``predict`` runs for a batch of the same signature.
+        """
+        compiler = self._step_compiler("predict")
+        if compiler is None:
+            outputs = self.predict_step(pack_x_y_sample_weight(x))
+        else:
+            data = self._batch_as_fit_packs_it(x, None, None, need_targets=False)
+            self._prepare_for_compiling(data, "predict")
+            checked = type(self).predict_step is Model.predict_step
+            step = self._predict_checked if checked else self.predict_step
+            outputs = compiler.run(
+                "predict", step, [data], self._predict_state_variables, stack_results=True
+            )
+        return nest.map_structure(K.convert_to_numpy, outputs)
 
 
 def _callback_list(callbacks, **kwargs):

@@ -17,6 +17,14 @@ Every update works in place (``assign_add`` / ``assign_sub``), and scalars
 that are the same for every variable of a step (the learning rate, bias
 corrections) are Python floats computed once per step.
 
+Inside a traced step (``graphkeras.utils.tracing``: a compiled training
+step on JAX) the state holds traced arrays with no Python value yet, so
+every option runs on backend ops instead: the schedule is evaluated on the
+traced ``iterations``, norms and clipping scales are arrays, and what
+numpy decides with an ``if`` on the state (an EMA overwrite due, gradients
+accumulated enough to update) is computed both ways and selected with
+``K.where``. The results equal the numpy path's up to float32 rounding.
+
 >>> weight = K.Variable([1.0, 2.0])
 >>> SGD(learning_rate=0.1).apply([K.ones((2,))], [weight])
 >>> weight.numpy()
@@ -158,6 +166,12 @@ class Optimizer:
 
         self._iterations = K.Variable(0, dtype="int64", name="iteration", trainable=False)
         self._variables.append(self._iterations)
+        # A callable learning rate is a Python function: a compiled step cannot call it,
+        # so the engine writes its value here before each compiled call (see
+        # `prepare_compiled_step`). Not saved: not in `variables`.
+        self._called_learning_rate = K.Variable(
+            0.0, dtype=K.floatx(), name="called_learning_rate", trainable=False
+        )
         if isinstance(learning_rate, schedules.LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
         elif isinstance(learning_rate, numbers.Real) and not isinstance(
@@ -242,33 +256,52 @@ class Optimizer:
 
         A traced step (``graphkeras.utils.tracing``) reads the rate Variable's
         value as an array: it is an argument of the compiled program, so a
-        rate changed between calls (``ReduceLROnPlateau``) takes effect.
+        rate changed between calls (``ReduceLROnPlateau``) takes effect. A
+        schedule is evaluated on the traced ``iterations``; a callable's
+        value is the one :meth:`prepare_compiled_step` stored before the call.
         """
-        if is_tracing() and K.is_variable(self._learning_rate):
-            return self._learning_rate.value
-        return self.learning_rate
+        if not is_tracing():
+            return self.learning_rate
+        learning_rate = self._learning_rate
+        if K.is_variable(learning_rate):
+            return learning_rate.value
+        if isinstance(learning_rate, schedules.LearningRateSchedule):
+            rate = learning_rate(self._iterations)
+            return rate if K.is_tensor(rate) else float(rate)
+        return self._called_learning_rate.value
 
-    def _traceable(self) -> bool:
-        """Whether :meth:`apply` can run inside a traced step (no Python number it must read).
+    @property
+    def step_variables(self) -> list:
+        """Every Variable a compiled training step threads, in a fixed order.
 
-        Learning-rate schedules and callables, gradient clipping by norm,
-        weight averages and gradient accumulation decide on Python numbers
-        read from the state; an optimizer using one runs its steps op by op.
+        :attr:`variables`, then the held value of a callable learning rate
+        (see :meth:`prepare_compiled_step`): state of the step, never saved.
         """
-        return (
-            K.is_variable(self._learning_rate)
-            and not self.clipnorm
-            and not self.global_clipnorm
-            and not self.use_ema
-            and not self.gradient_accumulation_steps
-        )
+        return [*self._variables, self._called_learning_rate]
+
+    def prepare_compiled_step(self) -> None:
+        """Before a compiled call of :meth:`apply`: hold a callable learning rate's value.
+
+        A compiled program cannot call back into Python, so a learning rate
+        given as a callable is called here, once per compiled call (once per
+        ``steps_per_execution`` steps), and its value is an argument of the
+        program. Nothing to do for a number or a schedule.
+        """
+        learning_rate = self._learning_rate
+        if K.is_variable(learning_rate) or isinstance(
+            learning_rate, schedules.LearningRateSchedule
+        ):
+            return
+        self._called_learning_rate.assign(float(learning_rate()))
 
     def _update_count(self):
         """How many weight updates have been applied (calls, unless gradients accumulate).
 
-        A Python int; inside a traced step the iterations array itself.
+        A Python int; inside a traced step an int array computed from ``iterations``.
         """
         if is_tracing():
+            if self.gradient_accumulation_steps:
+                return K.floor_divide(self._iterations.value, self.gradient_accumulation_steps)
             return self._iterations.value
         count = int(self._iterations.value)
         if self.gradient_accumulation_steps:
@@ -428,11 +461,8 @@ class Optimizer:
 
         if self.use_ema:
             self._update_model_variables_moving_average(self._trainable_variables)
-            if (
-                self.ema_overwrite_frequency
-                and (self._update_count() + 1) % self.ema_overwrite_frequency == 0
-            ):
-                self._overwrite_model_variables_with_average_value(self._trainable_variables)
+            if self.ema_overwrite_frequency:
+                self._overwrite_when_due(self._trainable_variables)
         for variable in trainable_variables:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
@@ -452,6 +482,9 @@ class Optimizer:
             self._accumulated_gradients[self._get_variable_index(variable)]
             for variable in trainable_variables
         ]
+        if is_tracing():
+            self._accumulate_or_update_traced(grads, trainable_variables, accumulators)
+            return
         if (int(self._iterations.value) + 1) % steps != 0:
             for gradient, accumulator in zip(grads, accumulators, strict=True):
                 accumulator.assign_add(gradient)
@@ -463,6 +496,36 @@ class Optimizer:
         self._update(grads, trainable_variables)
         for accumulator in self._accumulated_gradients:
             accumulator.assign(K.zeros(accumulator.shape, dtype=accumulator.dtype))
+
+    def _accumulate_or_update_traced(
+        self, grads: list, trainable_variables: list, accumulators: list
+    ) -> None:
+        """:meth:`_accumulate_or_update` in a traced step, where the step count has no value.
+
+        The update runs on every call and its results are kept only when it
+        is due: each variable it may write (the weights and the optimizer's
+        state, bar ``iterations``) takes ``where(due, new, old)``; the
+        accumulators take zeros when due, else their sum with the gradients.
+        """
+        steps = self.gradient_accumulation_steps
+        due = K.equal(K.mod(K.add(self._iterations.value, 1), steps), 0)
+        written = [*trainable_variables, *self._variables[1:]]
+        before = [variable.value for variable in written]
+        summed = [
+            K.add(gradient, accumulator)
+            for gradient, accumulator in zip(grads, accumulators, strict=True)
+        ]
+        self._update([K.divide(total, steps) for total in summed], trainable_variables)
+        for variable, old in zip(written, before, strict=True):
+            variable.assign(K.where(due, variable.value, old))
+        # As on numpy, an update empties every accumulator, those of variables
+        # without a gradient this call included.
+        sums = {
+            id(accumulator): total for accumulator, total in zip(accumulators, summed, strict=True)
+        }
+        for accumulator in self._accumulated_gradients:
+            kept = sums.get(id(accumulator), accumulator.value)
+            accumulator.assign(K.where(due, K.zeros_like(kept), kept))
 
     def _update_variables(self, grads: list, trainable_variables: list, learning_rate: float):
         """Run :meth:`update_step` on each pair.
@@ -513,6 +576,10 @@ class Optimizer:
         return grads
 
     def _clip_by_norm(self, gradient):
+        if is_tracing():
+            norm = K.sqrt(K.sum(K.square(gradient)))
+            scale = K.where(K.less_equal(norm, self.clipnorm), 1.0, self.clipnorm / norm)
+            return K.multiply(gradient, K.cast(scale, K.dtype(gradient)))
         norm = math.sqrt(float(K.sum(K.square(gradient))))
         if norm <= self.clipnorm:
             return gradient
@@ -557,11 +624,25 @@ class Optimizer:
     # ------------------------------------------------------------ moving average
     def _update_model_variables_moving_average(self, variables: list) -> None:
         # The first update copies the weights; later ones blend them in.
-        momentum = self.ema_momentum if self._update_count() != 0 else 0.0
+        traced = is_tracing()
+        if traced:
+            blend = K.where(K.equal(self._update_count(), 0), 1.0, 1.0 - self.ema_momentum)
+        else:
+            blend = 1.0 - (self.ema_momentum if self._update_count() != 0 else 0.0)
         for variable, average in zip(variables, self._model_variables_moving_average, strict=True):
-            average.assign_add(
-                K.multiply(K.subtract(K.stop_gradient(variable), average), 1.0 - momentum)
-            )
+            step = K.subtract(K.stop_gradient(variable), average)
+            average.assign_add(K.multiply(step, cast_like(blend, average) if traced else blend))
+
+    def _overwrite_when_due(self, variables: list) -> None:
+        """Every ``ema_overwrite_frequency`` updates, give the variables their averages."""
+        frequency = self.ema_overwrite_frequency
+        if not is_tracing():
+            if (self._update_count() + 1) % frequency == 0:
+                self._overwrite_model_variables_with_average_value(variables)
+            return
+        due = K.equal(K.mod(K.add(self._update_count(), 1), frequency), 0)
+        for variable, average in zip(variables, self._model_variables_moving_average, strict=True):
+            variable.assign(K.where(due, average.value, variable.value))
 
     def _overwrite_model_variables_with_average_value(self, variables: Sequence) -> None:
         averages = self._model_variables_moving_average
@@ -678,7 +759,15 @@ def cast_like(gradient, variable):
 
 
 def global_norm(tensors: Sequence) -> float:
-    """The L2 norm of all entries of ``tensors`` together (None entries skipped)."""
+    """The L2 norm of all entries of ``tensors`` together (None entries skipped).
+
+    A Python float; inside a traced step a scalar array.
+    """
+    if is_tracing():
+        squares = [
+            K.cast(K.sum(K.square(tensor)), K.floatx()) for tensor in tensors if tensor is not None
+        ]
+        return K.sqrt(sum(squares[1:], squares[0]))
     return math.sqrt(
         sum(float(K.sum(K.square(tensor))) for tensor in tensors if tensor is not None)
     )
@@ -691,6 +780,16 @@ def clip_by_global_norm(tensors: Sequence, clip_norm: float) -> list:
     hiding an overflow.
     """
     norm = global_norm(tensors)
+    if is_tracing():
+        scale = K.where(
+            K.isfinite(norm),
+            K.where(K.less_equal(norm, clip_norm), 1.0, clip_norm / norm),
+            math.nan,
+        )
+        return [
+            None if tensor is None else K.multiply(tensor, K.cast(scale, K.dtype(tensor)))
+            for tensor in tensors
+        ]
     if math.isfinite(norm) and norm <= clip_norm:
         return list(tensors)
     scale = clip_norm / norm if math.isfinite(norm) else math.nan

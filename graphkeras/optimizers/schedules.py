@@ -8,6 +8,10 @@ and a ``get_config`` that lets it travel inside the optimizer's config.
 The built-in schedules have Keras 3's names, arguments, defaults, formulas
 and configs. Their values are Python floats: a learning rate is one scalar
 per step, so it is computed with :mod:`math` rather than as an array.
+Inside a traced step (a compiled training step on JAX) the step count is a
+traced array that has no Python value yet; there each formula runs on the
+same code with backend ops instead (:class:`ScalarMath`), so the rate is
+computed inside the compiled program from the traced count.
 
 >>> schedule = ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
 >>> schedule(10)
@@ -25,13 +29,62 @@ from typing import Any
 from graphkeras import backend as K
 from graphkeras.utils.keras_object_form import register_keras_module
 from graphkeras.utils.serialization import deserialize_object, serialize_object
+from graphkeras.utils.tracing import is_tracing
 
 
-def _step_value(step: Any) -> float:
-    """``step`` (a Python number, a backend scalar or a Variable) as a Python float."""
+class ScalarMath:
+    """The scalar functions a schedule's formula needs, on Python floats or on backend arrays.
+
+    :data:`PYTHON_MATH` computes with :mod:`math` (exact doubles, the
+    numbers the schedules have always returned); :data:`BACKEND_MATH`
+    computes with backend ops, for a step count that is a traced array.
+    ``where`` picks ``if_true`` or ``if_false`` (a Python ``if`` or an
+    element-wise select).
+    """
+
+    def __init__(self, floor, ceil, cos, log, minimum, where) -> None:
+        self.floor = floor
+        self.ceil = ceil
+        self.cos = cos
+        self.log = log
+        self.minimum = minimum
+        self.where = where
+
+
+PYTHON_MATH = ScalarMath(
+    floor=math.floor,
+    ceil=math.ceil,
+    cos=math.cos,
+    log=math.log,
+    minimum=min,
+    where=lambda condition, if_true, if_false: if_true if condition else if_false,
+)
+
+BACKEND_MATH = ScalarMath(
+    floor=lambda value: K.floor(value),
+    ceil=lambda value: K.ceil(value),
+    cos=lambda value: K.cos(value),
+    log=lambda value: K.log(value),
+    minimum=lambda first, second: K.minimum(first, second),
+    where=lambda condition, if_true, if_false: K.where(condition, if_true, if_false),
+)
+
+
+def step_and_math(step: Any) -> tuple[Any, ScalarMath]:
+    """``step`` as a float and the math to compute with it.
+
+    A Python number, or a concrete array or Variable, becomes a Python
+    float with :data:`PYTHON_MATH`. Inside a traced step an array stays an
+    array (cast to the float type) with :data:`BACKEND_MATH`: its value is
+    only known when the compiled program runs.
+    """
     if isinstance(step, numbers.Real):
-        return float(step)
-    return float(K.convert_to_numpy(step))
+        return float(step), PYTHON_MATH
+    if K.is_variable(step):
+        step = step.value
+    if is_tracing():
+        return K.cast(step, K.floatx()), BACKEND_MATH
+    return float(K.convert_to_numpy(step)), PYTHON_MATH
 
 
 class LearningRateSchedule:
@@ -105,9 +158,10 @@ class ExponentialDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> float:
-        exponent = _step_value(step) / self.decay_steps
+        step, m = step_and_math(step)
+        exponent = step / self.decay_steps
         if self.staircase:
-            exponent = math.floor(exponent)
+            exponent = m.floor(exponent)
         return self.initial_learning_rate * self.decay_rate**exponent
 
     def get_config(self) -> dict[str, Any]:
@@ -148,8 +202,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> float:
-        # The number of boundaries strictly below the step picks the value.
-        return float(self.values[bisect.bisect_left(self.boundaries, _step_value(step))])
+        step, m = step_and_math(step)
+        if m is PYTHON_MATH:
+            # The number of boundaries strictly below the step picks the value.
+            return float(self.values[bisect.bisect_left(self.boundaries, step)])
+        # Traced: each boundary passed moves on to the next value (boundaries ascend).
+        rate = float(self.values[0])
+        for boundary, value in zip(self.boundaries, self.values[1:], strict=True):
+            rate = m.where(step > boundary, float(value), rate)
+        return rate
 
     def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -182,12 +243,12 @@ class PolynomialDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> float:
-        step = _step_value(step)
+        step, m = step_and_math(step)
         decay_steps = float(self.decay_steps)
         if self.cycle:
-            decay_steps *= 1.0 if step == 0 else math.ceil(step / decay_steps)
+            decay_steps *= m.where(step == 0, 1.0, m.ceil(step / decay_steps))
         else:
-            step = min(step, decay_steps)
+            step = m.minimum(step, decay_steps)
         fraction_left = 1.0 - step / decay_steps
         height = self.initial_learning_rate - self.end_learning_rate
         return height * fraction_left**self.power + self.end_learning_rate
@@ -225,9 +286,10 @@ class InverseTimeDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> float:
-        progress = _step_value(step) / self.decay_steps
+        step, m = step_and_math(step)
+        progress = step / self.decay_steps
         if self.staircase:
-            progress = math.floor(progress)
+            progress = m.floor(progress)
         return self.initial_learning_rate / (1.0 + self.decay_rate * progress)
 
     def get_config(self) -> dict[str, Any]:
@@ -270,19 +332,24 @@ class CosineDecay(LearningRateSchedule):
         self.warmup_target = warmup_target
         self.warmup_steps = warmup_steps
 
-    def _decayed(self, step: float, start: float) -> float:
-        cosine = 0.5 * (1.0 + math.cos(math.pi * step / self.decay_steps))
+    def _decayed(self, step: Any, start: float, m: ScalarMath) -> Any:
+        cosine = 0.5 * (1.0 + m.cos(math.pi * step / self.decay_steps))
         return start * ((1.0 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step: Any) -> float:
-        step = _step_value(step)
+        step, m = step_and_math(step)
         if self.warmup_target is None:
-            return self._decayed(min(step, self.decay_steps), self.initial_learning_rate)
-        step = min(step, self.decay_steps + self.warmup_steps)
-        if step < self.warmup_steps:
-            rise = self.warmup_target - self.initial_learning_rate
-            return rise * (step / self.warmup_steps) + self.initial_learning_rate
-        return self._decayed(step - self.warmup_steps, self.warmup_target)
+            return self._decayed(m.minimum(step, self.decay_steps), self.initial_learning_rate, m)
+        step = m.minimum(step, self.decay_steps + self.warmup_steps)
+        if m is PYTHON_MATH and step >= self.warmup_steps:
+            return self._decayed(step - self.warmup_steps, self.warmup_target, m)
+        rise = self.warmup_target - self.initial_learning_rate
+        warming = rise * (step / self.warmup_steps) + self.initial_learning_rate
+        if m is PYTHON_MATH:
+            return warming
+        # Traced: both sides computed, the step picks one.
+        decayed = self._decayed(step - self.warmup_steps, self.warmup_target, m)
+        return m.where(step < self.warmup_steps, warming, decayed)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -321,18 +388,17 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> float:
-        fraction = _step_value(step) / self.first_decay_steps
+        step, m = step_and_math(step)
+        fraction = step / self.first_decay_steps
         if self.t_mul == 1.0:
-            restarts = math.floor(fraction)
+            restarts = m.floor(fraction)
             fraction -= restarts
         else:
             # Periods grow geometrically: period i starts after (1 - t^i) / (1 - t) first periods.
-            restarts = math.floor(
-                math.log(1.0 - fraction * (1.0 - self.t_mul)) / math.log(self.t_mul)
-            )
+            restarts = m.floor(m.log(1.0 - fraction * (1.0 - self.t_mul)) / math.log(self.t_mul))
             started = (1.0 - self.t_mul**restarts) / (1.0 - self.t_mul)
             fraction = (fraction - started) / self.t_mul**restarts
-        cosine = 0.5 * self.m_mul**restarts * (1.0 + math.cos(math.pi * fraction))
+        cosine = 0.5 * self.m_mul**restarts * (1.0 + m.cos(math.pi * fraction))
         return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
 
     def get_config(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from graphkeras.engine.input_spec import InputSpec
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
 from graphkeras.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from graphkeras.utils import nest
+from graphkeras.utils.tracing import is_tracing
 
 # Inputs of rank at least 3: (batch, timesteps, features...).
 _SEQUENCE_SPEC = InputSpec(min_ndim=3)
@@ -243,8 +244,11 @@ class RNN(Layer):
         ]
         output, states = self.inner_loop(sequences, initial_state, mask, training)
         if self.stateful:
+            # The next batch starts here. A copy outside the graph (a numpy Variable adds in
+            # place); inside a traced step the traced value, threaded out of the compiled step.
+            keep = K.stop_gradient if is_tracing() else K.convert_to_numpy
             for variable, state in zip(self.states, nest.flatten(states), strict=True):
-                variable.assign(K.convert_to_numpy(state))
+                variable.assign(keep(state))
         outputs = [output, *nest.flatten(states)] if self.return_state else output
         if self.activity_regularizer is not None:
             for value in nest.flatten(outputs):
