@@ -36,12 +36,23 @@ def _is_binary_or_sparse(y_true, y_pred) -> tuple[bool, bool]:
     return is_binary, is_sparse
 
 
-def check_target_shape(y_true, y_pred, output_name: str, model_name: str) -> None:
+def check_target_shape(
+    y_true, y_pred, output_name: str, model_name: str, compare_batch: bool = True
+) -> None:
     """Refuse targets whose shape cannot match an output's (as Keras, sparse labels allowed).
 
     ``y_pred`` may be the output's KerasTensor (unknown dims are None).
+    With ``compare_batch=False`` the leading (batch) dimension is not
+    compared: that is the check on whole arrays before fit, evaluate or
+    predict split them, where ``y_true`` holds every row while an output
+    built from an ``Input`` with a fixed ``batch_size`` declares one batch.
+    The rows of targets and inputs are matched by the data adapter instead,
+    and each batch's targets meet the batch's real predictions in
+    ``CompileLoss``, where the batch dimension is compared.
     """
     true_shape, pred_shape = tuple(K.int_shape(y_true)), tuple(K.int_shape(y_pred))
+    if not compare_batch and pred_shape:
+        pred_shape = (None, *pred_shape[1:])
 
     def agree(true_dims, pred_dims, allow_one=False) -> bool:
         return len(true_dims) == len(pred_dims) and all(

@@ -436,7 +436,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
         if getattr(self, "_is_graph_network", False):
             for target, output, name in zip(ys, self.outputs, self._output_names(), strict=True):
                 if target is not None:
-                    check_target_shape(target, output, name, self.name)
+                    check_target_shape(target, output, name, self.name, compare_batch=False)
         if class_weight is not None:
             weights = self._class_weights_as_sample_weights(class_weight, ys, weights)
         data_adapter.row_count({"x": xs, "y": ys, "sample_weight": weights or []}, self.name)
