@@ -60,35 +60,58 @@ class RandomCrop(ImageAugmentationLayer):
         return bool(training) and height > self.height and width > self.width
 
     def get_random_transformation(self, data, training: bool = True, seed=None):
-        """``(top, left)``: where the window starts (a tuple, as in Keras 3)."""
+        """``(top, left)``: where the window starts (a tuple, as in Keras 3).
+
+        Random starts stay int32 scalars of the backend, so the draw can run
+        inside a compiled (traced) step; the centred window's are Python ints.
+        """
         height, width = self._image_size(data)
         if not self._crops_at_random(height, width, training):
             top, left, _, _ = aspect_window(height, width, self.height, self.width)
             return top, left
         spans = (height - self.height + 1, width - self.width + 1)
-        starts = [self.draw_uniform((), 0.0, float(span), seed) for span in spans]
         return tuple(
-            min(int(K.convert_to_numpy(start)), span - 1)
-            for start, span in zip(starts, spans, strict=True)
+            K.minimum(
+                K.cast(K.floor(self.draw_uniform((), 0.0, float(span), seed)), "int32"), span - 1
+            )
+            for span in spans
         )
 
     def transform_images(self, images, transformation, training: bool = True):
-        """The window at ``transformation = (top, left)`` (see the class for its size)."""
+        """The window at ``transformation = (top, left)`` (see the class for its size).
+
+        ``top`` and ``left`` may be ints or integer scalars of the backend
+        (computed inside a traced step); the window is cut with ``K.slice``.
+        """
         images = self.as_compute_dtype(images)
         height, width = self._image_size(images)
-        top, left = (int(start) for start in transformation)
+        top, left = transformation
         if self._crops_at_random(height, width, training):
             rows, columns = self.height, self.width
         else:
             _, _, rows, columns = aspect_window(height, width, self.height, self.width)
-        height_axis, width_axis = self.spatial_axes()
-        key = [slice(None)] * K.ndim(images)
-        key[height_axis] = slice(top, top + rows)
-        key[width_axis] = slice(left, left + columns)
-        window = K.getitem(images, tuple(key))
+        window = self._cut_window(images, top, left, rows, columns)
         if (rows, columns) == (self.height, self.width):
             return window
         return K.resize(window, (self.height, self.width), data_format=self.data_format)
+
+    def _cut_window(self, images, top, left, rows: int, columns: int):
+        """The ``rows`` x ``columns`` box of ``images`` whose corner is at ``(top, left)``."""
+        rank = K.ndim(images)
+        height_axis, width_axis = (rank + axis for axis in self.spatial_axes())
+        zero = K.convert_to_tensor(0, dtype="int32")
+        starts, sizes = [], []
+        for axis, length in enumerate(K.int_shape(images)):
+            if axis == height_axis:
+                starts.append(K.cast(top, "int32"))
+                sizes.append(rows)
+            elif axis == width_axis:
+                starts.append(K.cast(left, "int32"))
+                sizes.append(columns)
+            else:
+                starts.append(zero)
+                sizes.append(-1 if length is None else length)
+        return K.slice(images, K.stack(starts), sizes)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
