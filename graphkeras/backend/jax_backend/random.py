@@ -131,7 +131,7 @@ _SMALLEST_DRAW = 64
 
 @functools.partial(jax.jit, static_argnames=("sampler", "length", "dtype"))
 def _draw_of_length(key: jax.Array, sampler: str, length: int, dtype: str) -> jax.Array:
-    """``length`` draws of one ``jax.random`` sampler; compiled once per (sampler, length, dtype)."""
+    """``length`` draws of one ``jax.random`` sampler, compiled once per sampler, length, dtype."""
     if sampler == "uniform":
         return jax.random.uniform(key, (length,), dtype=dtype)
     if sampler == "normal":
