@@ -23,6 +23,9 @@ from graphkeras import layers
 from graphkeras.saving import ModelFileError, model_archive
 from graphkeras.saving.load_limits import MAX_JSON_RATIO, ZIP_SLACK_BYTES
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 MODEL_FORMATS = [".gk", ".keras"]
 
 

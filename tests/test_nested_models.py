@@ -18,6 +18,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def nest_dense_levels(depth: int, width: int = 4, seed: int = 0) -> tuple[gk.Model, list]:
     """``depth`` models, each one Dense after the model below it; and the Dense layers in order.

@@ -17,6 +17,9 @@ from graphkeras import constraints, optimizers
 from graphkeras.optimizers import schedules
 from graphkeras.utils.serialization import register_serializable
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 F32 = np.float32
 # loss(w) = sum(0.5 * A * w ** 2 - B * w), so grad(w) = A * w - B.
 A = np.array([1.0, 4.0, 0.5, 2.0], dtype=F32)

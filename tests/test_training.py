@@ -13,6 +13,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def digits(flat: bool = True):
     (x_train, y_train), (x_test, y_test) = gk.datasets.digits.load_data()

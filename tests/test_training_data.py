@@ -19,6 +19,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 ROWS, BATCH = 32, 8
 
 

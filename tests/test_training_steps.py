@@ -18,6 +18,9 @@ from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def regression_data(rows: int = 32, seed: int = 1):
     generator = np.random.default_rng(seed)
