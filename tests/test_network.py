@@ -9,6 +9,7 @@ hand from ``layer.get_weights()``.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -795,3 +796,28 @@ def test_long_chain_nests_and_runs_symbolically(long_chain):
     outer = gk.Model(x, y)
     values = data(2, 2)
     np.testing.assert_allclose(outer(values), long_chain(values), rtol=1e-6)
+
+
+# ------------------------------------------------------------ losses of a call
+
+
+class ReadsItsValues(layers.Layer):
+    """Identity that turns its input into numpy first: a JAX call of it runs op by op."""
+
+    def call(self, inputs):
+        K.convert_to_numpy(inputs)
+        return inputs
+
+
+@pytest.mark.parametrize("reads_values", [False, True], ids=["compiled", "op_by_op"])
+def test_a_call_keeps_each_loss_its_layers_added_once(reads_values):
+    x = gk.Input(shape=(3,), name="x")
+    h = ReadsItsValues(name="reads")(x) if reads_values else x
+    model = gk.Model(x, layers.ActivityRegularization(l2=0.5, name="penalty")(h))
+    values = np.array([[1.0, 2.0, 3.0]], "float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # JAX says once that the call runs op by op
+        for _ in range(2):  # each call keeps its own losses, not the earlier call's too
+            model(values)
+            # 0.5 * (1 + 4 + 9): exact in float32.
+            assert [float(K.convert_to_numpy(loss)) for loss in model.losses] == [7.0]
