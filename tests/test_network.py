@@ -22,6 +22,26 @@ from graphkeras import layers
 # Every test runs on each installed backend (numpy, jax).
 pytestmark = pytest.mark.usefixtures("backend")
 
+# Tests whose JAX half is left out for time (numpy runs them): name -> why.
+_LONG_CHAIN = (
+    "10,000 Dense layers: creating their weights op by op takes about two minutes on JAX, "
+    "and JAX compiles model(x) into one XLA program whose compile time grows faster than "
+    "the graph (300 layers 11 s, 1,000 layers 60 s); the graph code it checks is the same "
+    "on every backend"
+)
+JAX_HALF_LEFT_OUT = {
+    "test_long_chain_maps_every_layer_by_depth": _LONG_CHAIN,
+    "test_long_chain_runs_without_recursion_error": _LONG_CHAIN,
+    "test_long_chain_nests_and_runs_symbolically": _LONG_CHAIN,
+}
+
+
+@pytest.fixture(autouse=True)
+def jax_half_left_out(request, backend):
+    reason = JAX_HALF_LEFT_OUT.get(request.node.originalname)
+    if reason is not None and backend == "jax":
+        pytest.skip(f"JAX half left out for time: {reason}")
+
 
 def dense_np(layer, x):
     """What a linear Dense layer computes, from its weights."""
