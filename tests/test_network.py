@@ -461,7 +461,9 @@ def test_predict_matches_call_whatever_the_batch_split(rows, batch_size):
     predicted = model.predict(values, batch_size=batch_size, verbose=0)
     assert predicted.shape == (rows, 2)
     np.testing.assert_allclose(predicted, model(values), rtol=1e-6)
-    np.testing.assert_allclose(predicted, np.maximum(dense_np(dense, values), 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        predicted, np.maximum(dense_np(dense, values), 0), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_predict_keeps_multi_input_dict_output_structure():
