@@ -33,6 +33,9 @@ from graphkeras.callbacks import (
 )
 from graphkeras.saving.weights_file import read_weights_npz, save_weights_npz
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 # ---------------------------------------------------------------------------
 # The fake model and a loop that calls the hooks as fit/evaluate/predict will.
 

@@ -20,6 +20,9 @@ import pytest
 import graphkeras as gk
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
 MODEL_NAMES = [
     "functional_shared",

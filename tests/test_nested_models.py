@@ -18,6 +18,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def nest_dense_levels(depth: int, width: int = 4, seed: int = 0) -> tuple[gk.Model, list]:
     """``depth`` models, each one Dense after the model below it; and the Dense layers in order.
@@ -153,14 +156,14 @@ def len_of_stack() -> int:
 
 
 def test_a_model_nested_deeper_than_the_stack_allows_runs_and_trains_like_a_flat_one():
-    depth = 300
+    depth = 120
     nested, dense_layers = nest_dense_levels(depth)
     flat = flat_copy(dense_layers)
     generator = np.random.default_rng(1)
     x = generator.normal(size=(16, 4)).astype("float32")
     y = generator.normal(size=(16, 4)).astype("float32")
     limit = sys.getrecursionlimit()
-    # Before running in frames, each level took three Python frames: 300 levels need 900.
+    # Before running in frames, each level took three Python frames: 120 levels need 360.
     sys.setrecursionlimit(len_of_stack() + 200)
     try:
         predicted = nested.predict(x, verbose=0)

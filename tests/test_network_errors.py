@@ -14,6 +14,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 def data(rows: int, cols: int, seed: int = 0):
     return np.random.default_rng(seed).normal(size=(rows, cols)).astype("float32")

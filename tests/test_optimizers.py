@@ -17,6 +17,36 @@ from graphkeras import constraints, optimizers
 from graphkeras.optimizers import schedules
 from graphkeras.utils.serialization import register_serializable
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
+# Tests whose JAX half is left out for time (numpy runs them): test id -> why.
+_EAGER_LOOP = (
+    "hundreds of steps op by op under a GradientTape take 20-60 s on JAX; the update "
+    "formulas are checked on JAX step by step above, and one optimizer still runs the loop"
+)
+JAX_HALF_LEFT_OUT = {
+    f"test_minimises_least_squares_through_gradient_tape[{optimizer}]": _EAGER_LOOP
+    for optimizer in (
+        "sgd-momentum",
+        "adam",
+        "amsgrad",
+        "adamw",
+        "rmsprop",
+        "rmsprop-centered",
+        "adagrad",
+    )
+}
+
+
+@pytest.fixture(autouse=True)
+def jax_half_left_out(request, backend):
+    test_id = request.node.name.replace("[jax-", "[").replace("[jax]", "")
+    reason = JAX_HALF_LEFT_OUT.get(test_id)
+    if reason is not None and backend == "jax":
+        pytest.skip(f"JAX half left out for time: {reason}")
+
+
 F32 = np.float32
 # loss(w) = sum(0.5 * A * w ** 2 - B * w), so grad(w) = A * w - B.
 A = np.array([1.0, 4.0, 0.5, 2.0], dtype=F32)

@@ -15,6 +15,9 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
 KERNEL_1 = np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.25]], dtype="float32")
 BIAS_1 = np.array([0.5, -0.5], dtype="float32")
 KERNEL_2 = np.array([[2.0], [-3.0]], dtype="float32")

@@ -13,6 +13,24 @@ import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
 
+# Every test runs on each installed backend (numpy, jax).
+pytestmark = pytest.mark.usefixtures("backend")
+
+# Tests whose JAX half is left out for time (numpy runs them): name -> why.
+JAX_HALF_LEFT_OUT = {
+    "test_fit_on_digits_reaches_95_percent_test_accuracy": (
+        "1,350 steps taken one by one cost a minute on JAX; training on JAX is "
+        "checked here against a GradientTape loop and in test_functional_training"
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def jax_half_left_out(request, backend):
+    reason = JAX_HALF_LEFT_OUT.get(request.node.originalname)
+    if reason is not None and backend == "jax":
+        pytest.skip(f"JAX half left out for time: {reason}")
+
 
 def digits(flat: bool = True):
     (x_train, y_train), (x_test, y_test) = gk.datasets.digits.load_data()
@@ -70,7 +88,8 @@ def test_fit_with_a_fixed_seed_is_reproducible_to_the_bit():
         model = mlp(seed=7)
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         K.set_random_seed(11)
-        history = model.fit(x_train[:400], y_train[:400], batch_size=32, epochs=3, verbose=0)
+        # 384 rows: whole batches only, one compiled step on JAX.
+        history = model.fit(x_train[:384], y_train[:384], batch_size=32, epochs=3, verbose=0)
         return model.get_weights(), history.history["loss"]
 
     (first_weights, first_losses), (second_weights, second_losses) = train(), train()
@@ -81,7 +100,7 @@ def test_fit_with_a_fixed_seed_is_reproducible_to_the_bit():
 
 def test_gradient_tape_loop_and_fit_give_the_same_weights():
     (x_train, y_train), _ = digits()
-    x, y = x_train[:256], y_train[:256]
+    x, y = x_train[:128], y_train[:128]
     by_fit, by_hand = mlp(seed=3, output_activation=None), mlp(seed=3, output_activation=None)
     for model in (by_fit, by_hand):
         model.compile(
@@ -247,14 +266,18 @@ def test_without_loss_weights_every_output_loss_counts_once():
     np.testing.assert_allclose(evaluated["loss"], LW_LOSS_A + LW_LOSS_B, rtol=1e-6)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
     weight_a=st.floats(0.0, 10.0, allow_nan=False, width=32),
     weight_b=st.floats(0.0, 10.0, allow_nan=False, width=32),
 )
 def test_any_pair_of_loss_weights_scales_each_output_loss(weight_a, weight_b):
+    # One batch and no training step: each example compiles one program on JAX.
     gk.backend.clear_session()
-    evaluated, _ = weighted_results(fixed_two_output_model(), {"a": weight_a, "b": weight_b})
+    model = fixed_two_output_model()
+    model.compile(loss="mse", loss_weights={"a": weight_a, "b": weight_b})
+    targets = [LW_TARGETS["a"], LW_TARGETS["b"]]
+    evaluated = model.evaluate(LW_X, targets, batch_size=3, verbose=0, return_dict=True)
     expected = weight_a * LW_LOSS_A + weight_b * LW_LOSS_B
     np.testing.assert_allclose(evaluated["loss"], expected, rtol=1e-5, atol=1e-6)
 

@@ -43,6 +43,7 @@ from graphkeras.engine.call_signature import (
     check_call_arguments,
     fill_argument_masks,
 )
+from graphkeras.engine.concrete_evaluation import concrete_evaluation
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import specs_from_shapes
 from graphkeras.engine.node import Node, is_keras_tensor
@@ -232,8 +233,9 @@ class Layer:
             initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
         if not isinstance(initializer, initializers.Initializer):
             initializer = initializers.get(initializer)
-        value = initializer(shape, dtype=dtype)
-        variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
+        with concrete_evaluation():  # a layer first built inside a trace gets real weights
+            value = initializer(shape, dtype=dtype)
+            variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
         variable.constraint = None if constraint is None else constraints.get(constraint)
         if trainable:
@@ -802,6 +804,12 @@ class Layer:
             return
         self._losses = [*self._losses, (loss, _condition_key(inputs))]
         _LAYERS_HOLDING_LOSSES.add(self)
+
+    def _add_recorded_losses(self, losses: list) -> None:
+        """Record ``(loss, condition key)`` pairs as ``add_loss`` would (after a compiled run)."""
+        if losses:
+            self._losses = [*self._losses, *losses]
+            _LAYERS_HOLDING_LOSSES.add(self)
 
     @property
     def losses(self) -> list:

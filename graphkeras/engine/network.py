@@ -244,19 +244,37 @@ class Network(Layer):
         if getattr(self, "_compiled_steps", None) is None:
             self._compiled_steps = CompiledSteps(self)
 
+        kind = f"call(training={training})"
+        holders = self.__dict__.setdefault("_compiled_call_loss_holders", {})
+
         def run(arguments):
             inputs, input_masks = arguments
             if training is None:
-                return self._plan.run(inputs, None, input_masks)
-            with call_context.training_scope(training):
-                return self._plan.run(inputs, training, input_masks)
+                result = self._plan.run(inputs, None, input_masks)
+            else:
+                with call_context.training_scope(training):
+                    result = self._plan.run(inputs, training, input_masks)
+            # The losses add_loss recorded are tracers here: the program
+            # returns their values, put back on their layers after each run
+            # (and taken off now, for a run op by op adds them itself).
+            layers = [layer for layer in (self, *self._all_sublayers()) if layer._losses]
+            holders[kind] = [(layer, [key for _, key in layer._losses]) for layer in layers]
+            losses = [
+                [loss() if callable(loss) else loss for loss, _ in layer._losses]
+                for layer in layers
+            ]
+            self._clear_losses(layers)
+            return result, losses
 
-        return self._compiled_steps.run(
-            f"call(training={training})",
+        result, losses = self._compiled_steps.run(
+            kind,
             run,
             [(values, masks)],
             lambda: model_state_variables(self, with_metrics=False, with_optimizer=False),
         )
+        for (layer, keys), values_of_layer in zip(holders.get(kind, ()), losses, strict=True):
+            layer._add_recorded_losses(list(zip(values_of_layer, keys, strict=True)))
+        return result
 
     def _attach_eager_masks(self, inputs, outputs, previous_mask):
         """The outputs as they are: :meth:`call` gave them the masks its run computed."""

@@ -542,8 +542,18 @@ def make_ops_recordable(namespace: dict) -> None:
 
 
 def stop_gradient(x):
-    """``x``'s value, cut from the tape: no gradient flows through it (a plain array)."""
-    return jax.lax.stop_gradient(jnp.asarray(plain(x)))
+    """``x``'s value, cut from the tape: no gradient flows through it (a plain array).
+
+    The tape knows arrays by identity, and on a concrete array
+    ``jax.lax.stop_gradient`` gives back the very same object: a watched
+    array would stay watched, and ``x - stop_gradient(x)`` would get no
+    gradient. Such a result is copied, so the tape never follows it.
+    """
+    value = jnp.asarray(plain(x))
+    result = jax.lax.stop_gradient(value)
+    if result is value or result is x:
+        result = jnp.array(result, copy=True)
+    return result
 
 
 # ------------------------------------------------------------------ helpers
