@@ -35,6 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from graphkeras.backend.common.operator_methods import OperatorMethods
 from graphkeras.backend.jax_backend import core
 
 # The tapes recording now, innermost last (GradientTape pushes and pops itself).
@@ -49,7 +50,7 @@ class NotDifferentiableError(ValueError):
     """A gradient reached an op (or a numpy call) that has none for the path it took."""
 
 
-class TapeTensor:
+class TapeTensor(OperatorMethods):
     """A backend array a recording GradientTape follows; operators on it are recorded.
 
     Backend ops return one while a tape records and their output depends on
@@ -67,6 +68,8 @@ class TapeTensor:
 
     # numpy hands ``ndarray * t`` over to the reflected operators below.
     __array_priority__ = 1000
+
+    _operators = OPS
 
     def __init__(self, array) -> None:
         self.array = array
@@ -135,77 +138,9 @@ class TapeTensor:
         return np.array(self.array)
 
     # ------------------------------------------------------------ operators
-    def __getitem__(self, key):
-        return OPS["getitem"](self, key)
-
-    def __add__(self, other):
-        return OPS["add"](self, other)
-
-    def __radd__(self, other):
-        return OPS["add"](other, self)
-
-    def __sub__(self, other):
-        return OPS["subtract"](self, other)
-
-    def __rsub__(self, other):
-        return OPS["subtract"](other, self)
-
-    def __mul__(self, other):
-        return OPS["multiply"](self, other)
-
-    def __rmul__(self, other):
-        return OPS["multiply"](other, self)
-
-    def __truediv__(self, other):
-        return OPS["divide"](self, other)
-
-    def __rtruediv__(self, other):
-        return OPS["divide"](other, self)
-
-    def __floordiv__(self, other):
-        return OPS["floor_divide"](self, other)
-
-    def __rfloordiv__(self, other):
-        return OPS["floor_divide"](other, self)
-
-    def __mod__(self, other):
-        return OPS["mod"](self, other)
-
-    def __rmod__(self, other):
-        return OPS["mod"](other, self)
-
-    def __pow__(self, other):
-        return OPS["power"](self, other)
-
-    def __rpow__(self, other):
-        return OPS["power"](other, self)
-
-    def __matmul__(self, other):
-        return OPS["matmul"](self, other)
-
-    def __rmatmul__(self, other):
-        return OPS["matmul"](other, self)
-
-    def __neg__(self):
-        return OPS["negative"](self)
-
+    # The arithmetic and ordering operators come from OperatorMethods; +x is x.
     def __pos__(self):
         return self
-
-    def __abs__(self):
-        return OPS["abs"](self)
-
-    def __lt__(self, other):
-        return OPS["less"](self, other)
-
-    def __le__(self, other):
-        return OPS["less_equal"](self, other)
-
-    def __gt__(self, other):
-        return OPS["greater"](self, other)
-
-    def __ge__(self, other):
-        return OPS["greater_equal"](self, other)
 
     # Element-wise, as for JAX arrays (so a TapeTensor is not hashable).
     def __eq__(self, other):  # type: ignore[override]

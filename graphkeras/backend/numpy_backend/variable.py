@@ -5,14 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.operator_methods import OperatorMethods
+
+# name -> backend op, filled in by graphkeras.backend.numpy_backend.
+OPERATORS: dict = {}
 
 
-class Variable:
+class Variable(OperatorMethods):
     """A mutable array with a name, as a layer weight or an optimizer slot.
 
     ``value`` is the backing ``numpy.ndarray``; reading it costs nothing, so the
     layers' hot paths use it directly. ``assign`` replaces it by a new array of
-    the same shape, which keeps arrays handed out earlier unchanged.
+    the same shape, which keeps arrays handed out earlier unchanged. Python
+    operators run the backend's recorded ops (see :data:`OPERATORS`), so they
+    are differentiable inside a GradientTape; ``==`` and ``!=`` keep object
+    identity, so Variables work as list items.
 
     >>> v = Variable(np.zeros((2, 3)), name="kernel")
     >>> v.shape, v.dtype
@@ -27,6 +34,8 @@ class Variable:
 
     def __array_function__(self, func, types, args, kwargs):
         return OPERATORS["array_function"](func, args, kwargs)
+
+    _operators = OPERATORS
 
     def __init__(
         self,
@@ -104,86 +113,6 @@ class Variable:
 
     def __len__(self) -> int:
         return len(self.value)
-
-    def __getitem__(self, key):
-        return OPERATORS["getitem"](self, key)
-
-    # Arithmetic goes through the backend's recorded ops (installed in OPERATORS
-    # by the package), so it is differentiable inside a GradientTape.
-    def __add__(self, other):
-        return OPERATORS["add"](self, other)
-
-    def __radd__(self, other):
-        return OPERATORS["add"](other, self)
-
-    def __sub__(self, other):
-        return OPERATORS["subtract"](self, other)
-
-    def __rsub__(self, other):
-        return OPERATORS["subtract"](other, self)
-
-    def __mul__(self, other):
-        return OPERATORS["multiply"](self, other)
-
-    def __rmul__(self, other):
-        return OPERATORS["multiply"](other, self)
-
-    def __truediv__(self, other):
-        return OPERATORS["divide"](self, other)
-
-    def __rtruediv__(self, other):
-        return OPERATORS["divide"](other, self)
-
-    def __matmul__(self, other):
-        return OPERATORS["matmul"](self, other)
-
-    def __rmatmul__(self, other):
-        return OPERATORS["matmul"](other, self)
-
-    def __pow__(self, other):
-        return OPERATORS["power"](self, other)
-
-    def __rpow__(self, other):
-        return OPERATORS["power"](other, self)
-
-    def __floordiv__(self, other):
-        return OPERATORS["floor_divide"](self, other)
-
-    def __rfloordiv__(self, other):
-        return OPERATORS["floor_divide"](other, self)
-
-    def __mod__(self, other):
-        return OPERATORS["mod"](self, other)
-
-    def __rmod__(self, other):
-        return OPERATORS["mod"](other, self)
-
-    def __neg__(self):
-        return OPERATORS["negative"](self)
-
-    def __pos__(self):
-        return OPERATORS["positive"](self)
-
-    def __abs__(self):
-        return OPERATORS["abs"](self)
-
-    # Ordering comparisons give recorded (not differentiable) boolean arrays.
-    # ``==`` and ``!=`` keep object identity, so Variables work as list items.
-    def __lt__(self, other):
-        return OPERATORS["less"](self, other)
-
-    def __le__(self, other):
-        return OPERATORS["less_equal"](self, other)
-
-    def __gt__(self, other):
-        return OPERATORS["greater"](self, other)
-
-    def __ge__(self, other):
-        return OPERATORS["greater_equal"](self, other)
-
-
-# name -> backend op, filled in by graphkeras.backend.numpy_backend.
-OPERATORS: dict = {}
 
 
 def _unwrap(x):
