@@ -15,6 +15,7 @@ import numpy as np
 
 from graphkeras.backend import config
 from graphkeras.backend.common.operator_methods import OperatorMethods, operator_ops
+from graphkeras.backend.common.variable_assignment import check_assignment_shape, variable_name
 
 # name -> backend op behind each Python operator of a Variable; filled by
 # install_variable_operators (the package calls it, and again whoever wraps ops).
@@ -53,7 +54,7 @@ class Variable(OperatorMethods):
         dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
         # jnp.array copies, so a numpy array handed in can change afterwards.
         self.value = jnp.array(value, dtype=dtype)
-        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
+        self.name = variable_name(name)
         self.trainable = bool(trainable)
         self.regularizer = None
         self.constraint = None
@@ -85,11 +86,7 @@ class Variable(OperatorMethods):
         reads its numbers.
         """
         new_value = jnp.asarray(_array_of(value), dtype=self.value.dtype)
-        if tuple(new_value.shape) != self.shape:
-            raise ValueError(
-                f"Variable '{self.name}' has shape {self.shape}; "
-                f"cannot assign a value of shape {tuple(new_value.shape)}."
-            )
+        check_assignment_shape(self.name, self.shape, tuple(new_value.shape))
         self.value = new_value
         return self
 

@@ -7,6 +7,7 @@ The functions are spread over a few modules by theme (``core``, ``numeric``,
 """
 
 from graphkeras.backend.common.operator_methods import operator_ops as _operator_ops
+from graphkeras.backend.common.shape_queries import count_params, int_shape, is_keras_tensor, ndim
 from graphkeras.backend.numpy_backend import conv as _conv
 from graphkeras.backend.numpy_backend import cumulative as _cumulative
 from graphkeras.backend.numpy_backend import einsum as _einsum
@@ -37,17 +38,13 @@ from graphkeras.backend.numpy_backend.core import (
     cast,
     convert_to_numpy,
     convert_to_tensor,
-    count_params,
     dtype,
     eye,
     full,
     get_value,
-    int_shape,
-    is_keras_tensor,
     is_tensor,
     is_variable,
     linspace,
-    ndim,
     ones,
     ones_like,
     result_type,

@@ -6,6 +6,7 @@ import numpy as np
 
 from graphkeras.backend import config
 from graphkeras.backend.common.operator_methods import OperatorMethods
+from graphkeras.backend.common.variable_assignment import check_assignment_shape, variable_name
 
 # name -> backend op, filled in by graphkeras.backend.numpy_backend.
 OPERATORS: dict = {}
@@ -48,7 +49,7 @@ class Variable(OperatorMethods):
             value = value.value
         dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
         self.value = np.array(value, dtype=dtype)
-        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
+        self.name = variable_name(name)
         self.trainable = bool(trainable)
         self.regularizer = None
         self.constraint = None
@@ -78,11 +79,7 @@ class Variable(OperatorMethods):
         if isinstance(value, Variable):
             value = value.value
         new_value = np.asarray(value, dtype=self.value.dtype)
-        if new_value.shape != self.value.shape:
-            raise ValueError(
-                f"Variable '{self.name}' has shape {self.value.shape}; "
-                f"cannot assign a value of shape {new_value.shape}."
-            )
+        check_assignment_shape(self.name, self.value.shape, new_value.shape)
         if new_value is value:
             new_value = new_value.copy()
         self.value = new_value
