@@ -137,6 +137,16 @@ def check_transpose_kernel(channels: int, kernel_shape: tuple) -> None:
         )
 
 
+def _empty_output_error(
+    op: str, input_shape, kernel_spatial, strides: tuple, settings: str
+) -> ValueError:
+    """The error for a convolution whose output would have no entries on some axis."""
+    return ValueError(
+        f"{op}: the output would be empty for an input of shape {tuple(input_shape)} "
+        f"with kernel size {tuple(kernel_spatial)}, strides {strides}{settings}."
+    )
+
+
 def conv_geometry(
     op: str, input_shape, kernel_spatial, strides, padding, data_format, dilation_rate
 ) -> ConvGeometry:
@@ -161,11 +171,8 @@ def conv_geometry(
             before, after = extent - 1, 0
             out = (size - 1) // s + 1
         if out <= 0 or size <= 0:
-            raise ValueError(
-                f"{op}: the output would be empty for an input of shape {tuple(input_shape)} "
-                f"with kernel size {tuple(kernel_spatial)}, strides {strides}, dilation_rate "
-                f"{dilation} and padding {padding!r}."
-            )
+            settings = f", dilation_rate {dilation} and padding {padding!r}"
+            raise _empty_output_error(op, input_shape, kernel_spatial, strides, settings)
         pads.append((before, after))
         outputs.append(out)
     return ConvGeometry(
@@ -207,10 +214,9 @@ def transpose_geometry(
             after = total - before
         out = (size - 1) * s + 2 + before + after - extent
         if out <= 0 or size <= 0:
-            raise ValueError(
-                f"conv_transpose: the output would be empty for an input of shape "
-                f"{tuple(input_shape)} with kernel size {tuple(kernel_spatial)}, strides "
-                f"{strides} and padding {padding!r}."
+            settings = f" and padding {padding!r}"
+            raise _empty_output_error(
+                "conv_transpose", input_shape, kernel_spatial, strides, settings
             )
         pads.append((before, after))
         outputs.append(out)

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend.common.operator_methods import OperatorMethods
+from graphkeras.backend.common.ufunc_ops import UFUNC_OPS
 from graphkeras.backend.jax_backend import core
 
 # The tapes recording now, innermost last (GradientTape pushes and pops itself).
@@ -292,53 +293,6 @@ core.register_unwrapper(TapeTensor, _unwrap_tape_tensor)
 # without a twin runs on the plain values and is recorded without a gradient.
 # With no tape following, numpy runs on the plain values.
 
-_UFUNC_OPS = {
-    np.add: "add",
-    np.subtract: "subtract",
-    np.multiply: "multiply",
-    np.true_divide: "divide",
-    np.power: "power",
-    np.negative: "negative",
-    np.absolute: "abs",
-    np.sign: "sign",
-    np.sqrt: "sqrt",
-    np.square: "square",
-    np.exp: "exp",
-    np.log: "log",
-    np.expm1: "expm1",
-    np.log1p: "log1p",
-    np.sin: "sin",
-    np.cos: "cos",
-    np.tan: "tan",
-    np.arcsin: "arcsin",
-    np.arccos: "arccos",
-    np.arctan: "arctan",
-    np.arctan2: "arctan2",
-    np.sinh: "sinh",
-    np.cosh: "cosh",
-    np.tanh: "tanh",
-    np.floor: "floor",
-    np.ceil: "ceil",
-    np.floor_divide: "floor_divide",
-    np.remainder: "mod",
-    np.maximum: "maximum",
-    np.minimum: "minimum",
-    np.matmul: "matmul",
-    np.equal: "equal",
-    np.not_equal: "not_equal",
-    np.greater: "greater",
-    np.greater_equal: "greater_equal",
-    np.less: "less",
-    np.less_equal: "less_equal",
-    np.logical_and: "logical_and",
-    np.logical_or: "logical_or",
-    np.logical_xor: "logical_xor",
-    np.logical_not: "logical_not",
-    np.isnan: "isnan",
-    np.isinf: "isinf",
-    np.isfinite: "isfinite",
-}
-
 
 def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
     """``__array_ufunc__``: a recorded op while a tape follows an input."""
@@ -350,7 +304,7 @@ def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
             "GradientTape cannot follow; assign the result instead (`a = a + b`)."
         )
     kwargs = {key: value for key, value in kwargs.items() if key != "out"}
-    name = _UFUNC_OPS.get(ufunc)
+    name = UFUNC_OPS.get(ufunc)
     if method == "__call__" and name is not None and not kwargs:
         return OPS[name](*inputs)
     suffix = "" if method == "__call__" else f".{method}"

@@ -14,15 +14,16 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
-from graphkeras.backend.common.operator_methods import OperatorMethods, operator_ops
-from graphkeras.backend.common.variable_assignment import check_assignment_shape, variable_name
+from graphkeras.backend.common.operator_methods import operator_ops
+from graphkeras.backend.common.variable_assignment import check_assignment_shape
+from graphkeras.backend.common.variable_base import VariableBase
 
 # name -> backend op behind each Python operator of a Variable; filled by
 # install_variable_operators (the package calls it, and again whoever wraps ops).
 OPERATORS: dict = {}
 
 
-class Variable(OperatorMethods):
+class Variable(VariableBase):
     """A mutable array with a name, as a layer weight, an optimizer slot or a seed state.
 
     ``value`` is the backing ``jax.Array`` (or a tracer while a function that
@@ -42,38 +43,18 @@ class Variable(OperatorMethods):
 
     _operators = OPERATORS
 
-    def __init__(
-        self,
-        value,
-        dtype=None,
-        name: str | None = None,
-        trainable: bool = True,
-    ) -> None:
-        if isinstance(value, Variable):
-            value = value.value
-        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
+    @staticmethod
+    def _new_value(value, dtype: str):
         # jnp.array copies, so a numpy array handed in can change afterwards.
-        self.value = jnp.array(value, dtype=dtype)
-        self.name = variable_name(name)
-        self.trainable = bool(trainable)
-        self.regularizer = None
-        self.constraint = None
+        return jnp.array(value, dtype=dtype)
 
-    @property
-    def shape(self) -> tuple:
-        return tuple(self.value.shape)
+    @staticmethod
+    def _default_dtype(value) -> str:
+        return _default_dtype(value)
 
     @property
     def dtype(self) -> str:
         return dtype_name(self.value.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return self.value.ndim
-
-    @property
-    def size(self) -> int:
-        return int(self.value.size)
 
     def numpy(self) -> np.ndarray:
         """A numpy copy of the value, safe to keep and change."""
@@ -113,12 +94,6 @@ class Variable(OperatorMethods):
     def __array__(self, dtype=None, copy=None):
         array = np.asarray(self.value)
         return array if dtype is None else array.astype(dtype)
-
-    def __repr__(self) -> str:
-        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
-
-    def __len__(self) -> int:
-        return len(self.value)
 
 
 def install_variable_operators(namespace: dict) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
-from graphkeras.backend.common.operator_methods import OperatorMethods
-from graphkeras.backend.common.variable_assignment import check_assignment_shape, variable_name
+from graphkeras.backend.common.variable_assignment import check_assignment_shape
+from graphkeras.backend.common.variable_base import VariableBase
 
 # name -> backend op, filled in by graphkeras.backend.numpy_backend.
 OPERATORS: dict = {}
 
 
-class Variable(OperatorMethods):
+class Variable(VariableBase):
     """A mutable array with a name, as a layer weight or an optimizer slot.
 
     ``value`` is the backing ``numpy.ndarray``; reading it costs nothing, so the
@@ -38,37 +38,17 @@ class Variable(OperatorMethods):
 
     _operators = OPERATORS
 
-    def __init__(
-        self,
-        value,
-        dtype=None,
-        name: str | None = None,
-        trainable: bool = True,
-    ) -> None:
-        if isinstance(value, Variable):
-            value = value.value
-        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
-        self.value = np.array(value, dtype=dtype)
-        self.name = variable_name(name)
-        self.trainable = bool(trainable)
-        self.regularizer = None
-        self.constraint = None
+    @staticmethod
+    def _new_value(value, dtype: str) -> np.ndarray:
+        return np.array(value, dtype=dtype)
 
-    @property
-    def shape(self) -> tuple:
-        return self.value.shape
+    @staticmethod
+    def _default_dtype(value) -> str:
+        return _default_dtype(value)
 
     @property
     def dtype(self) -> str:
         return config.standardize_dtype(self.value.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return self.value.ndim
-
-    @property
-    def size(self) -> int:
-        return self.value.size
 
     def numpy(self) -> np.ndarray:
         """A copy of the value, safe to keep while the variable changes."""
@@ -104,12 +84,6 @@ class Variable(OperatorMethods):
         if dtype is None:
             return self.value
         return self.value.astype(dtype)
-
-    def __repr__(self) -> str:
-        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
-
-    def __len__(self) -> int:
-        return len(self.value)
 
 
 def _unwrap(x):
