@@ -21,6 +21,14 @@ from typing import Any, ClassVar
 class TapeBookkeeping:
     """The state and rules of a GradientTape that do not depend on how ops are recorded.
 
+    >>> with GradientTape() as tape:
+    ...     loss = 0.01 * K.sum(K.square(K.dot(x, kernel)))
+    >>> (kernel_gradient,) = tape.gradient(loss, [kernel])
+
+    Trainable Variables used inside the block are watched automatically
+    (``watch_accessed_variables``); a backend's tape adds ``watch`` for
+    other values.
+
     A backend's tape subclasses this and names, as class attributes, its list
     of recording tapes (``_recording``), its Variable class
     (``_variable_type``) and the ways its users make followed values

@@ -35,6 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from graphkeras.backend.common.nested_values import leaves
 from graphkeras.backend.common.operator_methods import OperatorMethods
 from graphkeras.backend.common.ufunc_ops import UFUNC_OPS
 from graphkeras.backend.jax_backend import core
@@ -254,15 +255,6 @@ def plain(value):
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return kind(*(plain(item) for item in value))
     return core.unwrap(value)
-
-
-def leaves(value, depth: int = 3) -> list:
-    """The items of ``value``: itself, or those of the lists, tuples and dicts in it."""
-    if depth and isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in leaves(item, depth - 1)]
-    if depth and isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in leaves(item, depth - 1)]
-    return [value]
 
 
 def wrap(output) -> Any:

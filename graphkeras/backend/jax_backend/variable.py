@@ -50,7 +50,13 @@ class Variable(VariableBase):
 
     @staticmethod
     def _default_dtype(value) -> str:
-        return _default_dtype(value)
+        """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep their dtype."""
+        dtype = getattr(value, "dtype", None)
+        if dtype is None or isinstance(dtype, str):
+            dtype = np.asarray(value).dtype if dtype is None else np.dtype(dtype)
+        if jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating):
+            return config.floatx()
+        return dtype_name(dtype)
 
     @property
     def dtype(self) -> str:
@@ -131,16 +137,6 @@ def _array_of(x):
         return x.value
     read = getattr(x, "__jax_array__", None)
     return read() if read is not None else x
-
-
-def _default_dtype(value) -> str:
-    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep their dtype."""
-    dtype = getattr(value, "dtype", None)
-    if dtype is None or isinstance(dtype, str):
-        dtype = np.asarray(value).dtype if dtype is None else np.dtype(dtype)
-    if jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating):
-        return config.floatx()
-    return dtype_name(dtype)
 
 
 __all__ = ["Variable"]

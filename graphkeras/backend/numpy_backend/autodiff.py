@@ -47,12 +47,8 @@ _MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY = _MAY_HOLD_FOLLOWED | {TapeArray}
 class GradientTape(TapeBookkeeping):
     """Records backend ops so that gradients of a result can be computed.
 
-    >>> with GradientTape() as tape:
-    ...     loss = 0.01 * K.sum(K.square(K.dot(x, kernel)))
-    >>> (kernel_gradient,) = tape.gradient(loss, [kernel])
-
-    Trainable Variables used inside the block are watched automatically
-    (``watch_accessed_variables``); other values with :meth:`watch`. Every
+    What it follows and the rules of ``gradient`` are :class:`TapeBookkeeping`'s
+    (with an example there); values are watched with :meth:`watch`. Every
     op on a watched value is recorded, whether called through ``K``, a
     Python operator or a numpy function (see ``tape_array.py``). A
     non-persistent tape gives one set of gradients, then frees its records.

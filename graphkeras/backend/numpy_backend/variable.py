@@ -44,7 +44,9 @@ class Variable(VariableBase):
 
     @staticmethod
     def _default_dtype(value) -> str:
-        return _default_dtype(value)
+        """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep theirs."""
+        kind = np.asarray(value).dtype.kind
+        return config.floatx() if kind in "fc" else np.asarray(value).dtype.name
 
     @property
     def dtype(self) -> str:
@@ -96,9 +98,3 @@ def _unwrap(x):
     if type(x) is Variable:
         return x.value
     return np.asarray(x) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
-
-
-def _default_dtype(value) -> str:
-    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep theirs."""
-    kind = np.asarray(value).dtype.kind
-    return config.floatx() if kind in "fc" else np.asarray(value).dtype.name
