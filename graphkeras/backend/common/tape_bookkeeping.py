@@ -38,6 +38,10 @@ class TapeBookkeeping:
     _recording: ClassVar[list]
     _variable_type: ClassVar[type]
     _followed_producers: ClassVar[str]
+    # A backend's tape also defines ``_followed_view(value)``: the object its
+    # ``watch`` returns for a plain array (which it follows as an alias of the
+    # array), None for a value followed as it is; it raises TypeError for a
+    # value that cannot be watched.
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
         self.persistent = persistent
@@ -56,6 +60,28 @@ class TapeBookkeeping:
 
     def __exit__(self, *exc_info) -> None:
         self._recording.remove(self)
+
+    def watch(self, values):
+        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
+
+        Returns them as the tape follows them: a plain array comes back as the
+        backend's followed view of it, on which Python operators (and, on the
+        numpy backend, numpy functions) are recorded too (``x =
+        tape.watch(x)``); the plain array itself is still followed through
+        backend ops, and its gradient includes the view's.
+        """
+        single = not isinstance(values, (list, tuple))
+        followed = []
+        for value in [values] if single else values:
+            view = self._followed_view(value)
+            self._tracked[id(value)] = value
+            if view is not None:
+                self._tracked[id(view)] = view
+                self._aliases[id(value)] = id(view)
+                self._aliases[id(view)] = id(value)
+                value = view
+            followed.append(value)
+        return followed[0] if single else followed
 
     def stop_recording(self) -> PausedRecording:
         """A context in which ops are not recorded on this tape."""

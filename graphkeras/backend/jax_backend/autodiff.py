@@ -144,31 +144,19 @@ class GradientTape(TapeBookkeeping):
 
     # Each record: (call, input ids, integer input ids, blocked parameter).
 
-    def watch(self, values):
-        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
+    def _followed_view(self, value):
+        """A TapeTensor of a plain array, on which Python operators are recorded too.
 
-        Returns them as the tape follows them: a plain array comes back as a
-        TapeTensor, on which Python operators are recorded too
-        (``x = tape.watch(x)``); the plain array itself is still followed
-        through backend ops, and its gradient includes the TapeTensor's.
+        Anything but an array, a Variable or a TapeTensor cannot be watched.
         """
-        single = not isinstance(values, (list, tuple))
-        followed = []
-        for value in [values] if single else values:
-            if not isinstance(value, (jax.Array, np.ndarray, Variable, TapeTensor)):
-                raise TypeError(
-                    "GradientTape.watch() needs arrays, Variables or tensors a tape "
-                    f"follows (or a list of them); received {type(value).__name__}."
-                )
-            self._tracked[id(value)] = value
-            if isinstance(value, (jax.Array, np.ndarray)):
-                view = TapeTensor(jnp.asarray(value))
-                self._tracked[id(view)] = view
-                self._aliases[id(value)] = id(view)
-                self._aliases[id(view)] = id(value)
-                value = view
-            followed.append(value)
-        return followed[0] if single else followed
+        if not isinstance(value, (jax.Array, np.ndarray, Variable, TapeTensor)):
+            raise TypeError(
+                "GradientTape.watch() needs arrays, Variables or tensors a tape "
+                f"follows (or a list of them); received {type(value).__name__}."
+            )
+        if isinstance(value, (jax.Array, np.ndarray)):
+            return TapeTensor(jnp.asarray(value))
+        return None
 
     # ----------------------------------------------------------- recording
     def _append(self, call: _Call, input_ids, integer_ids, blocked) -> None:

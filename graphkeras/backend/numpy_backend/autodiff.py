@@ -62,26 +62,9 @@ class GradientTape(TapeBookkeeping):
     # Each record: (op, plain arguments, plain output, needs, input ids, blocked
     # parameter, output ids).
 
-    def watch(self, values):
-        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
-
-        Returns them as the tape follows them: a plain numpy array comes back
-        as a TapeArray view, on which Python operators and numpy functions are
-        recorded too (``x = tape.watch(x)``); the plain array itself is still
-        followed through backend ops, and its gradient includes the view's.
-        """
-        single = not isinstance(values, (list, tuple))
-        followed = []
-        for value in [values] if single else values:
-            self._tracked[id(value)] = value
-            if type(value) is np.ndarray:
-                view = value.view(TapeArray)
-                self._tracked[id(view)] = view
-                self._aliases[id(value)] = id(view)
-                self._aliases[id(view)] = id(value)
-                value = view
-            followed.append(value)
-        return followed[0] if single else followed
+    def _followed_view(self, value):
+        """A TapeArray view of a plain numpy array: numpy functions on it are recorded too."""
+        return value.view(TapeArray) if type(value) is np.ndarray else None
 
     # ----------------------------------------------------------- recording
     def _followed_id(self, value) -> int | None:
