@@ -19,6 +19,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 jax.config.update("jax_enable_x64", True)
 
+from graphkeras.backend.common import shape_queries as _shape_queries  # noqa: E402
 from graphkeras.backend.interface import BACKEND_INTERFACE  # noqa: E402
 from graphkeras.backend.jax_backend import autodiff as _autodiff  # noqa: E402
 from graphkeras.backend.jax_backend import conv as _conv  # noqa: E402
@@ -40,6 +41,7 @@ from graphkeras.backend.jax_backend import sorting as _sorting  # noqa: E402
 from graphkeras.backend.jax_backend import variable as _variable  # noqa: E402
 
 _MODULES = (
+    _shape_queries,
     _core,
     _variable,
     _elementwise,

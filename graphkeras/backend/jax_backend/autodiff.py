@@ -34,6 +34,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from graphkeras.backend.common.tape_bookkeeping import TapeBookkeeping
 from graphkeras.backend.jax_backend import variable
 from graphkeras.backend.jax_backend.tape_tensor import (
     OPS,
@@ -126,90 +127,38 @@ _COMPOSED_OPS: dict[str, tuple] = {"dropout": ("x",)}
 # ------------------------------------------------------------ the tape
 
 
-class GradientTape:
+class GradientTape(TapeBookkeeping):
     """Records backend ops so that gradients of a result can be computed.
 
-    >>> with GradientTape() as tape:
-    ...     loss = 0.01 * K.sum(K.square(K.dot(x, kernel)))
-    >>> (kernel_gradient,) = tape.gradient(loss, [kernel])
-
-    Trainable Variables used inside the block are watched automatically
-    (``watch_accessed_variables``); other values with :meth:`watch`. Every
+    What it follows and the rules of ``gradient`` are :class:`TapeBookkeeping`'s
+    (with an example there); values are watched with :meth:`watch`. Every
     op on a watched value is recorded, whether called through ``K`` or a
     Python operator (see ``tape_tensor.py``). A non-persistent tape gives one
     set of gradients, then frees its records. Gradients are not themselves
     recorded (no higher-order derivatives), as on the numpy backend.
     """
 
-    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
-        self.persistent = persistent
-        self.watch_accessed_variables = watch_accessed_variables
-        # (call, input ids, integer input ids, blocked parameter), in execution order.
-        self._records: list[tuple] = []
-        # id -> object, for everything whose gradient the tape can follow.
-        self._tracked: dict[int, Any] = {}
-        # id of a watched plain array <-> id of the TapeTensor watch() returned for it.
-        self._aliases: dict[int, int] = {}
-        self._used = False
+    _recording = RECORDING
+    _variable_type = Variable
+    _followed_producers = "backend ops and Python operators"
 
-    def __enter__(self) -> GradientTape:
-        RECORDING.append(self)
-        return self
+    # Each record: (call, input ids, integer input ids, blocked parameter).
 
-    def __exit__(self, *exc_info) -> None:
-        RECORDING.remove(self)
+    def _followed_view(self, value):
+        """A TapeTensor of a plain array, on which Python operators are recorded too.
 
-    def watch(self, values):
-        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
-
-        Returns them as the tape follows them: a plain array comes back as a
-        TapeTensor, on which Python operators are recorded too
-        (``x = tape.watch(x)``); the plain array itself is still followed
-        through backend ops, and its gradient includes the TapeTensor's.
+        Anything but an array, a Variable or a TapeTensor cannot be watched.
         """
-        single = not isinstance(values, (list, tuple))
-        followed = []
-        for value in [values] if single else values:
-            if not isinstance(value, (jax.Array, np.ndarray, Variable, TapeTensor)):
-                raise TypeError(
-                    "GradientTape.watch() needs arrays, Variables or tensors a tape "
-                    f"follows (or a list of them); received {type(value).__name__}."
-                )
-            self._tracked[id(value)] = value
-            if isinstance(value, (jax.Array, np.ndarray)):
-                view = TapeTensor(jnp.asarray(value))
-                self._tracked[id(view)] = view
-                self._aliases[id(value)] = id(view)
-                self._aliases[id(view)] = id(value)
-                value = view
-            followed.append(value)
-        return followed[0] if single else followed
-
-    def stop_recording(self):
-        """A context in which ops are not recorded on this tape."""
-        return _Paused(self)
-
-    def reset(self) -> None:
-        """Forget every record and watched value."""
-        self._records.clear()
-        self._tracked.clear()
-        self._aliases.clear()
-        self._used = False
-
-    def watched_variables(self) -> list:
-        """The Variables this tape follows (watched, or accessed while recording)."""
-        return [value for value in self._tracked.values() if type(value) is Variable]
+        if not isinstance(value, (jax.Array, np.ndarray, Variable, TapeTensor)):
+            raise TypeError(
+                "GradientTape.watch() needs arrays, Variables or tensors a tape "
+                f"follows (or a list of them); received {type(value).__name__}."
+            )
+        if isinstance(value, (jax.Array, np.ndarray)):
+            return TapeTensor(jnp.asarray(value))
+        return None
 
     # ----------------------------------------------------------- recording
-    def _follows(self, value) -> bool:
-        """Whether the tape follows ``value`` (watching a trainable Variable on first use)."""
-        if id(value) in self._tracked:
-            return True
-        if self.watch_accessed_variables and type(value) is Variable and value.trainable:
-            self._tracked[id(value)] = value
-            return True
-        return False
-
     def _append(self, call: _Call, input_ids, integer_ids, blocked) -> None:
         for key, output in zip(call.output_ids, call.outputs, strict=True):
             if key is not None:
@@ -247,32 +196,11 @@ class GradientTape:
         the gradient would have to pass through an op without one, and
         ``ValueError`` when the target was not computed by recorded ops.
         """
-        if self._used and not self.persistent:
-            raise RuntimeError(
-                "A non-persistent GradientTape gives one set of gradients; "
-                "use GradientTape(persistent=True) to compute several."
-            )
-        if RECORDING and RECORDING[-1] is self:
-            raise RuntimeError("Call tape.gradient outside the tape's `with` block.")
-        single = not isinstance(sources, (list, tuple))
-        source_list = [sources] if single else list(sources)
-        targets = target if isinstance(target, (list, tuple)) else [target]
-        seeds = (
-            output_gradients
-            if isinstance(output_gradients, (list, tuple))
-            else [output_gradients] * len(targets)
+        single, source_list, seeded_targets, source_ids = self._start_gradient(
+            target, sources, output_gradients
         )
-        source_ids = {id(source) for source in source_list}
-        source_ids.update(self._aliases[key] for key in list(source_ids) if key in self._aliases)
         gradients: dict[int, Any] = {}
-        for value, seed in zip(targets, seeds, strict=True):
-            if id(value) not in self._tracked and id(value) not in source_ids:
-                raise ValueError(
-                    "The gradient target was not computed on this tape from a watched value: "
-                    "compute it inside the tape's `with` block from values the tape follows "
-                    "(trainable Variables, watched arrays, and what backend ops and Python "
-                    "operators made from them)."
-                )
+        for value, seed in seeded_targets:
             array = jnp.asarray(plain(value))
             if not _is_float(array):
                 start = _INTEGER_GRADIENT
@@ -294,11 +222,7 @@ class GradientTape:
             _backward_step(call, cotangents, input_ids, integer_ids, blocked, gradients)
 
         result = [self._gradient_of(gradients, source) for source in source_list]
-        self._used = True
-        if not self.persistent:
-            self.reset()
-            self._used = True
-        return result[0] if single else result
+        return self._finish_gradient(result, single)
 
     def _gradient_of(self, gradients: dict, source):
         gradient = gradients.get(id(source))
@@ -306,21 +230,6 @@ class GradientTape:
         if alias is not None and gradients.get(alias) is not None:
             gradient = gradients[alias] if gradient is None else _sum(gradient, gradients[alias])
         return None if gradient is _INTEGER_GRADIENT else gradient
-
-
-class _Paused:
-    """``tape.stop_recording()``: the tape leaves the recording list for the block."""
-
-    def __init__(self, tape: GradientTape) -> None:
-        self._tape = tape
-        self._index: int | None = None
-
-    def __enter__(self) -> None:
-        self._index = RECORDING.index(self._tape)
-        RECORDING.pop(self._index)
-
-    def __exit__(self, *exc_info) -> None:
-        RECORDING.insert(self._index, self._tape)
 
 
 # A gradient reached an integer or boolean value: it has no numbers, but the

@@ -20,6 +20,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.linspace_arguments import check_sample_count
+from graphkeras.backend.common.text_arrays import text_array
+from graphkeras.backend.common.variable_assignment import (
+    check_batch_assignment,
+    check_set_value_target,
+)
 from graphkeras.backend.jax_backend.variable import Variable, dtype_name
 
 # wrapper type -> function giving its jax array (filled by register_unwrapper).
@@ -101,7 +107,7 @@ def convert_to_tensor(x, dtype=None) -> jax.Array:
     if dtype is not None:
         name = config.standardize_dtype(dtype)
         if name == "string":
-            return _text_array(x)
+            return text_array(x)
         if isinstance(x, jax.Array) and dtype_name(x.dtype) == name:
             return x
         return jnp.asarray(x, dtype=name)
@@ -114,16 +120,6 @@ def convert_to_tensor(x, dtype=None) -> jax.Array:
     # them weak), with Python floats in floatx as on the numpy backend.
     name = config.floatx() if array.dtype == np.float64 else array.dtype
     return jnp.asarray(array, dtype=name)
-
-
-def _text_array(x) -> np.ndarray:
-    array = np.asarray(x)
-    if array.dtype.kind not in "USO":
-        raise TypeError(
-            f"Expected text (an array of str or bytes) for dtype 'string', received an "
-            f"array of dtype {array.dtype} and shape {array.shape}."
-        )
-    return array
 
 
 def convert_to_numpy(x) -> np.ndarray:
@@ -142,11 +138,6 @@ def is_tensor(x) -> bool:
 def is_variable(x) -> bool:
     """Whether ``x`` is a backend Variable."""
     return isinstance(x, Variable)
-
-
-def is_keras_tensor(x) -> bool:
-    """Whether ``x`` is a symbolic KerasTensor (the engine marks that class)."""
-    return bool(getattr(type(x), "_is_keras_tensor", False))
 
 
 def cast(x, dtype) -> jax.Array:
@@ -192,26 +183,6 @@ def result_type(*dtypes) -> str:
     return dtype_name(jnp.result_type(*operands))
 
 
-def int_shape(x) -> tuple:
-    """The shape as a tuple of ints, ``None`` for unknown dims (KerasTensors)."""
-    shape = getattr(x, "shape", None)
-    if shape is None:
-        if isinstance(x, (int, float, bool)):
-            return ()
-        raise TypeError(f"int_shape expected an array, Variable or KerasTensor, received {x!r}.")
-    return tuple(shape)
-
-
-def ndim(x) -> int:
-    """Number of axes."""
-    return len(int_shape(x))
-
-
-def count_params(x) -> int:
-    """Number of scalars in an array or variable."""
-    return int(np.prod(int_shape(x), dtype=np.int64))
-
-
 # ------------------------------------------------------------- variables
 
 
@@ -229,8 +200,7 @@ def get_value(x) -> np.ndarray:
 
 def set_value(x: Variable, value) -> None:
     """Assign ``value`` to variable ``x``; the shapes must match."""
-    if not isinstance(x, Variable):
-        raise TypeError(f"set_value expected a Variable, received {type(x).__name__}.")
+    check_set_value_target(x, Variable)
     x.assign(value)
 
 
@@ -242,14 +212,7 @@ def batch_get_value(xs) -> list:
 def batch_set_value(pairs) -> None:
     """Assign each ``(variable, value)`` pair; all shapes are checked before any assignment."""
     pairs = list(pairs)
-    for target, value in pairs:
-        expected = tuple(target.shape)
-        received = tuple(np.shape(unwrap(value)))
-        if received != expected:
-            raise ValueError(
-                f"Variable '{target.name}' has shape {expected}; "
-                f"cannot assign a value of shape {received}."
-            )
+    check_batch_assignment(pairs, lambda value: np.shape(unwrap(value)))
     for target, value in pairs:
         target.assign(value)
 
@@ -319,8 +282,7 @@ def linspace(
     ``floatx()``. With ``retstep`` the result is ``(samples, step)``, the step
     in the samples' float dtype (``floatx()`` for integer samples).
     """
-    if not isinstance(num, (int, np.integer)) or isinstance(num, bool) or num < 0:
-        raise ValueError(f"linspace() needs a non-negative int num, received {num!r}.")
+    check_sample_count(num)
     start, stop = unwrap(start), unwrap(stop)
     if dtype is None:
         floats = [
@@ -347,17 +309,13 @@ __all__ = [
     "cast",
     "convert_to_numpy",
     "convert_to_tensor",
-    "count_params",
     "dtype",
     "eye",
     "full",
     "get_value",
-    "int_shape",
-    "is_keras_tensor",
     "is_tensor",
     "is_variable",
     "linspace",
-    "ndim",
     "ones",
     "ones_like",
     "result_type",

@@ -29,41 +29,20 @@ import numpy as np
 from jax.scipy import ndimage
 
 from graphkeras.backend import config
+from graphkeras.backend.common.affine_transform_arguments import check_affine_transform_arguments
+from graphkeras.backend.common.resize_arguments import resize_target
 from graphkeras.backend.jax_backend.core import concrete_value, is_concrete, unwrap
 
 __all__ = ["resize", "affine_transform"]
-
-_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
-_TRANSFORM_INTERPOLATIONS = ("nearest", "bilinear")
-_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
-
 
 # --------------------------------------------------------------------- resize
 
 
 def _resized_shape(images: jax.Array, size, interpolation: str, data_format) -> tuple:
     """The shape ``images`` get when resized to ``size``, after checking every argument."""
-    if images.ndim not in (3, 4):
-        raise ValueError(
-            "resize expects images of rank 3 (one image) or 4 (a batch), "
-            f"received shape {images.shape}."
-        )
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(
-            f"interpolation must be one of {_INTERPOLATIONS}, "
-            f"received interpolation={interpolation!r}."
-        )
-    size = tuple(size)
-    if len(size) != 2 or any(
-        isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim <= 0 for dim in size
-    ):
-        raise ValueError(f"size must be two positive ints (height, width), received size={size!r}.")
-    channels_last = config.standardize_data_format(data_format) == "channels_last"
-    height_axis = images.ndim - 3 if channels_last else images.ndim - 2
-    if images.shape[height_axis] == 0 or images.shape[height_axis + 1] == 0:
-        raise ValueError(f"resize expects images with pixels, received shape {images.shape}.")
+    axis, height, width = resize_target(images.shape, size, interpolation, data_format)
     shape = list(images.shape)
-    shape[height_axis : height_axis + 2] = (int(size[0]), int(size[1]))
+    shape[axis : axis + 2] = (height, width)
     return tuple(shape)
 
 
@@ -87,35 +66,6 @@ def resize(
 
 
 # ----------------------------------------------------------- affine_transform
-
-
-def _check_transform_arguments(images, transform, interpolation, fill_mode) -> None:
-    if interpolation not in _TRANSFORM_INTERPOLATIONS:
-        raise ValueError(
-            f"affine_transform: interpolation must be one of {_TRANSFORM_INTERPOLATIONS}, "
-            f"received interpolation={interpolation!r}."
-        )
-    if fill_mode not in _FILL_MODES:
-        raise ValueError(
-            f"affine_transform: fill_mode must be one of {_FILL_MODES}, "
-            f"received fill_mode={fill_mode!r}."
-        )
-    if images.ndim not in (3, 4):
-        raise ValueError(
-            "affine_transform: images must have rank 3 (one image) or 4 (a batch), "
-            f"received shape {images.shape}."
-        )
-    if transform.ndim not in (1, 2) or transform.shape[-1] != 8:
-        raise ValueError(
-            "affine_transform: transform must have shape (8,) or (batch, 8), "
-            f"received shape {transform.shape}."
-        )
-    batch = images.shape[0] if images.ndim == 4 else 1
-    if transform.ndim == 2 and transform.shape[0] not in (1, batch):
-        raise ValueError(
-            f"affine_transform: {transform.shape[0]} transforms for {batch} images; give one "
-            "transform per image or one for all."
-        )
 
 
 def _compute_dtype(images_dtype) -> np.dtype:
@@ -167,7 +117,7 @@ def affine_transform(
     """
     images = jnp.asarray(unwrap(images))
     transform = jnp.asarray(unwrap(transform))
-    _check_transform_arguments(images, transform, interpolation, fill_mode)
+    check_affine_transform_arguments(images.shape, transform.shape, interpolation, fill_mode)
     channels_first = config.standardize_data_format(data_format) == "channels_first"
     single = images.ndim == 3
     batch = images[None] if single else images

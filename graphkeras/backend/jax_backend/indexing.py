@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.one_hot_arguments import check_one_hot_arguments
 from graphkeras.backend.jax_backend.core import concrete_value, is_concrete, operand
 
 
@@ -119,15 +120,8 @@ def one_hot(x, num_classes: int, axis: int = -1, dtype=None) -> jax.Array:
     large) gives a row of zeros, as Keras 3 on JAX does; so does a float entry
     that is not a whole number.
     """
-    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
-        raise TypeError(f"one_hot() needs an int num_classes, received {num_classes!r}.")
-    if num_classes < 0:
-        raise ValueError(f"one_hot() needs num_classes >= 0, received {num_classes}.")
     x = jnp.asarray(operand(x))
-    if not -(x.ndim + 1) <= axis <= x.ndim:
-        raise ValueError(
-            f"one_hot() axis {axis} is out of range for a result of rank {x.ndim + 1}."
-        )
+    check_one_hot_arguments(num_classes, axis, x.ndim)
     encoded = jnp.expand_dims(x, -1) == jnp.arange(int(num_classes))
     return jnp.moveaxis(encoded, -1, axis).astype(config.standardize_dtype(dtype))
 

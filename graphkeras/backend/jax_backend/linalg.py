@@ -21,6 +21,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.einsum_arguments import check_einsum_arguments
+from graphkeras.backend.common.matrix_arguments import (
+    batch_dot_axes,
+    check_matrix_rank,
+    check_square,
+    solves_vectors,
+)
 from graphkeras.backend.jax_backend.core import concrete_value, is_concrete, operand
 
 # ------------------------------------------------------------------ products
@@ -50,17 +57,7 @@ def batch_dot(x, y, axes) -> jax.Array:
     a result of rank 1 is returned as ``(batch, 1)``, as in Keras.
     """
     x, y = jnp.asarray(operand(x)), jnp.asarray(operand(y))
-    if isinstance(axes, int):
-        axes = (axes, axes)
-    axis_x = axes[0] % x.ndim
-    axis_y = axes[1] % y.ndim
-    if axis_x == 0 or axis_y == 0:
-        raise ValueError(f"batch_dot cannot contract the batch axis; received axes={axes}.")
-    if x.shape[axis_x] != y.shape[axis_y]:
-        raise ValueError(
-            f"batch_dot expected axes of equal length; received x.shape={x.shape}, "
-            f"y.shape={y.shape}, axes={tuple(axes)}."
-        )
+    axis_x, axis_y = batch_dot_axes(x.shape, y.shape, axes)
     x_moved = jnp.moveaxis(x, axis_x, -1)
     y_moved = jnp.moveaxis(y, axis_y, 1)
     batch = x.shape[0]
@@ -81,13 +78,7 @@ def einsum(subscripts: str, x, y=None, *more) -> jax.Array:
     ``...`` for leading axes that broadcast. One or two operands, as on the
     numpy backend (whose tape records an op by named arguments).
     """
-    if more:
-        raise ValueError(
-            f"einsum takes one or two operands, received {2 + len(more)} for subscripts "
-            f"{subscripts!r}; contract them two at a time."
-        )
-    if not isinstance(subscripts, str):
-        raise TypeError(f"einsum expects its subscripts as a string, received {subscripts!r}.")
+    check_einsum_arguments(subscripts, more)
     operands = [operand(x)] if y is None else [operand(x), operand(y)]
     return jnp.einsum(subscripts, *operands)
 
@@ -103,28 +94,20 @@ def l2_normalize(x, axis=-1) -> jax.Array:
 # ----------------------------------------------------------------- triangles
 
 
-def _check_matrix_rank(function: str, x: jax.Array) -> None:
-    if x.ndim < 2:
-        raise ValueError(
-            f"{function}() needs an array of rank 2 or more (it works on the last two axes); "
-            f"received shape {x.shape}."
-        )
-
-
 def tril(x, k: int = 0) -> jax.Array:
     """The lower triangle of the last two axes: entries above diagonal ``k`` set to 0.
 
     ``k = 0`` is the main diagonal, ``k > 0`` diagonals above it, ``k < 0`` below.
     """
     x = jnp.asarray(operand(x))
-    _check_matrix_rank("tril", x)
+    check_matrix_rank("tril", x.shape)
     return jnp.tril(x, k=k)
 
 
 def triu(x, k: int = 0) -> jax.Array:
     """The upper triangle of the last two axes: entries below diagonal ``k`` set to 0."""
     x = jnp.asarray(operand(x))
-    _check_matrix_rank("triu", x)
+    check_matrix_rank("triu", x.shape)
     return jnp.triu(x, k=k)
 
 
@@ -143,8 +126,7 @@ def _square(x, name: str) -> jax.Array:
     x = jnp.asarray(operand(x))
     if not jnp.issubdtype(x.dtype, jnp.floating):
         x = x.astype(config.floatx())
-    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"{name}() needs square matrices (..., n, n), received shape {x.shape}.")
+    check_square(name, x.shape)
     return x
 
 
@@ -180,12 +162,7 @@ def solve(a, b) -> jax.Array:
     b = jnp.asarray(operand(b))
     if not jnp.issubdtype(b.dtype, jnp.floating):
         b = b.astype(a.dtype)
-    vector = b.ndim == a.ndim - 1
-    if b.ndim not in (a.ndim, a.ndim - 1) or b.shape[-1 if vector else -2] != a.shape[-1]:
-        raise ValueError(
-            f"solve() needs b of shape (..., {a.shape[-1]}, k) or (..., {a.shape[-1]}) for a of "
-            f"shape {a.shape}, received {b.shape}."
-        )
+    vector = solves_vectors(a.shape, b.shape)
     result = jnp.linalg.solve(a, b[..., None] if vector else b)
     _refuse_non_finite(result, (a, b), "solve() with a singular matrix: no unique solution.")
     return result[..., 0] if vector else result

@@ -21,29 +21,16 @@ import numpy as np
 from jax import lax
 
 from graphkeras.backend import config
+from graphkeras.backend.common.pad_widths import pad_widths
+from graphkeras.backend.common.pool_geometry import pool_geometry
 from graphkeras.backend.jax_backend.core import unwrap
 
 __all__ = ["max_pool", "average_pool", "pad"]
 
-_POOL_PADDINGS = ("valid", "same")
 _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
 
 
 # ------------------------------------------------------------------- geometry
-
-
-def _spatial_tuple(value, count: int, argument: str) -> tuple[int, ...]:
-    """``value`` (an int or ``count`` ints) as a tuple of positive ints."""
-    values = (value,) * count if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != count or any(
-        isinstance(item, bool) or not isinstance(item, (int, np.integer)) or item <= 0
-        for item in values
-    ):
-        raise ValueError(
-            f"{argument} must be a positive int or a tuple of {count} positive ints "
-            f"(one per spatial axis), received {argument}={value!r}."
-        )
-    return tuple(int(item) for item in values)
 
 
 class _PoolGeometry:
@@ -55,33 +42,12 @@ class _PoolGeometry:
 
     def __init__(self, shape: tuple, pool_size, strides, padding: str, data_format) -> None:
         ndim = len(shape)
-        if ndim < 3:
-            raise ValueError(
-                "Pooling expects an input of rank 3 or more (batch, spatial axes, channels), "
-                f"received shape {shape}."
-            )
-        data_format = config.standardize_data_format(data_format)
-        axes = range(1, ndim - 1) if data_format == "channels_last" else range(2, ndim)
-        pool_size = _spatial_tuple(pool_size, len(axes), "pool_size")
-        strides = pool_size if strides is None else _spatial_tuple(strides, len(axes), "strides")
-        if not isinstance(padding, str) or padding.lower() not in _POOL_PADDINGS:
-            raise ValueError(
-                f"padding must be one of {_POOL_PADDINGS}, received padding={padding!r}."
-            )
+        axes, pool_size, strides, self.pads = pool_geometry(
+            shape, pool_size, strides, padding, data_format
+        )
         self.window, self.strides = [1] * ndim, [1] * ndim
-        self.pads = [(0, 0)] * ndim
         for axis, window, stride in zip(axes, pool_size, strides, strict=True):
-            size = shape[axis]
             self.window[axis], self.strides[axis] = window, stride
-            if padding.lower() == "same":
-                outputs = -(-size // stride)
-                total = max((outputs - 1) * stride + window - size, 0)
-                self.pads[axis] = (total // 2, total - total // 2)
-            elif size < window:
-                raise ValueError(
-                    f"Pooling with padding='valid' needs every spatial axis at least as long as "
-                    f"the window: pool_size={pool_size} does not fit input shape {shape}."
-                )
         self.spatial_shape = tuple(shape[axis] if axis in axes else 1 for axis in range(ndim))
 
     @property
@@ -152,23 +118,6 @@ def average_pool(x, pool_size, strides=None, padding: str = "valid", data_format
 # -------------------------------------------------------------------- padding
 
 
-def _pad_widths(pad_width, ndim: int) -> tuple:
-    """``pad_width`` (an int, one ``(before, after)`` pair, or one per axis) as pairs."""
-    try:
-        widths = np.asarray(pad_width)
-        if not np.issubdtype(widths.dtype, np.integer):
-            raise TypeError
-        widths = np.broadcast_to(widths, (ndim, 2))
-    except (TypeError, ValueError):
-        raise ValueError(
-            "pad_width must be an int, a (before, after) pair, or one (before, after) pair per "
-            f"axis of the input (rank {ndim}), received pad_width={pad_width!r}."
-        ) from None
-    if (widths < 0).any():
-        raise ValueError(f"pad_width must not be negative, received pad_width={pad_width!r}.")
-    return tuple((int(before), int(after)) for before, after in widths)
-
-
 def pad(x, pad_width, mode: str = "constant", constant_values=0) -> jax.Array:
     """``x`` grown by ``pad_width`` entries before and after each axis.
 
@@ -178,7 +127,7 @@ def pad(x, pad_width, mode: str = "constant", constant_values=0) -> jax.Array:
     result's shape, so it cannot be a traced value.
     """
     x = jnp.asarray(unwrap(x))
-    widths = _pad_widths(pad_width, x.ndim)
+    widths = pad_widths(pad_width, x.ndim)
     if mode not in _PAD_MODES:
         raise ValueError(f"mode must be one of {_PAD_MODES}, received mode={mode!r}.")
     if mode == "constant":

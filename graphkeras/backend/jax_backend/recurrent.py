@@ -29,6 +29,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from graphkeras.backend.common import recurrent_arguments as checks
 from graphkeras.backend.jax_backend.core import unwrap
 
 __all__ = ["lstm_sequence", "gru_sequence", "simple_rnn_sequence"]
@@ -49,11 +50,7 @@ _ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
 
 
 def _activation(name: str, argument: str) -> Callable[[jax.Array], jax.Array]:
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"{argument} must be one of {sorted(_ACTIVATIONS)} for a fused sequence op, "
-            f"received {argument}={name!r}."
-        )
+    checks.check_activation_name(name, argument, _ACTIVATIONS)
     return _ACTIVATIONS[name]
 
 
@@ -68,15 +65,8 @@ class _Sequence:
 
     def __init__(self, op: str, inputs, mask, go_backwards: bool, others) -> None:
         x = jnp.asarray(unwrap(inputs))
-        if x.ndim != 3:
-            raise ValueError(
-                f"{op} expects inputs of shape (batch, timesteps, features), received shape "
-                f"{x.shape}."
-            )
-        if x.shape[1] == 0:
-            raise ValueError(f"{op} needs at least one timestep, received shape {x.shape}.")
         self.op = op
-        self.batch, self.timesteps, self.features = x.shape
+        self.batch, self.timesteps, self.features = checks.sequence_dimensions(op, x.shape)
         self.dtype = jnp.result_type(
             x, *[jnp.asarray(unwrap(value)) for value in others if value is not None]
         )
@@ -85,38 +75,22 @@ class _Sequence:
         self.keep = None
         if mask is not None:
             mask = jnp.asarray(unwrap(mask)).astype(bool)
-            if mask.shape != (self.batch, self.timesteps):
-                raise ValueError(
-                    f"{op} expects a mask of shape (batch, timesteps) = "
-                    f"{(self.batch, self.timesteps)}, received shape {mask.shape}."
-                )
+            checks.check_mask_shape(op, mask.shape, self.batch, self.timesteps)
             keep = mask.T[::-1] if go_backwards else mask.T
             self.keep = keep[:, :, None]
 
     def state(self, value, units: int, name: str) -> jax.Array:
         array = jnp.asarray(unwrap(value)).astype(self.dtype)
-        if array.shape != (self.batch, units):
-            raise ValueError(
-                f"{self.op} expects {name} of shape {(self.batch, units)}, received shape "
-                f"{array.shape}."
-            )
+        checks.check_state_shape(self.op, name, array.shape, self.batch, units)
         return array
 
     def weights(self, kernel, recurrent_kernel, bias, gates: int) -> tuple:
         """``(kernel, recurrent_kernel, bias or None, units)`` checked and in ``dtype``."""
         kernel = jnp.asarray(unwrap(kernel)).astype(self.dtype)
         recurrent_kernel = jnp.asarray(unwrap(recurrent_kernel)).astype(self.dtype)
-        units = recurrent_kernel.shape[0] if recurrent_kernel.ndim == 2 else -1
-        if (
-            kernel.ndim != 2
-            or recurrent_kernel.shape != (units, gates * units)
-            or kernel.shape != (self.features, gates * units)
-        ):
-            raise ValueError(
-                f"{self.op} expects kernel (features, {gates} * units) and recurrent_kernel "
-                f"(units, {gates} * units) for inputs of {self.features} features, "
-                f"received {kernel.shape} and {recurrent_kernel.shape}."
-            )
+        units = checks.recurrent_units(
+            self.op, kernel.shape, recurrent_kernel.shape, self.features, gates
+        )
         bias = None if bias is None else jnp.asarray(unwrap(bias)).astype(self.dtype)
         return kernel, recurrent_kernel, bias, units
 
@@ -240,11 +214,7 @@ def gru_sequence(
     kernel, recurrent_kernel, bias, units = sequence.weights(kernel, recurrent_kernel, bias, 3)
     input_bias, recurrent_bias = bias, None
     if bias is not None and reset_after:
-        if bias.shape != (2, 3 * units):
-            raise ValueError(
-                f"gru_sequence with reset_after=True expects bias of shape (2, {3 * units}), "
-                f"received shape {bias.shape}."
-            )
+        checks.check_reset_after_bias(bias.shape, units)
         input_bias, recurrent_bias = bias[0], bias[1]
     two = 2 * units
 

@@ -12,12 +12,16 @@ that does not fit back inside (``jax.lax.dynamic_slice``'s rule).
 
 from __future__ import annotations
 
-import builtins
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from graphkeras.backend.common.slice_boxes import (
+    box_slices,
+    check_box_shape_argument,
+    check_updates_rank,
+    start_indices_error,
+)
 from graphkeras.backend.jax_backend.core import concrete_value, is_concrete, operand, unwrap
 
 # ---------------------------------------------------------------- reshaping
@@ -97,10 +101,7 @@ def _start_indices(function: str, start_indices, rank: int, sizes: tuple):
     elif not isinstance(starts, (jax.Array, np.ndarray)):
         starts = np.asarray(starts)
     if starts.ndim != 1 or not (starts.size == 0 or jnp.issubdtype(starts.dtype, jnp.integer)):
-        raise ValueError(
-            f"{function}() needs start_indices as a list of ints, one per axis; "
-            f"received {start_indices!r}."
-        )
+        raise start_indices_error(function, start_indices)
     if starts.shape[0] != rank or len(sizes) != rank:
         shown = concrete_value(starts).tolist() if is_concrete(starts) else start_indices
         raise ValueError(
@@ -115,17 +116,7 @@ def _box(function: str, shape: tuple, starts: np.ndarray, sizes) -> tuple:
 
     A size of -1 means "to the end of the axis", as Keras 3 allows for ``slice``.
     """
-    box = []
-    for axis, (start, size, length) in enumerate(zip(starts.tolist(), sizes, shape, strict=True)):
-        size = length - start if size == -1 else int(size)
-        if start < 0 or size < 0 or start + size > length:
-            raise ValueError(
-                f"{function}() box does not fit on axis {axis} of inputs of shape {shape}: "
-                f"it starts at {start} with size {size}, so it needs 0 <= start and "
-                f"start + size <= {length}."
-            )
-        box.append(builtins.slice(start, start + size))
-    return tuple(box)
+    return box_slices(function, shape, starts.tolist(), sizes)
 
 
 def _traced_sizes(function: str, sizes) -> tuple:
@@ -144,8 +135,7 @@ def slice(inputs, start_indices, shape) -> jax.Array:  # noqa: A001 - the Keras 
     >>> slice(jnp.arange(12).reshape(3, 4), [1, 2], (2, 2)).tolist()
     [[6, 7], [10, 11]]
     """
-    if not isinstance(shape, (list, tuple, np.ndarray)):
-        raise TypeError(f"slice() needs shape as a list or tuple of ints, received {shape!r}.")
+    check_box_shape_argument(shape)
     array = jnp.asarray(operand(inputs))
     sizes = tuple(shape)
     starts = _start_indices("slice", start_indices, array.ndim, sizes)
@@ -161,11 +151,7 @@ def slice_update(inputs, start_indices, updates) -> jax.Array:
     """
     array = jnp.asarray(operand(inputs))
     replacement = jnp.asarray(operand(updates))
-    if replacement.ndim != array.ndim:
-        raise ValueError(
-            f"slice_update() needs updates of the same rank as inputs ({array.ndim}); "
-            f"received updates of shape {replacement.shape}."
-        )
+    check_updates_rank(array.ndim, replacement.shape)
     replacement = replacement.astype(array.dtype)
     starts = _start_indices("slice_update", start_indices, array.ndim, replacement.shape)
     if is_concrete(starts):

@@ -35,6 +35,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from graphkeras.backend.common.nested_values import leaves
+from graphkeras.backend.common.operator_methods import OperatorMethods
+from graphkeras.backend.common.ufunc_ops import UFUNC_OPS
 from graphkeras.backend.jax_backend import core
 
 # The tapes recording now, innermost last (GradientTape pushes and pops itself).
@@ -49,7 +52,7 @@ class NotDifferentiableError(ValueError):
     """A gradient reached an op (or a numpy call) that has none for the path it took."""
 
 
-class TapeTensor:
+class TapeTensor(OperatorMethods):
     """A backend array a recording GradientTape follows; operators on it are recorded.
 
     Backend ops return one while a tape records and their output depends on
@@ -67,6 +70,8 @@ class TapeTensor:
 
     # numpy hands ``ndarray * t`` over to the reflected operators below.
     __array_priority__ = 1000
+
+    _operators = OPS
 
     def __init__(self, array) -> None:
         self.array = array
@@ -135,77 +140,9 @@ class TapeTensor:
         return np.array(self.array)
 
     # ------------------------------------------------------------ operators
-    def __getitem__(self, key):
-        return OPS["getitem"](self, key)
-
-    def __add__(self, other):
-        return OPS["add"](self, other)
-
-    def __radd__(self, other):
-        return OPS["add"](other, self)
-
-    def __sub__(self, other):
-        return OPS["subtract"](self, other)
-
-    def __rsub__(self, other):
-        return OPS["subtract"](other, self)
-
-    def __mul__(self, other):
-        return OPS["multiply"](self, other)
-
-    def __rmul__(self, other):
-        return OPS["multiply"](other, self)
-
-    def __truediv__(self, other):
-        return OPS["divide"](self, other)
-
-    def __rtruediv__(self, other):
-        return OPS["divide"](other, self)
-
-    def __floordiv__(self, other):
-        return OPS["floor_divide"](self, other)
-
-    def __rfloordiv__(self, other):
-        return OPS["floor_divide"](other, self)
-
-    def __mod__(self, other):
-        return OPS["mod"](self, other)
-
-    def __rmod__(self, other):
-        return OPS["mod"](other, self)
-
-    def __pow__(self, other):
-        return OPS["power"](self, other)
-
-    def __rpow__(self, other):
-        return OPS["power"](other, self)
-
-    def __matmul__(self, other):
-        return OPS["matmul"](self, other)
-
-    def __rmatmul__(self, other):
-        return OPS["matmul"](other, self)
-
-    def __neg__(self):
-        return OPS["negative"](self)
-
+    # The arithmetic and ordering operators come from OperatorMethods; +x is x.
     def __pos__(self):
         return self
-
-    def __abs__(self):
-        return OPS["abs"](self)
-
-    def __lt__(self, other):
-        return OPS["less"](self, other)
-
-    def __le__(self, other):
-        return OPS["less_equal"](self, other)
-
-    def __gt__(self, other):
-        return OPS["greater"](self, other)
-
-    def __ge__(self, other):
-        return OPS["greater_equal"](self, other)
 
     # Element-wise, as for JAX arrays (so a TapeTensor is not hashable).
     def __eq__(self, other):  # type: ignore[override]
@@ -320,15 +257,6 @@ def plain(value):
     return core.unwrap(value)
 
 
-def leaves(value, depth: int = 3) -> list:
-    """The items of ``value``: itself, or those of the lists, tuples and dicts in it."""
-    if depth and isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in leaves(item, depth - 1)]
-    if depth and isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in leaves(item, depth - 1)]
-    return [value]
-
-
 def wrap(output) -> Any:
     """``output`` with its arrays as TapeTensors (lists and tuples item by item)."""
     if isinstance(output, (jax.Array, np.ndarray)):
@@ -357,53 +285,6 @@ core.register_unwrapper(TapeTensor, _unwrap_tape_tensor)
 # without a twin runs on the plain values and is recorded without a gradient.
 # With no tape following, numpy runs on the plain values.
 
-_UFUNC_OPS = {
-    np.add: "add",
-    np.subtract: "subtract",
-    np.multiply: "multiply",
-    np.true_divide: "divide",
-    np.power: "power",
-    np.negative: "negative",
-    np.absolute: "abs",
-    np.sign: "sign",
-    np.sqrt: "sqrt",
-    np.square: "square",
-    np.exp: "exp",
-    np.log: "log",
-    np.expm1: "expm1",
-    np.log1p: "log1p",
-    np.sin: "sin",
-    np.cos: "cos",
-    np.tan: "tan",
-    np.arcsin: "arcsin",
-    np.arccos: "arccos",
-    np.arctan: "arctan",
-    np.arctan2: "arctan2",
-    np.sinh: "sinh",
-    np.cosh: "cosh",
-    np.tanh: "tanh",
-    np.floor: "floor",
-    np.ceil: "ceil",
-    np.floor_divide: "floor_divide",
-    np.remainder: "mod",
-    np.maximum: "maximum",
-    np.minimum: "minimum",
-    np.matmul: "matmul",
-    np.equal: "equal",
-    np.not_equal: "not_equal",
-    np.greater: "greater",
-    np.greater_equal: "greater_equal",
-    np.less: "less",
-    np.less_equal: "less_equal",
-    np.logical_and: "logical_and",
-    np.logical_or: "logical_or",
-    np.logical_xor: "logical_xor",
-    np.logical_not: "logical_not",
-    np.isnan: "isnan",
-    np.isinf: "isinf",
-    np.isfinite: "isfinite",
-}
-
 
 def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
     """``__array_ufunc__``: a recorded op while a tape follows an input."""
@@ -415,7 +296,7 @@ def _array_ufunc(ufunc, method: str, inputs: tuple, kwargs: dict):
             "GradientTape cannot follow; assign the result instead (`a = a + b`)."
         )
     kwargs = {key: value for key, value in kwargs.items() if key != "out"}
-    name = _UFUNC_OPS.get(ufunc)
+    name = UFUNC_OPS.get(ufunc)
     if method == "__call__" and name is not None and not kwargs:
         return OPS[name](*inputs)
     suffix = "" if method == "__call__" else f".{method}"

@@ -14,14 +14,23 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.operator_methods import operator_ops
+from graphkeras.backend.common.variable_assignment import check_assignment_shape
+from graphkeras.backend.common.variable_base import VariableBase
+
+# name -> backend op behind each Python operator of a Variable; filled by
+# install_variable_operators (the package calls it, and again whoever wraps ops).
+OPERATORS: dict = {}
 
 
-class Variable:
+class Variable(VariableBase):
     """A mutable array with a name, as a layer weight, an optimizer slot or a seed state.
 
     ``value`` is the backing ``jax.Array`` (or a tracer while a function that
     reads the variable is traced). Python operators and indexing go through
-    the backend's ops (see :data:`OPERATORS`), so a GradientTape records them.
+    the backend's ops (see :data:`OPERATORS`), so a GradientTape records them;
+    ``==`` and ``!=`` keep object identity, so Variables work as list items
+    and dict keys.
 
     >>> v = Variable(np.zeros((2, 3)), name="kernel")
     >>> v.shape, v.dtype
@@ -32,38 +41,26 @@ class Variable:
     # operators below instead of converting the variable to an ndarray.
     __array_priority__ = 100
 
-    def __init__(
-        self,
-        value,
-        dtype=None,
-        name: str | None = None,
-        trainable: bool = True,
-    ) -> None:
-        if isinstance(value, Variable):
-            value = value.value
-        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
-        # jnp.array copies, so a numpy array handed in can change afterwards.
-        self.value = jnp.array(value, dtype=dtype)
-        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
-        self.trainable = bool(trainable)
-        self.regularizer = None
-        self.constraint = None
+    _operators = OPERATORS
 
-    @property
-    def shape(self) -> tuple:
-        return tuple(self.value.shape)
+    @staticmethod
+    def _new_value(value, dtype: str):
+        # jnp.array copies, so a numpy array handed in can change afterwards.
+        return jnp.array(value, dtype=dtype)
+
+    @staticmethod
+    def _default_dtype(value) -> str:
+        """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep their dtype."""
+        dtype = getattr(value, "dtype", None)
+        if dtype is None or isinstance(dtype, str):
+            dtype = np.asarray(value).dtype if dtype is None else np.dtype(dtype)
+        if jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating):
+            return config.floatx()
+        return dtype_name(dtype)
 
     @property
     def dtype(self) -> str:
         return dtype_name(self.value.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return self.value.ndim
-
-    @property
-    def size(self) -> int:
-        return int(self.value.size)
 
     def numpy(self) -> np.ndarray:
         """A numpy copy of the value, safe to keep and change."""
@@ -76,11 +73,7 @@ class Variable:
         reads its numbers.
         """
         new_value = jnp.asarray(_array_of(value), dtype=self.value.dtype)
-        if tuple(new_value.shape) != self.shape:
-            raise ValueError(
-                f"Variable '{self.name}' has shape {self.shape}; "
-                f"cannot assign a value of shape {tuple(new_value.shape)}."
-            )
+        check_assignment_shape(self.name, self.shape, tuple(new_value.shape))
         self.value = new_value
         return self
 
@@ -108,111 +101,6 @@ class Variable:
         array = np.asarray(self.value)
         return array if dtype is None else array.astype(dtype)
 
-    def __repr__(self) -> str:
-        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
-
-    def __len__(self) -> int:
-        return len(self.value)
-
-    def __getitem__(self, key):
-        return OPERATORS["getitem"](self, key)
-
-    # Arithmetic goes through the backend's ops installed in OPERATORS, so a
-    # GradientTape that wraps those ops records it.
-    def __add__(self, other):
-        return OPERATORS["add"](self, other)
-
-    def __radd__(self, other):
-        return OPERATORS["add"](other, self)
-
-    def __sub__(self, other):
-        return OPERATORS["subtract"](self, other)
-
-    def __rsub__(self, other):
-        return OPERATORS["subtract"](other, self)
-
-    def __mul__(self, other):
-        return OPERATORS["multiply"](self, other)
-
-    def __rmul__(self, other):
-        return OPERATORS["multiply"](other, self)
-
-    def __truediv__(self, other):
-        return OPERATORS["divide"](self, other)
-
-    def __rtruediv__(self, other):
-        return OPERATORS["divide"](other, self)
-
-    def __matmul__(self, other):
-        return OPERATORS["matmul"](self, other)
-
-    def __rmatmul__(self, other):
-        return OPERATORS["matmul"](other, self)
-
-    def __pow__(self, other):
-        return OPERATORS["power"](self, other)
-
-    def __rpow__(self, other):
-        return OPERATORS["power"](other, self)
-
-    def __floordiv__(self, other):
-        return OPERATORS["floor_divide"](self, other)
-
-    def __rfloordiv__(self, other):
-        return OPERATORS["floor_divide"](other, self)
-
-    def __mod__(self, other):
-        return OPERATORS["mod"](self, other)
-
-    def __rmod__(self, other):
-        return OPERATORS["mod"](other, self)
-
-    def __neg__(self):
-        return OPERATORS["negative"](self)
-
-    def __pos__(self):
-        return OPERATORS["positive"](self)
-
-    def __abs__(self):
-        return OPERATORS["abs"](self)
-
-    # Ordering comparisons give boolean arrays. ``==`` and ``!=`` keep object
-    # identity, so Variables work as list items and dict keys.
-    def __lt__(self, other):
-        return OPERATORS["less"](self, other)
-
-    def __le__(self, other):
-        return OPERATORS["less_equal"](self, other)
-
-    def __gt__(self, other):
-        return OPERATORS["greater"](self, other)
-
-    def __ge__(self, other):
-        return OPERATORS["greater_equal"](self, other)
-
-
-# name -> backend op behind each Python operator of a Variable; filled by
-# install_variable_operators (the package calls it, and again whoever wraps ops).
-OPERATORS: dict = {}
-
-_OPERATOR_OPS = (
-    "add",
-    "subtract",
-    "multiply",
-    "divide",
-    "matmul",
-    "power",
-    "floor_divide",
-    "mod",
-    "negative",
-    "abs",
-    "getitem",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-)
-
 
 def install_variable_operators(namespace: dict) -> None:
     """Route the Variable's Python operators to the ops in ``namespace`` (a backend's globals).
@@ -221,10 +109,7 @@ def install_variable_operators(namespace: dict) -> None:
     that replaces ops there (a tape making them recordable), so ``v * 2``
     always runs the current ``multiply``.
     """
-    missing = [name for name in _OPERATOR_OPS if name not in namespace]
-    if missing:
-        raise ValueError(f"The backend namespace lacks the operator ops {missing}.")
-    OPERATORS.update({name: namespace[name] for name in _OPERATOR_OPS})
+    OPERATORS.update(operator_ops(namespace))
     multiply = namespace["multiply"]
 
     def positive(x):
@@ -252,16 +137,6 @@ def _array_of(x):
         return x.value
     read = getattr(x, "__jax_array__", None)
     return read() if read is not None else x
-
-
-def _default_dtype(value) -> str:
-    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep their dtype."""
-    dtype = getattr(value, "dtype", None)
-    if dtype is None or isinstance(dtype, str):
-        dtype = np.asarray(value).dtype if dtype is None else np.dtype(dtype)
-    if jnp.issubdtype(dtype, jnp.floating) or jnp.issubdtype(dtype, jnp.complexfloating):
-        return config.floatx()
-    return dtype_name(dtype)
 
 
 __all__ = ["Variable"]

@@ -6,6 +6,8 @@ The functions are spread over a few modules by theme (``core``, ``numeric``,
 ``graphkeras/backend/interface.py`` describes.
 """
 
+from graphkeras.backend.common.operator_methods import operator_ops as _operator_ops
+from graphkeras.backend.common.shape_queries import count_params, int_shape, is_keras_tensor, ndim
 from graphkeras.backend.numpy_backend import conv as _conv
 from graphkeras.backend.numpy_backend import cumulative as _cumulative
 from graphkeras.backend.numpy_backend import einsum as _einsum
@@ -36,17 +38,13 @@ from graphkeras.backend.numpy_backend.core import (
     cast,
     convert_to_numpy,
     convert_to_tensor,
-    count_params,
     dtype,
     eye,
     full,
     get_value,
-    int_shape,
-    is_keras_tensor,
     is_tensor,
     is_variable,
     linspace,
-    ndim,
     ones,
     ones_like,
     result_type,
@@ -232,26 +230,7 @@ def _make_ops_recordable() -> None:
     # Variables go through the same recorded ops (see tape_array.py).
     _numpy_protocol.install({name: namespace[name] for name in GRADIENTS | NOT_DIFFERENTIABLE})
     _VARIABLE_OPERATORS.update(
-        {
-            name: namespace[name]
-            for name in (
-                "add",
-                "subtract",
-                "multiply",
-                "divide",
-                "matmul",
-                "power",
-                "floor_divide",
-                "mod",
-                "negative",
-                "abs",
-                "getitem",
-                "less",
-                "less_equal",
-                "greater",
-                "greater_equal",
-            )
-        },
+        _operator_ops(namespace),
         positive=_numpy_protocol.positive,
         array_ufunc=_tape_array.array_ufunc,
         array_function=_tape_array.array_function,

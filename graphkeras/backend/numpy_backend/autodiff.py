@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from graphkeras.backend.common.tape_bookkeeping import TapeBookkeeping
 from graphkeras.backend.numpy_backend.tape_array import RECORDING as _recording
 from graphkeras.backend.numpy_backend.tape_array import (
     NotDifferentiableError,
@@ -43,84 +44,29 @@ _MAY_HOLD_FOLLOWED = frozenset({Variable, list, tuple})
 _MAY_HOLD_FOLLOWED_OR_TAPE_ARRAY = _MAY_HOLD_FOLLOWED | {TapeArray}
 
 
-class GradientTape:
+class GradientTape(TapeBookkeeping):
     """Records backend ops so that gradients of a result can be computed.
 
-    >>> with GradientTape() as tape:
-    ...     loss = 0.01 * K.sum(K.square(K.dot(x, kernel)))
-    >>> (kernel_gradient,) = tape.gradient(loss, [kernel])
-
-    Trainable Variables used inside the block are watched automatically
-    (``watch_accessed_variables``); other values with :meth:`watch`. Every
+    What it follows and the rules of ``gradient`` are :class:`TapeBookkeeping`'s
+    (with an example there); values are watched with :meth:`watch`. Every
     op on a watched value is recorded, whether called through ``K``, a
     Python operator or a numpy function (see ``tape_array.py``). A
     non-persistent tape gives one set of gradients, then frees its records.
     Gradients are not themselves recorded (no higher-order derivatives).
     """
 
-    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
-        self.persistent = persistent
-        self.watch_accessed_variables = watch_accessed_variables
-        # (op, plain arguments, plain output, needs, input ids, blocked parameter, output ids)
-        self._records: list[tuple] = []
-        # id -> object, for everything whose gradient the tape can follow.
-        self._tracked: dict[int, Any] = {}
-        # id of a watched plain array <-> id of the TapeArray view watch() returned.
-        self._aliases: dict[int, int] = {}
-        self._used = False
+    _recording = _recording
+    _variable_type = Variable
+    _followed_producers = "backend ops, Python operators and numpy functions"
 
-    def __enter__(self) -> GradientTape:
-        _recording.append(self)
-        return self
+    # Each record: (op, plain arguments, plain output, needs, input ids, blocked
+    # parameter, output ids).
 
-    def __exit__(self, *exc_info) -> None:
-        _recording.remove(self)
-
-    def watch(self, values):
-        """Follow gradients into ``values`` (arrays or Variables, or a list of them).
-
-        Returns them as the tape follows them: a plain numpy array comes back
-        as a TapeArray view, on which Python operators and numpy functions are
-        recorded too (``x = tape.watch(x)``); the plain array itself is still
-        followed through backend ops, and its gradient includes the view's.
-        """
-        single = not isinstance(values, (list, tuple))
-        followed = []
-        for value in [values] if single else values:
-            self._tracked[id(value)] = value
-            if type(value) is np.ndarray:
-                view = value.view(TapeArray)
-                self._tracked[id(view)] = view
-                self._aliases[id(value)] = id(view)
-                self._aliases[id(view)] = id(value)
-                value = view
-            followed.append(value)
-        return followed[0] if single else followed
-
-    def stop_recording(self):
-        """A context in which ops are not recorded on this tape."""
-        return _Paused(self)
-
-    def reset(self) -> None:
-        """Forget every record and watched value."""
-        self._records.clear()
-        self._tracked.clear()
-        self._aliases.clear()
-        self._used = False
-
-    def watched_variables(self) -> list:
-        return [value for value in self._tracked.values() if isinstance(value, Variable)]
+    def _followed_view(self, value):
+        """A TapeArray view of a plain numpy array: numpy functions on it are recorded too."""
+        return value.view(TapeArray) if type(value) is np.ndarray else None
 
     # ----------------------------------------------------------- recording
-    def _follows(self, value) -> bool:
-        """Whether the tape follows ``value`` (watching a trainable Variable on first use)."""
-        if id(value) in self._tracked:
-            return True
-        if self.watch_accessed_variables and type(value) is Variable and value.trainable:
-            self._tracked[id(value)] = value
-            return True
-        return False
-
     def _followed_id(self, value) -> int | None:
         """The id the tape follows ``value`` by (a swapped-in array's for a Variable), or None."""
         if type(value) is Variable and id(value.value) in self._tracked:
@@ -216,32 +162,11 @@ class GradientTape:
         pass through an op without one, and ``ValueError`` when the target
         was not computed by recorded ops.
         """
-        if self._used and not self.persistent:
-            raise RuntimeError(
-                "A non-persistent GradientTape gives one set of gradients; "
-                "use GradientTape(persistent=True) to compute several."
-            )
-        if _recording and _recording[-1] is self:
-            raise RuntimeError("Call tape.gradient outside the tape's `with` block.")
-        single = not isinstance(sources, (list, tuple))
-        source_list = [sources] if single else list(sources)
-        targets = target if isinstance(target, (list, tuple)) else [target]
-        seeds = (
-            output_gradients
-            if isinstance(output_gradients, (list, tuple))
-            else [output_gradients] * len(targets)
+        single, source_list, seeded_targets, source_ids = self._start_gradient(
+            target, sources, output_gradients
         )
-        source_ids = {id(source) for source in source_list}
-        source_ids.update(self._aliases[key] for key in list(source_ids) if key in self._aliases)
         gradients: dict[int, Any] = {}
-        for value, seed in zip(targets, seeds, strict=True):
-            if id(value) not in self._tracked and id(value) not in source_ids:
-                raise ValueError(
-                    "The gradient target was not computed on this tape from a watched value: "
-                    "compute it inside the tape's `with` block from values the tape follows "
-                    "(trainable Variables, watched arrays, and what backend ops, Python "
-                    "operators and numpy functions made from them)."
-                )
+        for value, seed in seeded_targets:
             array = plain(value)
             start = np.ones_like(array) if seed is None else np.asarray(plain(seed), array.dtype)
             _accumulate(gradients, id(value), start)
@@ -284,11 +209,7 @@ class GradientTape:
                         _accumulate(gradients, key, item_gradient)
 
         result = [self._gradient_of(gradients, source) for source in source_list]
-        self._used = True
-        if not self.persistent:
-            self.reset()
-            self._used = True
-        return result[0] if single else result
+        return self._finish_gradient(result, single)
 
     def _gradient_of(self, gradients: dict, source):
         gradient = gradients.get(id(source))
@@ -296,19 +217,6 @@ class GradientTape:
         if alias is not None and gradients.get(alias) is not None:
             gradient = gradients[alias] if gradient is None else gradient + gradients[alias]
         return gradient
-
-
-class _Paused:
-    def __init__(self, tape: GradientTape) -> None:
-        self._tape = tape
-        self._index: int | None = None
-
-    def __enter__(self) -> None:
-        self._index = _recording.index(self._tape)
-        _recording.pop(self._index)
-
-    def __exit__(self, *exc_info) -> None:
-        _recording.insert(self._index, self._tape)
 
 
 class _Op:

@@ -37,97 +37,14 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from graphkeras.backend import config
+from graphkeras.backend.common import convolution_geometry
+from graphkeras.backend.common.convolution_geometry import ConvGeometry as _Geometry
+from graphkeras.backend.common.convolution_geometry import conv_geometry as _conv_geometry
 from graphkeras.backend.numpy_backend import winograd
 from graphkeras.backend.numpy_backend.copies import copy_in_runs as _copy_in_runs
 from graphkeras.backend.numpy_backend.core import unwrap
 
-_PADDINGS = ("valid", "same", "causal")
-
-
-# ------------------------------------------------------------------ geometry
-
-
-class _Geometry(NamedTuple):
-    """Everything about one call's shapes that forward and backward passes share."""
-
-    channels_first: bool
-    strides: tuple
-    dilation: tuple
-    kernel_spatial: tuple
-    pads: tuple  # (before, after) per spatial axis, applied to the input
-    output_spatial: tuple
-
-
-def _spatial_tuple(value, rank: int, name: str, minimum: int = 1) -> tuple:
-    """``value`` (an int or ``rank`` ints) as a tuple of ``rank`` ints ``>= minimum``."""
-    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != rank or any(
-        isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in values
-    ):
-        raise ValueError(f"{name} must be an int or a tuple of {rank} ints, received {value!r}.")
-    if any(v < minimum for v in values):
-        raise ValueError(f"{name} must hold ints >= {minimum}, received {name}={value!r}.")
-    return tuple(int(v) for v in values)
-
-
-def _check_rank(op: str, x: np.ndarray, kernel: np.ndarray) -> int:
-    if x.ndim not in (3, 4, 5):
-        raise ValueError(
-            f"{op} takes a 3-D, 4-D or 5-D input (batch, spatial dims, channels), "
-            f"received an input of shape {x.shape}."
-        )
-    if kernel.ndim != x.ndim:
-        raise ValueError(
-            f"{op}: the kernel must have the input's rank ({x.ndim}), received a kernel of "
-            f"shape {kernel.shape} for an input of shape {x.shape}."
-        )
-    return x.ndim - 2
-
-
-def _standardize_padding(padding) -> str:
-    if not isinstance(padding, str) or padding.lower() not in _PADDINGS:
-        raise ValueError(f"padding must be one of {_PADDINGS}, received padding={padding!r}.")
-    return padding.lower()
-
-
-def _dilated(kernel_size: int, dilation: int) -> int:
-    return (kernel_size - 1) * dilation + 1
-
-
-def _conv_geometry(
-    op: str, input_shape, kernel_spatial, strides, padding, data_format, dilation_rate
-) -> _Geometry:
-    """Output size and input padding of a convolution, as Keras 3 (and XLA) define them."""
-    rank = len(input_shape) - 2
-    channels_first = config.standardize_data_format(data_format) == "channels_first"
-    strides = _spatial_tuple(strides, rank, "strides")
-    dilation = _spatial_tuple(dilation_rate, rank, "dilation_rate")
-    padding = _standardize_padding(padding)
-    spatial = input_shape[2:] if channels_first else input_shape[1:-1]
-    pads, outputs = [], []
-    for size, k, s, d in zip(spatial, kernel_spatial, strides, dilation, strict=True):
-        extent = _dilated(k, d)
-        if padding == "valid":
-            before = after = 0
-            out = (size - extent) // s + 1
-        elif padding == "same":
-            out = -(-size // s)
-            total = max((out - 1) * s + extent - size, 0)
-            before, after = total // 2, total - total // 2
-        else:  # causal: everything before the start
-            before, after = extent - 1, 0
-            out = (size - 1) // s + 1
-        if out <= 0 or size <= 0:
-            raise ValueError(
-                f"{op}: the output would be empty for an input of shape {tuple(input_shape)} "
-                f"with kernel size {tuple(kernel_spatial)}, strides {strides}, dilation_rate "
-                f"{dilation} and padding {padding!r}."
-            )
-        pads.append((before, after))
-        outputs.append(out)
-    return _Geometry(
-        channels_first, strides, dilation, tuple(kernel_spatial), tuple(pads), tuple(outputs)
-    )
+# ------------------------------------------------------------------- layouts
 
 
 def _channels_last(x: np.ndarray, channels_first: bool) -> np.ndarray:
@@ -378,7 +295,8 @@ def _unstrided_input_gradient(gradient, image_shape, kernel, geometry: _Geometry
     """
     rank = len(geometry.kernel_spatial)
     extents = [
-        _dilated(k, d) - 1 for k, d in zip(kernel.shape[:-2], geometry.dilation, strict=True)
+        convolution_geometry.dilated_extent(k, d) - 1
+        for k, d in zip(kernel.shape[:-2], geometry.dilation, strict=True)
     ]
     group_channels, filters = kernel.shape[-2], kernel.shape[-1]
     flipped = kernel[(slice(None, None, -1),) * rank]
@@ -492,28 +410,14 @@ def _depthwise_backward(gradient, padded, kernel, geometry: _Geometry, needs_x, 
 # -------------------------------------------------------------------- conv
 
 
-def _groups(op: str, channels: int, kernel_channels: int) -> int:
-    if kernel_channels <= 0 or channels % kernel_channels:
-        raise ValueError(
-            f"{op}: the input's {channels} channels must be a multiple of the kernel's "
-            f"in_channels (kernel axis -2), received kernel in_channels {kernel_channels}."
-        )
-    return channels // kernel_channels
-
-
 def _prepare_conv(op: str, x, kernel, strides, padding, data_format, dilation_rate):
     x, kernel = unwrap(x), unwrap(kernel)
-    _check_rank(op, x, kernel)
+    convolution_geometry.check_ranks(op, x.shape, kernel.shape)
     geometry = _conv_geometry(
         op, x.shape, kernel.shape[:-2], strides, padding, data_format, dilation_rate
     )
-    channels = x.shape[1] if geometry.channels_first else x.shape[-1]
-    groups = _groups(op, channels, kernel.shape[-2])
-    if kernel.shape[-1] % groups:
-        raise ValueError(
-            f"{op}: the kernel's {kernel.shape[-1]} filters must be a multiple of the "
-            f"{groups} groups the input's {channels} channels make."
-        )
+    channels = convolution_geometry.channel_count(x.shape, geometry.channels_first)
+    groups = convolution_geometry.group_count(op, channels, kernel.shape)
     return x, kernel, geometry, groups
 
 
@@ -593,14 +497,11 @@ def depthwise_conv(
 
 def _depthwise_as_grouped(x: np.ndarray, kernel: np.ndarray, data_format) -> np.ndarray:
     """A depthwise kernel as the equivalent grouped ``conv`` kernel ``(*k, 1, c * m)``."""
-    _check_rank("depthwise_conv", x, kernel)
+    convolution_geometry.check_ranks("depthwise_conv", x.shape, kernel.shape)
     channels_first = config.standardize_data_format(data_format) == "channels_first"
-    channels = x.shape[1] if channels_first else x.shape[-1]
-    if kernel.shape[-2] != channels:
-        raise ValueError(
-            f"depthwise_conv: the kernel's in_channels (axis -2) must equal the input's "
-            f"{channels} channels, received a kernel of shape {kernel.shape}."
-        )
+    convolution_geometry.check_depthwise_kernel(
+        convolution_geometry.channel_count(x.shape, channels_first), kernel.shape
+    )
     return kernel.reshape((*kernel.shape[:-2], 1, kernel.shape[-2] * kernel.shape[-1]))
 
 
@@ -624,60 +525,43 @@ class _TransposeGeometry(NamedTuple):
 def _transpose_geometry(
     x_shape, kernel_spatial, strides, padding, output_padding, data_format, dilation_rate
 ):
-    rank = len(x_shape) - 2
-    channels_first = config.standardize_data_format(data_format) == "channels_first"
-    strides = _spatial_tuple(strides, rank, "strides")
-    dilation = _spatial_tuple(dilation_rate, rank, "dilation_rate")
-    padding = _standardize_padding(padding)
-    if padding == "causal":
-        raise ValueError("conv_transpose: padding must be 'valid' or 'same', received 'causal'.")
-    if output_padding is not None:
-        output_padding = _spatial_tuple(output_padding, rank, "output_padding", minimum=0)
-    spatial = x_shape[2:] if channels_first else x_shape[1:-1]
-    buffers, offsets, outputs = [], [], []
-    for axis, (size, k, s, d) in enumerate(
-        zip(spatial, kernel_spatial, strides, dilation, strict=True)
+    shared = convolution_geometry.transpose_geometry(
+        x_shape, kernel_spatial, strides, padding, output_padding, data_format, dilation_rate
+    )
+    buffers, offsets = [], []
+    for size, k, s, d, (before, _), out in zip(
+        shared.input_spatial,
+        shared.kernel_spatial,
+        shared.strides,
+        shared.dilation,
+        shared.pads,
+        shared.output_spatial,
+        strict=True,
     ):
-        extent = _dilated(k, d)
-        extra = None if output_padding is None else output_padding[axis]
-        # Padding (before, after) of the stride-dilated input, as Keras 3 gives it to XLA.
-        if padding == "valid":
-            extra = max(extent, s) - extent if extra is None else extra
-            before, after = extent - 1, extent - 1 + extra
-        else:
-            total = s + extent - 2 if extra is None else extent + extent % 2 - 2 + extra
-            before = min(total // 2 + total % 2, extent - 1)
-            after = total - before
-        out = (size - 1) * s + 2 + before + after - extent
-        if out <= 0 or size <= 0:
-            raise ValueError(
-                f"conv_transpose: the output would be empty for an input of shape "
-                f"{tuple(x_shape)} with kernel size {tuple(kernel_spatial)}, strides {strides} "
-                f"and padding {padding!r}."
-            )
+        extent = convolution_geometry.dilated_extent(k, d)
         full = (size - 1) * s + extent
         offset = extent - 1 - before
         offsets.append(offset)
-        outputs.append(out)
         buffers.append(max(full, offset + out))
     windows = _Geometry(
-        channels_first, strides, dilation, tuple(kernel_spatial), (), tuple(spatial)
+        shared.channels_first,
+        shared.strides,
+        shared.dilation,
+        shared.kernel_spatial,
+        (),
+        shared.input_spatial,
     )
-    return _TransposeGeometry(windows, tuple(buffers), tuple(offsets), tuple(outputs))
+    return _TransposeGeometry(windows, tuple(buffers), tuple(offsets), shared.output_spatial)
 
 
 def _prepare_transpose(x, kernel, strides, padding, output_padding, data_format, dilation_rate):
     x, kernel = unwrap(x), unwrap(kernel)
-    _check_rank("conv_transpose", x, kernel)
+    convolution_geometry.check_ranks("conv_transpose", x.shape, kernel.shape)
     geometry = _transpose_geometry(
         x.shape, kernel.shape[:-2], strides, padding, output_padding, data_format, dilation_rate
     )
-    channels = x.shape[1] if geometry.windows.channels_first else x.shape[-1]
-    if kernel.shape[-1] != channels:
-        raise ValueError(
-            f"conv_transpose: the kernel's last axis (in_channels) must equal the input's "
-            f"{channels} channels, received a kernel of shape {kernel.shape}."
-        )
+    channels = convolution_geometry.channel_count(x.shape, geometry.windows.channels_first)
+    convolution_geometry.check_transpose_kernel(channels, kernel.shape)
     return x, kernel, geometry
 
 

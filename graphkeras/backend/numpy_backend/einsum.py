@@ -26,6 +26,7 @@ import string
 
 import numpy as np
 
+from graphkeras.backend.common.einsum_arguments import check_einsum_arguments
 from graphkeras.backend.numpy_backend.core import unwrap
 
 _ELLIPSIS = "..."
@@ -38,13 +39,7 @@ def einsum(subscripts: str, x, y=None, *more) -> np.ndarray:
     (``"ij,jk"``: the letters used once, in alphabetical order), with
     ``...`` for leading axes that broadcast.
     """
-    if more:
-        raise ValueError(
-            f"einsum takes one or two operands, received {2 + len(more)} for subscripts "
-            f"{subscripts!r}; contract them two at a time."
-        )
-    if not isinstance(subscripts, str):
-        raise TypeError(f"einsum expects its subscripts as a string, received {subscripts!r}.")
+    check_einsum_arguments(subscripts, more)
     operands = [unwrap(x)] if y is None else [unwrap(x), unwrap(y)]
     return np.asarray(np.einsum(subscripts, *operands, optimize=len(operands) > 1))
 

@@ -29,9 +29,8 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.resize_arguments import resize_target
 from graphkeras.backend.numpy_backend.core import unwrap
-
-_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
 # Column sums at or below this leave a column of zeros, as jax does (its float32 threshold).
 _SMALLEST_WEIGHT_SUM = 1000.0 * float(np.finfo(np.float32).eps)
@@ -110,29 +109,12 @@ def _interpolation_matrix(
 
 def _resize_geometry(images: np.ndarray, size, interpolation: str, antialias: bool, data_format):
     """``(channels_last, row matrix, column matrix)`` for resizing ``images`` to ``size``."""
-    if images.ndim not in (3, 4):
-        raise ValueError(
-            "resize expects images of rank 3 (one image) or 4 (a batch), "
-            f"received shape {images.shape}."
-        )
-    if interpolation not in _INTERPOLATIONS:
-        raise ValueError(
-            f"interpolation must be one of {_INTERPOLATIONS}, "
-            f"received interpolation={interpolation!r}."
-        )
-    size = tuple(size)
-    if len(size) != 2 or any(
-        isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim <= 0 for dim in size
-    ):
-        raise ValueError(f"size must be two positive ints (height, width), received size={size!r}.")
+    axis, new_height, new_width = resize_target(images.shape, size, interpolation, data_format)
     channels_last = config.standardize_data_format(data_format) == "channels_last"
-    height_axis = images.ndim - 3 if channels_last else images.ndim - 2
-    height, width = images.shape[height_axis], images.shape[height_axis + 1]
-    if height == 0 or width == 0:
-        raise ValueError(f"resize expects images with pixels, received shape {images.shape}.")
+    height, width = images.shape[axis], images.shape[axis + 1]
     antialias = bool(antialias)
-    rows = _interpolation_matrix(int(size[0]), height, interpolation, antialias, images.dtype)
-    columns = _interpolation_matrix(int(size[1]), width, interpolation, antialias, images.dtype)
+    rows = _interpolation_matrix(new_height, height, interpolation, antialias, images.dtype)
+    columns = _interpolation_matrix(new_width, width, interpolation, antialias, images.dtype)
     return channels_last, rows, columns
 
 

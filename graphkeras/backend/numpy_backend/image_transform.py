@@ -29,10 +29,8 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.affine_transform_arguments import check_affine_transform_arguments
 from graphkeras.backend.numpy_backend.core import unwrap
-
-INTERPOLATIONS = ("nearest", "bilinear")
-FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
 
 
 def _round_half_away_from_zero(values: np.ndarray) -> np.ndarray:
@@ -78,35 +76,6 @@ def _axis_samples(coordinate: np.ndarray, size: int, interpolation: str, fill_mo
         inside = (index >= 0) & (index < size) if fill_mode == "constant" else None
         samples.append((_INDEX_FIXERS[fill_mode](index, size), weight, inside))
     return samples
-
-
-def _check_arguments(images: np.ndarray, transform: np.ndarray, interpolation, fill_mode):
-    if interpolation not in INTERPOLATIONS:
-        raise ValueError(
-            f"affine_transform: interpolation must be one of {INTERPOLATIONS}, "
-            f"received interpolation={interpolation!r}."
-        )
-    if fill_mode not in FILL_MODES:
-        raise ValueError(
-            f"affine_transform: fill_mode must be one of {FILL_MODES}, "
-            f"received fill_mode={fill_mode!r}."
-        )
-    if images.ndim not in (3, 4):
-        raise ValueError(
-            "affine_transform: images must have rank 3 (one image) or 4 (a batch), "
-            f"received shape {images.shape}."
-        )
-    if transform.ndim not in (1, 2) or transform.shape[-1] != 8:
-        raise ValueError(
-            "affine_transform: transform must have shape (8,) or (batch, 8), "
-            f"received shape {transform.shape}."
-        )
-    batch = images.shape[0] if images.ndim == 4 else 1
-    if transform.ndim == 2 and transform.shape[0] not in (1, batch):
-        raise ValueError(
-            f"affine_transform: {transform.shape[0]} transforms for {batch} images; give one "
-            "transform per image or one for all."
-        )
 
 
 class _Sampling:
@@ -170,7 +139,7 @@ def affine_transform(
     """
     images = np.asarray(unwrap(images))
     transform = np.asarray(unwrap(transform))
-    _check_arguments(images, transform, interpolation, fill_mode)
+    check_affine_transform_arguments(images.shape, transform.shape, interpolation, fill_mode)
     batch, single, channels_first = _channels_last_batch(images, data_format)
     sampling = _Sampling(batch, transform, interpolation, fill_mode)
     values = batch.astype(sampling.compute_dtype, copy=False)

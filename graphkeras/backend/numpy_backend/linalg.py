@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.matrix_arguments import check_square, solves_vectors
 from graphkeras.backend.numpy_backend.core import convert_to_tensor
 from graphkeras.backend.numpy_backend.gradients import _cast_like, _v
 
@@ -30,8 +31,7 @@ def _square(x, name: str) -> np.ndarray:
     x = convert_to_tensor(x)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(config.floatx())
-    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"{name}() needs square matrices (..., n, n), received shape {x.shape}.")
+    check_square(name, x.shape)
     return x
 
 
@@ -54,12 +54,7 @@ def solve(a, b) -> np.ndarray:
     b = convert_to_tensor(b)
     if not np.issubdtype(b.dtype, np.floating):
         b = b.astype(a.dtype)
-    vector = b.ndim == a.ndim - 1
-    if b.ndim not in (a.ndim, a.ndim - 1) or b.shape[-1 if vector else -2] != a.shape[-1]:
-        raise ValueError(
-            f"solve() needs b of shape (..., {a.shape[-1]}, k) or (..., {a.shape[-1]}) for a of "
-            f"shape {a.shape}, received {b.shape}."
-        )
+    vector = solves_vectors(a.shape, b.shape)
     try:
         result = np.linalg.solve(a, b[..., None] if vector else b)
     except np.linalg.LinAlgError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.one_hot_arguments import check_one_hot_arguments
 from graphkeras.backend.numpy_backend.core import unwrap
 
 _SELU_ALPHA = 1.6732632423543772
@@ -377,14 +378,7 @@ def one_hot(x, num_classes: int, axis: int = -1, dtype=None) -> np.ndarray:
     >>> one_hot(np.array([2, -1]), 3).tolist()
     [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
-    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
-        raise TypeError(f"one_hot() needs an int num_classes, received {num_classes!r}.")
-    if num_classes < 0:
-        raise ValueError(f"one_hot() needs num_classes >= 0, received {num_classes}.")
     x = np.asarray(unwrap(x))
-    if not -(x.ndim + 1) <= axis <= x.ndim:
-        raise ValueError(
-            f"one_hot() axis {axis} is out of range for a result of rank {x.ndim + 1}."
-        )
+    check_one_hot_arguments(num_classes, axis, x.ndim)
     encoded = np.expand_dims(x, -1) == np.arange(num_classes)
     return np.moveaxis(encoded, -1, axis).astype(config.standardize_dtype(dtype))

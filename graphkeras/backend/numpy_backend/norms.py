@@ -1,15 +1,7 @@
 """Vector and matrix norms (``norm``, Keras 3's ``ops.norm``) and their gradients.
 
-One axis holds vectors, two axes hold matrices; ``axis=None`` means every
-axis with the default ``ord`` (the 2-norm of the flattened array) and, with
-another ``ord``, the only axis of a vector or the two of a matrix.
-
-Vector norms by ``ord``: None or 2 (``sqrt(sum(x²))``), 1 (``sum(|x|)``),
-``inf`` / ``-inf`` (largest / smallest ``|x|``), 0 (the count of non-zero
-entries) and any other number p (``sum(|x|^p)^(1/p)``). Matrix norms: None
-or ``'fro'`` (Frobenius), ``'nuc'`` (sum of singular values), 1 / -1
-(largest / smallest column sum of ``|x|``), ``inf`` / ``-inf`` (largest /
-smallest row sum), 2 / -2 (largest / smallest singular value).
+The axes and orders, and what each order computes, are those of
+:mod:`graphkeras.backend.common.norm_arguments`, which checks them.
 
 Gradients: the derivative of each, with subgradients at the kinks: 0 for a
 zero vector or matrix (where the 2-norm has none), an even split between
@@ -23,46 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.norm_arguments import check_ord, norm_axes
 from graphkeras.backend.numpy_backend.core import unwrap
 from graphkeras.backend.numpy_backend.gradients import _cast_like, _expand_reduced, _v
-
-_MATRIX_ORDS = (None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)
-
-
-def _norm_axes(function: str, ndim: int, ord, axis) -> tuple:
-    """The normalised axes the norm reduces: one (vectors) or two (matrices).
-
-    ``axis=None`` with ``ord=None`` gives every axis (the flattened 2-norm).
-    """
-    if axis is None:
-        if ord is None or ndim in (1, 2):
-            return tuple(range(ndim))
-        raise ValueError(
-            f"{function}() with ord={ord!r} needs an axis for an array of rank {ndim} "
-            "(without one only a vector or a matrix has a norm of that order)."
-        )
-    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
-    if not 1 <= len(axes) <= 2 or any(not -ndim <= a < ndim for a in axes):
-        raise ValueError(
-            f"{function}() needs axis as one axis (vectors) or two (matrices) of an array "
-            f"of rank {ndim}; received axis={axis!r}."
-        )
-    axes = tuple(a % ndim for a in axes)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"{function}() needs two different axes, received axis={axis!r}.")
-    return axes
-
-
-def _check_ord(ord, axes: tuple) -> None:
-    if isinstance(ord, bool):
-        raise ValueError(f"norm() needs ord as a number, 'fro' or 'nuc', received {ord!r}.")
-    if len(axes) == 2 and ord not in _MATRIX_ORDS:
-        raise ValueError(
-            "norm() of matrices (two axes) takes ord None, 'fro', 'nuc', 1, -1, 2, -2, inf "
-            f"or -inf; received ord={ord!r}."
-        )
-    if len(axes) == 1 and not (ord is None or isinstance(ord, (int, float, np.number))):
-        raise ValueError(f"norm() of vectors (one axis) needs a number ord, received {ord!r}.")
 
 
 def _extreme_of_sums(magnitude: np.ndarray, sum_axis, extreme_axis: int, largest: bool):
@@ -113,8 +68,8 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> np.ndarray:
     x = np.asarray(unwrap(x))
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(config.floatx())
-    axes = _norm_axes("norm", x.ndim, ord, axis)
-    _check_ord(ord, axes)
+    axes = norm_axes("norm", x.ndim, ord, axis)
+    check_ord(ord, axes)
     result = _keepdims_norm(x, ord, axes).astype(x.dtype, copy=False)
     return result if keepdims else np.squeeze(result, axis=axes)
 
@@ -145,7 +100,7 @@ def norm_gradient(upstream, output, arguments, needs) -> dict:
     x = _v(arguments["x"])
     ord = arguments["ord"]
     values = x if np.issubdtype(x.dtype, np.floating) else x.astype(upstream.dtype)
-    axes = _norm_axes("norm", values.ndim, ord, arguments["axis"])
+    axes = norm_axes("norm", values.ndim, ord, arguments["axis"])
     # The reduced axes as _expand_reduced reads them from the arguments.
     reduced = {"axis": axes, "keepdims": arguments["keepdims"]}
     g = _expand_reduced(upstream, values, reduced)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.matrix_arguments import batch_dot_axes, check_matrix_rank
 from graphkeras.backend.numpy_backend.core import unwrap
 
 # ---------------------------------------------------------------- element-wise
@@ -255,17 +256,7 @@ def batch_dot(x, y, axes) -> np.ndarray:
     """
     x = unwrap(x)
     y = unwrap(y)
-    if isinstance(axes, int):
-        axes = (axes, axes)
-    axis_x = axes[0] % x.ndim
-    axis_y = axes[1] % y.ndim
-    if axis_x == 0 or axis_y == 0:
-        raise ValueError(f"batch_dot cannot contract the batch axis; received axes={axes}.")
-    if x.shape[axis_x] != y.shape[axis_y]:
-        raise ValueError(
-            f"batch_dot expected axes of equal length; received x.shape={x.shape}, "
-            f"y.shape={y.shape}, axes={tuple(axes)}."
-        )
+    axis_x, axis_y = batch_dot_axes(x.shape, y.shape, axes)
     x_moved = np.moveaxis(x, axis_x, -1)
     y_moved = np.moveaxis(y, axis_y, 1)
     batch = x.shape[0]
@@ -287,28 +278,20 @@ def l2_normalize(x, axis=-1) -> np.ndarray:
     return x / np.sqrt(np.maximum(squared, np.asarray(1e-12, dtype=x.dtype)))
 
 
-def _check_matrix_rank(function: str, x: np.ndarray) -> None:
-    if x.ndim < 2:
-        raise ValueError(
-            f"{function}() needs an array of rank 2 or more (it works on the last two axes); "
-            f"received shape {x.shape}."
-        )
-
-
 def tril(x, k: int = 0) -> np.ndarray:
     """The lower triangle of the last two axes: entries above diagonal ``k`` set to 0.
 
     ``k = 0`` is the main diagonal, ``k > 0`` diagonals above it, ``k < 0`` below.
     """
     x = np.asarray(unwrap(x))
-    _check_matrix_rank("tril", x)
+    check_matrix_rank("tril", x.shape)
     return np.tril(x, k=k)
 
 
 def triu(x, k: int = 0) -> np.ndarray:
     """The upper triangle of the last two axes: entries below diagonal ``k`` set to 0."""
     x = np.asarray(unwrap(x))
-    _check_matrix_rank("triu", x)
+    check_matrix_rank("triu", x.shape)
     return np.triu(x, k=k)
 
 

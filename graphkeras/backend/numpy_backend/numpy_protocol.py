@@ -32,6 +32,7 @@ try:  # numpy 2
 except ImportError:  # numpy 1
     from numpy.core import umath as _umath
 
+from graphkeras.backend.common.ufunc_ops import UFUNC_OPS
 from graphkeras.backend.numpy_backend import tape_array
 from graphkeras.backend.numpy_backend.autodiff import differentiable
 from graphkeras.backend.numpy_backend.gradients import _binary, _unary
@@ -133,55 +134,13 @@ _NUMPY_ONLY_UFUNCS = {
     np.hypot: _binary_op("hypot", np.hypot, _hypot_gradient),
 }
 
-# ufunc -> backend op name (the same computation, numpy's semantics).
+# ufunc -> backend op name: the shared table, and three ufuncs this backend's ops
+# also compute with numpy's semantics.
 _BACKEND_UFUNCS = {
-    np.add: "add",
-    np.subtract: "subtract",
-    np.multiply: "multiply",
-    np.true_divide: "divide",
-    np.power: "power",
-    np.negative: "negative",
-    np.absolute: "abs",
+    **UFUNC_OPS,
     np.fabs: "abs",
-    np.sqrt: "sqrt",
-    np.square: "square",
-    np.exp: "exp",
-    np.log: "log",
-    np.maximum: "maximum",
-    np.minimum: "minimum",
-    np.matmul: "matmul",
-    np.tanh: "tanh",
-    np.sin: "sin",
-    np.cos: "cos",
-    np.tan: "tan",
-    np.arcsin: "arcsin",
-    np.arccos: "arccos",
-    np.arctan: "arctan",
-    np.arctan2: "arctan2",
-    np.sinh: "sinh",
-    np.cosh: "cosh",
-    np.expm1: "expm1",
-    np.log1p: "log1p",
-    np.floor_divide: "floor_divide",
-    np.remainder: "mod",
-    np.sign: "sign",
-    np.floor: "floor",
-    np.ceil: "ceil",
     np.rint: "round",
     np.reciprocal: "reciprocal",
-    np.equal: "equal",
-    np.not_equal: "not_equal",
-    np.greater: "greater",
-    np.greater_equal: "greater_equal",
-    np.less: "less",
-    np.less_equal: "less_equal",
-    np.logical_and: "logical_and",
-    np.logical_or: "logical_or",
-    np.logical_not: "logical_not",
-    np.logical_xor: "logical_xor",
-    np.isfinite: "isfinite",
-    np.isnan: "isnan",
-    np.isinf: "isinf",
 }
 
 

@@ -21,9 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.pad_widths import pad_widths
+from graphkeras.backend.common.pool_geometry import pool_geometry
 from graphkeras.backend.numpy_backend.core import unwrap
 
-_POOL_PADDINGS = ("valid", "same")
 # ``np.pad`` modes whose output entries are each a copy of one input entry:
 # their gradient sends each output entry's gradient back to that entry.
 _COPYING_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
@@ -32,58 +33,10 @@ _COPYING_PAD_MODES = ("edge", "reflect", "symmetric", "wrap")
 # ------------------------------------------------------------------- geometry
 
 
-def _spatial_tuple(value, count: int, argument: str) -> tuple[int, ...]:
-    """``value`` (an int or ``count`` ints) as a tuple of positive ints."""
-    values = (value,) * count if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != count or any(
-        isinstance(item, bool) or not isinstance(item, (int, np.integer)) or item <= 0
-        for item in values
-    ):
-        raise ValueError(
-            f"{argument} must be a positive int or a tuple of {count} positive ints "
-            f"(one per spatial axis), received {argument}={value!r}."
-        )
-    return tuple(int(item) for item in values)
-
-
-def _spatial_axes(ndim: int, data_format: str) -> tuple[int, ...]:
-    if data_format == "channels_last":
-        return tuple(range(1, ndim - 1))
-    return tuple(range(2, ndim))
-
-
-def _pool_geometry(x: np.ndarray, pool_size, strides, padding: str, data_format):
-    """``(spatial axes, pool size, strides, padding per axis)`` for pooling ``x``."""
-    if x.ndim < 3:
-        raise ValueError(
-            "Pooling expects an input of rank 3 or more (batch, spatial axes, channels), "
-            f"received shape {x.shape}."
-        )
-    data_format = config.standardize_data_format(data_format)
-    axes = _spatial_axes(x.ndim, data_format)
-    pool_size = _spatial_tuple(pool_size, len(axes), "pool_size")
-    strides = pool_size if strides is None else _spatial_tuple(strides, len(axes), "strides")
-    if not isinstance(padding, str) or padding.lower() not in _POOL_PADDINGS:
-        raise ValueError(f"padding must be one of {_POOL_PADDINGS}, received padding={padding!r}.")
-    pads = [(0, 0)] * x.ndim
-    for axis, window, stride in zip(axes, pool_size, strides, strict=True):
-        size = x.shape[axis]
-        if padding.lower() == "same":
-            outputs = -(-size // stride)
-            total = max((outputs - 1) * stride + window - size, 0)
-            pads[axis] = (total // 2, total - total // 2)
-        elif size < window:
-            raise ValueError(
-                f"Pooling with padding='valid' needs every spatial axis at least as long as "
-                f"the window: pool_size={pool_size} does not fit input shape {x.shape}."
-            )
-    return axes, pool_size, strides, tuple(pads)
-
-
 def _geometry_of_call(x: np.ndarray, arguments: dict):
-    """``_pool_geometry`` for a recorded pooling call's arguments."""
-    return _pool_geometry(
-        x,
+    """``pool_geometry`` for a recorded pooling call's arguments."""
+    return pool_geometry(
+        x.shape,
         arguments["pool_size"],
         arguments["strides"],
         arguments["padding"],
@@ -165,7 +118,9 @@ def max_pool(x, pool_size, strides=None, padding: str = "valid", data_format=Non
     ``strides=None`` meaning ``pool_size``.
     """
     x = np.asarray(unwrap(x))
-    axes, pool_size, strides, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
+    axes, pool_size, strides, pads = pool_geometry(
+        x.shape, pool_size, strides, padding, data_format
+    )
     windows = _windows(_padded(x, pads, _lowest(x.dtype)), axes, pool_size, strides)
     return windows.max(axis=tuple(range(x.ndim, windows.ndim)))
 
@@ -179,7 +134,9 @@ def average_pool(
     over its real entries only, as Keras 3 does.
     """
     x = _float_input(x)
-    axes, pool_size, strides, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
+    axes, pool_size, strides, pads = pool_geometry(
+        x.shape, pool_size, strides, padding, data_format
+    )
     windows = _windows(_padded(x, pads, 0), axes, pool_size, strides)
     sums = windows.sum(axis=tuple(range(x.ndim, windows.ndim)))
     if any(before or after for before, after in pads):
@@ -223,23 +180,6 @@ def average_pool_gradient(upstream, output, arguments, needs):
 # -------------------------------------------------------------------- padding
 
 
-def _pad_widths(pad_width, ndim: int) -> tuple:
-    """``pad_width`` (an int, one ``(before, after)`` pair, or one per axis) as pairs."""
-    try:
-        widths = np.asarray(pad_width)
-        if not np.issubdtype(widths.dtype, np.integer):
-            raise TypeError
-        widths = np.broadcast_to(widths, (ndim, 2))
-    except (TypeError, ValueError):
-        raise ValueError(
-            "pad_width must be an int, a (before, after) pair, or one (before, after) pair per "
-            f"axis of the input (rank {ndim}), received pad_width={pad_width!r}."
-        ) from None
-    if (widths < 0).any():
-        raise ValueError(f"pad_width must not be negative, received pad_width={pad_width!r}.")
-    return tuple((int(before), int(after)) for before, after in widths)
-
-
 def pad(x, pad_width, mode: str = "constant", constant_values=0) -> np.ndarray:
     """``x`` grown by ``pad_width`` entries before and after each axis.
 
@@ -248,7 +188,7 @@ def pad(x, pad_width, mode: str = "constant", constant_values=0) -> np.ndarray:
     of ``x`` is kept.
     """
     x = np.asarray(unwrap(x))
-    widths = _pad_widths(pad_width, x.ndim)
+    widths = pad_widths(pad_width, x.ndim)
     if mode == "constant":
         return np.pad(x, widths, mode="constant", constant_values=constant_values)
     if mode not in _COPYING_PAD_MODES:
@@ -261,7 +201,7 @@ def pad(x, pad_width, mode: str = "constant", constant_values=0) -> np.ndarray:
 def pad_gradient(upstream, output, arguments, needs):
     """Constant padding: the inner block of the gradient; copying modes: summed per source."""
     x = np.asarray(unwrap(arguments["x"]))
-    widths = _pad_widths(arguments["pad_width"], x.ndim)
+    widths = pad_widths(arguments["pad_width"], x.ndim)
     mode = arguments["mode"]
     if mode == "constant":
         return {"x": _unpadded(np.asarray(upstream), widths).astype(x.dtype, copy=False)}

@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from graphkeras.backend.common import recurrent_arguments as checks
 from graphkeras.backend.numpy_backend import autodiff
 from graphkeras.backend.numpy_backend.core import unwrap
 
@@ -163,11 +164,7 @@ class _GateBlock:
 
 
 def _activation(name: str, argument: str) -> _Activation:
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"{argument} must be one of {sorted(ACTIVATIONS)} for a fused sequence op, "
-            f"received {argument}={name!r}."
-        )
+    checks.check_activation_name(name, argument, ACTIVATIONS)
     return ACTIVATIONS[name]
 
 
@@ -190,20 +187,12 @@ class _Scan:
 
     def __init__(self, op: str, inputs, mask, go_backwards: bool, return_sequences: bool, others):
         x = unwrap(inputs)
-        if np.ndim(x) != 3:
-            raise ValueError(
-                f"{op} expects inputs of shape (batch, timesteps, features), received shape "
-                f"{np.shape(x)}."
-            )
-        if x.shape[1] == 0:
-            raise ValueError(f"{op} needs at least one timestep, received shape {x.shape}.")
         self.op = op
+        self.batch, self.timesteps, self.features = checks.sequence_dimensions(op, np.shape(x))
         self.dtype = np.result_type(x, *[unwrap(value) for value in others if value is not None])
-        self.batch, self.timesteps, _ = x.shape
         self.go_backwards = go_backwards
         self.return_sequences = return_sequences
         self.saving = bool(autodiff._recording)
-        self.features = x.shape[2]
         # (timesteps * batch, features) in processing order: one matrix product
         # projects every step at once (far faster than one small product per
         # step on strided rows), and the kernel's gradient reads it again.
@@ -214,21 +203,13 @@ class _Scan:
         self.keep = None  # (timesteps, batch, 1) booleans in processing order
         if mask is not None:
             mask = np.asarray(unwrap(mask)).astype(bool, copy=False)
-            if mask.shape != (self.batch, self.timesteps):
-                raise ValueError(
-                    f"{op} expects a mask of shape (batch, timesteps) = "
-                    f"{(self.batch, self.timesteps)}, received shape {mask.shape}."
-                )
+            checks.check_mask_shape(op, mask.shape, self.batch, self.timesteps)
             keep = mask.T[::-1] if go_backwards else mask.T
             self.keep = np.ascontiguousarray(keep)[:, :, None]
 
     def state(self, value, units: int, name: str) -> np.ndarray:
         array = np.asarray(unwrap(value), dtype=self.dtype)
-        if array.shape != (self.batch, units):
-            raise ValueError(
-                f"{self.op} expects {name} of shape {(self.batch, units)}, received shape "
-                f"{array.shape}."
-            )
+        checks.check_state_shape(self.op, name, array.shape, self.batch, units)
         return array
 
     def weights(self, kernel, recurrent_kernel, bias, gates: int) -> tuple:
@@ -238,17 +219,9 @@ class _Scan:
         """
         kernel = np.asarray(unwrap(kernel), dtype=self.dtype)
         recurrent_kernel = np.asarray(unwrap(recurrent_kernel), dtype=self.dtype)
-        units = recurrent_kernel.shape[0]
-        if (
-            recurrent_kernel.shape != (units, gates * units)
-            or kernel.shape[-1] != gates * units
-            or kernel.shape[0] != self.features
-        ):
-            raise ValueError(
-                f"{self.op} expects kernel (features, {gates} * units) and recurrent_kernel "
-                f"(units, {gates} * units) for inputs of {self.features} features, "
-                f"received {kernel.shape} and {recurrent_kernel.shape}."
-            )
+        units = checks.recurrent_units(
+            self.op, kernel.shape, recurrent_kernel.shape, self.features, gates
+        )
         bias = None if bias is None else np.asarray(unwrap(bias), dtype=self.dtype)
         self.kernel, self.recurrent_kernel, self.units = kernel, recurrent_kernel, units
         return kernel, recurrent_kernel, bias, units
@@ -569,11 +542,7 @@ def gru_sequence(
     kernel, recurrent_kernel, bias, units = scan.weights(kernel, recurrent_kernel, bias, 3)
     input_bias, recurrent_bias = bias, None
     if bias is not None and reset_after:
-        if bias.shape != (2, 3 * units):
-            raise ValueError(
-                f"gru_sequence with reset_after=True expects bias of shape (2, {3 * units}), "
-                f"received shape {bias.shape}."
-            )
+        checks.check_reset_after_bias(bias.shape, units)
         input_bias, recurrent_bias = bias[0], bias[1]
     two = 2 * units
     gates = _Projection(scan, kernel, input_bias)  # becomes z, r, hh in place

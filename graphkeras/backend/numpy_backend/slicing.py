@@ -14,10 +14,14 @@ box's part to ``updates``. The start indices carry none.
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
+from graphkeras.backend.common.slice_boxes import (
+    box_slices,
+    check_box_shape_argument,
+    check_updates_rank,
+    start_indices_error,
+)
 from graphkeras.backend.numpy_backend.core import unwrap
 from graphkeras.backend.numpy_backend.gradients import _cast_like, _v
 
@@ -29,27 +33,14 @@ def _box(function: str, shape: tuple, start_indices, sizes) -> tuple:
     """
     starts = np.asarray(unwrap(start_indices))
     if starts.ndim != 1 or not (starts.size == 0 or np.issubdtype(starts.dtype, np.integer)):
-        raise ValueError(
-            f"{function}() needs start_indices as a list of ints, one per axis; "
-            f"received {start_indices!r}."
-        )
+        raise start_indices_error(function, start_indices)
     if len(starts) != len(shape) or len(sizes) != len(shape):
         raise ValueError(
             f"{function}() needs one start index and one size per axis of inputs "
             f"(rank {len(shape)}, shape {shape}); received start_indices={starts.tolist()} "
             f"and a box of shape {tuple(sizes)}."
         )
-    box = []
-    for axis, (start, size, length) in enumerate(zip(starts.tolist(), sizes, shape, strict=True)):
-        size = length - start if size == -1 else int(size)
-        if start < 0 or size < 0 or start + size > length:
-            raise ValueError(
-                f"{function}() box does not fit on axis {axis} of inputs of shape {shape}: "
-                f"it starts at {start} with size {size}, so it needs 0 <= start and "
-                f"start + size <= {length}."
-            )
-        box.append(builtins.slice(start, start + size))
-    return tuple(box)
+    return box_slices(function, shape, starts.tolist(), sizes)
 
 
 def slice(inputs, start_indices, shape) -> np.ndarray:  # noqa: A001 - the Keras name
@@ -58,8 +49,7 @@ def slice(inputs, start_indices, shape) -> np.ndarray:  # noqa: A001 - the Keras
     >>> slice(np.arange(12).reshape(3, 4), [1, 2], (2, 2)).tolist()
     [[6, 7], [10, 11]]
     """
-    if not isinstance(shape, (list, tuple, np.ndarray)):
-        raise TypeError(f"slice() needs shape as a list or tuple of ints, received {shape!r}.")
+    check_box_shape_argument(shape)
     array = np.asarray(unwrap(inputs))
     return array[_box("slice", array.shape, start_indices, tuple(shape))].copy()
 
@@ -71,11 +61,7 @@ def slice_update(inputs, start_indices, updates) -> np.ndarray:
     """
     array = np.asarray(unwrap(inputs))
     replacement = np.asarray(unwrap(updates))
-    if replacement.ndim != array.ndim:
-        raise ValueError(
-            f"slice_update() needs updates of the same rank as inputs ({array.ndim}); "
-            f"received updates of shape {replacement.shape}."
-        )
+    check_updates_rank(array.ndim, replacement.shape)
     result = array.copy()
     result[_box("slice_update", array.shape, start_indices, replacement.shape)] = replacement
     return result

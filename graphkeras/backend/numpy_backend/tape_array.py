@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from graphkeras.backend.common.nested_values import leaves
 from graphkeras.backend.numpy_backend.variable import Variable
 
 # The tapes recording now, innermost last (GradientTape pushes and pops itself).
@@ -293,16 +294,7 @@ def follows(value) -> bool:
 
 def _follows_any(value) -> bool:
     """Whether ``value``, or an item of a list or tuple in it, is followed by a recording tape."""
-    return any(follows(leaf) for leaf in _leaves(value))
-
-
-def _leaves(value, depth: int = 3) -> list:
-    """The items of ``value``: itself, or those of the lists, tuples and dicts in it."""
-    if depth and isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in _leaves(item, depth - 1)]
-    if depth and isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in _leaves(item, depth - 1)]
-    return [value]
+    return any(follows(leaf) for leaf in leaves(value))
 
 
 def track(output):
@@ -392,11 +384,11 @@ def record_untraceable(name: str, function: Callable, args: tuple, kwargs: dict)
     one that does not (an ``argmax`` for a metric) is unaffected.
     """
     output = function(*plain(args), **plain(kwargs))
-    followed = [leaf for leaf in _leaves((args, kwargs)) if follows(leaf)]
+    followed = [leaf for leaf in leaves((args, kwargs)) if follows(leaf)]
     if not followed:
         return output
     output = track(output)
-    _record_untraceable(name, followed, _leaves(output))
+    _record_untraceable(name, followed, leaves(output))
     return output
 
 

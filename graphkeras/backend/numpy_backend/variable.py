@@ -5,14 +5,22 @@ from __future__ import annotations
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.variable_assignment import check_assignment_shape
+from graphkeras.backend.common.variable_base import VariableBase
+
+# name -> backend op, filled in by graphkeras.backend.numpy_backend.
+OPERATORS: dict = {}
 
 
-class Variable:
+class Variable(VariableBase):
     """A mutable array with a name, as a layer weight or an optimizer slot.
 
     ``value`` is the backing ``numpy.ndarray``; reading it costs nothing, so the
     layers' hot paths use it directly. ``assign`` replaces it by a new array of
-    the same shape, which keeps arrays handed out earlier unchanged.
+    the same shape, which keeps arrays handed out earlier unchanged. Python
+    operators run the backend's recorded ops (see :data:`OPERATORS`), so they
+    are differentiable inside a GradientTape; ``==`` and ``!=`` keep object
+    identity, so Variables work as list items.
 
     >>> v = Variable(np.zeros((2, 3)), name="kernel")
     >>> v.shape, v.dtype
@@ -28,37 +36,21 @@ class Variable:
     def __array_function__(self, func, types, args, kwargs):
         return OPERATORS["array_function"](func, args, kwargs)
 
-    def __init__(
-        self,
-        value,
-        dtype=None,
-        name: str | None = None,
-        trainable: bool = True,
-    ) -> None:
-        if isinstance(value, Variable):
-            value = value.value
-        dtype = config.standardize_dtype(dtype if dtype is not None else _default_dtype(value))
-        self.value = np.array(value, dtype=dtype)
-        self.name = name if name is not None else f"variable_{config.get_uid('variable')}"
-        self.trainable = bool(trainable)
-        self.regularizer = None
-        self.constraint = None
+    _operators = OPERATORS
 
-    @property
-    def shape(self) -> tuple:
-        return self.value.shape
+    @staticmethod
+    def _new_value(value, dtype: str) -> np.ndarray:
+        return np.array(value, dtype=dtype)
+
+    @staticmethod
+    def _default_dtype(value) -> str:
+        """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep theirs."""
+        kind = np.asarray(value).dtype.kind
+        return config.floatx() if kind in "fc" else np.asarray(value).dtype.name
 
     @property
     def dtype(self) -> str:
         return config.standardize_dtype(self.value.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return self.value.ndim
-
-    @property
-    def size(self) -> int:
-        return self.value.size
 
     def numpy(self) -> np.ndarray:
         """A copy of the value, safe to keep while the variable changes."""
@@ -69,11 +61,7 @@ class Variable:
         if isinstance(value, Variable):
             value = value.value
         new_value = np.asarray(value, dtype=self.value.dtype)
-        if new_value.shape != self.value.shape:
-            raise ValueError(
-                f"Variable '{self.name}' has shape {self.value.shape}; "
-                f"cannot assign a value of shape {new_value.shape}."
-            )
+        check_assignment_shape(self.name, self.value.shape, new_value.shape)
         if new_value is value:
             new_value = new_value.copy()
         self.value = new_value
@@ -99,92 +87,6 @@ class Variable:
             return self.value
         return self.value.astype(dtype)
 
-    def __repr__(self) -> str:
-        return f"<Variable name={self.name}, shape={self.shape}, dtype={self.dtype}>"
-
-    def __len__(self) -> int:
-        return len(self.value)
-
-    def __getitem__(self, key):
-        return OPERATORS["getitem"](self, key)
-
-    # Arithmetic goes through the backend's recorded ops (installed in OPERATORS
-    # by the package), so it is differentiable inside a GradientTape.
-    def __add__(self, other):
-        return OPERATORS["add"](self, other)
-
-    def __radd__(self, other):
-        return OPERATORS["add"](other, self)
-
-    def __sub__(self, other):
-        return OPERATORS["subtract"](self, other)
-
-    def __rsub__(self, other):
-        return OPERATORS["subtract"](other, self)
-
-    def __mul__(self, other):
-        return OPERATORS["multiply"](self, other)
-
-    def __rmul__(self, other):
-        return OPERATORS["multiply"](other, self)
-
-    def __truediv__(self, other):
-        return OPERATORS["divide"](self, other)
-
-    def __rtruediv__(self, other):
-        return OPERATORS["divide"](other, self)
-
-    def __matmul__(self, other):
-        return OPERATORS["matmul"](self, other)
-
-    def __rmatmul__(self, other):
-        return OPERATORS["matmul"](other, self)
-
-    def __pow__(self, other):
-        return OPERATORS["power"](self, other)
-
-    def __rpow__(self, other):
-        return OPERATORS["power"](other, self)
-
-    def __floordiv__(self, other):
-        return OPERATORS["floor_divide"](self, other)
-
-    def __rfloordiv__(self, other):
-        return OPERATORS["floor_divide"](other, self)
-
-    def __mod__(self, other):
-        return OPERATORS["mod"](self, other)
-
-    def __rmod__(self, other):
-        return OPERATORS["mod"](other, self)
-
-    def __neg__(self):
-        return OPERATORS["negative"](self)
-
-    def __pos__(self):
-        return OPERATORS["positive"](self)
-
-    def __abs__(self):
-        return OPERATORS["abs"](self)
-
-    # Ordering comparisons give recorded (not differentiable) boolean arrays.
-    # ``==`` and ``!=`` keep object identity, so Variables work as list items.
-    def __lt__(self, other):
-        return OPERATORS["less"](self, other)
-
-    def __le__(self, other):
-        return OPERATORS["less_equal"](self, other)
-
-    def __gt__(self, other):
-        return OPERATORS["greater"](self, other)
-
-    def __ge__(self, other):
-        return OPERATORS["greater_equal"](self, other)
-
-
-# name -> backend op, filled in by graphkeras.backend.numpy_backend.
-OPERATORS: dict = {}
-
 
 def _unwrap(x):
     """A Variable's array, or ``x``; an array of the tape's own kind as a plain ndarray.
@@ -196,9 +98,3 @@ def _unwrap(x):
     if type(x) is Variable:
         return x.value
     return np.asarray(x) if isinstance(x, np.ndarray) and type(x) is not np.ndarray else x
-
-
-def _default_dtype(value) -> str:
-    """Floating values take ``floatx`` (as ``K.variable`` in Keras); others keep theirs."""
-    kind = np.asarray(value).dtype.kind
-    return config.floatx() if kind in "fc" else np.asarray(value).dtype.name
