@@ -246,6 +246,7 @@ class _Program:
 
         self.body = body
         self.variables = variables
+        self.donate = donate
         self.traces = 0
         self.stack_results = stack_results
         # A training step donates the Variables' old values: XLA writes the new
@@ -261,7 +262,8 @@ class _Program:
         values = _distinct_buffers([variable.value for variable in variables])
         result, new_values = self._jitted(values, argument)
         for variable, value in zip(variables, new_values, strict=True):
-            variable.value = value
+            if value is not None:
+                variable.value = value
         return result
 
     def _step(self, values: list, argument: Any) -> tuple[Any, list]:
@@ -278,7 +280,16 @@ class _Program:
         return result, new_values
 
     def _single(self, values: list, argument: Any):
-        return self._step(values, argument)
+        result, new_values = self._step(values, argument)
+        if not self.donate:
+            # A value the step left as it was comes back as None: returning it
+            # would make XLA copy it into a new buffer on every call (every
+            # weight, for a prediction), as an argument not donated cannot be
+            # handed back as a result. A donated one is handed back as it is.
+            new_values = [
+                None if new is old else new for new, old in zip(new_values, values, strict=True)
+            ]
+        return result, new_values
 
     def _folded(self, values: list, stacked: Any):
         import jax

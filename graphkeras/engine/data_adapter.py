@@ -58,14 +58,35 @@ def to_list(data, names: list[str], keys: list[str] | None, what: str, model_nam
     return [data]
 
 
-def as_arrays(values: list, dtypes: list | None = None) -> list:
-    """Backend arrays (each with the given dtype when one is given)."""
+def as_arrays(values: list, dtypes: list | None = None, on_host: bool = False) -> list:
+    """Backend arrays (each with the given dtype when one is given).
+
+    With ``on_host``, on a backend that compiles its steps, numpy arrays stay
+    numpy arrays on the host (cast to the dtype given): a whole dataset is
+    cut into batches there (``ArraySource``), so a backend array of it would
+    be a copy made only to be copied back.
+    """
     if dtypes is None:
-        return [None if value is None else K.convert_to_tensor(value) for value in values]
+        dtypes = [None] * len(values)
+    keep_on_host = on_host and backend_compiles()
     return [
-        None if value is None else K.convert_to_tensor(value, dtype=dtype)
-        for value, dtype in zip(values, dtypes, strict=True)
+        _as_array(value, dtype, keep_on_host) for value, dtype in zip(values, dtypes, strict=True)
     ]
+
+
+def _as_array(value, dtype, keep_on_host: bool):
+    """``value`` as a backend array, or as a numpy array when it is one and kept on the host."""
+    if value is None:
+        return None
+    if keep_on_host and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        if dtype is None:
+            return value
+        target = np.dtype(K.standardize_dtype(dtype))
+        if target.kind in "biuf":
+            return value if value.dtype == target else value.astype(target)
+    if dtype is None:
+        return K.convert_to_tensor(value)
+    return K.convert_to_tensor(value, dtype=dtype)
 
 
 def row_count(groups: dict[str, list], model_name: str) -> int:

@@ -420,19 +420,31 @@ class Model(Network, ModelStateTree, MetricAttributes):
 
     # ---------------------------------------------------------------- data
     def _standardize(
-        self, x, y, sample_weight, class_weight=None, need_targets: bool = True
+        self,
+        x,
+        y,
+        sample_weight,
+        class_weight=None,
+        need_targets: bool = True,
+        on_host: bool = False,
     ) -> tuple[list, list, list | None]:
-        """Inputs, targets and per-output sample weights as lists of checked backend arrays."""
+        """Inputs, targets and per-output sample weights as lists of checked backend arrays.
+
+        ``on_host`` (whole datasets about to be cut into batches) keeps numpy
+        arrays as they are on a backend that compiles its steps (see
+        ``data_adapter.as_arrays``).
+        """
         input_names, input_keys = self._data_input_names(x)
         xs = data_adapter.as_arrays(
             data_adapter.to_list(x, input_names, input_keys, "inputs", self.name),
             self._input_dtypes(),
+            on_host,
         )
         if getattr(self, "_is_graph_network", False):
             assert_input_compatibility(self._input_specs, xs, self.name)
         if y is None and need_targets:
             self._require_targets()
-        ys, weights = self._targets_as_lists(y, sample_weight)
+        ys, weights = self._targets_as_lists(y, sample_weight, on_host)
         if getattr(self, "_is_graph_network", False):
             for target, output, name in zip(ys, self.outputs, self._output_names(), strict=True):
                 if target is not None:
@@ -449,14 +461,17 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 f"(one array per output: {self._output_names()}), received y=None."
             )
 
-    def _targets_as_lists(self, y, sample_weight) -> tuple[list, list | None]:
+    def _targets_as_lists(
+        self, y, sample_weight, on_host: bool = False
+    ) -> tuple[list, list | None]:
         """Targets and sample weights listed per output (one weight array serves every output)."""
         output_names = self._output_names()
         output_keys = getattr(self, "_output_keys", None)
         ys = data_adapter.as_arrays(
             [None] * len(output_names)
             if y is None
-            else data_adapter.to_list(y, output_names, output_keys, "targets", self.name)
+            else data_adapter.to_list(y, output_names, output_keys, "targets", self.name),
+            on_host=on_host,
         )
         if sample_weight is None:
             return ys, None
@@ -466,7 +481,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
             )
         else:
             spread = [sample_weight] * len(output_names)
-        return ys, data_adapter.as_arrays(spread)
+        return ys, data_adapter.as_arrays(spread, on_host=on_host)
 
     def _step_values_as_lists(self, y, y_pred, sample_weight) -> tuple[list, list, list | None]:
         """``y``, ``y_pred`` and ``sample_weight`` as a step holds them, listed per output."""
@@ -518,7 +533,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
                     )
             return EpochIterator(data_sources.batch_source(x, "x", shuffle, class_weight), steps)
         data_sources.check_array_like(x, "x", self.name)
-        arrays = self._standardize(x, y, sample_weight, class_weight, need_targets)
+        arrays = self._standardize(x, y, sample_weight, class_weight, need_targets, on_host=True)
         return self._array_iterator(x, y, sample_weight, arrays, batch_size, steps, shuffle, "x")
 
     def _validation_iterator(self, validation_data, batch_size: int | None, steps: int | None):
@@ -533,7 +548,7 @@ class Model(Network, ModelStateTree, MetricAttributes):
                 f"DataLoader; received {type(validation_data).__name__}."
             )
         x, y, sample_weight = unpack_x_y_sample_weight(validation_data)
-        arrays = self._standardize(x, y, sample_weight)
+        arrays = self._standardize(x, y, sample_weight, on_host=True)
         return self._array_iterator(
             x, y, sample_weight, arrays, batch_size, steps, False, "validation_data"
         )

@@ -7,9 +7,8 @@ numpy backend:
 
 * ``inputs`` is ``(batch, timesteps, features)``; the states are
   ``(batch, units)``.
-* The projection of the inputs by ``kernel`` (plus the input bias) is one
-  matrix product over all timesteps before the scan; only the recurrent
-  product runs step by step.
+* The projection of the inputs by ``kernel`` (plus the input bias) runs
+  inside the scan, one timestep at a time (see ``_Sequence.projector``).
 * ``mask`` (``(batch, timesteps)``, boolean) marks the steps to use. At a
   masked step each sample keeps its previous states, and its output is its
   previous output (or zeros with ``zero_output_for_mask``).
@@ -94,20 +93,33 @@ class _Sequence:
         bias = None if bias is None else jnp.asarray(unwrap(bias)).astype(self.dtype)
         return kernel, recurrent_kernel, bias, units
 
-    def projection(self, kernel: jax.Array, bias) -> jax.Array:
-        """``inputs @ kernel + bias`` of every step: ``(timesteps, batch, width)``."""
-        projected = self.time_major @ kernel
-        return projected if bias is None else projected + bias
+    @staticmethod
+    def projector(kernel: jax.Array, bias) -> Callable[[jax.Array], jax.Array]:
+        """The input projection of one step: ``x_t -> x_t @ kernel + bias``.
+
+        It runs inside the scan, step by step, rather than once over the
+        whole sequence before it: one product over all timesteps would hold
+        a ``(timesteps, batch, gates * units)`` array, its gradient and a
+        transposed copy alive at once in a training step, several times the
+        memory of the states, which costs far more in memory traffic than
+        the larger product saves.
+        """
+
+        def project(x_t: jax.Array) -> jax.Array:
+            projected = x_t @ kernel
+            return projected if bias is None else projected + bias
+
+        return project
 
     def scan(
         self,
         step: Callable,
         states: tuple,
-        projected: jax.Array,
+        project: Callable[[jax.Array], jax.Array],
         return_sequences: bool,
         zero_output_for_mask: bool,
     ) -> tuple:
-        """Run ``step(projection_t, states) -> new states`` over the sequence.
+        """Run ``step(project(x_t), states) -> new states`` over the sequence.
 
         The first state is the output. Returns ``(outputs, *final states)``:
         ``outputs`` is ``(batch, timesteps, units)`` in the order processed,
@@ -116,15 +128,15 @@ class _Sequence:
         keep = self.keep
 
         def advance(carried, inputs):
-            projection_t, keep_t = inputs
-            new = step(projection_t, carried)
+            x_t, keep_t = inputs
+            new = step(project(x_t), carried)
             if keep_t is not None:
                 new = tuple(
                     jnp.where(keep_t, value, old) for value, old in zip(new, carried, strict=True)
                 )
             return new, (new[0] if return_sequences else None)
 
-        finals, history = lax.scan(advance, states, (projected, keep))
+        finals, history = lax.scan(advance, states, (self.time_major, keep))
         zeroed = keep is not None and zero_output_for_mask
         if return_sequences:
             outputs = history * keep if zeroed else history
@@ -170,13 +182,14 @@ def lstm_sequence(
 
     def step(projection_t, states):
         h, c = states
-        z = projection_t + h @ recurrent_kernel
-        i, f, o = gate(z[:, :units]), gate(z[:, units : 2 * units]), gate(z[:, 3 * units :])
-        c = f * c + i * act(z[:, 2 * units : 3 * units])
-        return o * act(c), c
+        # One split (its gradient one concatenation) rather than four slices,
+        # whose gradients XLA would pad to the full width and add.
+        z_i, z_f, z_c, z_o = jnp.split(projection_t + h @ recurrent_kernel, 4, axis=-1)
+        c = gate(z_f) * c + gate(z_i) * act(z_c)
+        return gate(z_o) * act(c), c
 
-    projected = sequence.projection(kernel, bias)
-    return sequence.scan(step, (h, c), projected, return_sequences, zero_output_for_mask)
+    project = sequence.projector(kernel, bias)
+    return sequence.scan(step, (h, c), project, return_sequences, zero_output_for_mask)
 
 
 # ------------------------------------------------------------------------- GRU
@@ -224,18 +237,19 @@ def gru_sequence(
             recurrent = h @ recurrent_kernel
             if recurrent_bias is not None:
                 recurrent = recurrent + recurrent_bias
-            gates = gate(projection_t[:, :two] + recurrent[:, :two])
-            update, reset = gates[:, :units], gates[:, units:]
-            candidate = act(projection_t[:, two:] + reset * recurrent[:, two:])
+            x_z, x_r, x_h = jnp.split(projection_t, 3, axis=-1)
+            r_z, r_r, r_h = jnp.split(recurrent, 3, axis=-1)
+            update, reset = gate(x_z + r_z), gate(x_r + r_r)
+            candidate = act(x_h + reset * r_h)
         else:
-            gates = gate(projection_t[:, :two] + h @ recurrent_kernel[:, :two])
-            update, reset = gates[:, :units], gates[:, units:]
-            candidate = act(projection_t[:, two:] + (reset * h) @ recurrent_kernel[:, two:])
+            x_zr, x_h = jnp.split(projection_t, [two], axis=-1)
+            update, reset = jnp.split(gate(x_zr + h @ recurrent_kernel[:, :two]), 2, axis=-1)
+            candidate = act(x_h + (reset * h) @ recurrent_kernel[:, two:])
         return (candidate + update * (h - candidate),)
 
     h = sequence.state(initial_h, units, "initial_h")
-    projected = sequence.projection(kernel, input_bias)
-    return sequence.scan(step, (h,), projected, return_sequences, zero_output_for_mask)
+    project = sequence.projector(kernel, input_bias)
+    return sequence.scan(step, (h,), project, return_sequences, zero_output_for_mask)
 
 
 # ------------------------------------------------------------------ simple RNN
@@ -269,5 +283,5 @@ def simple_rnn_sequence(
         return (act(projection_t + h @ recurrent_kernel),)
 
     h = sequence.state(initial_h, units, "initial_h")
-    projected = sequence.projection(kernel, bias)
-    return sequence.scan(step, (h,), projected, return_sequences, zero_output_for_mask)
+    project = sequence.projector(kernel, bias)
+    return sequence.scan(step, (h,), project, return_sequences, zero_output_for_mask)
