@@ -18,10 +18,17 @@ numpy backend:
   ``_ACTIVATIONS``.
 
 Each op returns a tuple: the outputs, then the final states.
+
+Each op runs through ``jax.jit``, its flags and activation names static. A
+scan called op by op is otherwise traced and compiled anew on every call (its
+step is a new function each time, so JAX finds nothing to reuse); through
+``jit`` an eager layer call compiles once per shape and flags, and inside a
+traced step the op is simply part of the outer program.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import jax
@@ -32,6 +39,30 @@ from graphkeras.backend.common import recurrent_arguments as checks
 from graphkeras.backend.jax_backend.core import unwrap
 
 __all__ = ["lstm_sequence", "gru_sequence", "simple_rnn_sequence"]
+
+_STATIC_ARGUMENTS = (
+    "go_backwards",
+    "return_sequences",
+    "zero_output_for_mask",
+    "reset_after",
+    "activation",
+    "recurrent_activation",
+)
+
+
+def _compiled_once_per_signature(op: Callable) -> Callable:
+    """``op`` through ``jax.jit``: its arrays unwrapped and traced, its flags and names static."""
+    static = [name for name in _STATIC_ARGUMENTS if name in op.__code__.co_varnames]
+    compiled = jax.jit(op, static_argnames=static)
+
+    @functools.wraps(op)
+    def run(*args, **kwargs):
+        return compiled(
+            *[unwrap(value) for value in args],
+            **{name: unwrap(value) for name, value in kwargs.items()},
+        )
+
+    return run
 
 
 def _hard_sigmoid(z: jax.Array) -> jax.Array:
@@ -149,6 +180,7 @@ class _Sequence:
 # ------------------------------------------------------------------------ LSTM
 
 
+@_compiled_once_per_signature
 def lstm_sequence(
     inputs,
     initial_h,
@@ -195,6 +227,7 @@ def lstm_sequence(
 # ------------------------------------------------------------------------- GRU
 
 
+@_compiled_once_per_signature
 def gru_sequence(
     inputs,
     initial_h,
@@ -255,6 +288,7 @@ def gru_sequence(
 # ------------------------------------------------------------------ simple RNN
 
 
+@_compiled_once_per_signature
 def simple_rnn_sequence(
     inputs,
     initial_h,
