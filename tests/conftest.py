@@ -67,7 +67,7 @@ EVERY_BACKEND_BY_DEFAULT = frozenset(
         "test_stateless_call",
     }
 )
-SAMPLE_STRIDE = 5
+SAMPLE_STRIDE = 10
 
 
 def _all_backends_requested() -> bool:

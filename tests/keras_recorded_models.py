@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 import graphkeras as gk
+from graphkeras import backend as K
 
 DATA = Path(__file__).parent / "data"
 
@@ -42,16 +43,17 @@ def assert_predicts(model, path: Path, rtol: float = 1e-6, atol: float = 1e-6) -
 def load_keras_made(stem: str, extension: str, rtol: float = 1e-6, atol: float = 1e-6):
     """The Keras-made model ``stem`` + ``extension``, checked to predict as Keras did.
 
-    Loaded once per test session (a file load is the slow part); callers
+    Loaded once per test session and backend (a file load is the slow part;
+    a model's Variables belong to the backend it was loaded on); callers
     read and save the model, never change it.
     """
-    model = _loaded(stem, extension)
+    model = _loaded(stem, extension, K.backend())
     assert_predicts(model, DATA / f"{stem}{extension}", rtol=rtol, atol=atol)
     return model
 
 
 @functools.cache
-def _loaded(stem: str, extension: str):
+def _loaded(stem: str, extension: str, backend_name: str):
     return gk.models.load_model(DATA / f"{stem}{extension}")
 
 
