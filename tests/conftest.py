@@ -67,7 +67,7 @@ EVERY_BACKEND_BY_DEFAULT = frozenset(
         "test_stateless_call",
     }
 )
-SAMPLE_STRIDE = 10
+SAMPLE_STRIDE = 20
 
 
 def _all_backends_requested() -> bool:
