@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from compiled_step_tools import CallCounter, selected
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -17,33 +17,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block, the previous one after (a switch clears the session)."""
-    previous = K.backend()
-    K.set_backend(name)
-    try:
-        yield
-    finally:
-        K.set_backend(previous)
-
-
 @pytest.fixture
 def jax_backend() -> Iterator[None]:
     with selected("jax"):
         yield
-
-
-class CallCounter(layers.Layer):
-    """The identity, counting how often its Python ``call`` runs (a compiled step runs it once)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def call(self, inputs):
-        self.calls += 1
-        return inputs
 
 
 def _data(rows: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

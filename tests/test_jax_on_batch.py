@@ -11,48 +11,19 @@ Tolerance for values from the two backends: ``rtol=1e-5, atol=1e-6``
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 import pytest
+from compiled_step_tools import CallCounter, selected
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers, optimizers
-from graphkeras.engine.compiled_steps import CompiledStepFallbackWarning
 
 pytestmark = pytest.mark.skipif(
     "jax" not in K.installed_backends(), reason="the jax backend is not installed"
 )
 
 RTOL, ATOL = 1e-5, 1e-6
-
-
-@contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block, the previous one after (a switch clears the session)."""
-    previous = K.backend()
-    K.set_backend(name)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", CompiledStepFallbackWarning)
-            yield
-    finally:
-        K.set_backend(previous)
-
-
-class CallCounter(layers.Layer):
-    """The identity, counting how often its Python ``call`` runs (a compiled step runs it once)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def call(self, inputs):
-        self.calls += 1
-        return inputs
 
 
 def _data(rows: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

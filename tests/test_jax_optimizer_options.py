@@ -21,11 +21,11 @@ second moments (2e-6 seen after eight plain Adam steps of this model).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import numpy as np
 import pytest
+from compiled_step_tools import CallCounter, selected
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -39,29 +39,6 @@ pytestmark = pytest.mark.skipif(
 
 RTOL, ATOL = 1e-4, 1e-5
 ROWS, BATCH = 32, 4  # eight steps in one epoch
-
-
-@contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block, the previous one after (a switch clears the session)."""
-    previous = K.backend()
-    K.set_backend(name)
-    try:
-        yield
-    finally:
-        K.set_backend(previous)
-
-
-class CallCounter(layers.Layer):
-    """The identity, counting how often its Python ``call`` runs (a compiled step runs it once)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def call(self, inputs):
-        self.calls += 1
-        return inputs
 
 
 def _data() -> tuple[np.ndarray, np.ndarray]:

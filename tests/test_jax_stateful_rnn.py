@@ -14,17 +14,15 @@ Tolerance for values from the two backends: ``rtol=1e-5, atol=1e-6``
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import numpy as np
 import pytest
+from compiled_step_tools import CallCounter, selected
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers, optimizers
-from graphkeras.engine.compiled_steps import CompiledStepFallbackWarning
 
 pytestmark = pytest.mark.skipif(
     "jax" not in K.installed_backends(), reason="the jax backend is not installed"
@@ -32,19 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 RTOL, ATOL = 1e-5, 1e-6
 BATCH = 4
-
-
-@contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block (fallback warnings as errors), the previous one after."""
-    previous = K.backend()
-    K.set_backend(name)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", CompiledStepFallbackWarning)
-            yield
-    finally:
-        K.set_backend(previous)
 
 
 def _data() -> tuple[np.ndarray, np.ndarray]:
@@ -157,18 +142,6 @@ def test_stateful_training_on_jax_carries_states_as_numpy(kind):
     with selected("jax"):
         got = _training_run(kind)
     _assert_nested_close(got, expected)
-
-
-class CallCounter(layers.Layer):
-    """The identity, counting how often its Python ``call`` runs (a compiled step runs it once)."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.calls = 0
-
-    def call(self, inputs):
-        self.calls += 1
-        return inputs
 
 
 def test_a_stateful_predict_is_traced_once_not_run_op_by_op():

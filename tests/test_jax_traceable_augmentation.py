@@ -10,17 +10,13 @@ from it, on both backends.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 import pytest
+from compiled_step_tools import selected
 
 import graphkeras as gk
 from graphkeras import backend as K
 from graphkeras import layers
-from graphkeras.engine.compiled_steps import CompiledStepFallbackWarning
 
 pytestmark = pytest.mark.skipif(
     "jax" not in K.installed_backends(), reason="the jax backend is not installed"
@@ -31,19 +27,6 @@ RECORDED_CORNERS = {
     "numpy": [(5, 6), (6, 1), (2, 6), (0, 5), (6, 3), (2, 1)],
     "jax": [(5, 6), (6, 4), (0, 6), (6, 3), (6, 3), (0, 0)],
 }
-
-
-@contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block (fallbacks fail), the previous one after."""
-    previous = K.backend()
-    K.set_backend(name)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", CompiledStepFallbackWarning)
-            yield
-    finally:
-        K.set_backend(previous)
 
 
 def images(shape=(8, 12, 10, 3)) -> np.ndarray:

@@ -1,0 +1,45 @@
+"""Helpers for the tests that compare compiled JAX steps with the numpy backend.
+
+:func:`selected` switches the backend for a block, with the engine's
+fallback warning made an error, so a step that silently ran op by op fails
+the test; :class:`CallCounter` counts how often a layer's Python ``call``
+runs, which tells a step traced once from one run per batch.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from graphkeras import backend as K
+from graphkeras import layers
+from graphkeras.engine.compiled_steps import CompiledStepFallbackWarning
+
+
+@contextmanager
+def selected(name: str) -> Iterator[None]:
+    """The backend ``name`` for the block (fallbacks fail), the previous one after.
+
+    A backend switch clears the session both ways.
+    """
+    previous = K.backend()
+    K.set_backend(name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CompiledStepFallbackWarning)
+            yield
+    finally:
+        K.set_backend(previous)
+
+
+class CallCounter(layers.Layer):
+    """The identity, counting how often its Python ``call`` runs (a compiled step runs it once)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.calls = 0
+
+    def call(self, inputs):
+        self.calls += 1
+        return inputs
