@@ -1,6 +1,7 @@
 """Helpers for the tests that compare compiled JAX steps with the numpy backend.
 
-:func:`selected` switches the backend for a block, with the engine's
+:func:`backend_selected` switches the backend for a block; :func:`selected`
+does too, with the engine's
 fallback warning made an error, so a step that silently ran op by op fails
 the test; :class:`CallCounter` counts how often a layer's Python ``call``
 runs, which tells a step traced once from one run per batch.
@@ -18,19 +19,22 @@ from graphkeras.engine.compiled_steps import CompiledStepFallbackWarning
 
 
 @contextmanager
-def selected(name: str) -> Iterator[None]:
-    """The backend ``name`` for the block (fallbacks fail), the previous one after.
-
-    A backend switch clears the session both ways.
-    """
+def backend_selected(name: str) -> Iterator[None]:
+    """The backend ``name`` for the block, the previous one after (a switch clears the session)."""
     previous = K.backend()
     K.set_backend(name)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", CompiledStepFallbackWarning)
-            yield
+        yield
     finally:
         K.set_backend(previous)
+
+
+@contextmanager
+def selected(name: str) -> Iterator[None]:
+    """The backend ``name`` for the block, with fallbacks to op by op failing the test."""
+    with backend_selected(name), warnings.catch_warnings():
+        warnings.simplefilter("error", CompiledStepFallbackWarning)
+        yield
 
 
 class CallCounter(layers.Layer):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
+from compiled_step_tools import backend_selected
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -31,12 +32,8 @@ ROWS, FEATURES, CLASSES = 8, 4, 3
 
 @pytest.fixture(autouse=True)
 def jax_selected() -> Iterator[None]:
-    previous = K.backend()
-    K.set_backend("jax")
-    try:
+    with backend_selected("jax"):
         yield
-    finally:
-        K.set_backend(previous)
 
 
 def _targets(kind: str) -> np.ndarray:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from compiled_step_tools import backend_selected
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -19,12 +20,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def jax_backend() -> Iterator[None]:
-    previous = K.backend()
-    K.set_backend("jax")
-    try:
+    with backend_selected("jax"):
         yield
-    finally:
-        K.set_backend(previous)
 
 
 def test_a_whole_dataset_on_the_host_stays_numpy_cast_to_the_dtype_asked(jax_backend):

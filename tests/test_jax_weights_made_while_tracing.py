@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from compiled_step_tools import backend_selected
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -31,12 +32,8 @@ class Scaled(gk.Model):
 
 @pytest.fixture
 def on_jax():
-    previous = K.backend()
-    K.set_backend("jax")
-    try:
+    with backend_selected("jax"):
         yield
-    finally:
-        K.set_backend(previous)
 
 
 @pytest.mark.usefixtures("on_jax")
