@@ -58,6 +58,7 @@ def test_a_traced_corner_cuts_the_same_window_as_python_ints():
         cut = jax.jit(lambda data, top, left: layer.transform_images(data, (top, left)))
         for top, left in [(0, 0), (3, 2), (6, 5)]:
             window = np.asarray(cut(x, top, left))
+            # a crop copies values, it computes nothing: exact
             np.testing.assert_array_equal(window, x[:, top : top + 6, left : left + 5, :])
 
 
@@ -85,4 +86,5 @@ def test_eager_corners_and_windows_are_unchanged(name):
         layer = layers.RandomCrop(4, 3, seed=7)
         for top, left in RECORDED_CORNERS[name][:3]:
             window = K.convert_to_numpy(layer(x, training=True))
+            # a crop copies values, it computes nothing: exact
             np.testing.assert_array_equal(window, x[:, top : top + 4, left : left + 3, :])
