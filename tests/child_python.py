@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import graphkeras
@@ -23,15 +23,26 @@ HUNG_AFTER_SECONDS = 600
 
 
 def run_python(
-    arguments: Sequence[str], *, path: Sequence[str] = (), cwd: Path | None = None
+    arguments: Sequence[str],
+    *,
+    path: Sequence[str] = (),
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """``python *arguments`` with ``path`` then this graphkeras first on ``PYTHONPATH``."""
+    """``python *arguments`` with ``path`` then this graphkeras first on ``PYTHONPATH``.
+
+    ``env`` adds to (or replaces) this process's environment variables.
+    """
     python_path = [*path, str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]
     return subprocess.run(
         [sys.executable, *arguments],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, python_path))},
+        env={
+            **os.environ,
+            **(env or {}),
+            "PYTHONPATH": os.pathsep.join(filter(None, python_path)),
+        },
         timeout=HUNG_AFTER_SECONDS,
     )

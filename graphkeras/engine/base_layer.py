@@ -35,7 +35,7 @@ import numpy as np
 
 from graphkeras import backend as K
 from graphkeras import constraints, initializers, regularizers
-from graphkeras.engine import build_limits, call_context
+from graphkeras.engine import build_limits, call_context, distribution_state
 from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.call_signature import (
     argument_mask_parameters,
@@ -238,6 +238,7 @@ class Layer:
             variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
         variable.constraint = None if constraint is None else constraints.get(constraint)
+        distribution_state.place_new_weight(variable)
         if trainable:
             self._trainable_weights = [*self._trainable_weights, variable]
             # A layer frozen before it was built creates frozen weights (as Keras 3).

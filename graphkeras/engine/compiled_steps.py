@@ -31,7 +31,10 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from graphkeras import backend as K
+from graphkeras.engine import distribution_state
 from graphkeras.engine.stateless_execution import process_random_state_variables, swapped_values
 from graphkeras.utils import nest
 from graphkeras.utils.tracing import tracing
@@ -171,16 +174,27 @@ class CompiledSteps:
         if variables is None:
             variables = collect_variables()
         folded = len(batches) > 1
-        key = (kind, folded, stack_results, tuple(id(variable) for variable in variables))
+        distribution = distribution_state.current()
+        shardings = None if distribution is None else self._place(variables)
+        key = (
+            kind,
+            folded,
+            stack_results,
+            tuple(id(variable) for variable in variables),
+            id(distribution),
+        )
         program = self._programs.get(key)
         if program is None:
             program = self._programs[key] = _Program(
-                body, variables, folded, stack_results, donate=kind == "train"
+                body, variables, folded, stack_results, donate=kind == "train", shardings=shardings
             )
         if folded:
-            argument = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *batches)
+            stack = jnp.stack if distribution is None else np.stack  # placed after stacking
+            argument = jax.tree_util.tree_map(lambda *leaves: stack(leaves), *batches)
         else:
             argument = batches[0]
+        if distribution is not None:
+            argument = distribution_state.distribute_batch(argument, folded)
         traces = program.traces
         try:
             result = program(argument)
@@ -191,7 +205,23 @@ class CompiledSteps:
             return _run_op_by_op(body, batches, stack_results)
         if program.traces != traces:
             self._check_after_trace(kind, variables, collect_variables())
+        if distribution is not None:
+            result = distribution_state.gather_results(result)
         return result
+
+    def _place(self, variables: list) -> list:
+        """Put each Variable on the distribution's mesh; the sharding each one keeps."""
+        optimizer = getattr(self.model, "optimizer", None)
+        shardings = []
+        for variable in variables:
+            reference = None
+            if optimizer is not None and hasattr(optimizer, "slot_reference"):
+                tracked = optimizer.slot_reference(variable)
+                # A slot (Adam's momentum) is laid out as the weight it tracks.
+                reference = None if tracked is None else tracked[0]
+            distribution_state.place_variable(variable, reference)
+            shardings.append(distribution_state.variable_sharding(variable, reference))
+        return shardings
 
     def _check_after_trace(self, kind: str, variables: list, variables_after: list) -> None:
         """Fail loudly when a trace created a Variable or left a tracer in one."""
@@ -240,10 +270,18 @@ class _Program:
     """A jitted pure function of the Variables' values running one step's Python code."""
 
     def __init__(
-        self, body: Callable, variables: list, folded: bool, stack_results: bool, donate: bool
+        self,
+        body: Callable,
+        variables: list,
+        folded: bool,
+        stack_results: bool,
+        donate: bool,
+        shardings: list | None = None,
     ):
         import jax
 
+        # Under a distribution, each Variable's sharding: a new value keeps it.
+        self.shardings = shardings
         self.body = body
         self.variables = variables
         self.donate = donate
@@ -277,6 +315,11 @@ class _Program:
             result = self.body(argument)
             new_values = [variable.value for variable in variables]
         result = jax.tree_util.tree_map(jnp.asarray, result)
+        if self.shardings is not None:
+            new_values = [
+                new if new is old else distribution_state.constrain(new, sharding)
+                for new, old, sharding in zip(new_values, values, self.shardings, strict=True)
+            ]
         return result, new_values
 
     def _single(self, values: list, argument: Any):

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphkeras import backend as K
-from graphkeras.engine import call_context
+from graphkeras.engine import call_context, distribution_state
 from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.call_signature import (
     argument_mask_parameters,
@@ -44,12 +44,17 @@ from graphkeras.engine.graph_mapping import GraphMap
 from graphkeras.engine.keras_tensor import KerasTensor
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.utils import nest
+from graphkeras.utils.tracing import is_tracing
 
 
 class ExecutionPlan:
     """The compiled form of a mapped graph: ``run`` arrays or ``infer`` shapes through it."""
 
-    def __init__(self, graph_map: GraphMap, inputs: list, outputs: list) -> None:
+    def __init__(
+        self, graph_map: GraphMap, inputs: list, outputs: list, name: str | None = None
+    ) -> None:
+        # The network's name: activation paths for a distribution's layouts start with it.
+        self.name = name
         self.nodes: list[Node] = [n for n in graph_map.execution_order if not n.is_own_node]
         slot_of: dict[int, int] = {}
         for tensor in inputs:
@@ -100,12 +105,31 @@ class ExecutionPlan:
         values, masks = self._start(input_values, input_masks)
         if self.has_nested_calls:
             return self._run_frames(values, masks, training)
+        if distribution_state.current() is not None and is_tracing():
+            return self._run_laid_out(values, masks, training)
         if masks is not None:
             for step in self._general_steps():
                 step(values, masks, training)
         else:
             for step in self.steps:
                 step(values, training)
+        return self._finish(values, masks)
+
+    def _run_laid_out(self, values: list, masks: list | None, training) -> tuple:
+        """``run`` inside a compiled step under a distribution: pin the outputs it lays out."""
+        steps = self.steps if masks is None else self._general_steps()
+        for node, step in zip(self.nodes, steps, strict=True):
+            if masks is None:
+                step(values, training)
+            else:
+                step(values, masks, training)
+            sharding = distribution_state.output_sharding(self.name, node.outbound_layer.name)
+            if sharding is None:
+                continue
+            for tensor in node.output_tensors:
+                slot = self._slot_of[id(tensor)]
+                if values[slot] is not None:
+                    values[slot] = distribution_state.constrain(values[slot], sharding)
         return self._finish(values, masks)
 
     def _start(self, input_values: list, input_masks: list | None) -> tuple:

@@ -101,7 +101,7 @@ class Network(Layer):
         self._nodes_by_depth = graph_map.nodes_by_depth
         self._layers_by_depth = graph_map.layers_by_depth
         self._layers = graph_map.layers
-        self._plan = ExecutionPlan(graph_map, flat_inputs, flat_outputs)
+        self._plan = ExecutionPlan(graph_map, flat_inputs, flat_outputs, name=self.name)
         # As in Keras 3, the batch size of an Input does not bind calls.
         self._input_specs = [
             InputSpec(
