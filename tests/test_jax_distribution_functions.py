@@ -230,6 +230,12 @@ def test_initialize_names_the_environment_variable_holding_a_bad_value(distribut
         distribution.initialize("10.0.0.1:1234", process_id=0)
 
 
+def test_initialize_after_jax_has_started_says_it_came_too_late(distribution):
+    distribution.list_devices()  # starts JAX's backend in this process
+    with pytest.raises(RuntimeError, match="could not join.*must be called before any JAX"):
+        distribution.initialize("127.0.0.1:1234", num_processes=1, process_id=0)
+
+
 def test_list_devices_names_the_types_present_when_one_is_absent(distribution):
     with pytest.raises(ValueError, match=r"no devices of type 'tpu'.*present are \['cpu'"):
         distribution.list_devices("tpu")

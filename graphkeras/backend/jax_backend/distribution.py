@@ -232,8 +232,7 @@ def initialize(
     except RuntimeError as error:
         raise RuntimeError(
             f"initialize could not join the multi-process run (coordinator {coordinator!r}, "
-            f"num_processes={num_processes}, process_id={process_id}): {error} "
-            f"Call initialize first, before anything creates arrays or lists devices."
+            f"num_processes={num_processes}, process_id={process_id}): {error}"
         ) from error
     _agree_on_random_seed()
 
