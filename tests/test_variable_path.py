@@ -389,6 +389,18 @@ def test_a_seed_generators_state_sits_under_its_name_on_jax(backend):
     )
 
 
+def test_the_jax_process_wide_generator_sits_at_the_top_wherever_it_is_first_used():
+    jax_random = pytest.importorskip("graphkeras.backend.jax_backend.random")
+    with K.name_scope("model"), K.name_scope("dense"):
+        nested = jax_random.SeedGenerator(1, name="nested")
+        top = jax_random.SeedGenerator(1, name="top", parent="")
+    assert nested.state.path == "model/dense/nested/seed_generator_state"
+    assert top.state.path == "top/seed_generator_state"
+    with K.name_scope("model"):
+        state = jax_random.global_seed_generator().state
+    assert state.path == "global_seed_generator/seed_generator_state"
+
+
 def test_a_seed_generator_name_must_be_a_plain_string():
     with pytest.raises(ValueError, match="name to be None or a non-empty string without '/'"):
         gk.random.SeedGenerator(1, name="a/b")

@@ -19,7 +19,8 @@ BACKEND_INTERFACE: dict[str, str] = {
     "backend": "backend() -> str: the backend's name.",
     # --------------------------------------------------- arrays and variables
     "Variable": "Variable(value, dtype=None, name=None, trainable=True): a mutable named "
-    "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, "
+    "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, .path "
+    "(read-only: the name scopes open at creation joined by '/', then the name), "
     ".assign(value) (replaces the value; shape must match, else ValueError), "
     ".assign_add(delta) / .assign_sub(delta) (in place).",
     "variable": "variable(value, dtype=None, name=None, trainable=True) -> Variable; "

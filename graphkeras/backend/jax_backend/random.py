@@ -45,19 +45,24 @@ def _key_data(seed: int) -> jax.Array:
 class SeedGenerator:
     """A stream of random keys, its position kept in the Variable ``state``.
 
+    ``name`` (by default a unique ``seed_generator``, ``seed_generator_1``, ...)
+    is the name scope the state is made in; ``parent``, when given, is the path
+    that scope sits under instead of the scopes open at creation.
+
     >>> generator = SeedGenerator(7)
     >>> first, second = generator.next_key(), generator.next_key()  # two different keys
     """
 
-    def __init__(self, seed: int, name: str | None = None) -> None:
+    def __init__(self, seed: int, name: str | None = None, parent: str | None = None) -> None:
         if name is None:
             number = config.get_uid("seed_generator")
             name = "seed_generator" if number == 0 else f"seed_generator_{number}"
         elif not isinstance(name, str):
             raise TypeError(f"seed_generator: `name` must be a string or None; received {name!r}.")
         self.name = name
-        # In its own name scope, as Keras 3: the path is "<name>/seed_generator_state".
-        with name_scope(name, caller=self):
+        # In its own name scope, as Keras 3: the path is "<name>/seed_generator_state",
+        # under the scopes open now or, when given, under the path ``parent``.
+        with name_scope(name, caller=self, override_parent=parent):
             self.state = Variable(
                 _key_data(seed), dtype="uint32", name="seed_generator_state", trainable=False
             )
@@ -83,7 +88,10 @@ def global_seed_generator() -> SeedGenerator:
     """
     global _GLOBAL_GENERATOR
     if _GLOBAL_GENERATOR is None:
-        _GLOBAL_GENERATOR = SeedGenerator(secrets.randbits(32), name="global_seed_generator")
+        # At the top, wherever the first unseeded draw happens.
+        _GLOBAL_GENERATOR = SeedGenerator(
+            secrets.randbits(32), name="global_seed_generator", parent=""
+        )
     return _GLOBAL_GENERATOR
 
 
