@@ -122,7 +122,7 @@ class Layer:
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         build = cls.__dict__.get("build")
-        if callable(build):
+        if isinstance(build, types.FunctionType):  # a plain method (not a static one)
             # Weights made while building take the layer's name in their path (Keras 3).
             cls.build = scoped_build(build)
 
