@@ -223,6 +223,16 @@ def test_variable_holds_value_name_dtype_and_trainable(B):
 
 
 @covers("Variable")
+def test_variable_path_is_the_open_name_scopes_then_its_name(B):
+    assert B.Variable(np.zeros(2), name="w").path == "w"
+    with K.name_scope("model"), K.name_scope("dense"):
+        v = B.Variable(np.zeros(2), name="kernel")
+    assert v.path == "model/dense/kernel"
+    with pytest.raises(AttributeError):
+        v.path = "elsewhere"
+
+
+@covers("Variable")
 def test_variable_copies_its_initial_value(B):
     initial = np.array([1.0, 2.0])
     v = B.Variable(initial)
@@ -774,6 +784,18 @@ def test_seed_generator_gives_new_but_reproducible_draws(B):
     second = [to_np(B, B.random_uniform((10,), seed=second_generator)) for _ in range(2)]
     for a, b in zip(first, second, strict=True):
         np.testing.assert_array_equal(a, b)  # the same seed replays the same draws exactly
+
+
+@covers("seed_generator")
+def test_seed_generator_state_variable_sits_in_the_scope_it_is_named(B, restore_uid_counters):
+    backend_config.reset_uids()
+    named, automatic = B.seed_generator(3, name="noise"), B.seed_generator(4)
+    state = getattr(named, "state", None)
+    if B.is_variable(state):  # a backend keeping its random state in a Variable
+        assert state.path == "noise/seed_generator_state"
+        assert automatic.state.path == "seed_generator/seed_generator_state"
+    with pytest.raises(TypeError, match="`name` must be a string or None"):
+        B.seed_generator(3, name=5)
 
 
 @covers("seed_generator")

@@ -4,7 +4,8 @@
 functions come from the backend named by the environment variable
 ``GRAPHKERAS_BACKEND`` (default ``numpy``), checked against the interface in
 ``interface.py``; the settings in ``config.py`` and the mask helpers in
-``masking.py`` are shared by all backends.
+``masking.py`` and the name scopes of ``common/name_scopes.py`` (which give
+Variables their paths) are shared by all backends.
 Nothing here imports the rest of graphkeras.
 
 ``K.function`` is the one entry that needs the symbolic graph: the engine
@@ -19,6 +20,7 @@ import importlib.util
 import os
 from types import ModuleType
 
+from graphkeras.backend.common.name_scopes import current_path, name_scope
 from graphkeras.backend.config import (
     clear_session,
     epsilon,
@@ -122,6 +124,7 @@ __all__ = [
     "BACKEND_INTERFACE",
     "BACKEND_REQUIREMENTS",
     "clear_session",
+    "current_path",
     "epsilon",
     "floatx",
     "function",
@@ -131,6 +134,7 @@ __all__ = [
     "installed_backends",
     "is_float_dtype",
     "load_backend_module",
+    "name_scope",
     "on_clear_session",
     "register_function_builder",
     "reset_uids",

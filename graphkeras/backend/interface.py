@@ -19,7 +19,8 @@ BACKEND_INTERFACE: dict[str, str] = {
     "backend": "backend() -> str: the backend's name.",
     # --------------------------------------------------- arrays and variables
     "Variable": "Variable(value, dtype=None, name=None, trainable=True): a mutable named "
-    "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, "
+    "array with .value, .numpy() (a copy), .shape, .dtype, .name, .trainable, .path "
+    "(read-only: the name scopes open at creation joined by '/', then the name), "
     ".assign(value) (replaces the value; shape must match, else ValueError), "
     ".assign_add(delta) / .assign_sub(delta) (in place).",
     "variable": "variable(value, dtype=None, name=None, trainable=True) -> Variable; "
@@ -58,9 +59,11 @@ BACKEND_INTERFACE: dict[str, str] = {
     "num not a non-negative int raises ValueError.",
     # --------------------------------------------------------------- random
     "set_random_seed": "set_random_seed(seed): makes every unseeded draw reproducible.",
-    "seed_generator": "seed_generator(seed=None) -> an opaque generator to pass as seed= to the "
-    "random functions; each draw advances it; without a seed its own seed comes from the "
-    "process-wide generator (so set_random_seed makes it reproducible).",
+    "seed_generator": "seed_generator(seed=None, name=None) -> an opaque generator to pass as "
+    "seed= to the random functions; each draw advances it; without a seed its own seed comes "
+    "from the process-wide generator (so set_random_seed makes it reproducible). A backend "
+    "that keeps its state in a Variable makes it in the name scope `name` (default a unique "
+    "'seed_generator', 'seed_generator_1', ...): path '<name>/seed_generator_state'.",
     "random_uniform": "random_uniform(shape, minval=0, maxval=1, dtype=None, seed=None); seed "
     "is None (process-wide generator), an int (same draw every call) or a seed_generator.",
     "random_normal": "random_normal(shape, mean=0, stddev=1, dtype=None, seed=None).",

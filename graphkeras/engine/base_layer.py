@@ -28,7 +28,7 @@ import json
 import types
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ from graphkeras.engine.call_signature import (
 from graphkeras.engine.concrete_evaluation import concrete_evaluation
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.keras_tensor import specs_from_shapes
+from graphkeras.engine.layer_scopes import layer_scope, scoped_build
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.probing import is_probing, probe
 from graphkeras.engine.stateless_execution import seed_state_variables, stateless_call
@@ -106,6 +107,8 @@ class Layer:
     input_spec = None
     _build_input_shape = None
     _batch_input_shape = None
+    # Where the layer's name scope was first opened (see layer_scopes.py).
+    _parent_path: str | None = None
     _supports_masking: bool | None = None
     _trainable_weights: list | tuple = ()
     _non_trainable_weights: list | tuple = ()
@@ -115,6 +118,13 @@ class Layer:
     # A layer whose compute_mask returns None when no input mask is given
     # (merges, say) sets this, so the engine need not probe for its mask.
     _mask_from_masks_only = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if isinstance(build, types.FunctionType):  # a plain method (not a static one)
+            # Weights made while building take the layer's name in their path (Keras 3).
+            cls.build = scoped_build(build)
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -233,7 +243,8 @@ class Layer:
             initializer = "glorot_uniform" if K.is_float_dtype(dtype) else "zeros"
         if not isinstance(initializer, initializers.Initializer):
             initializer = initializers.get(initializer)
-        with concrete_evaluation():  # a layer first built inside a trace gets real weights
+        # Inside the layer's scope: the path is "<layer>/<name>" even outside build.
+        with concrete_evaluation(), layer_scope(self):  # a first build inside a trace: real weights
             value = initializer(shape, dtype=dtype)
             variable = K.Variable(value, dtype=dtype, name=name or "variable", trainable=trainable)
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
@@ -403,8 +414,11 @@ class Layer:
         """Output shape(s) for ``input_shape``; inferred by probing ``call`` by default."""
         call = CallArguments(specs_from_shapes(input_shape, self._dtype))
         if not self.built:
-            self._build_with_rollback(call)
-        outputs, _ = probe(self, call, want_masks=False)
+            with layer_scope(self):  # sublayers the probe builds sit under this layer
+                self._build_with_rollback(call)
+                outputs, _ = probe(self, call, want_masks=False)
+        else:
+            outputs, _ = probe(self, call, want_masks=False)
         return nest.map_structure(lambda tensor: tensor.shape, outputs)
 
     def compute_output_spec(self, inputs, *args, **kwargs):
@@ -446,10 +460,12 @@ class Layer:
             if built:
                 return self._eager_call(call, accepts_training)
             # A first call that fails undoes its build, so the layer is left as it was.
+            # It runs in the layer's name scope: sublayers it builds sit under it.
             snapshot = self._snapshot()
             try:
-                self._build_with_rollback(call, snapshot)
-                return self._eager_call(call, accepts_training)
+                with layer_scope(self):
+                    self._build_with_rollback(call, snapshot)
+                    return self._eager_call(call, accepts_training)
             except BaseException:
                 self._restore(snapshot)
                 raise
@@ -634,11 +650,13 @@ class Layer:
                 call = _mask_connector(call)
         snapshot = None if self.built else self._snapshot()
         try:
-            if snapshot is not None:
-                self._build_with_rollback(call, snapshot)
-            outputs = self._output_spec(call)
-            output_tensors = [outputs] if is_keras_tensor(outputs) else nest.flatten(outputs)
-            masks = self._output_masks(call, output_tensors)
+            # A first call builds in the layer's name scope, with the sublayers inference builds.
+            with nullcontext() if snapshot is None else layer_scope(self):
+                if snapshot is not None:
+                    self._build_with_rollback(call, snapshot)
+                outputs = self._output_spec(call)
+                output_tensors = [outputs] if is_keras_tensor(outputs) else nest.flatten(outputs)
+                masks = self._output_masks(call, output_tensors)
             for tensor, mask in zip(output_tensors, masks, strict=True):
                 tensor._keras_mask = mask
                 if mask is not None and mask._keras_history is None and mask._mask_owner is None:

@@ -24,6 +24,7 @@ from graphkeras.engine.call_arguments import CallArguments
 from graphkeras.engine.call_signature import call_signature
 from graphkeras.engine.input_layer import Input, InputLayer
 from graphkeras.engine.layer_registry import deserialize_layer, register_layer, serialize_layer
+from graphkeras.engine.layer_scopes import layer_scope
 from graphkeras.engine.node import Node, is_keras_tensor
 from graphkeras.engine.training import Model
 from graphkeras.utils import nest
@@ -111,7 +112,9 @@ class Sequential(Model):
             self._stack_input = _first_input(layer)
             self._stack_output = self._stack_input
         if self._stack_output is not None:
-            self._stack_output = _call_single_output(layer, self._stack_output, self.name)
+            # Built inside the model's name scope: "<model>/<layer>/kernel", as Keras 3.
+            with layer_scope(self):
+                self._stack_output = _call_single_output(layer, self._stack_output, self.name)
             self._mark_stale()
         self._stack.append(layer)
 

@@ -2,7 +2,7 @@
 
 The tree has four branches, ``trainable_variables``,
 ``non_trainable_variables``, ``optimizer_variables`` and
-``metrics_variables``; inside each, a variable's path
+``metrics_variables``; inside each, a variable's ``path``
 (``engine/variable_paths.py``) is split at ``/`` into nested dicts:
 ``{"trainable_variables": {"dense": {"kernel": ..., "bias": ...}}}``.
 Setting a tree checks every path and shape first and assigns nothing
@@ -105,9 +105,9 @@ class ModelStateTree:
             "trainable_variables": [(paths[id(v)], v) for v in self.trainable_variables],
             "non_trainable_variables": [(paths[id(v)], v) for v in self.non_trainable_variables],
             "optimizer_variables": (
-                optimizer_variable_paths(optimizer, paths) if optimizer is not None else []
+                optimizer_variable_paths(optimizer) if optimizer is not None else []
             ),
-            # The compiled metrics' variables sit under each metric's own name (Keras 3).
+            # The compiled metrics' variables sit under each metric's name at creation (Keras 3).
             "metrics_variables": metric_variable_paths(
                 [
                     part

@@ -105,7 +105,9 @@ class Metric:
         dtype = K.standardize_dtype(dtype)
         initializer = initializers.get(initializer)
         value = initializer(tuple(shape), dtype=dtype)
-        variable = K.Variable(value, dtype=dtype, name=name, trainable=False)
+        # Under the metric's name ("/" read as ">"): the path is "<metric>/<name>", as Keras 3.
+        with K.name_scope(self.name.replace("/", ">"), caller=self):
+            variable = K.Variable(value, dtype=dtype, name=name, trainable=False)
         self._variables.append(variable)
         return variable
 

@@ -164,22 +164,25 @@ class Optimizer:
         # id(state variable) -> (the variable it tracks, its slot name); see slot_reference.
         self._slot_references: dict[int, tuple] = {}
 
-        self._iterations = K.Variable(0, dtype="int64", name="iteration", trainable=False)
+        # Its variables are made in its name scope: "adam/iteration", as Keras 3.
+        with self._name_scope():
+            self._iterations = K.Variable(0, dtype="int64", name="iteration", trainable=False)
+            # A callable learning rate is a Python function: a compiled step cannot call it,
+            # so the engine writes its value here before each compiled call (see
+            # `prepare_compiled_step`). Not saved: not in `variables`.
+            self._called_learning_rate = K.Variable(
+                0.0, dtype=K.floatx(), name="called_learning_rate", trainable=False
+            )
         self._variables.append(self._iterations)
-        # A callable learning rate is a Python function: a compiled step cannot call it,
-        # so the engine writes its value here before each compiled call (see
-        # `prepare_compiled_step`). Not saved: not in `variables`.
-        self._called_learning_rate = K.Variable(
-            0.0, dtype=K.floatx(), name="called_learning_rate", trainable=False
-        )
         if isinstance(learning_rate, schedules.LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
         elif isinstance(learning_rate, numbers.Real) and not isinstance(
             learning_rate, numbers.Integral
         ):
-            self._learning_rate = K.Variable(
-                float(learning_rate), dtype=K.floatx(), name="learning_rate", trainable=False
-            )
+            with self._name_scope():
+                self._learning_rate = K.Variable(
+                    float(learning_rate), dtype=K.floatx(), name="learning_rate", trainable=False
+                )
             self._variables.append(self._learning_rate)
         else:
             raise ValueError(
@@ -341,18 +344,26 @@ class Optimizer:
         """Create a non-trainable state Variable and append it to :attr:`variables`."""
         dtype = K.standardize_dtype(dtype if dtype is not None else K.floatx())
         value = initializers.get(initializer)(tuple(shape), dtype=dtype)
-        variable = K.Variable(value, dtype=dtype, name=name, trainable=False)
+        with self._name_scope():
+            variable = K.Variable(value, dtype=dtype, name=name, trainable=False)
         self._variables.append(variable)
         return variable
+
+    def _name_scope(self) -> K.name_scope:
+        """The scope the optimizer's variables are made in: its name, so paths read "adam/..."."""
+        return K.name_scope(self.name, caller=self)
 
     def add_variable_from_reference(
         self, reference_variable, name: str | None = None, initializer: Any = "zeros"
     ):
         """A state Variable with ``reference_variable``'s shape and dtype.
 
-        It is called ``<reference name>_<name>`` (``kernel_momentum``).
+        It is called ``<reference path>_<name>`` with the path's ``/`` as ``_``
+        (``dense_kernel_momentum``, path ``adam/dense_kernel_momentum``), as
+        Keras 3; a reference without a path lends its name instead.
         """
-        reference_name = re.sub(r"[/:]", "_", str(reference_variable.name))
+        reference = getattr(reference_variable, "path", None) or reference_variable.name
+        reference_name = re.sub(r"[/:]", "_", str(reference))
         variable = self.add_variable(
             shape=reference_variable.shape,
             initializer=initializer,
@@ -365,8 +376,8 @@ class Optimizer:
     def slot_reference(self, variable) -> tuple | None:
         """``(trainable variable, slot name)`` for a state variable made per weight, else None.
 
-        ``model.get_state_tree`` names Adam's ``kernel_momentum`` after the
-        path of the kernel it tracks, as Keras 3 does.
+        The slot's own name and path already say which weight it tracks
+        (``adam/dense_kernel_momentum``); this gives the weight itself.
         """
         return self._slot_references.get(id(variable))
 

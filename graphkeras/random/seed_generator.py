@@ -33,17 +33,26 @@ class SeedGenerator:
 
     Without a seed, its seed comes from the process-wide generator, so
     :func:`graphkeras.utils.set_random_seed` makes it reproducible as well.
+    ``name`` (by default a unique ``seed_generator``, ``seed_generator_1``, ...)
+    is the name scope its state is made in: on a backend that keeps the state
+    in a Variable (JAX), its path is ``"<name>/seed_generator_state"``, as Keras 3.
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, name: str | None = None) -> None:
         if seed is not None and not _is_int(seed):
             raise ValueError(
                 f"SeedGenerator expects seed to be None or a non-negative int, received {seed!r}."
             )
         if seed is not None and seed < 0:
             raise ValueError(f"SeedGenerator expects a non-negative seed, received {seed}.")
+        if name is not None and (not isinstance(name, str) or not name or "/" in name):
+            raise ValueError(
+                f"SeedGenerator expects name to be None or a non-empty string without '/', "
+                f"received {name!r}."
+            )
         self._seed = None if seed is None else int(seed)
-        self._state = K.seed_generator(self._seed)
+        self.name = name if name is not None else _unique_generator_name()
+        self._state = K.seed_generator(self._seed, name=self.name)
 
     @property
     def seed(self) -> int | None:
@@ -65,7 +74,13 @@ class SeedGenerator:
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"SeedGenerator(seed={self._seed!r})"
+        return f"SeedGenerator(seed={self._seed!r}, name={self.name!r})"
+
+
+def _unique_generator_name() -> str:
+    """``seed_generator`` the first time, then ``seed_generator_1``, ... (as Keras 3 names them)."""
+    number = K.get_uid("seed_generator")
+    return "seed_generator" if number == 0 else f"seed_generator_{number}"
 
 
 def _is_int(value: object) -> bool:

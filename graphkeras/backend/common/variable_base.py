@@ -1,9 +1,9 @@
-"""What a backend Variable is besides its array: a name, flags, and Python's protocols.
+"""What a backend Variable is besides its array: a name, a path, flags, and Python's protocols.
 
 Each backend's Variable subclasses :class:`VariableBase` and says how it
 makes its array (``_new_value``), which dtype a value takes by default
 (``_default_dtype``) and how it assigns; everything else (the name, the
-``trainable`` flag, the regularizer and constraint slots, shape queries and
+path, the ``trainable`` flag, the regularizer and constraint slots, shape queries and
 the Python operators) is the same on every backend and lives here.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from graphkeras.backend import config
+from graphkeras.backend.common.name_scopes import current_path, join_path
 from graphkeras.backend.common.operator_methods import OperatorMethods
 from graphkeras.backend.common.variable_assignment import variable_name
 
@@ -22,6 +23,8 @@ class VariableBase(OperatorMethods):
 
     ``value`` is the backing array of the backend. ``==`` and ``!=`` keep
     object identity, so Variables work as list items and dict keys.
+    ``path`` is fixed when the Variable is made: the open name scopes
+    (``backend/common/name_scopes.py``) followed by its name, as Keras 3.
     """
 
     # Each backend's Variable defines these two (as static methods):
@@ -40,11 +43,18 @@ class VariableBase(OperatorMethods):
         if isinstance(value, VariableBase):
             value = value.value
         dtype = config.standardize_dtype(dtype if dtype is not None else self._default_dtype(value))
-        self.value = self._new_value(value, dtype)
         self.name = variable_name(name)
+        # Known before the value is made, so whatever places values by path can read it.
+        self._path = join_path(current_path(), self.name)
+        self.value = self._new_value(value, dtype)
         self.trainable = bool(trainable)
         self.regularizer = None
         self.constraint = None
+
+    @property
+    def path(self) -> str:
+        """``"model/layer/kernel"``: the name scopes open at creation, then the name (read-only)."""
+        return self._path
 
     @property
     def shape(self) -> tuple:

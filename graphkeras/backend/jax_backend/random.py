@@ -32,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from graphkeras.backend import config
+from graphkeras.backend.common.name_scopes import name_scope
 from graphkeras.backend.jax_backend.core import operand
 from graphkeras.backend.jax_backend.variable import Variable
 
@@ -44,14 +45,27 @@ def _key_data(seed: int) -> jax.Array:
 class SeedGenerator:
     """A stream of random keys, its position kept in the Variable ``state``.
 
+    ``name`` (by default a unique ``seed_generator``, ``seed_generator_1``, ...)
+    is the name scope the state is made in; ``parent``, when given, is the path
+    that scope sits under instead of the scopes open at creation.
+
     >>> generator = SeedGenerator(7)
     >>> first, second = generator.next_key(), generator.next_key()  # two different keys
     """
 
-    def __init__(self, seed: int) -> None:
-        self.state = Variable(
-            _key_data(seed), dtype="uint32", name="seed_generator_state", trainable=False
-        )
+    def __init__(self, seed: int, name: str | None = None, parent: str | None = None) -> None:
+        if name is None:
+            number = config.get_uid("seed_generator")
+            name = "seed_generator" if number == 0 else f"seed_generator_{number}"
+        elif not isinstance(name, str):
+            raise TypeError(f"seed_generator: `name` must be a string or None; received {name!r}.")
+        self.name = name
+        # In its own name scope, as Keras 3: the path is "<name>/seed_generator_state",
+        # under the scopes open now or, when given, under the path ``parent``.
+        with name_scope(name, caller=self, override_parent=parent):
+            self.state = Variable(
+                _key_data(seed), dtype="uint32", name="seed_generator_state", trainable=False
+            )
 
     def next_key(self) -> jax.Array:
         """A new key to draw with; the state moves on, so the next call gives another."""
@@ -74,7 +88,10 @@ def global_seed_generator() -> SeedGenerator:
     """
     global _GLOBAL_GENERATOR
     if _GLOBAL_GENERATOR is None:
-        _GLOBAL_GENERATOR = SeedGenerator(secrets.randbits(32))
+        # At the top, wherever the first unseeded draw happens.
+        _GLOBAL_GENERATOR = SeedGenerator(
+            secrets.randbits(32), name="global_seed_generator", parent=""
+        )
     return _GLOBAL_GENERATOR
 
 
@@ -89,18 +106,19 @@ def set_random_seed(seed: int | None) -> None:
     global_seed_generator().state.assign(_key_data(seed))
 
 
-def seed_generator(seed: int | None = None) -> SeedGenerator:
+def seed_generator(seed: int | None = None, name: str | None = None) -> SeedGenerator:
     """A generator of its own for a layer, to pass as ``seed=`` to the draws here.
 
     Each draw advances it, so a seeded layer gives a new but reproducible
     mask every call. Without a seed its first key comes from the process-wide
-    generator, so :func:`set_random_seed` makes it reproducible too.
+    generator, so :func:`set_random_seed` makes it reproducible too. Its
+    state's path is ``"<name>/seed_generator_state"`` (see :class:`SeedGenerator`).
     """
     if seed is None:
-        generator = SeedGenerator(0)
+        generator = SeedGenerator(0, name=name)
         generator.state.assign(jax.random.key_data(global_seed_generator().next_key()))
         return generator
-    return SeedGenerator(_int_seed(seed))
+    return SeedGenerator(_int_seed(seed), name=name)
 
 
 def _int_seed(seed) -> int:

@@ -23,13 +23,17 @@ def set_random_seed(seed: int) -> None:
     _global_generator = np.random.default_rng(seed)
 
 
-def seed_generator(seed: int | None = None) -> np.random.Generator:
+def seed_generator(seed: int | None = None, name: str | None = None) -> np.random.Generator:
     """A generator of its own for a layer, to pass as ``seed=`` to the draws here.
 
     Each draw advances it, so a seeded layer gives a new but reproducible
     mask every call. Without a seed its seed comes from the process-wide
     generator, so :func:`set_random_seed` makes it reproducible too.
+    ``name`` names the scope of a state Variable; a numpy generator keeps
+    its state in itself, so it makes no Variable and the name is only checked.
     """
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"seed_generator: `name` must be a string or None; received {name!r}.")
     if seed is None:
         seed = int(_global_generator.integers(0, 2**63 - 1))
     return np.random.default_rng(seed)
