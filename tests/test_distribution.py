@@ -61,7 +61,7 @@ def _assert_same_training(first: dict, second: dict) -> None:
     np.testing.assert_allclose(first["losses"], second["losses"], rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(first["evaluated"], second["evaluated"], rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(first["predicted"], second["predicted"], rtol=RTOL, atol=ATOL)
-    assert len(first["weights"]) == len(second["weights"]) == 5  # 2 kernels, 2 biases, seed
+    assert len(first["weights"]) == len(second["weights"]) == 4  # 2 kernels, 2 biases
     for one, other in zip(first["weights"], second["weights"], strict=True):
         np.testing.assert_allclose(one, other, rtol=RTOL, atol=ATOL)
 

@@ -206,6 +206,7 @@ class CompiledSteps:
         if program.traces != traces:
             self._check_after_trace(kind, variables, collect_variables())
         if distribution is not None:
+            distribution_state.finish_step(variables)
             result = distribution_state.gather_results(result)
         return result
 
