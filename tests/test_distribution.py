@@ -1,10 +1,13 @@
 """gk.distribution: data- and model-parallel training on eight simulated CPU devices.
 
-The training runs happen in one child process (``eight_device_runs.py``):
-JAX fixes its device count at start-up, so the child gets
-``--xla_force_host_platform_device_count=8``. Each run trains the same seeded
+The training runs happen in child processes (``distribution_runs.py``): JAX
+fixes its devices at start-up, so each child gets
+``--xla_force_host_platform_device_count=N``. Each run trains the same seeded
 MLP (Dense, Dropout, Dense; Adam) for three epochs on one device and under a
-distribution; the results must agree.
+distribution; the results must agree. Two processes joined by
+``gk.distribution.initialize`` (coordinator on 127.0.0.1) train it together
+over their 2 + 2 devices. Each child has a generous timeout that only stops a
+hung run.
 
 Tolerance: ``rtol=1e-5, atol=1e-5``, the issue's 1e-5. Under a distribution
 XLA sums the gradient of each device's slice and then across devices, a
@@ -18,11 +21,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from child_python import run_python
+from child_python import HUNG_AFTER_SECONDS, PACKAGE_ROOT, run_python
 from compiled_step_tools import backend_selected
 
 import graphkeras as gk
@@ -40,21 +46,77 @@ from graphkeras.distribution import (
 
 RTOL, ATOL = 1e-5, 1e-5
 EIGHT = [f"cpu:{index}" for index in range(8)]
+RUNS = Path(__file__).with_name("distribution_runs.py")
 
 needs_jax = pytest.mark.skipif(
     "jax" not in K.installed_backends(), reason="the jax backend is not installed"
 )
 
 
+def _environment(device_count: int, **variables: str) -> dict[str, str]:
+    flags = (
+        f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count={device_count}"
+    )
+    return {"XLA_FLAGS": flags.strip(), "GRAPHKERAS_BACKEND": "jax", **variables}
+
+
+def _report(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="module")
 def runs() -> dict:
-    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=8"
-    child = run_python(
-        [str(Path(__file__).with_name("eight_device_runs.py"))],
-        env={"XLA_FLAGS": flags.strip(), "GRAPHKERAS_BACKEND": "jax"},
-    )
+    child = run_python([str(RUNS), "eight-devices"], env=_environment(8))
     assert child.returncode == 0, child.stderr[-4000:]
-    return json.loads(child.stdout.strip().splitlines()[-1])
+    return _report(child.stdout)
+
+
+@pytest.fixture(scope="module")
+def two_processes() -> dict:
+    """A data-parallel fit by two processes of 2 devices each, and by one process of 4."""
+    coordinator = f"127.0.0.1:{_free_port()}"
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(RUNS), "data-parallel", coordinator, "2", str(process_id)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_child_environment(2),
+        )
+        for process_id in (0, 1)
+    ]
+    outputs = []
+    try:
+        for child in children:
+            outputs.append(child.communicate(timeout=HUNG_AFTER_SECONDS))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+    for index, (child, (stdout, stderr)) in enumerate(zip(children, outputs, strict=True)):
+        assert child.returncode == 0, f"process {index} failed:\n{stderr[-4000:]}\n{stdout[-2000:]}"
+    alone = run_python([str(RUNS), "data-parallel"], env=_environment(4))
+    assert alone.returncode == 0, alone.stderr[-4000:]
+    return {
+        "processes": [_report(stdout) for stdout, _ in outputs],
+        "one_process": _report(alone.stdout),
+    }
+
+
+def _child_environment(device_count: int) -> dict[str, str]:
+    python_path = [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]
+    return {
+        **os.environ,
+        **_environment(device_count),
+        "PYTHONPATH": os.pathsep.join(filter(None, python_path)),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _assert_same_training(first: dict, second: dict) -> None:
@@ -112,6 +174,24 @@ def test_a_batch_the_devices_do_not_divide_is_refused_with_the_numbers(runs):
     assert "batch of 12 rows" in message
     assert "8 devices" in message and "'batch'" in message
     assert "multiple of 8" in message
+
+
+# ---------------------------------------------------------- two processes
+
+
+@needs_jax
+def test_two_processes_train_together_and_agree_on_the_weights(two_processes):
+    first, second = two_processes["processes"]
+    assert first["devices"] == second["devices"] and len(first["devices"]) == 4
+    # Both processes read back the same replicated arrays: the same numbers.
+    assert first["weights"] == second["weights"]
+    assert first["losses"] == second["losses"]
+    assert first["kernel_sharding"]["devices"] == 4
+
+
+@needs_jax
+def test_two_processes_train_as_one_process_with_as_many_devices(two_processes):
+    _assert_same_training(two_processes["one_process"], two_processes["processes"][0])
 
 
 # ------------------------------------------------------------ the API objects

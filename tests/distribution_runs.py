@@ -1,14 +1,22 @@
-"""Training runs on eight simulated CPU devices, printed as JSON for test_distribution.py.
+"""Training runs under gk.distribution in child processes, as JSON for test_distribution.py.
 
-Run as a child process: JAX fixes its device count when it starts, so the
-parent sets ``XLA_FLAGS=--xla_force_host_platform_device_count=8`` and
-``GRAPHKERAS_BACKEND=jax`` for this process only. Each run trains the same
-seeded model on one device and under a distribution; the parent compares.
+JAX fixes its devices when it starts, so each run is a process of its own,
+started with ``XLA_FLAGS=--xla_force_host_platform_device_count=N`` and
+``GRAPHKERAS_BACKEND=jax``. Commands (the last line of stdout is the report;
+the collectives library may print lines before it):
+
+- ``eight-devices``: the same seeded model trained on one device, with
+  DataParallel over 8 devices (one and two steps per program) and with
+  ModelParallel on a 2 x 4 mesh; a batch 8 devices do not divide.
+- ``data-parallel [JOB_ADDRESSES NUM_PROCESSES PROCESS_ID]``: the model trained
+  with DataParallel over every device of every process; with arguments, this
+  process first joins a multi-process job with ``gk.distribution.initialize``.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 
@@ -108,8 +116,20 @@ def _refused_batch() -> str:
         set_distribution(None)
 
 
-def main() -> None:
-    results = {
+def data_parallel_process(arguments: list[str]) -> dict:
+    """This process's part of a data-parallel fit over every process's devices."""
+    from graphkeras.distribution import initialize
+
+    if arguments:
+        job_addresses, num_processes, process_id = arguments
+        initialize(job_addresses, int(num_processes), int(process_id))
+    report = _train(DataParallel())
+    report["devices"] = list_devices()
+    return report
+
+
+def eight_devices() -> dict:
+    return {
         "devices": list_devices(),
         "one_device": _train(None),
         "data_parallel": _train(DataParallel()),
@@ -117,8 +137,9 @@ def main() -> None:
         "model_parallel": _train(_model_parallel()),
         "refused_batch": _refused_batch(),
     }
-    print(json.dumps(results))
 
 
 if __name__ == "__main__":
-    main()
+    command, *rest = sys.argv[1:]
+    report = eight_devices() if command == "eight-devices" else data_parallel_process(rest)
+    print(json.dumps(report), flush=True)
