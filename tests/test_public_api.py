@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
+from child_python import run_python
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -90,8 +92,15 @@ def test_readme_opens_with_the_two_setup_commands():
     assert text.index("```bash") < text.index("## ")
 
 
-def test_readme_python_examples_run(tmp_path):
+def _readme_blocks() -> tuple[list[str], list[str]]:
+    """The README's Python examples: those any backend runs, and the many-device ones."""
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    distributed = [block for block in blocks if "set_distribution(" in block]
+    return [block for block in blocks if block not in distributed], distributed
+
+
+def test_readme_python_examples_run(tmp_path):
+    blocks, _ = _readme_blocks()
     assert blocks
     K.clear_session()
     namespace: dict = {}
@@ -105,3 +114,18 @@ def test_readme_python_examples_run(tmp_path):
     assert (tmp_path / "model.weights.npz").exists()
     assert namespace["probabilities"].shape == (100, 10)
     np.testing.assert_allclose(namespace["probabilities"].sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.skipif("jax" not in K.installed_backends(), reason="the jax backend is not installed")
+def test_readme_many_devices_example_trains_on_eight_simulated_devices():
+    _, distributed = _readme_blocks()
+    assert len(distributed) == 1
+    script = distributed[0] + (
+        "\nprint(len(list_devices()), model.layers[1].kernel.value.sharding.num_devices)\n"
+    )
+    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=8"
+    child = run_python(
+        ["-c", script], env={"XLA_FLAGS": flags.strip(), "GRAPHKERAS_BACKEND": "jax"}
+    )
+    assert child.returncode == 0, child.stderr[-4000:]
+    assert child.stdout.strip().splitlines()[-1] == "8 8"
