@@ -55,7 +55,7 @@ def _mlp() -> gk.Model:
     return model
 
 
-def _train(distribution, steps_per_execution: int = 1) -> dict:
+def _train(distribution, steps_per_execution: int = 1, jit_compile: bool = True) -> dict:
     """The seeded MLP trained for 3 epochs, under ``distribution`` (None: one device)."""
     gk.backend.clear_session()
     gk.utils.set_random_seed(7)
@@ -67,18 +67,51 @@ def _train(distribution, steps_per_execution: int = 1) -> dict:
             loss=gk.losses.SparseCategoricalCrossentropy(from_logits=True),
             metrics=["accuracy"],
             steps_per_execution=steps_per_execution,
+            jit_compile=jit_compile,
         )
         x, y = _data()
         history = model.fit(x, y, batch_size=16, epochs=3, verbose=0)
         evaluated = model.evaluate(x, y, batch_size=16, verbose=0)
         predicted = model.predict(x, batch_size=16)
-        kernel = model.get_layer("dense_hidden").kernel.value
+        kernel = model.get_layer("dense_hidden").kernel
         return {
             "losses": history.history["loss"],
             "evaluated": [float(value) for value in evaluated],
             "predicted": np.asarray(predicted).tolist(),
+            "one_row_called": np.asarray(model(x[:1])).tolist(),
             "weights": [w.tolist() for w in model.get_weights()],
-            "kernel_sharding": _describe(kernel),
+            "kernel_sharding": _describe(kernel.value),
+            "slot_shardings": [
+                _describe(slot.value)
+                for slot in model.optimizer.variables
+                if (model.optimizer.slot_reference(slot) or (None,))[0] is kernel
+            ],
+        }
+    finally:
+        set_distribution(None)
+
+
+def _train_embedding(distribution) -> dict:
+    """A seeded Embedding -> mean -> Dense classifier trained for 2 epochs."""
+    gk.backend.clear_session()
+    gk.utils.set_random_seed(3)
+    set_distribution(distribution)
+    try:
+        inputs = gk.Input((6,), dtype="int32")
+        vectors = layers.Embedding(32, 8, name="embedding")(inputs)
+        outputs = layers.Dense(4, name="dense_out")(layers.GlobalAveragePooling1D()(vectors))
+        model = gk.Model(inputs, outputs, name="bag")
+        model.compile(
+            optimizer="adam", loss=gk.losses.SparseCategoricalCrossentropy(from_logits=True)
+        )
+        rng = np.random.default_rng(1)
+        x = rng.integers(0, 32, size=(ROWS, 6)).astype("int32")
+        y = rng.integers(0, 4, size=(ROWS,))
+        history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        return {
+            "losses": history.history["loss"],
+            "weights": [w.tolist() for w in model.get_weights()],
+            "embeddings_sharding": _describe(model.get_layer("embedding").embeddings.value),
         }
     finally:
         set_distribution(None)
@@ -99,6 +132,7 @@ def _model_parallel() -> ModelParallel:
     layout_map["dense_hidden/kernel"] = (None, "model")
     layout_map["dense_hidden/bias"] = ("model",)
     layout_map["mlp/dense_hidden/output"] = ("batch", "model")
+    layout_map["embedding/embeddings"] = (None, "model")
     return ModelParallel(layout_map=layout_map, batch_dim_name="batch")
 
 
@@ -135,6 +169,9 @@ def eight_devices() -> dict:
         "data_parallel": _train(DataParallel()),
         "data_parallel_folded": _train(DataParallel(), steps_per_execution=2),
         "model_parallel": _train(_model_parallel()),
+        "data_parallel_op_by_op": _train(DataParallel(), jit_compile=False),
+        "embedding_one_device": _train_embedding(None),
+        "embedding_model_parallel": _train_embedding(_model_parallel()),
         "refused_batch": _refused_batch(),
     }
 

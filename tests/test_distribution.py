@@ -123,6 +123,9 @@ def _assert_same_training(first: dict, second: dict) -> None:
     np.testing.assert_allclose(first["losses"], second["losses"], rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(first["evaluated"], second["evaluated"], rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(first["predicted"], second["predicted"], rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(
+        first["one_row_called"], second["one_row_called"], rtol=RTOL, atol=ATOL
+    )
     assert len(first["weights"]) == len(second["weights"]) == 4  # 2 kernels, 2 biases
     for one, other in zip(first["weights"], second["weights"], strict=True):
         np.testing.assert_allclose(one, other, rtol=RTOL, atol=ATOL)
@@ -166,6 +169,37 @@ def test_model_parallel_really_shards_the_kernel_over_the_model_axis(runs):
     # quarter copied on the two devices of the batch axis.
     sharding = runs["model_parallel"]["kernel_sharding"]
     assert sharding == {"spec": [None, "model"], "devices": 8, "shard_shapes": [[12, 4]]}
+
+
+@needs_jax
+def test_optimizer_slots_are_laid_out_as_the_weight_they_track(runs):
+    # Adam's two slots for dense_hidden/kernel: copied under DataParallel,
+    # split like the kernel under ModelParallel.
+    assert runs["data_parallel"]["slot_shardings"] == 2 * [
+        {"spec": [None, None], "devices": 8, "shard_shapes": [[12, 16]]}
+    ]
+    assert runs["model_parallel"]["slot_shardings"] == 2 * [
+        {"spec": [None, "model"], "devices": 8, "shard_shapes": [[12, 4]]}
+    ]
+
+
+@needs_jax
+def test_model_parallel_shards_an_embedding_table_and_trains_as_one_device(runs):
+    one, parallel = runs["embedding_one_device"], runs["embedding_model_parallel"]
+    np.testing.assert_allclose(one["losses"], parallel["losses"], rtol=RTOL, atol=ATOL)
+    for first, second in zip(one["weights"], parallel["weights"], strict=True):
+        np.testing.assert_allclose(first, second, rtol=RTOL, atol=ATOL)
+    # 32 rows of 8: the 8 columns split over the 4 devices of the model axis.
+    assert parallel["embeddings_sharding"] == {
+        "spec": [None, "model"],
+        "devices": 8,
+        "shard_shapes": [[32, 2]],
+    }
+
+
+@needs_jax
+def test_data_parallel_op_by_op_trains_as_one_device(runs):
+    _assert_same_training(runs["one_device"], runs["data_parallel_op_by_op"])
 
 
 @needs_jax

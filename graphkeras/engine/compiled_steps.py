@@ -136,6 +136,12 @@ def grouped_batches(batches: Iterable, size: int) -> Iterator[tuple[int, int, li
         yield first, last, group
 
 
+# The steps whose batches a distribution splits over its batch axis, as Keras 3
+# splits the data of fit, evaluate and predict; a model's own call takes its
+# inputs as they come (a single row included) and XLA places them.
+DISTRIBUTED_BATCHES = frozenset({"train", "test", "predict"})
+
+
 class CompiledSteps:
     """One model's compiled programs, keyed by what they run and the Variables they thread.
 
@@ -193,7 +199,7 @@ class CompiledSteps:
             argument = jax.tree_util.tree_map(lambda *leaves: stack(leaves), *batches)
         else:
             argument = batches[0]
-        if distribution is not None:
+        if distribution is not None and kind in DISTRIBUTED_BATCHES:
             argument = distribution_state.distribute_batch(argument, folded)
         traces = program.traces
         try:
