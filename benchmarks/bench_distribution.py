@@ -40,8 +40,8 @@ ENGINES = ("graphkeras", "keras")
 DEVICE_COUNTS = (1, 2, 4, 8)
 
 
-def child(engine: str, data_path: str, workloads: list[str], repeats: int) -> None:
-    """Time every workload on every device count in this process; one JSON line each."""
+def child(engine: str, data_path: str, workloads: list[str], repeats: int, devices: int) -> None:
+    """Time every workload on ``devices`` devices (0: no distribution); one JSON line each."""
     import numpy as np
 
     if engine == "keras":
@@ -51,54 +51,64 @@ def child(engine: str, data_path: str, workloads: list[str], repeats: int) -> No
         import graphkeras as lib
         from graphkeras import distribution
     data = dict(np.load(data_path))
-    devices = distribution.list_devices()
-    counts = [None, *(count for count in DEVICE_COUNTS if count <= len(devices))]
     for workload in workloads:
         batch_size = BATCH_SIZES[workload]
         rows = len(data[f"{workload}_x"]) // batch_size * batch_size  # no smaller last batch
         x, y = data[f"{workload}_x"][:rows], data[f"{workload}_y"][:rows]
-        for count in counts:
-            lib.utils.set_random_seed(0)
-            if count is not None:
-                distribution.set_distribution(distribution.DataParallel(devices=devices[:count]))
-            try:
-                model = build(lib, workload, data)
-                start = time.perf_counter()
-                model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
-                first = time.perf_counter() - start
-                best = float("inf")
-                for _ in range(repeats):
-                    start = time.perf_counter()
-                    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
-                    best = min(best, time.perf_counter() - start)
-            finally:
-                distribution.set_distribution(None)
-            record = {
-                "workload": workload,
-                "devices": count,
-                "samples_per_second": rows / best,
-                "warmup_extra": max(first - best, 0.0),
-            }
-            print("RESULT " + json.dumps(record), flush=True)
+        lib.utils.set_random_seed(0)
+        if devices:
+            names = distribution.list_devices()[:devices]
+            distribution.set_distribution(distribution.DataParallel(devices=names))
+        model = build(lib, workload, data)
+        # Two warm-up epochs: the second compiles the shuffle for the seed
+        # state the first one left on the mesh.
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=2, verbose=0)
+        first = (time.perf_counter() - start) / 2
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+            best = min(best, time.perf_counter() - start)
+        distribution.set_distribution(None)
+        record = {
+            "workload": workload,
+            "devices": devices or None,
+            "samples_per_second": rows / best,
+            "warmup_extra": max(2 * (first - best), 0.0),
+        }
+        print("RESULT " + json.dumps(record), flush=True)
 
 
-def run_child(engine: str, data_path: Path, args) -> list[dict]:
+def run_child(engine: str, devices: int, data_path: Path, args) -> list[dict]:
+    """One child process per engine and device count, so a crash loses one row only."""
     env = dict(os.environ, GRAPHKERAS_BACKEND="jax", KERAS_BACKEND="jax")
     if not args.real:
         flags = f"{env.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=8"
         env["XLA_FLAGS"] = flags.strip()
     command = [sys.executable, __file__, "--child", engine, "--data", str(data_path)]
     command += ["--workloads", *args.workloads, "--repeats", str(args.repeats)]
+    command += ["--devices", str(devices)]
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        tail = completed.stderr.strip().splitlines()[-3:]
-        print(f"  {engine} failed: {' | '.join(tail)}")
+        lines = [line for line in completed.stderr.strip().splitlines() if "@" not in line]
+        reason = " | ".join(line[:300] for line in lines[-2:])
+        print(f"  {engine} on {devices or 'no distribution, one'} device(s) failed: {reason}")
         return []
     return [
         json.loads(line[len("RESULT ") :])
         for line in completed.stdout.splitlines()
         if line.startswith("RESULT ")
     ]
+
+
+def device_count(args) -> int:
+    """How many devices the children will see."""
+    if not args.real:
+        return 8
+    import jax
+
+    return jax.device_count()
 
 
 def report(engine: str, records: list[dict]) -> None:
@@ -128,9 +138,10 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="the machine's own devices")
     parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--devices", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.data, args.workloads, args.repeats)
+        child(args.child, args.data, args.workloads, args.repeats, args.devices)
         return
     if importlib.util.find_spec("jax") is None:
         print("gk.distribution needs JAX: pip install 'graphkeras[jax]'")
@@ -145,8 +156,12 @@ def main() -> None:
     print("devices:", "the machine's own" if args.real else "8 simulated CPU devices")
     with tempfile.TemporaryDirectory() as folder:
         data_path = write_data(Path(folder), quick=True)
+        available = device_count(args)
+        counts = [0, *(count for count in DEVICE_COUNTS if count <= available)]
         for engine in engines:
-            report(engine, run_child(engine, data_path, args))
+            records = [r for count in counts for r in run_child(engine, count, data_path, args)]
+            records.sort(key=lambda r: (WORKLOADS.index(r["workload"]), r["devices"] or 0))
+            report(engine, records)
 
 
 if __name__ == "__main__":
