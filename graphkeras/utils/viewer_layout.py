@@ -1,0 +1,71 @@
+"""Where the viewer puts its boxes: one layout per graph, computed before the page opens.
+
+The page draws; it never lays out. Each graph the viewer shows (a model's
+top level, and the inside of each nested model, at layer and at node level)
+is placed here once, and the page only moves whole blocks aside when a
+nested model opens in place.
+
+Up to :data:`LAYERED_LIMIT` vertices the layout is :func:`layered_layout`
+(ranks, crossing reduction, straight long edges). Above it that layout's
+placement sweeps, which run once per rank, cost seconds; the viewer then
+uses :func:`banded_layout`, linear in the graph: a vertex's rank is its
+Keras depth counted from the inputs, and each rank is a centred row in
+model order. A 10,000-layer chain places in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+
+import networkx as nx
+
+from graphkeras.utils.layered_layout import Rect, Spacing, layered_layout
+
+LAYERED_LIMIT = 1500
+"""The most vertices laid out by :func:`layered_layout`; larger graphs use :func:`banded_layout`."""
+
+
+def place_boxes(
+    graph: nx.MultiDiGraph, sizes: Mapping[Hashable, tuple[float, float]]
+) -> tuple[dict[Hashable, Rect], float, float]:
+    """Each vertex's ``(x, y, width, height)``, and the drawing's width and height."""
+    if graph.number_of_nodes() <= LAYERED_LIMIT:
+        layout = layered_layout(graph, sizes)
+        return layout.boxes, layout.width, layout.height
+    return banded_layout(graph, sizes)
+
+
+def banded_layout(
+    graph: nx.MultiDiGraph,
+    sizes: Mapping[Hashable, tuple[float, float]],
+    spacing: Spacing | None = None,
+) -> tuple[dict[Hashable, Rect], float, float]:
+    """Rows by depth, top to bottom from the inputs; each row centred, in vertex order.
+
+    Reads the ``depth`` attribute :func:`graphkeras.utils.to_networkx` sets
+    (Keras numbering: 0 at the outputs), so no graph walk is needed.
+    """
+    spacing = spacing or Spacing()
+    depths = {key: int(data.get("depth", 0)) for key, data in graph.nodes(data=True)}
+    deepest = max(depths.values(), default=0)
+    rows: dict[int, list] = {}
+    for key in graph.nodes:
+        rows.setdefault(deepest - depths[key], []).append(key)
+    row_widths = {
+        rank: sum(sizes[key][0] for key in keys) + spacing.box_gap * (len(keys) - 1)
+        for rank, keys in rows.items()
+    }
+    widest = max(row_widths.values(), default=0.0)
+    boxes: dict[Hashable, Rect] = {}
+    top = spacing.margin
+    for rank in sorted(rows):
+        keys = rows[rank]
+        left = spacing.margin + (widest - row_widths[rank]) / 2
+        height = max(sizes[key][1] for key in keys)
+        for key in keys:
+            width, box_height = sizes[key]
+            boxes[key] = (left, top + (height - box_height) / 2, float(width), float(box_height))
+            left += width + spacing.box_gap
+        top += height + spacing.rank_gap
+    total_height = top - spacing.rank_gap + spacing.margin if rows else 2 * spacing.margin
+    return boxes, widest + 2 * spacing.margin, total_height
