@@ -8,9 +8,10 @@ Manager) and the browser runs headless with networking features off, in a
 fresh profile folder, at a fixed window size so layouts and screenshots do
 not depend on the machine.
 
-Test modules import the ``browser`` fixture from here (no conftest):
+Test modules import the fixture from here (no conftest); tests then ask for
+``browser``:
 
-    from browser_tools import browser, open_viewer  # noqa: F401
+    from browser_tools import browser_fixture  # noqa: F401  (the ``browser`` fixture)
 
 When no browser or driver can be found or started, the fixture skips with a
 reason naming what was missing. ``.ci/run`` installs Debian's ``chromium``
@@ -103,8 +104,8 @@ def start_browser(profile_folder: str, window_size: tuple[int, int] = WINDOW_SIZ
         return f"chromium did not start through {chromedriver}: {first_line}"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="session", name="browser")
+def browser_fixture():
     """One headless chromium for the whole test run; skips, saying why, when none is available."""
     profile_folder = tempfile.mkdtemp(prefix="graphkeras-chromium-")
     driver = start_browser(profile_folder)
