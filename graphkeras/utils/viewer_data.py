@@ -373,7 +373,9 @@ class _LevelBuilder:
                 (
                     position
                     for position, (layer, node, tensor) in enumerate(nested._output_coordinates)
-                    if layer is coordinates[0] and node == coordinates[1] and tensor == coordinates[2]
+                    if layer is coordinates[0]
+                    and node == coordinates[1]
+                    and tensor == coordinates[2]
                 ),
                 0,
             )
@@ -397,4 +399,3 @@ def _single_box_level(model, layers: _LayerTable) -> dict:
     width, height = box_size(model.name, type(model).__name__, 1)
     vertex = [model.name, layers.record(model), None, -1, 12.0, 12.0, width, height, 1, None]
     return {"scopes": [], "vertices": [vertex], "edges": [], "crossings": []}
-
