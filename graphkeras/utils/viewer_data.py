@@ -23,7 +23,6 @@ which are also written into the data so the page names them once.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -173,13 +172,14 @@ class _LayerTable:
         Layers built alike (a chain of ``Dense(64)``) share one entry, which
         keeps a deep model's page small; the page puts the name back.
         """
-        config = _config(layer)
+        config = _raw_config(layer)
         config.pop("name", None)
-        text = json.dumps(config, sort_keys=True)
+        # Compared as written by repr, before the (slower) conversion to JSON-safe values.
+        text = repr(config)
         number = self.config_index.get(text)
         if number is None:
             number = self.config_index[text] = len(self.configs)
-            self.configs.append(config)
+            self.configs.append(json_safe(config))
         return number
 
     def add_calls(self, model) -> None:
@@ -252,15 +252,16 @@ def _rounded(value: float):
     return json_safe(float(f"{float(value):.6g}"))
 
 
-def _config(layer) -> dict:
+def _raw_config(layer) -> dict:
+    """``layer.get_config()`` (a nested model's without its layer list), or why it failed."""
     try:
         config = layer.get_config()
     except (NotImplementedError, TypeError, ValueError, AttributeError) as error:
         return {"error": f"get_config() failed: {type(error).__name__}: {error}"}
     if getattr(layer, "_is_graph_network", False):
         # The nested layers are boxes of their own; their list would repeat the graph.
-        config = {key: value for key, value in config.items() if key not in ("layers",)}
-    return json_safe(config)
+        config = {key: value for key, value in config.items() if key != "layers"}
+    return dict(config)
 
 
 class _LevelBuilder:

@@ -534,7 +534,7 @@
       panel.appendChild(text("h3", "Weights"));
       panel.appendChild(table(["name", "shape", "min", "mean", "max", "std"], info.weights.map(function (w) {
         return [w.name, shapesText([w.shape])].concat([w.min, w.mean, w.max, w.std].map(function (s) {
-          return s === null ? "\u2014" : String(s);
+          return s === null ? "\u2014" : typeof s === "number" ? String(Number(s.toPrecision(4))) : String(s);
         }));
       })));
     }
@@ -735,7 +735,13 @@
     else if (key === "ArrowUp") panBy(0, step);
     else if (key === "ArrowDown") panBy(0, -step);
     else if (key === "0" || key === "f" || key === "F") fit();
-    else if (key === "Tab") moveSelection(event.shiftKey ? -1 : 1);
+    else if (key === "Tab") {
+      // From the last box (or, backwards, the first) Tab leaves the graph as usual.
+      var current = state.selected && state.placed.byKey[state.selected];
+      var last = state.placed.order.length - 1;
+      if (current && current.order === (event.shiftKey ? 0 : last)) handled = false;
+      else moveSelection(event.shiftKey ? -1 : 1);
+    }
     else if (key === "j") moveSelection(1);
     else if (key === "k") moveSelection(-1);
     else if (key === "Enter" && state.selected) {
