@@ -181,6 +181,27 @@ def test_nested_models_carry_their_own_laid_out_content(level):
         assert all(v["y"] + v["h"] <= scope["height"] for v in members)
 
 
+def test_each_call_of_a_shared_nested_model_opens_the_same_inside():
+    K.clear_session()
+    pixels = gk.Input((4,), name="pixels")
+    encoder = gk.Model(pixels, layers.Dense(2, name="code")(pixels), name="encoder")
+    left = gk.Input((4,), name="left")
+    right = gk.Input((4,), name="right")
+    joined = layers.add([encoder(left), encoder(right)], name="joined")
+    data = viewer_data(gk.Model([left, right], joined, name="siamese"))
+    vertices = rows(data, "nodes", "vertices")
+    opening = {vertex["key"]: vertex["opens"] for vertex in vertices if vertex["opens"] is not None}
+    assert opening == {"encoder[1]": 0, "encoder[2]": 0}
+    inside = [vertex["key"] for vertex in vertices if vertex["scope"] == 0]
+    assert inside == ["encoder/pixels[0]", "encoder/code[0]"]
+    crossings = [
+        (vertices[edge["from"]]["key"], [vertices[box]["key"] for box in edge["through"]])
+        for edge in rows(data, "nodes", "crossings")
+        if vertices[edge["to"]]["key"] == "encoder/pixels[0]"
+    ]
+    assert sorted(crossings) == [("left[0]", ["encoder[1]"]), ("right[0]", ["encoder[2]"])]
+
+
 def test_an_edge_leaving_a_closed_nested_model_is_labelled_with_its_output():
     data = viewer_data(models_nested_twice())
     vertices = rows(data, "nodes", "vertices")

@@ -317,7 +317,7 @@ class _LevelBuilder:
         for key, row in rows.items():
             x, y, w, h = rects[key]
             self.vertex_index[row[0]] = len(self.vertices)
-            self.vertices.append([*row[:4], round(x, 1), round(y, 1), w, h, row[4], None])
+            self.vertices.append([*row[:4], *map(_compact, (x, y, w, h)), row[4], None])
         for source, target, data in graph.edges(data=True):
             label = tensor_label(
                 graph.nodes[source]["layer"].name, data["node_index"], data["tensor_index"]
@@ -327,7 +327,7 @@ class _LevelBuilder:
             )
         if name is not None:
             parent = self.scope_names.index(_parent_scope(name, self.scope_models)) - 1
-            self.scopes.append([name, parent, round(width, 1), round(height, 1)])
+            self.scopes.append([name, parent, _compact(width), _compact(height)])
 
     def _crossings(self) -> list[list]:
         """Edges of the fully expanded graph that pass through a nested model's border."""
@@ -390,6 +390,12 @@ class _LevelBuilder:
         return labels[::-1]
 
 
+def _compact(coordinate: float) -> float | int:
+    """A layout coordinate to a tenth of a unit, written as an int when whole ("96", not "96.0")."""
+    rounded = round(float(coordinate), 1)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def _parent_scope(name: str, scope_models: dict):
     parent = name.rsplit("/", 1)[0] if "/" in name else None
     return parent if parent in scope_models else None
@@ -398,5 +404,5 @@ def _parent_scope(name: str, scope_models: dict):
 def _single_box_level(model, layers: _LayerTable) -> dict:
     """A model with no graph of layers (subclassed): one model box, as ``plot_model`` draws it."""
     width, height = box_size(model.name, type(model).__name__, 1)
-    vertex = [model.name, layers.record(model), None, -1, 12.0, 12.0, width, height, 1, None]
+    vertex = [model.name, layers.record(model), None, -1, 12, 12, width, height, 1, None]
     return {"scopes": [], "vertices": [vertex], "edges": [], "crossings": []}
