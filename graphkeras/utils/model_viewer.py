@@ -43,8 +43,9 @@ class ModelView:
         self.path = path
 
     def _repr_html_(self) -> str:
+        source = html.escape(self.html, quote=True)
         return (
-            f'<iframe title="graphkeras model viewer" srcdoc="{html.escape(self.html, quote=True)}" '
+            f'<iframe title="graphkeras model viewer" srcdoc="{source}" '
             f'style="width: 100%; height: {NOTEBOOK_HEIGHT}px; border: 1px solid #d0d6de;" '
             'sandbox="allow-scripts allow-downloads"></iframe>'
         )

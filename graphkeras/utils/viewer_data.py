@@ -23,7 +23,6 @@ which are also written into the data so the page names them once.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -173,13 +172,14 @@ class _LayerTable:
         Layers built alike (a chain of ``Dense(64)``) share one entry, which
         keeps a deep model's page small; the page puts the name back.
         """
-        config = _config(layer)
+        config = _raw_config(layer)
         config.pop("name", None)
-        text = json.dumps(config, sort_keys=True)
+        # Compared as written by repr, before the (slower) conversion to JSON-safe values.
+        text = repr(config)
         number = self.config_index.get(text)
         if number is None:
             number = self.config_index[text] = len(self.configs)
-            self.configs.append(config)
+            self.configs.append(json_safe(config))
         return number
 
     def add_calls(self, model) -> None:
@@ -252,15 +252,16 @@ def _rounded(value: float):
     return json_safe(float(f"{float(value):.6g}"))
 
 
-def _config(layer) -> dict:
+def _raw_config(layer) -> dict:
+    """``layer.get_config()`` (a nested model's without its layer list), or why it failed."""
     try:
         config = layer.get_config()
     except (NotImplementedError, TypeError, ValueError, AttributeError) as error:
         return {"error": f"get_config() failed: {type(error).__name__}: {error}"}
     if getattr(layer, "_is_graph_network", False):
         # The nested layers are boxes of their own; their list would repeat the graph.
-        config = {key: value for key, value in config.items() if key not in ("layers",)}
-    return json_safe(config)
+        config = {key: value for key, value in config.items() if key != "layers"}
+    return dict(config)
 
 
 class _LevelBuilder:
@@ -316,7 +317,7 @@ class _LevelBuilder:
         for key, row in rows.items():
             x, y, w, h = rects[key]
             self.vertex_index[row[0]] = len(self.vertices)
-            self.vertices.append([*row[:4], round(x, 1), round(y, 1), w, h, row[4], None])
+            self.vertices.append([*row[:4], *map(_compact, (x, y, w, h)), row[4], None])
         for source, target, data in graph.edges(data=True):
             label = tensor_label(
                 graph.nodes[source]["layer"].name, data["node_index"], data["tensor_index"]
@@ -326,7 +327,7 @@ class _LevelBuilder:
             )
         if name is not None:
             parent = self.scope_names.index(_parent_scope(name, self.scope_models)) - 1
-            self.scopes.append([name, parent, round(width, 1), round(height, 1)])
+            self.scopes.append([name, parent, _compact(width), _compact(height)])
 
     def _crossings(self) -> list[list]:
         """Edges of the fully expanded graph that pass through a nested model's border."""
@@ -373,7 +374,9 @@ class _LevelBuilder:
                 (
                     position
                     for position, (layer, node, tensor) in enumerate(nested._output_coordinates)
-                    if layer is coordinates[0] and node == coordinates[1] and tensor == coordinates[2]
+                    if layer is coordinates[0]
+                    and node == coordinates[1]
+                    and tensor == coordinates[2]
                 ),
                 0,
             )
@@ -387,6 +390,12 @@ class _LevelBuilder:
         return labels[::-1]
 
 
+def _compact(coordinate: float) -> float | int:
+    """A layout coordinate to a tenth of a unit, written as an int when whole ("96", not "96.0")."""
+    rounded = round(float(coordinate), 1)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def _parent_scope(name: str, scope_models: dict):
     parent = name.rsplit("/", 1)[0] if "/" in name else None
     return parent if parent in scope_models else None
@@ -395,6 +404,5 @@ def _parent_scope(name: str, scope_models: dict):
 def _single_box_level(model, layers: _LayerTable) -> dict:
     """A model with no graph of layers (subclassed): one model box, as ``plot_model`` draws it."""
     width, height = box_size(model.name, type(model).__name__, 1)
-    vertex = [model.name, layers.record(model), None, -1, 12.0, 12.0, width, height, 1, None]
+    vertex = [model.name, layers.record(model), None, -1, 12, 12, width, height, 1, None]
     return {"scopes": [], "vertices": [vertex], "edges": [], "crossings": []}
-

@@ -8,6 +8,7 @@
   var F = data.fields;
   var FRAME_PAD = 12, FRAME_LABEL = 20, MIN_SCALE = 0.002, MAX_SCALE = 8;
   var LEVEL_NAMES = { layers: "layers", nodes: "nodes" };
+  var FRAME_FONT = "bold 12px DejaVu Sans, Verdana, sans-serif";
 
   function rows(list, fields) {
     return list.map(function (row) {
@@ -79,11 +80,28 @@
     var opened = local.filter(function (item) {
       return item.vertex.opens !== null && scopeOpen(level, item.vertex.opens);
     }).sort(function (a, b) { return a.y - b.y || a.x - b.x; });
+    // At node level a nested model called twice has a box per call but one inside (its
+    // calls share their inner nodes, as to_networkx(expand_nested=True) lists them): the
+    // first call's box becomes the frame, and the other calls' boxes step aside into it.
+    var framed = {};
+    opened = opened.filter(function (item) {
+      if (framed[item.vertex.opens]) {
+        item.hidden = framed[item.vertex.opens];
+        return false;
+      }
+      framed[item.vertex.opens] = item;
+      return true;
+    });
     var inner = {};
     opened.forEach(function (item) {
       var child = placeScope(level, item.vertex.opens, rects, frames);
       inner[item.vertex.index] = child;
-      var newW = child.width + 2 * FRAME_PAD, newH = child.height + FRAME_PAD + FRAME_LABEL;
+      item.calls = local.filter(function (other) { return other.hidden === item; });
+      item.label = frameLabel(item);
+      context.font = FRAME_FONT;
+      var labelWidth = context.measureText(item.label).width + 12;
+      var newW = Math.max(child.width + 2 * FRAME_PAD, labelWidth);
+      var newH = child.height + FRAME_PAD + FRAME_LABEL;
       var dw = newW - item.w, dh = newH - item.h;
       var bottom = item.y + item.h, right = item.x + item.w;
       local.forEach(function (other) {
@@ -101,13 +119,21 @@
     return { local: local, inner: inner, width: width, height: height };
   }
 
+  function frameLabel(item) {
+    var label = layerOf(item.vertex).name + " (" + layerOf(item.vertex).className + ")";
+    if (!item.calls.length) return label;
+    var keys = [item].concat(item.calls).map(function (call) { return call.vertex.key; });
+    return label + " \u00b7 \u00d7" + keys.length + " calls: " + keys.join(", ");
+  }
+
   function absolutise(level, placed, ox, oy, rects, frames) {
     placed.local.forEach(function (item) {
+      if (item.hidden) return;
       var x = ox + item.x, y = oy + item.y;
       var child = placed.inner[item.vertex.index];
       if (child) {
-        frames.push({ vertex: item.vertex, x: x, y: y, w: item.w, h: item.h,
-          label: layerOf(item.vertex).name + " (" + layerOf(item.vertex).className + ")" });
+        frames.push({ vertex: item.vertex, x: x, y: y, w: item.w, h: item.h, label: item.label,
+          aliases: item.calls.map(function (call) { return call.vertex.key; }) });
         absolutise(level, child, x + FRAME_PAD, y + FRAME_LABEL, rects, frames);
       } else {
         rects.push({ vertex: item.vertex, x: x, y: y, w: item.w, h: item.h });
@@ -179,7 +205,10 @@
     state.placed = { rects: rects, frames: frames, edges: edges, byIndex: byIndex, order: order,
       width: top.width, height: top.height, byKey: {}, frameByKey: {} };
     rects.forEach(function (rect) { state.placed.byKey[rect.vertex.key] = rect; });
-    frames.forEach(function (frame) { state.placed.frameByKey[frame.vertex.key] = frame; });
+    frames.forEach(function (frame) {
+      state.placed.frameByKey[frame.vertex.key] = frame;
+      frame.aliases.forEach(function (key) { state.placed.frameByKey[key] = frame; });
+    });
     var sharedCalls = {};
     rects.forEach(function (rect) {
       (sharedCalls[rect.vertex.layer] = sharedCalls[rect.vertex.layer] || []).push(rect.vertex.key);
@@ -264,7 +293,7 @@
       context.setLineDash([]);
       if (detail) {
         context.fillStyle = colors.text;
-        context.font = "bold 12px DejaVu Sans, Verdana, sans-serif";
+        context.font = FRAME_FONT;
         context.textBaseline = "middle";
         context.fillText(frame.label, frame.x + 6, frame.y + FRAME_LABEL / 2 + 1);
       }
@@ -534,7 +563,7 @@
       panel.appendChild(text("h3", "Weights"));
       panel.appendChild(table(["name", "shape", "min", "mean", "max", "std"], info.weights.map(function (w) {
         return [w.name, shapesText([w.shape])].concat([w.min, w.mean, w.max, w.std].map(function (s) {
-          return s === null ? "\u2014" : String(s);
+          return s === null ? "\u2014" : typeof s === "number" ? String(Number(s.toPrecision(4))) : String(s);
         }));
       })));
     }
@@ -735,7 +764,13 @@
     else if (key === "ArrowUp") panBy(0, step);
     else if (key === "ArrowDown") panBy(0, -step);
     else if (key === "0" || key === "f" || key === "F") fit();
-    else if (key === "Tab") moveSelection(event.shiftKey ? -1 : 1);
+    else if (key === "Tab") {
+      // From the last box (or, backwards, the first) Tab leaves the graph as usual.
+      var current = state.selected && state.placed.byKey[state.selected];
+      var last = state.placed.order.length - 1;
+      if (current && current.order === (event.shiftKey ? 0 : last)) handled = false;
+      else moveSelection(event.shiftKey ? -1 : 1);
+    }
     else if (key === "j") moveSelection(1);
     else if (key === "k") moveSelection(-1);
     else if (key === "Enter" && state.selected) {
