@@ -282,6 +282,43 @@ def test_wheel_zooms_and_fit_restores_the_view(browser, tmp_path):
     )
 
 
+def test_a_thousand_layer_chain_is_drawn_whole_and_search_centres_its_far_end(browser, tmp_path):
+    inputs = gk.Input(shape=(2,), name="start")
+    tensor = inputs
+    for index in range(1_000):
+        tensor = layers.Dense(2, name=f"step_{index:04d}")(tensor)
+    model = gk.Model(inputs, tensor, name="long_chain")
+    open_model(browser, model, tmp_path)
+
+    boxes = viewer_call(browser, "boxes")
+    assert len(boxes) == len(to_networkx(model)) == 1_001
+    assert len(viewer_call(browser, "edges")) == 1_000
+    assert viewer_call(browser, "search", "step_0999") == ["step_0999"]
+    viewer_call(browser, "next")
+    position = viewer_call(browser, "screenPosition", "step_0999")
+    canvas = browser.find_element("css selector", "canvas").rect
+    assert canvas["x"] <= position["x"] <= canvas["x"] + canvas["width"]
+    assert canvas["y"] <= position["y"] <= canvas["y"] + canvas["height"]
+
+
+def test_the_notebook_frame_runs_the_page(browser, tmp_path):
+    view = gk.utils.view_model(build_siamese(), path=None)
+    assert view.path is None
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{view._repr_html_()}</body></html>")
+    browser.get(notebook.as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return Boolean(window.gkViewer && gkViewer.ready);")
+        )
+        assert len(viewer_call(browser, "boxes")) == 8
+    finally:
+        browser.switch_to.default_content()
+
+
 # -------------------------------------------------------------------------- search
 def test_search_finds_a_layer_and_moves_between_matches(browser, tmp_path):
     open_model(browser, build_siamese(), tmp_path)
