@@ -384,6 +384,32 @@ def test_screenshots_of_the_demo_model_are_not_blank(browser, tmp_path, level):
     assert pixel_spread(decode_png(browser.get_screenshot_as_png())) < 1.0
 
 
+def luminance(pixels: np.ndarray) -> np.ndarray:
+    """Relative brightness 0..255 of each pixel (Rec. 709 weights on the colour values)."""
+    return pixels[..., :3].astype(np.float64) @ np.array([0.2126, 0.7152, 0.0722])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_graph_follows_the_colour_scheme_with_readable_contrast(browser, tmp_path, scheme):
+    emulate = "Emulation.setEmulatedMedia"
+    browser.execute_cdp_cmd(
+        emulate, {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+    )
+    try:
+        open_model(browser, build_siamese(), tmp_path)
+        exported = viewer_call(browser, "exportPng")
+    finally:
+        browser.execute_cdp_cmd(emulate, {"features": []})
+    brightness = luminance(decode_png(base64.b64decode(exported.split(",", 1)[1])))
+    background = float(np.median(brightness))
+    if scheme == "light":
+        assert background > 200
+    else:
+        assert background < 60
+    # Text and borders stand well apart from the background.
+    assert np.percentile(np.abs(brightness - background), 99.5) > 120
+
+
 # ------------------------------------------------------------------- the PNG reader
 def encode_png_rows(pixels: np.ndarray, filters: list[int]) -> bytes:
     """An RGBA PNG of ``pixels`` with row ``y`` written using filter ``filters[y]``."""
