@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+import socket
 import urllib.error
 import urllib.request
 
@@ -342,6 +343,11 @@ def test_a_non_model_is_refused_naming_what_was_expected_and_received():
         gk.utils.view_model(layers.Dense(2), path=None)
 
 
+def test_a_path_that_is_not_a_path_is_refused():
+    with pytest.raises(TypeError, match=r"path must be a file path .* received path=3 \(int\)"):
+        gk.utils.view_model(dense_chain(), path=3)
+
+
 def test_an_unbuilt_subclassed_model_is_refused():
     class Unbuilt(gk.Model):
         def call(self, inputs):
@@ -421,3 +427,15 @@ def test_the_port_is_closed_once_the_command_returns(tmp_path):
     assert status == 0 and "page" in fetched
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(fetched["url"], timeout=10)
+
+
+def test_view_command_reports_a_port_it_cannot_serve_on(tmp_path, capsys):
+    path = tmp_path / "chain.html"
+    gk.utils.view_model(dense_chain(), path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = cli.main(["view", str(path), "--no-browser", "--port", str(port)])
+    assert status == 2
+    assert f"cannot serve on port {port}" in capsys.readouterr().err
