@@ -321,6 +321,19 @@ def test_banded_layout_puts_each_rank_below_the_last_without_overlap():
     )
 
 
+def test_edges_of_a_layered_scope_carry_routes_from_box_to_box():
+    data = viewer_data(shared_pair())
+    vertices = rows(data, "layers", "vertices")
+    for edge in rows(data, "layers", "edges"):
+        source, target, route = vertices[edge["from"]], vertices[edge["to"]], edge["route"]
+        assert len(route) >= 4 and len(route) % 2 == 0
+        (x0, y0), (x1, y1) = route[:2], route[-2:]
+        assert source["x"] <= x0 <= source["x"] + source["w"]
+        assert y0 == pytest.approx(source["y"] + source["h"])
+        assert target["x"] <= x1 <= target["x"] + target["w"]
+        assert y1 == pytest.approx(target["y"])
+
+
 def test_a_long_chain_stays_small_and_is_laid_out_in_rows():
     K.clear_session()
     x = inputs = gk.Input((2,))
