@@ -329,12 +329,6 @@
       context.fillRect(frame.x, frame.y, frame.w, frame.h);
       context.strokeRect(frame.x, frame.y, frame.w, frame.h);
       context.setLineDash([]);
-      if (detail) {
-        context.fillStyle = colors.text;
-        context.font = FRAME_FONT;
-        context.textBaseline = "middle";
-        context.fillText(frame.label, frame.x + 6, frame.y + FRAME_LABEL / 2 + 1);
-      }
     });
     context.strokeStyle = colors.edge;
     context.lineWidth = Math.max(1.2, pixel);
@@ -364,6 +358,18 @@
         context.fillRect(x - 2, y - 7, width + 4, 14);
         context.fillStyle = colors.subtext;
         context.fillText(b.label, x, y);
+      });
+    }
+    if (detail) {
+      // Frame labels over the edges that enter their frames, on the frame's own fill.
+      context.font = FRAME_FONT;
+      context.textBaseline = "middle";
+      placed.frames.forEach(function (frame) {
+        if (!intersects(frame, world)) return;
+        context.fillStyle = colors.frame;
+        context.fillRect(frame.x + 2, frame.y + 2, context.measureText(frame.label).width + 8, FRAME_LABEL - 3);
+        context.fillStyle = colors.text;
+        context.fillText(frame.label, frame.x + 6, frame.y + FRAME_LABEL / 2 + 1);
       });
     }
     var highlighted = highlightedSet();
@@ -578,10 +584,14 @@
     panel.appendChild(table(["node", "inputs", "outputs", "reads"], info.calls.map(function (call) {
       return [String(call.nodeIndex), shapesText(call.inputShapes), shapesText(call.outputShapes), call.inbound.join(", ") || "\u2014"];
     })));
+    // An open nested model's edges are those that cross its frame.
+    var prefix = state.placed.frameByKey[info.id] ? levelScopeName(rect.vertex) + "/" : null;
+    var isIt = function (key) { return prefix ? key.indexOf(prefix) === 0 : key === info.id; };
     var inbound = [], outbound = [];
     state.placed.edges.forEach(function (edge) {
-      if (edge.to.vertex.key === info.id) inbound.push([edge.from.vertex.key, edge.label]);
-      if (edge.from.vertex.key === info.id) outbound.push([edge.to.vertex.key, edge.label]);
+      var from = edge.from.vertex.key, to = edge.to.vertex.key;
+      if (isIt(to) && !isIt(from)) inbound.push([from, edge.label]);
+      if (isIt(from) && !isIt(to)) outbound.push([to, edge.label]);
     });
     [["Inbound", inbound], ["Outbound", outbound]].forEach(function (pair) {
       panel.appendChild(text("h3", pair[0]));
