@@ -29,12 +29,10 @@
       edges: rows(raw.edges, F.edge),
       crossings: rows(raw.crossings, F.crossing),
       scopes: rows(raw.scopes, F.scope),
-      byKey: {},
       byScope: {},
     };
     level.vertices.forEach(function (vertex, index) {
       vertex.index = index;
-      level.byKey[vertex.key] = vertex;
       (level.byScope[vertex.scope] = level.byScope[vertex.scope] || []).push(vertex);
     });
     level.scopes.forEach(function (scope, index) {
@@ -70,7 +68,7 @@
     return true;
   }
 
-  function placeScope(level, scopeIndex, rects, frames) {
+  function placeScope(level, scopeIndex) {
     var members = level.byScope[scopeIndex] || [];
     var local = members.map(function (vertex) {
       return { vertex: vertex, x: vertex.x, y: vertex.y, w: vertex.w, h: vertex.h };
@@ -94,7 +92,7 @@
     });
     var inner = {};
     opened.forEach(function (item) {
-      var child = placeScope(level, item.vertex.opens, rects, frames);
+      var child = placeScope(level, item.vertex.opens);
       inner[item.vertex.index] = child;
       item.calls = local.filter(function (other) { return other.hidden === item; });
       item.label = frameLabel(item);
@@ -182,7 +180,7 @@
   function place() {
     var level = currentLevel();
     var rects = [], frames = [];
-    var top = placeScope(level, -1, rects, frames);
+    var top = placeScope(level, -1);
     var origins = {};
     absolutise(level, top, 0, 0, rects, frames, origins);
     var byIndex = {};
