@@ -529,6 +529,13 @@
     }).join(", ") || "\u2014";
   }
 
+  // The count as selected() gives it (plain digits), and its size in words when large.
+  function paramsText(count) {
+    if (count < 10000) return String(count);
+    var units = count >= 1e9 ? [1e9, "G"] : count >= 1e6 ? [1e6, "M"] : [1e3, "k"];
+    return count + " (" + (count / units[0]).toFixed(1) + " " + units[1] + ")";
+  }
+
   function valueText(value) {
     return typeof value === "string" ? value : JSON.stringify(value);
   }
@@ -567,7 +574,7 @@
     var rect = findPlaced(info.id);
     panel.appendChild(text("h2", state.level === "nodes" ? info.id : info.name));
     panel.appendChild(text("p", info.className, "gk-class"));
-    panel.appendChild(text("p", "Parameters: " + info.params.toLocaleString("en-US")));
+    panel.appendChild(text("p", "Parameters: " + paramsText(info.params), "gk-params"));
     if (rect.vertex.calls > 1) panel.appendChild(text("p", "Shared layer: called " + rect.vertex.calls + " times (\u00d7" + rect.vertex.calls + ")"));
     if (rect.vertex.opens !== null) {
       var toggle = text("button", state.expanded[levelScopeName(rect.vertex)] ? "Collapse" : "Expand");
