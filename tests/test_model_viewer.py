@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+import socket
 import urllib.error
 import urllib.request
 
@@ -320,6 +321,19 @@ def test_banded_layout_puts_each_rank_below_the_last_without_overlap():
     )
 
 
+def test_edges_of_a_layered_scope_carry_routes_from_box_to_box():
+    data = viewer_data(shared_pair())
+    vertices = rows(data, "layers", "vertices")
+    for edge in rows(data, "layers", "edges"):
+        source, target, route = vertices[edge["from"]], vertices[edge["to"]], edge["route"]
+        assert len(route) >= 4 and len(route) % 2 == 0
+        (x0, y0), (x1, y1) = route[:2], route[-2:]
+        assert source["x"] <= x0 <= source["x"] + source["w"]
+        assert y0 == pytest.approx(source["y"] + source["h"])
+        assert target["x"] <= x1 <= target["x"] + target["w"]
+        assert y1 == pytest.approx(target["y"])
+
+
 def test_a_long_chain_stays_small_and_is_laid_out_in_rows():
     K.clear_session()
     x = inputs = gk.Input((2,))
@@ -340,6 +354,11 @@ def test_a_non_model_is_refused_naming_what_was_expected_and_received():
         gk.utils.view_model("model.gk", path=None)
     with pytest.raises(TypeError, match=r"received model=Dense"):
         gk.utils.view_model(layers.Dense(2), path=None)
+
+
+def test_a_path_that_is_not_a_path_is_refused():
+    with pytest.raises(TypeError, match=r"path must be a file path .* received path=3 \(int\)"):
+        gk.utils.view_model(dense_chain(), path=3)
 
 
 def test_an_unbuilt_subclassed_model_is_refused():
@@ -421,3 +440,15 @@ def test_the_port_is_closed_once_the_command_returns(tmp_path):
     assert status == 0 and "page" in fetched
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(fetched["url"], timeout=10)
+
+
+def test_view_command_reports_a_port_it_cannot_serve_on(tmp_path, capsys):
+    path = tmp_path / "chain.html"
+    gk.utils.view_model(dense_chain(), path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = cli.main(["view", str(path), "--no-browser", "--port", str(port)])
+    assert status == 2
+    assert f"cannot serve on port {port}" in capsys.readouterr().err

@@ -71,6 +71,11 @@ def view_model(
     'model.html'
     """
     check_viewable(model)
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            "view_model's path must be a file path (str or os.PathLike) or None; received "
+            f"path={path!r} ({type(path).__name__})."
+        )
     page = page_html(viewer_data(model, include_statistics=include_statistics), title)
     if path is None:
         return ModelView(page)

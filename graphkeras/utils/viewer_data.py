@@ -12,9 +12,11 @@ embeds. Two tables carry it:
   scope (the top model and each nested functional model, keyed as
   :func:`graphkeras.utils.to_networkx` keys them with ``expand_nested=True``),
   placed in their own scope's coordinates; the edges inside each scope, with
-  their labels; and the edges that cross a nested model's border, with the
-  nested-model calls they pass through, so the page can rewire them when a
-  nested model opens in place.
+  their labels and, from the layered layout, their routes (flat ``[x0, y0,
+  x1, y1, ...]`` polylines that pass no box; empty for the banded layout);
+  and the edges that cross a nested model's border, with the nested-model
+  calls they pass through, so the page can rewire them when a nested model
+  opens in place.
 
 Every row is a list, not an object, so a 10,000-layer chain stays a few
 megabytes. The field order of each row is given by the ``*_FIELDS`` tuples,
@@ -37,7 +39,7 @@ LEVELS = {"layers": "layer", "nodes": "node"}
 """The page's level names and the :func:`to_networkx` level each one reads."""
 
 VERTEX_FIELDS = ("key", "layer", "nodeIndex", "scope", "x", "y", "w", "h", "calls", "opens")
-EDGE_FIELDS = ("from", "to", "label")
+EDGE_FIELDS = ("from", "to", "label", "route")
 CROSSING_FIELDS = ("from", "to", "label", "through", "sourceLabels")
 SCOPE_FIELDS = ("name", "parent", "width", "height")
 WEIGHT_FIELDS = ("name", "shape", "min", "mean", "max", "std")
@@ -313,17 +315,27 @@ class _LevelBuilder:
             node_index = int(key.rsplit("[", 1)[1][:-1]) if self.level == "node" else None
             rows[key] = [prefix + key, self.layers.record(layer), node_index, scope_number]
             rows[key].append(count)
-        rects, width, height = place_boxes(graph, sizes)
+        rects, routes, width, height = place_boxes(graph, sizes)
         for key, row in rows.items():
             x, y, w, h = rects[key]
             self.vertex_index[row[0]] = len(self.vertices)
             self.vertices.append([*row[:4], *map(_compact, (x, y, w, h)), row[4], None])
-        for source, target, data in graph.edges(data=True):
+        for source, target, key, data in graph.edges(keys=True, data=True):
             label = tensor_label(
                 graph.nodes[source]["layer"].name, data["node_index"], data["tensor_index"]
             )
+            route = [
+                _compact(value)
+                for point in routes.get((source, target, key), ())
+                for value in point
+            ]
             self.edges.append(
-                [self.vertex_index[prefix + source], self.vertex_index[prefix + target], label]
+                [
+                    self.vertex_index[prefix + source],
+                    self.vertex_index[prefix + target],
+                    label,
+                    route,
+                ]
             )
         if name is not None:
             parent = self.scope_names.index(_parent_scope(name, self.scope_models)) - 1

@@ -19,7 +19,7 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 
-from graphkeras.utils.layered_layout import Rect, Spacing, layered_layout
+from graphkeras.utils.layered_layout import Point, Rect, Spacing, layered_layout
 
 LAYERED_LIMIT = 1500
 """The most vertices laid out by :func:`layered_layout`; larger graphs use :func:`banded_layout`."""
@@ -27,12 +27,18 @@ LAYERED_LIMIT = 1500
 
 def place_boxes(
     graph: nx.MultiDiGraph, sizes: Mapping[Hashable, tuple[float, float]]
-) -> tuple[dict[Hashable, Rect], float, float]:
-    """Each vertex's ``(x, y, width, height)``, and the drawing's width and height."""
+) -> tuple[dict[Hashable, Rect], dict[tuple, list[Point]], float, float]:
+    """Each vertex's ``(x, y, width, height)``, the edges' routes, the drawing's width and height.
+
+    Routes (keyed ``(u, v, key)``, polylines that pass no box) come with the
+    layered layout only; with the banded one the page draws each edge as a
+    curve between its boxes.
+    """
     if graph.number_of_nodes() <= LAYERED_LIMIT:
         layout = layered_layout(graph, sizes)
-        return layout.boxes, layout.width, layout.height
-    return banded_layout(graph, sizes)
+        return layout.boxes, layout.routes, layout.width, layout.height
+    boxes, width, height = banded_layout(graph, sizes)
+    return boxes, {}, width, height
 
 
 def banded_layout(

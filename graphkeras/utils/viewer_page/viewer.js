@@ -29,12 +29,10 @@
       edges: rows(raw.edges, F.edge),
       crossings: rows(raw.crossings, F.crossing),
       scopes: rows(raw.scopes, F.scope),
-      byKey: {},
       byScope: {},
     };
     level.vertices.forEach(function (vertex, index) {
       vertex.index = index;
-      level.byKey[vertex.key] = vertex;
       (level.byScope[vertex.scope] = level.byScope[vertex.scope] || []).push(vertex);
     });
     level.scopes.forEach(function (scope, index) {
@@ -70,7 +68,7 @@
     return true;
   }
 
-  function placeScope(level, scopeIndex, rects, frames) {
+  function placeScope(level, scopeIndex) {
     var members = level.byScope[scopeIndex] || [];
     var local = members.map(function (vertex) {
       return { vertex: vertex, x: vertex.x, y: vertex.y, w: vertex.w, h: vertex.h };
@@ -94,7 +92,7 @@
     });
     var inner = {};
     opened.forEach(function (item) {
-      var child = placeScope(level, item.vertex.opens, rects, frames);
+      var child = placeScope(level, item.vertex.opens);
       inner[item.vertex.index] = child;
       item.calls = local.filter(function (other) { return other.hidden === item; });
       item.label = frameLabel(item);
@@ -116,7 +114,8 @@
       width = Math.max(width, item.x + item.w + FRAME_PAD);
       height = Math.max(height, item.y + item.h + FRAME_PAD);
     });
-    return { local: local, inner: inner, width: width, height: height };
+    return { local: local, inner: inner, width: width, height: height, scope: scopeIndex,
+      shifted: opened.length > 0 };
   }
 
   function frameLabel(item) {
@@ -126,7 +125,9 @@
     return label + " \u00b7 \u00d7" + keys.length + " calls: " + keys.join(", ");
   }
 
-  function absolutise(level, placed, ox, oy, rects, frames) {
+  function absolutise(level, placed, ox, oy, rects, frames, origins) {
+    // A scope's routes hold while none of its nested models is open (nothing moved).
+    origins[placed.scope] = { x: ox, y: oy, routed: !placed.shifted };
     placed.local.forEach(function (item) {
       if (item.hidden) return;
       var x = ox + item.x, y = oy + item.y;
@@ -134,7 +135,7 @@
       if (child) {
         frames.push({ vertex: item.vertex, x: x, y: y, w: item.w, h: item.h, label: item.label,
           aliases: item.calls.map(function (call) { return call.vertex.key; }) });
-        absolutise(level, child, x + FRAME_PAD, y + FRAME_LABEL, rects, frames);
+        absolutise(level, child, x + FRAME_PAD, y + FRAME_LABEL, rects, frames, origins);
       } else {
         rects.push({ vertex: item.vertex, x: x, y: y, w: item.w, h: item.h });
       }
@@ -179,14 +180,21 @@
   function place() {
     var level = currentLevel();
     var rects = [], frames = [];
-    var top = placeScope(level, -1, rects, frames);
-    absolutise(level, top, 0, 0, rects, frames);
+    var top = placeScope(level, -1);
+    var origins = {};
+    absolutise(level, top, 0, 0, rects, frames, origins);
     var byIndex = {};
     rects.forEach(function (rect) { byIndex[rect.vertex.index] = rect; });
     var edges = [];
     level.edges.forEach(function (edge) {
       var from = byIndex[edge.from], to = byIndex[edge.to];
-      if (from && to) edges.push({ from: from, to: to, label: edge.label });
+      if (!from || !to) return;
+      var origin = origins[from.vertex.scope], points = null;
+      if (origin && origin.routed && edge.route.length >= 4) {
+        points = [];
+        for (var i = 0; i < edge.route.length; i += 2) points.push([origin.x + edge.route[i], origin.y + edge.route[i + 1]]);
+      }
+      edges.push({ from: from, to: to, label: edge.label, points: points });
     });
     level.crossings.forEach(function (edge) {
       var through = edge.through.map(function (i) { return level.vertices[i]; });
@@ -197,7 +205,7 @@
       if (source === target || !byIndex[source.index] || !byIndex[target.index]) return;
       var label = edge.label;
       edge.sourceLabels.forEach(function (pair) { if (pair[0] === source.index) label = pair[1]; });
-      edges.push({ from: byIndex[source.index], to: byIndex[target.index], label: label });
+      edges.push({ from: byIndex[source.index], to: byIndex[target.index], label: label, points: null });
     });
     spreadEnds(edges);
     var order = rects.slice().sort(function (a, b) { return a.y - b.y || a.x - b.x; });
@@ -268,10 +276,38 @@
     return rect.x <= world.x1 && rect.x + rect.w >= world.x0 && rect.y <= world.y1 && rect.y + rect.h >= world.y0;
   }
 
+  // Where an edge runs: its route from the layout when it has one (a polyline that
+  // passes no box), else a curve from the source's bottom to the target's top.
   function edgeBounds(edge) {
+    if (edge.points) {
+      var xs = edge.points.map(function (p) { return p[0]; }), ys = edge.points.map(function (p) { return p[1]; });
+      var n = edge.points.length, middle = Math.floor((n - 1) / 2);
+      var left = Math.min.apply(null, xs), top = Math.min.apply(null, ys);
+      return { x: left, y: top, w: Math.max.apply(null, xs) - left, h: Math.max.apply(null, ys) - top,
+        points: edge.points, x0: edge.points[0][0], y0: edge.points[0][1], x1: edge.points[n - 1][0], y1: edge.points[n - 1][1],
+        labelX: (edge.points[middle][0] + edge.points[middle + 1][0]) / 2, labelY: (edge.points[middle][1] + edge.points[middle + 1][1]) / 2,
+        tipFrom: edge.points[n - 2] };
+    }
     var x0 = edge.from.x + edge.from.w * edge.fromAt, y0 = edge.from.y + edge.from.h;
     var x1 = edge.to.x + edge.to.w * edge.toAt, y1 = edge.to.y;
-    return { x: Math.min(x0, x1), y: Math.min(y0, y1), w: Math.abs(x1 - x0), h: Math.abs(y1 - y0), x0: x0, y0: y0, x1: x1, y1: y1 };
+    return { x: Math.min(x0, x1), y: Math.min(y0, y1), w: Math.abs(x1 - x0), h: Math.abs(y1 - y0), x0: x0, y0: y0, x1: x1, y1: y1,
+      labelX: (x0 + x1) / 2, labelY: (y0 + y1) / 2, tipFrom: [x1, y1 - 10] };
+  }
+
+  // The edge's path as [command, numbers...] steps: shared by the canvas and the SVG export.
+  function edgePath(b) {
+    var steps = [];
+    if (b.points) {
+      b.points.forEach(function (p, i) { steps.push([i ? "L" : "M", p[0], p[1]]); });
+    } else {
+      var bend = Math.max(18, (b.y1 - b.y0) / 2);
+      steps.push(["M", b.x0, b.y0], ["C", b.x0, b.y0 + bend, b.x1, b.y1 - bend, b.x1, b.y1]);
+    }
+    var dx = b.x1 - b.tipFrom[0], dy = b.y1 - b.tipFrom[1], length = Math.sqrt(dx * dx + dy * dy) || 1;
+    var ux = dx / length, uy = dy / length;
+    steps.push(["M", b.x1 - 7 * ux - 4 * uy, b.y1 - 7 * uy + 4 * ux], ["L", b.x1, b.y1],
+      ["L", b.x1 - 7 * ux + 4 * uy, b.y1 - 7 * uy - 4 * ux]);
+    return steps;
   }
 
   function draw() {
@@ -291,12 +327,6 @@
       context.fillRect(frame.x, frame.y, frame.w, frame.h);
       context.strokeRect(frame.x, frame.y, frame.w, frame.h);
       context.setLineDash([]);
-      if (detail) {
-        context.fillStyle = colors.text;
-        context.font = FRAME_FONT;
-        context.textBaseline = "middle";
-        context.fillText(frame.label, frame.x + 6, frame.y + FRAME_LABEL / 2 + 1);
-      }
     });
     context.strokeStyle = colors.edge;
     context.lineWidth = Math.max(1.2, pixel);
@@ -305,12 +335,11 @@
     placed.edges.forEach(function (edge) {
       var b = edgeBounds(edge);
       if (!intersects(b, world)) return;
-      var bend = Math.max(18, (b.y1 - b.y0) / 2);
-      context.moveTo(b.x0, b.y0);
-      context.bezierCurveTo(b.x0, b.y0 + bend, b.x1, b.y1 - bend, b.x1, b.y1);
-      context.moveTo(b.x1 - 4, b.y1 - 7);
-      context.lineTo(b.x1, b.y1);
-      context.lineTo(b.x1 + 4, b.y1 - 7);
+      edgePath(b).forEach(function (step) {
+        if (step[0] === "M") context.moveTo(step[1], step[2]);
+        else if (step[0] === "L") context.lineTo(step[1], step[2]);
+        else context.bezierCurveTo(step[1], step[2], step[3], step[4], step[5], step[6]);
+      });
       if (state.level === "nodes" && v.scale >= 0.6) {
         b.label = edge.label;
         labels.push(b);
@@ -321,12 +350,24 @@
       context.font = "10px DejaVu Sans, Verdana, sans-serif";
       context.textBaseline = "middle";
       labels.forEach(function (b) {
-        var x = (b.x0 + b.x1) / 2 + 4, y = (b.y0 + b.y1) / 2;
+        var x = b.labelX + 4, y = b.labelY;
         var width = context.measureText(b.label).width;
         context.fillStyle = colors.bg;
         context.fillRect(x - 2, y - 7, width + 4, 14);
         context.fillStyle = colors.subtext;
         context.fillText(b.label, x, y);
+      });
+    }
+    if (detail) {
+      // Frame labels over the edges that enter their frames, on the frame's own fill.
+      context.font = FRAME_FONT;
+      context.textBaseline = "middle";
+      placed.frames.forEach(function (frame) {
+        if (!intersects(frame, world)) return;
+        context.fillStyle = colors.frame;
+        context.fillRect(frame.x + 2, frame.y + 2, context.measureText(frame.label).width + 8, FRAME_LABEL - 3);
+        context.fillStyle = colors.text;
+        context.fillText(frame.label, frame.x + 6, frame.y + FRAME_LABEL / 2 + 1);
       });
     }
     var highlighted = highlightedSet();
@@ -488,6 +529,13 @@
     }).join(", ") || "\u2014";
   }
 
+  // The count as selected() gives it (plain digits), and its size in words when large.
+  function paramsText(count) {
+    if (count < 10000) return String(count);
+    var units = count >= 1e9 ? [1e9, "G"] : count >= 1e6 ? [1e6, "M"] : [1e3, "k"];
+    return count + " (" + (count / units[0]).toFixed(1) + " " + units[1] + ")";
+  }
+
   function valueText(value) {
     return typeof value === "string" ? value : JSON.stringify(value);
   }
@@ -526,7 +574,7 @@
     var rect = findPlaced(info.id);
     panel.appendChild(text("h2", state.level === "nodes" ? info.id : info.name));
     panel.appendChild(text("p", info.className, "gk-class"));
-    panel.appendChild(text("p", "Parameters: " + info.params.toLocaleString("en-US")));
+    panel.appendChild(text("p", "Parameters: " + paramsText(info.params), "gk-params"));
     if (rect.vertex.calls > 1) panel.appendChild(text("p", "Shared layer: called " + rect.vertex.calls + " times (\u00d7" + rect.vertex.calls + ")"));
     if (rect.vertex.opens !== null) {
       var toggle = text("button", state.expanded[levelScopeName(rect.vertex)] ? "Collapse" : "Expand");
@@ -541,10 +589,14 @@
     panel.appendChild(table(["node", "inputs", "outputs", "reads"], info.calls.map(function (call) {
       return [String(call.nodeIndex), shapesText(call.inputShapes), shapesText(call.outputShapes), call.inbound.join(", ") || "\u2014"];
     })));
+    // An open nested model's edges are those that cross its frame.
+    var prefix = state.placed.frameByKey[info.id] ? levelScopeName(rect.vertex) + "/" : null;
+    var isIt = function (key) { return prefix ? key.indexOf(prefix) === 0 : key === info.id; };
     var inbound = [], outbound = [];
     state.placed.edges.forEach(function (edge) {
-      if (edge.to.vertex.key === info.id) inbound.push([edge.from.vertex.key, edge.label]);
-      if (edge.from.vertex.key === info.id) outbound.push([edge.to.vertex.key, edge.label]);
+      var from = edge.from.vertex.key, to = edge.to.vertex.key;
+      if (isIt(to) && !isIt(from)) inbound.push([from, edge.label]);
+      if (isIt(from) && !isIt(to)) outbound.push([to, edge.label]);
     });
     [["Inbound", inbound], ["Outbound", outbound]].forEach(function (pair) {
       panel.appendChild(text("h3", pair[0]));
@@ -619,10 +671,11 @@
     placed.edges.forEach(function (edge) {
       var b = edgeBounds(edge);
       if (!intersects(b, world)) return;
-      var bend = Math.max(18, (b.y1 - b.y0) / 2);
+      var d = edgePath(b).map(function (step) {
+        return step[0] + step.slice(1).map(function (n) { return n.toFixed(1); }).join(" ");
+      }).join(" ");
       parts.push('<path class="edge" data-source="' + escapeXml(edge.from.vertex.key) + '" data-target="' + escapeXml(edge.to.vertex.key) +
-        '" data-label="' + escapeXml(edge.label) + '" d="M' + b.x0 + ' ' + b.y0 + ' C' + b.x0 + ' ' + (b.y0 + bend) + ' ' + b.x1 + ' ' + (b.y1 - bend) + ' ' + b.x1 + ' ' + b.y1 +
-        ' M' + (b.x1 - 4) + ' ' + (b.y1 - 7) + ' L' + b.x1 + ' ' + b.y1 + ' L' + (b.x1 + 4) + ' ' + (b.y1 - 7) + '" fill="none" stroke="' + colors.edge + '"/>');
+        '" data-label="' + escapeXml(edge.label) + '" d="' + d + '" fill="none" stroke="' + colors.edge + '"/>');
     });
     placed.rects.forEach(function (rect) {
       if (!intersects(rect, world)) return;
