@@ -120,10 +120,14 @@ def browser_fixture():
 
 
 def open_viewer(driver, page: Path | str, timeout: float = PAGE_READY_SECONDS) -> None:
-    """Load ``page`` from ``file://`` and wait until ``gkViewer.ready`` (its first paint)."""
+    """Load ``page`` and wait until ``gkViewer.ready`` (its first paint).
+
+    ``page`` is a file (opened from ``file://``) or an ``http://`` URL.
+    """
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(Path(page).resolve().as_uri())
+    text = str(page)
+    driver.get(text if text.startswith("http://") else Path(page).resolve().as_uri())
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return Boolean(window.gkViewer && window.gkViewer.ready);")
     )

@@ -319,6 +319,36 @@ def test_the_notebook_frame_runs_the_page(browser, tmp_path):
         browser.switch_to.default_content()
 
 
+def test_graphkeras_view_serves_a_saved_model_the_browser_draws(browser, tmp_path):
+    import threading
+
+    from graphkeras.cli import build_parser
+    from graphkeras.cli_view import run
+
+    model = build_siamese()
+    model.save(tmp_path / "siamese.gk")
+    arguments = build_parser().parse_args(["view", str(tmp_path / "siamese.gk"), "--no-browser"])
+    served = {}
+    started = threading.Event()
+
+    def keep_server(server) -> None:
+        served["server"] = server
+        started.set()
+
+    command = threading.Thread(target=run, args=(arguments, keep_server), daemon=True)
+    command.start()
+    assert started.wait(60), "graphkeras view did not start serving"
+    try:
+        assert served["server"].url.startswith("http://127.0.0.1:")
+        open_viewer(browser, served["server"].url)
+        boxes = viewer_call(browser, "boxes")
+        assert sorted(box["id"] for box in boxes) == sorted(to_networkx(model).nodes)
+    finally:
+        served["server"].shutdown()
+        command.join(60)
+    assert not command.is_alive()
+
+
 # -------------------------------------------------------------------------- search
 def test_search_finds_a_layer_and_moves_between_matches(browser, tmp_path):
     open_model(browser, build_siamese(), tmp_path)
