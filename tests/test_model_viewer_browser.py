@@ -349,6 +349,33 @@ def test_graphkeras_view_serves_a_saved_model_the_browser_draws(browser, tmp_pat
     assert not command.is_alive()
 
 
+def test_drag_pans_and_keys_zoom_and_pan(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_model(browser, build_siamese(), tmp_path)
+    canvas = browser.find_element("css selector", "canvas")
+    start = viewer_call(browser, "view")
+    # Press on empty canvas near its left edge, drag 80 right and 50 down.
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, -canvas.rect["width"] // 2 + 10, 0
+    ).click_and_hold().move_by_offset(40, 25).move_by_offset(40, 25).release().perform()
+    dragged = viewer_call(browser, "view")
+    np.testing.assert_allclose(
+        [dragged["tx"] - start["tx"], dragged["ty"] - start["ty"]], [80, 50], atol=1.0
+    )
+    assert dragged["scale"] == start["scale"]
+
+    canvas.send_keys("+")
+    assert viewer_call(browser, "view")["scale"] > dragged["scale"]
+    before = viewer_call(browser, "view")
+    canvas.send_keys(Keys.ARROW_LEFT)
+    after = viewer_call(browser, "view")
+    assert after["tx"] > before["tx"] and after["ty"] == before["ty"]
+    canvas.send_keys("0")
+    np.testing.assert_allclose(viewer_call(browser, "view")["scale"], start["scale"], rtol=1e-9)
+
+
 # -------------------------------------------------------------------------- search
 def test_search_finds_a_layer_and_moves_between_matches(browser, tmp_path):
     open_model(browser, build_siamese(), tmp_path)
