@@ -134,15 +134,26 @@ def open_viewer(driver, page: Path | str, timeout: float = PAGE_READY_SECONDS) -
 
 
 def viewer_call(driver, method: str, *arguments):
-    """``gkViewer[method](...arguments)`` in the page, its result returned (Promises awaited)."""
-    return driver.execute_async_script(
+    """``gkViewer[method](...arguments)`` in the page, its result returned (Promises awaited).
+
+    An exception thrown in the page is raised here as ``RuntimeError`` with its stack.
+    """
+    result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "const [method, args] = [arguments[0], arguments[1]];"
-        "Promise.resolve(window.gkViewer[method](...args)).then(done,"
-        " (error) => done({__error__: String(error && error.stack || error)}));",
+        "try {"
+        "  Promise.resolve(window.gkViewer[method](...args)).then("
+        "    (value) => done({value: value === undefined ? null : value}),"
+        "    (error) => done({error: String((error && error.stack) || error)}));"
+        "} catch (error) { done({error: String((error && error.stack) || error)}); }",
         method,
         list(arguments),
     )
+    if "error" in result:
+        raise RuntimeError(
+            f"gkViewer.{method}{tuple(arguments)!r} failed in the page: {result['error']}"
+        )
+    return result["value"]
 
 
 # ----------------------------------------------------------------------- PNG

@@ -79,6 +79,7 @@ def edge_multiset(graph) -> Counter:
 
 
 def page_edges(browser) -> Counter:
+    """``(from, to, label)`` of every edge the page draws now, counted."""
     return Counter(
         (edge["from"], edge["to"], edge["label"]) for edge in viewer_call(browser, "edges")
     )
@@ -97,6 +98,7 @@ def keras_triples(layer) -> list[list[str]]:
 
 
 def shapes(tensor_shapes) -> list[list]:
+    """Shapes as the page's JSON gives them: lists, ``None`` for an unknown size."""
     return [list(shape) for shape in tensor_shapes]
 
 
