@@ -334,6 +334,19 @@ def test_edges_of_a_layered_scope_carry_routes_from_box_to_box():
         assert y1 == pytest.approx(target["y"])
 
 
+def test_a_layer_shared_across_the_whole_depth_is_laid_out_in_rows_without_routes():
+    # Every block calls the same Dense: at layer level its edges cross every rank,
+    # which the layered layout would route point by point.
+    K.clear_session()
+    x = inputs = gk.Input((4,), name="x")
+    shared = layers.Dense(4, name="shared")
+    for _ in range(20):
+        x = layers.add([x, layers.Dense(4)(shared(x))])
+    data = viewer_data(gk.Model(inputs, x))
+    assert all(edge["route"] == [] for edge in rows(data, "layers", "edges"))
+    assert all(len(edge["route"]) >= 4 for edge in rows(data, "nodes", "edges"))
+
+
 def test_a_long_chain_stays_small_and_is_laid_out_in_rows():
     K.clear_session()
     x = inputs = gk.Input((2,))

@@ -31,6 +31,7 @@ import re
 import numpy as np
 
 from graphkeras import backend as K
+from graphkeras.utils.gc_pause import gc_paused
 from graphkeras.utils.model_graph import count_params, to_networkx
 from graphkeras.utils.svg_drawing import BADGE_SIZE, PADDING_X, TITLE_SIZE, text_width
 from graphkeras.utils.viewer_layout import place_boxes
@@ -56,6 +57,13 @@ def viewer_data(model, include_statistics: bool = True) -> dict:
     ``include_statistics=False`` leaves out weight statistics (min, mean,
     max, std), which read every weight once.
     """
+    # Hundreds of thousands of small lists and dicts, all kept: the cyclic collector
+    # would only rescan them.
+    with gc_paused():
+        return _viewer_data(model, include_statistics)
+
+
+def _viewer_data(model, include_statistics: bool) -> dict:
     layers = _LayerTable(include_statistics)
     if getattr(model, "_is_graph_network", False):
         scope_models = _scope_models(model)

@@ -5,8 +5,9 @@ top level, and the inside of each nested model, at layer and at node level)
 is placed here once, and the page only moves whole blocks aside when a
 nested model opens in place.
 
-Up to :data:`LAYERED_LIMIT` vertices the layout is :func:`layered_layout`
-(ranks, crossing reduction, straight long edges). Above it that layout's
+Up to :data:`LAYERED_LIMIT` vertices, and while edges cross few ranks
+(:data:`LONG_EDGE_FACTOR`), the layout is :func:`layered_layout` (ranks,
+crossing reduction, long edges routed past the boxes). Beyond that its
 placement sweeps, which run once per rank, cost seconds; the viewer then
 uses :func:`banded_layout`, linear in the graph: a vertex's rank is its
 Keras depth counted from the inputs, and each rank is a centred row in
@@ -23,6 +24,14 @@ from graphkeras.utils.layered_layout import Point, Rect, Spacing, layered_layout
 
 LAYERED_LIMIT = 1500
 """The most vertices laid out by :func:`layered_layout`; larger graphs use :func:`banded_layout`."""
+LONG_EDGE_FACTOR = 4
+"""Above this many ranks crossed by edges per vertex, :func:`banded_layout` is used too.
+
+Each rank an edge crosses is a vertex more for the layered layout and a
+point more in the page: a layer shared by every block of a 1,000-layer model
+has edges across the whole depth, hundreds of thousands of crossings, which
+would take seconds to place and megabytes to write.
+"""
 
 
 def place_boxes(
@@ -34,7 +43,9 @@ def place_boxes(
     layered layout only; with the banded one the page draws each edge as a
     curve between its boxes.
     """
-    if graph.number_of_nodes() <= LAYERED_LIMIT:
+    if graph.number_of_nodes() <= LAYERED_LIMIT and _rank_crossings(graph) <= (
+        LONG_EDGE_FACTOR * graph.number_of_nodes()
+    ):
         layout = layered_layout(graph, sizes)
         return layout.boxes, layout.routes, layout.width, layout.height
     boxes, width, height = banded_layout(graph, sizes)
@@ -75,3 +86,9 @@ def banded_layout(
         top += height + spacing.rank_gap
     total_height = top - spacing.rank_gap + spacing.margin if rows else 2 * spacing.margin
     return boxes, widest + 2 * spacing.margin, total_height
+
+
+def _rank_crossings(graph: nx.MultiDiGraph) -> int:
+    """How many ranks the edges cross in all, estimated from the vertices' Keras depths."""
+    depths = graph.nodes(data="depth", default=0)
+    return sum(abs(depths[source] - depths[target]) for source, target in graph.edges())

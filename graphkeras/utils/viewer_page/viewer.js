@@ -290,8 +290,12 @@
     }
     var x0 = edge.from.x + edge.from.w * edge.fromAt, y0 = edge.from.y + edge.from.h;
     var x1 = edge.to.x + edge.to.w * edge.toAt, y1 = edge.to.y;
-    return { x: Math.min(x0, x1), y: Math.min(y0, y1), w: Math.abs(x1 - x0), h: Math.abs(y1 - y0), x0: x0, y0: y0, x1: x1, y1: y1,
-      labelX: (x0 + x1) / 2, labelY: (y0 + y1) / 2, tipFrom: [x1, y1 - 10] };
+    // A long (or backward) edge bows out to the right, off the boxes it would cross.
+    var span = Math.abs(y1 - y0), bend = Math.max(18, span / 2);
+    var bow = span > 120 || y1 < y0 ? Math.min(400, 40 + span * 0.08) : 0;
+    return { x: Math.min(x0, x1), y: Math.min(y0, y1) - (y1 < y0 ? bend : 0), w: Math.abs(x1 - x0) + bow, h: span + (y1 < y0 ? 2 * bend : 0),
+      x0: x0, y0: y0, x1: x1, y1: y1, bend: bend, bow: bow,
+      labelX: (x0 + x1) / 2 + 0.75 * bow, labelY: (y0 + y1) / 2, tipFrom: [x1 + bow, y1 - bend] };
   }
 
   // The edge's path as [command, numbers...] steps: shared by the canvas and the SVG export.
@@ -300,8 +304,7 @@
     if (b.points) {
       b.points.forEach(function (p, i) { steps.push([i ? "L" : "M", p[0], p[1]]); });
     } else {
-      var bend = Math.max(18, (b.y1 - b.y0) / 2);
-      steps.push(["M", b.x0, b.y0], ["C", b.x0, b.y0 + bend, b.x1, b.y1 - bend, b.x1, b.y1]);
+      steps.push(["M", b.x0, b.y0], ["C", b.x0 + b.bow, b.y0 + b.bend, b.x1 + b.bow, b.y1 - b.bend, b.x1, b.y1]);
     }
     var dx = b.x1 - b.tipFrom[0], dy = b.y1 - b.tipFrom[1], length = Math.sqrt(dx * dx + dy * dy) || 1;
     var ux = dx / length, uy = dy / length;
