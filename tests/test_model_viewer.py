@@ -62,8 +62,12 @@ def expected_edges(graph) -> list[tuple[str, str, str]]:
     ]
 
 
+def layer_records(data: dict) -> list[dict]:
+    return [dict(zip(data["fields"]["layer"], row, strict=True)) for row in data["layers"]]
+
+
 def layer_record(data: dict, name: str) -> dict:
-    (record,) = [record for record in data["layers"] if record["name"] == name]
+    (record,) = [record for record in layer_records(data) if record["name"] == name]
     return record
 
 
@@ -274,7 +278,7 @@ def test_configs_are_shared_between_layers_built_alike_and_keep_no_name():
     for _ in range(5):
         x = layers.Dense(3)(x)
     data = viewer_data(gk.Model(inputs, x))
-    dense = [record for record in data["layers"] if record["className"] == "Dense"]
+    dense = [record for record in layer_records(data) if record["className"] == "Dense"]
     assert len({record["config"] for record in dense}) == 1
     config = data["configs"][dense[0]["config"]]
     assert config["units"] == 3 and "name" not in config

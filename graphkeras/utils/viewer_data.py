@@ -3,7 +3,7 @@
 :func:`viewer_data` reads the model once and returns a plain dict the page
 embeds. Two tables carry it:
 
-* ``layers``: one record per layer (every scope's, nested models'
+* ``layers``: one row per layer (every scope's, nested models'
   included): name, class, config (made JSON-safe), parameter count, weight
   shapes and statistics (only for built weights), and one entry per call
   the model holds: node index, input and output shapes, and the Keras
@@ -39,6 +39,7 @@ from graphkeras.utils.viewer_layout import place_boxes
 LEVELS = {"layers": "layer", "nodes": "node"}
 """The page's level names and the :func:`to_networkx` level each one reads."""
 
+LAYER_FIELDS = ("name", "className", "isModel", "config", "params", "weights", "calls")
 VERTEX_FIELDS = ("key", "layer", "nodeIndex", "scope", "x", "y", "w", "h", "calls", "opens")
 EDGE_FIELDS = ("from", "to", "label", "route")
 CROSSING_FIELDS = ("from", "to", "label", "through", "sourceLabels")
@@ -81,6 +82,7 @@ def _viewer_data(model, include_statistics: bool) -> dict:
         "className": type(model).__name__,
         "params": count_params(model),
         "fields": {
+            "layer": LAYER_FIELDS,
             "vertex": VERTEX_FIELDS,
             "edge": EDGE_FIELDS,
             "crossing": CROSSING_FIELDS,
@@ -164,15 +166,15 @@ class _LayerTable:
             position = self.index[id(layer)] = len(self.records)
             weights = self._weights(layer)
             self.records.append(
-                {
-                    "name": layer.name,
-                    "className": type(layer).__name__,
-                    "isModel": hasattr(layer, "_is_graph_network"),
-                    "config": self._config_number(layer),
-                    "params": sum(math.prod(row[1]) for row in weights),
-                    "weights": weights,
-                    "calls": [],
-                }
+                [
+                    layer.name,
+                    type(layer).__name__,
+                    hasattr(layer, "_is_graph_network"),
+                    self._config_number(layer),
+                    sum(math.prod(row[1]) for row in weights),
+                    weights,
+                    [],
+                ]
             )
         return position
 
@@ -210,7 +212,7 @@ class _LayerTable:
                     source, node_index, tensor_index = tensor._keras_history
                     inbound.append(tensor_label(source.name, node_index, tensor_index))
             inputs = [] if node.is_own_node else node.input_tensors
-            self.records[self.record(layer)]["calls"].append(
+            self.records[self.record(layer)][LAYER_FIELDS.index("calls")].append(
                 [
                     numbering[id(node)],
                     [_shape(tensor) for tensor in inputs],

@@ -19,7 +19,7 @@
   }
 
   // ------------------------------------------------------------------ data, per level
-  var layers = data.layers;
+  var layers = rows(data.layers, F.layer);
   var levels = {};
   Object.keys(data.levels).forEach(function (name) {
     var raw = data.levels[name];
