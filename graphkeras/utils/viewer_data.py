@@ -231,7 +231,7 @@ class _LayerTable:
             row = [getattr(weight, "path", None) or weight.name, [int(n) for n in weight.shape]]
             rows.append([*row, None, None, None, None])
             if self.include_statistics:
-                self.pending.append((rows[-1], K.convert_to_numpy(weight)))
+                self.pending.append((rows[-1], np.asarray(K.convert_to_numpy(weight))))
         return rows
 
     def fill_statistics(self) -> None:
@@ -240,11 +240,12 @@ class _LayerTable:
         Thousands of small weights cost one ``reduceat`` each statistic rather
         than four NumPy calls apiece.
         """
-        pending = [(row, np.ravel(values)) for row, values in self.pending if np.size(values)]
+        pending = [(row, values.ravel()) for row, values in self.pending if values.size]
         self.pending = []
         if not pending:
             return
-        flat = np.concatenate([values.astype(np.float64) for _, values in pending])
+        # One conversion to float64, after joining (the weights may mix dtypes).
+        flat = np.concatenate([values for _, values in pending]).astype(np.float64, copy=False)
         sizes = np.array([values.size for _, values in pending])
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         means = np.add.reduceat(flat, starts) / sizes
