@@ -47,6 +47,8 @@ SCOPE_FIELDS = ("name", "parent", "width", "height")
 WEIGHT_FIELDS = ("name", "shape", "min", "mean", "max", "std")
 CALL_FIELDS = ("nodeIndex", "inputShapes", "outputShapes", "inbound")
 
+SMALL_WEIGHT_SIZE = 4096
+"""Weights up to this many values are reduced together; larger ones one at a time."""
 BOX_HEIGHT = 44.0
 MIN_BOX_WIDTH = 96.0
 _THROUGH_KEY = re.compile(r"^(.*)\[(\d+)\]$")
@@ -156,7 +158,7 @@ class _LayerTable:
         self.records: list[list] = []
         self.index: dict[int, int] = {}
         self.calls_seen: set[int] = set()
-        self.pending: list[tuple[list, object]] = []
+        self.pending: dict[int, tuple[object, list[list]]] = {}
         self.configs: list[dict] = []
         self.config_index: dict[str, int] = {}
 
@@ -223,7 +225,8 @@ class _LayerTable:
 
     def _weights(self, layer) -> list[list]:
         """Each weight's ``[name, shape, min, mean, max, std]``; statistics filled by
-        :meth:`fill_statistics`, all weights at once."""
+        :meth:`fill_statistics`, once per weight however many records list it (a
+        nested model's record lists its layers' weights too)."""
         if not getattr(layer, "built", False):
             return []
         rows = []
@@ -231,22 +234,38 @@ class _LayerTable:
             row = [getattr(weight, "path", None) or weight.name, [int(n) for n in weight.shape]]
             rows.append([*row, None, None, None, None])
             if self.include_statistics:
-                self.pending.append((rows[-1], np.asarray(K.convert_to_numpy(weight))))
+                # The weight itself is kept beside its rows, so its id stays its own.
+                self.pending.setdefault(id(weight), (weight, []))[1].append(rows[-1])
         return rows
 
     def fill_statistics(self) -> None:
-        """Min, mean, max and std of every pending weight, in one vectorised pass.
+        """Min, mean, max and std of every pending weight.
 
-        Thousands of small weights cost one ``reduceat`` each statistic rather
-        than four NumPy calls apiece.
+        A large weight is reduced in place (float64 accumulators, no float64
+        copy of its values); the small ones, often thousands, are joined and
+        reduced together, one ``reduceat`` a statistic rather than four NumPy
+        calls apiece.
         """
-        pending = [(row, values.ravel()) for row, values in self.pending if values.size]
-        self.pending = []
-        if not pending:
+        small = []
+        for weight, rows in self.pending.values():
+            values = np.asarray(K.convert_to_numpy(weight))
+            if values.size > SMALL_WEIGHT_SIZE:
+                statistics = (
+                    values.min(),
+                    values.mean(dtype=np.float64),
+                    values.max(),
+                    values.std(dtype=np.float64),
+                )
+                for row in rows:
+                    row[2:6] = [_rounded(value) for value in statistics]
+            elif values.size:
+                small.append((rows, values.ravel()))
+        self.pending = {}
+        if not small:
             return
         # One conversion to float64, after joining (the weights may mix dtypes).
-        flat = np.concatenate([values for _, values in pending]).astype(np.float64, copy=False)
-        sizes = np.array([values.size for _, values in pending])
+        flat = np.concatenate([values for _, values in small]).astype(np.float64, copy=False)
+        sizes = np.array([values.size for _, values in small])
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         means = np.add.reduceat(flat, starts) / sizes
         spread = np.add.reduceat((flat - np.repeat(means, sizes)) ** 2, starts) / sizes
@@ -256,8 +275,9 @@ class _LayerTable:
             np.maximum.reduceat(flat, starts),
             np.sqrt(spread),
         )
-        for position, (row, _) in enumerate(pending):
-            row[2:6] = [_rounded(column[position]) for column in columns]
+        for position, (rows, _) in enumerate(small):
+            for row in rows:
+                row[2:6] = [_rounded(column[position]) for column in columns]
 
 
 def _rounded(value: float):
