@@ -62,8 +62,12 @@ def expected_edges(graph) -> list[tuple[str, str, str]]:
     ]
 
 
+def layer_records(data: dict) -> list[dict]:
+    return [dict(zip(data["fields"]["layer"], row, strict=True)) for row in data["layers"]]
+
+
 def layer_record(data: dict, name: str) -> dict:
-    (record,) = [record for record in data["layers"] if record["name"] == name]
+    (record,) = [record for record in layer_records(data) if record["name"] == name]
     return record
 
 
@@ -238,6 +242,26 @@ def test_weight_statistics_match_the_weights():
     assert layer_record(data, "x")["weights"] == []
 
 
+def test_a_large_weight_and_a_nested_models_copy_of_it_get_the_same_statistics():
+    K.clear_session()
+    inner_input = gk.Input((64,), name="inner_input")
+    inner = gk.Model(inner_input, layers.Dense(100, name="wide")(inner_input), name="inner")
+    x = gk.Input((64,), name="x")
+    model = gk.Model(x, inner(x), name="outer")
+    data = viewer_data(model)
+    kernel = K.convert_to_numpy(inner.get_layer("wide").kernel)
+    assert kernel.size > 4096  # reduced on its own, not with the small weights
+    own = layer_record(data, "wide")["weights"][0]
+    listed_by_model = layer_record(data, "inner")["weights"][0]
+    assert own == listed_by_model
+    np.testing.assert_allclose(
+        own[2:],
+        [kernel.min(), kernel.mean(), kernel.max(), kernel.std()],
+        rtol=1e-5,
+        atol=1e-7,
+    )
+
+
 def test_statistics_can_be_left_out_and_shapes_stay():
     data = viewer_data(dense_chain(), include_statistics=False)
     assert layer_record(data, "out")["weights"] == [
@@ -274,7 +298,7 @@ def test_configs_are_shared_between_layers_built_alike_and_keep_no_name():
     for _ in range(5):
         x = layers.Dense(3)(x)
     data = viewer_data(gk.Model(inputs, x))
-    dense = [record for record in data["layers"] if record["className"] == "Dense"]
+    dense = [record for record in layer_records(data) if record["className"] == "Dense"]
     assert len({record["config"] for record in dense}) == 1
     config = data["configs"][dense[0]["config"]]
     assert config["units"] == 3 and "name" not in config

@@ -3,7 +3,7 @@
 :func:`viewer_data` reads the model once and returns a plain dict the page
 embeds. Two tables carry it:
 
-* ``layers``: one record per layer (every scope's, nested models'
+* ``layers``: one row per layer (every scope's, nested models'
   included): name, class, config (made JSON-safe), parameter count, weight
   shapes and statistics (only for built weights), and one entry per call
   the model holds: node index, input and output shapes, and the Keras
@@ -39,6 +39,7 @@ from graphkeras.utils.viewer_layout import place_boxes
 LEVELS = {"layers": "layer", "nodes": "node"}
 """The page's level names and the :func:`to_networkx` level each one reads."""
 
+LAYER_FIELDS = ("name", "className", "isModel", "config", "params", "weights", "calls")
 VERTEX_FIELDS = ("key", "layer", "nodeIndex", "scope", "x", "y", "w", "h", "calls", "opens")
 EDGE_FIELDS = ("from", "to", "label", "route")
 CROSSING_FIELDS = ("from", "to", "label", "through", "sourceLabels")
@@ -46,6 +47,8 @@ SCOPE_FIELDS = ("name", "parent", "width", "height")
 WEIGHT_FIELDS = ("name", "shape", "min", "mean", "max", "std")
 CALL_FIELDS = ("nodeIndex", "inputShapes", "outputShapes", "inbound")
 
+SMALL_WEIGHT_SIZE = 4096
+"""Weights up to this many values are reduced together; larger ones one at a time."""
 BOX_HEIGHT = 44.0
 MIN_BOX_WIDTH = 96.0
 _THROUGH_KEY = re.compile(r"^(.*)\[(\d+)\]$")
@@ -81,6 +84,7 @@ def _viewer_data(model, include_statistics: bool) -> dict:
         "className": type(model).__name__,
         "params": count_params(model),
         "fields": {
+            "layer": LAYER_FIELDS,
             "vertex": VERTEX_FIELDS,
             "edge": EDGE_FIELDS,
             "crossing": CROSSING_FIELDS,
@@ -154,7 +158,7 @@ class _LayerTable:
         self.records: list[list] = []
         self.index: dict[int, int] = {}
         self.calls_seen: set[int] = set()
-        self.pending: list[tuple[list, object]] = []
+        self.pending: dict[int, tuple[object, list[list]]] = {}
         self.configs: list[dict] = []
         self.config_index: dict[str, int] = {}
 
@@ -164,15 +168,15 @@ class _LayerTable:
             position = self.index[id(layer)] = len(self.records)
             weights = self._weights(layer)
             self.records.append(
-                {
-                    "name": layer.name,
-                    "className": type(layer).__name__,
-                    "isModel": hasattr(layer, "_is_graph_network"),
-                    "config": self._config_number(layer),
-                    "params": sum(math.prod(row[1]) for row in weights),
-                    "weights": weights,
-                    "calls": [],
-                }
+                [
+                    layer.name,
+                    type(layer).__name__,
+                    hasattr(layer, "_is_graph_network"),
+                    self._config_number(layer),
+                    sum(math.prod(row[1]) for row in weights),
+                    weights,
+                    [],
+                ]
             )
         return position
 
@@ -210,7 +214,7 @@ class _LayerTable:
                     source, node_index, tensor_index = tensor._keras_history
                     inbound.append(tensor_label(source.name, node_index, tensor_index))
             inputs = [] if node.is_own_node else node.input_tensors
-            self.records[self.record(layer)]["calls"].append(
+            self.records[self.record(layer)][LAYER_FIELDS.index("calls")].append(
                 [
                     numbering[id(node)],
                     [_shape(tensor) for tensor in inputs],
@@ -221,7 +225,8 @@ class _LayerTable:
 
     def _weights(self, layer) -> list[list]:
         """Each weight's ``[name, shape, min, mean, max, std]``; statistics filled by
-        :meth:`fill_statistics`, all weights at once."""
+        :meth:`fill_statistics`, once per weight however many records list it (a
+        nested model's record lists its layers' weights too)."""
         if not getattr(layer, "built", False):
             return []
         rows = []
@@ -229,21 +234,38 @@ class _LayerTable:
             row = [getattr(weight, "path", None) or weight.name, [int(n) for n in weight.shape]]
             rows.append([*row, None, None, None, None])
             if self.include_statistics:
-                self.pending.append((rows[-1], K.convert_to_numpy(weight)))
+                # The weight itself is kept beside its rows, so its id stays its own.
+                self.pending.setdefault(id(weight), (weight, []))[1].append(rows[-1])
         return rows
 
     def fill_statistics(self) -> None:
-        """Min, mean, max and std of every pending weight, in one vectorised pass.
+        """Min, mean, max and std of every pending weight.
 
-        Thousands of small weights cost one ``reduceat`` each statistic rather
-        than four NumPy calls apiece.
+        A large weight is reduced in place (float64 accumulators, no float64
+        copy of its values); the small ones, often thousands, are joined and
+        reduced together, one ``reduceat`` a statistic rather than four NumPy
+        calls apiece.
         """
-        pending = [(row, np.ravel(values)) for row, values in self.pending if np.size(values)]
-        self.pending = []
-        if not pending:
+        small = []
+        for weight, rows in self.pending.values():
+            values = np.asarray(K.convert_to_numpy(weight))
+            if values.size > SMALL_WEIGHT_SIZE:
+                statistics = (
+                    values.min(),
+                    values.mean(dtype=np.float64),
+                    values.max(),
+                    values.std(dtype=np.float64),
+                )
+                for row in rows:
+                    row[2:6] = [_rounded(value) for value in statistics]
+            elif values.size:
+                small.append((rows, values.ravel()))
+        self.pending = {}
+        if not small:
             return
-        flat = np.concatenate([values.astype(np.float64) for _, values in pending])
-        sizes = np.array([values.size for _, values in pending])
+        # One conversion to float64, after joining (the weights may mix dtypes).
+        flat = np.concatenate([values for _, values in small]).astype(np.float64, copy=False)
+        sizes = np.array([values.size for _, values in small])
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         means = np.add.reduceat(flat, starts) / sizes
         spread = np.add.reduceat((flat - np.repeat(means, sizes)) ** 2, starts) / sizes
@@ -253,8 +275,9 @@ class _LayerTable:
             np.maximum.reduceat(flat, starts),
             np.sqrt(spread),
         )
-        for position, (row, _) in enumerate(pending):
-            row[2:6] = [_rounded(column[position]) for column in columns]
+        for position, (rows, _) in enumerate(small):
+            for row in rows:
+                row[2:6] = [_rounded(column[position]) for column in columns]
 
 
 def _rounded(value: float):

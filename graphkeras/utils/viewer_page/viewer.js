@@ -19,7 +19,7 @@
   }
 
   // ------------------------------------------------------------------ data, per level
-  var layers = data.layers;
+  var layers = rows(data.layers, F.layer);
   var levels = {};
   Object.keys(data.levels).forEach(function (name) {
     var raw = data.levels[name];
@@ -628,6 +628,15 @@
     })));
   }
 
+  function hoverText(vertex) {
+    var layer = layerOf(vertex), lines = [vertex.key + " (" + layer.className + ")"];
+    var call = layer.calls.filter(function (c) { return vertex.nodeIndex === null || c[0] === vertex.nodeIndex; })[0];
+    if (call) lines.push("output: " + shapesText(call[2]));
+    lines.push("params: " + paramsText(layer.params));
+    if (vertex.calls > 1) lines.push("shared: called " + vertex.calls + " times");
+    return lines.join("\n");
+  }
+
   function levelScopeName(vertex) { return currentLevel().scopes[vertex.opens].name; }
 
   function announce(message) { document.getElementById("gk-status").textContent = message; }
@@ -844,7 +853,13 @@
     canvas.setPointerCapture(event.pointerId);
   });
   canvas.addEventListener("pointermove", function (event) {
-    if (!drag) return;
+    if (!drag) {
+      // The box under the pointer, as a tooltip: its key, class and output shapes.
+      var bounds = canvas.getBoundingClientRect();
+      var under = boxAt(event.clientX - bounds.left, event.clientY - bounds.top);
+      canvas.title = under ? hoverText(under.vertex) : "";
+      return;
+    }
     var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
     if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
     drag.moved = true;
