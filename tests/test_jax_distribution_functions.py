@@ -143,6 +143,8 @@ def test_each_process_holds_only_its_own_rows_of_a_batch(two_process_reports):
 
 def test_data_parallel_training_agrees_across_processes_and_with_numpy(two_process_reports):
     first, second = two_process_reports
+    # Exact: each process reads its own copy of the replicated weights, equal bit for
+    # bit (one all-reduced gradient, the same update on each copy).
     assert first["kernel"] == second["kernel"] and first["bias"] == second["bias"]
     expected = _numpy_training()
     # float32 on 4 devices against float64 numpy: rounding differs in the last bits.
