@@ -209,6 +209,19 @@ def test_the_numpy_backend_refuses_a_distribution_and_names_jax():
             gk.distribution.initialize("127.0.0.1:1234", 1, 0)
 
 
+@needs_jax
+def test_switching_to_numpy_drops_the_distribution():
+    with backend_selected("jax"):
+        set_distribution(DataParallel(devices=list_devices()[:1]))
+        assert distribution() is not None
+        with backend_selected("numpy"):
+            assert distribution() is None
+            model = gk.Sequential([gk.layers.Dense(2)])
+            model.build((None, 3))  # the weight is made on numpy, placed nowhere
+            assert model.layers[0].kernel.shape == (3, 2)
+        set_distribution(None)
+
+
 def test_a_scope_refused_on_numpy_leaves_no_distribution_behind():
     with backend_selected("numpy"):
         with pytest.raises(ValueError, match="JAX backend"):
