@@ -1,0 +1,14 @@
+"""The built-in ONNX converters, one module per layer family; importing registers them."""
+
+from graphkeras.export.onnx_converters import (
+    activation_layers,
+    convolution,
+    dense,
+    embedding,
+    identities,
+    merging,
+    normalization,
+    pooling,
+    preprocessing,
+    reshaping,
+)
