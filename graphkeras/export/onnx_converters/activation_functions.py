@@ -1,10 +1,12 @@
 """Every built-in activation function as ONNX nodes, for layers' ``activation=`` and Activation.
 
 ``write_activation(call, function, x, shape)`` adds the nodes computing
-``function(x)`` and returns their output; ``shape`` is ``x``'s shape (GLU
-splits its last axis in halves). Formulas follow ``graphkeras.activations``
+``function(x)`` and returns their output. Formulas follow ``graphkeras.activations``
 with their default arguments; ``sparsemax`` and ``threshold`` (which has
 no defaults) have no ONNX form yet and are refused by name.
+
+``shape`` is ``x``'s recorded shape, which no writer needs today; it is
+passed so a writer can use static sizes.
 """
 
 from __future__ import annotations
@@ -43,15 +45,9 @@ def _gelu_tanh(call, x, shape):
 
 
 def _glu(call, x, shape):
-    size = shape[-1]
-    if size is None or size % 2:
-        raise OnnxExportError(
-            f"{type(call.layer).__name__} layer '{call.layer.name}': glu needs a known, even "
-            f"last axis to split, received shape {tuple(shape)}."
-        )
-    values, gates = call.add(
-        "Split", [x, call.int64s([size // 2, size // 2], "split")], outputs=2, axis=-1
-    )
+    """The last axis split into equal halves (ONNX checks at run time that it is even)."""
+    halves = {"num_outputs": 2} if call.opset >= 18 else {}
+    values, gates = call.add("Split", [x], outputs=2, axis=-1, **halves)
     return call.add("Mul", [values, call.add("Sigmoid", [gates])])
 
 
