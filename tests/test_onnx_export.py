@@ -58,7 +58,7 @@ def assert_exports_faithfully(model, opset: int | None = None, rtol=RTOL, atol=A
     for seed, batch in enumerate(BATCH_SIZES):
         arrays = random_inputs(model, batch, seed)
         feeds = dict(zip(model.input_names, arrays, strict=True))
-        exported = session.run(list(model.output_names), feeds)
+        exported = session.run(None, feeds)
         expected = graphkeras_outputs(model, arrays)
         assert len(exported) == len(expected)
         for got, want in zip(exported, expected, strict=True):
@@ -364,6 +364,23 @@ def test_onnx_node_names_map_one_to_one_onto_the_model_nodes():
     assert [node.name for node in proto.graph.node if node.op_type == "Sum"] == ["sum"]
     assert [tensor.name for tensor in proto.graph.input] == ["x"]
     assert [tensor.name for tensor in proto.graph.output] == ["sum"]
+
+
+def test_a_nested_model_with_several_inputs_and_outputs_passing_one_through():
+    a, b = gk.Input((3,), name="a"), gk.Input((3,), name="b")
+    inner = gk.Model([a, b], [layers.Add(name="plus")([a, b]), a], name="inner")
+    x, y = gk.Input((3,), name="x"), gk.Input((3,), name="y")
+    total, passed = inner([x, y])
+    model = gk.Model([x, y], [total, passed, layers.Dense(2, name="head")(total)])
+    proto = assert_exports_faithfully(model)
+    assert model.output_names == ["inner", "inner", "head"]
+    assert [tensor.name for tensor in proto.graph.output] == ["inner", "inner_2", "head"]
+    assert [node.name for node in proto.graph.node] == [
+        "inner/plus",
+        "head:MatMul",
+        "head:Add",
+        "inner_2:output",
+    ]
 
 
 def test_node_count_equals_the_model_nodes_for_one_op_layers():

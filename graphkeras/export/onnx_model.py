@@ -11,7 +11,7 @@ with every reason at once:
 * a masked input reaching a layer whose result the mask changes.
 
 Names follow the model: graph inputs and outputs are ``model.input_names``
-and ``model.output_names``; a node's ONNX nodes are named by its path, the
+and ``model.output_names`` (a repeated output name gets ``_2``, ``_3``); a node's ONNX nodes are named by its path, the
 layer's name with the nested models around it before it
 (``"encoder/block/dense"``), and ``[i]`` after a layer called more than once
 in one graph (its node index). Nested models are inlined, not called.
@@ -69,11 +69,11 @@ def to_onnx(model, opset: int | None = None, dynamic_batch: bool = True):
     for tensor, name in zip(model.inputs, model.input_names, strict=True):
         builder.reserve(name)
         graph_inputs.append(_value_info(onnx, name, tensor, dynamic_batch, model))
-    for name in model.output_names:
-        builder.reserve(name)
-    produced = _write_network(builder, model, list(model.input_names), "", list(model.output_names))
+    # Two outputs of one layer share its name in output_names; ONNX needs distinct names.
+    output_names = [builder.unique_name(name) for name in model.output_names]
+    produced = _write_network(builder, model, list(model.input_names), "", output_names)
     graph_outputs = []
-    for tensor, name, result in zip(model.outputs, model.output_names, produced, strict=True):
+    for tensor, name, result in zip(model.outputs, output_names, produced, strict=True):
         if result != name:
             builder.add_node("Identity", [result], [name], name=f"{name}:output")
         graph_outputs.append(_value_info(onnx, name, tensor, dynamic_batch, model))
