@@ -11,10 +11,12 @@ with every reason at once:
 * a masked input reaching a layer whose result the mask changes.
 
 Names follow the model: graph inputs and outputs are ``model.input_names``
-and ``model.output_names`` (a repeated output name gets ``_2``, ``_3``); a node's ONNX nodes are named by its path, the
-layer's name with the nested models around it before it
-(``"encoder/block/dense"``), and ``[i]`` after a layer called more than once
-in one graph (its node index). Nested models are inlined, not called.
+and ``model.output_names`` (a repeated output name gets ``_2``, ``_3``); a
+node's ONNX nodes are named by its path, the layer's name with the nested
+models around it before it (``"encoder/block/dense"``), and ``[i]`` after a
+layer called more than once in one graph (its node index). A layer that
+adds several ONNX nodes names them ``path:OpType``. Nested models are
+inlined, not called.
 """
 
 from __future__ import annotations
