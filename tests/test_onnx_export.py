@@ -281,6 +281,27 @@ def test_reshaping_layers():
     )
 
 
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_padding_cropping_and_up_sampling(data_format):
+    assert_exports_faithfully(
+        chain(
+            (5, 6, 3),
+            layers.ZeroPadding2D(((1, 2), (0, 3)), data_format=data_format),
+            layers.Cropping2D(((2, 0), (1, 1)), data_format=data_format),
+            layers.UpSampling2D((2, 3), data_format=data_format),
+        )
+    )
+    assert_exports_faithfully(
+        chain((5, 3), layers.ZeroPadding1D(2), layers.Cropping1D((1, 2)), layers.UpSampling1D(2))
+    )
+
+
+def test_bilinear_up_sampling_is_refused_by_name():
+    model = chain((4, 4, 2), layers.UpSampling2D(2, interpolation="bilinear", name="smooth"))
+    with pytest.raises(OnnxExportError, match="UpSampling2D layer 'smooth'.*bilinear"):
+        gk.export.to_onnx(model)
+
+
 def test_merge_layers_with_an_input_of_lower_rank():
     first, second = gk.Input((3, 4), name="first"), gk.Input((3, 4), name="second")
     low = gk.Input((4,), name="low")

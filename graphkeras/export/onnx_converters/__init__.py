@@ -11,4 +11,5 @@ from graphkeras.export.onnx_converters import (
     pooling,
     preprocessing,
     reshaping,
+    spatial_reshaping,
 )
