@@ -335,6 +335,49 @@ def test_rescaling_casts_integer_inputs():
     assert_exports_faithfully(chain((6,), layers.Rescaling(1 / 255), dtype="int32"))
 
 
+def test_python_operators_on_tensors():
+    x, y = gk.Input((4,), name="x"), gk.Input((4,), name="y")
+    ids = gk.Input((4,), dtype="int32", name="ids")
+    total = (x + y) * 2.0 - 1.5 / (abs(y) + 1.0)
+    powered = -((abs(x) + 0.5) ** y)
+    gate = ((x < y) | (x >= 1.0)) * 1.0
+    outputs = [total, powered, gate, (ids * 3 + 1) / 2]
+    assert_exports_faithfully(gk.Model([x, y, ids], outputs))
+
+
+def test_an_operator_without_a_converter_is_refused_by_name():
+    x = gk.Input((4,), name="x")
+    model = gk.Model(x, x[:, 1:])
+    with pytest.raises(OnnxExportError, match="OperatorLayer layer 'getitem.*'getitem'"):
+        gk.export.to_onnx(model)
+
+
+def test_residual_scaling_layers():
+    shortcut, branch = gk.Input((3, 4), name="shortcut"), gk.Input((3, 4), name="branch")
+    scaled = layers.LayerScale(0.3, 4)(branch)
+    summed = layers.CustomScaleLayer(0.2)([shortcut, scaled])
+    outputs = layers.StochasticDepth(0.5)(summed)
+    assert_exports_faithfully(with_random_weights(gk.Model([shortcut, branch], outputs)))
+
+
+def test_an_application_with_unknown_image_sizes():
+    model = gk.applications.MobileNetV3Small(
+        input_shape=(None, None, 3), include_top=False, pooling="avg", weights=None
+    )
+    proto = gk.export.to_onnx(model)
+    onnx.checker.check_model(proto, full_check=True)
+    session = onnxruntime.InferenceSession(proto.SerializeToString())
+    generator = np.random.default_rng(0)
+    for batch, size in ((2, 40), (3, 33)):
+        images = generator.uniform(0, 255, size=(batch, size, size, 3)).astype("float32")
+        (exported,) = session.run(None, {model.input_names[0]: images})
+        expected = model.predict(images, verbose=0)
+        # The untrained network's features are about 1e-10: compared relative to them.
+        np.testing.assert_allclose(
+            exported, expected, rtol=RTOL, atol=1e-6 * np.abs(expected).max()
+        )
+
+
 def test_a_sequential_model():
     model = gk.Sequential(
         [gk.Input((8, 8, 1)), layers.Conv2D(3, 3), layers.MaxPooling2D(), layers.Flatten()]

@@ -8,8 +8,10 @@ from graphkeras.export.onnx_converters import (
     identities,
     merging,
     normalization,
+    operators,
     pooling,
     preprocessing,
     reshaping,
+    residual,
     spatial_reshaping,
 )
