@@ -378,6 +378,17 @@ def test_an_application_with_unknown_image_sizes():
         )
 
 
+def test_float_inputs_are_cast_to_a_layers_dtype_as_the_engine_does():
+    x = gk.Input((3,), name="x")
+    hidden = layers.Dense(4, dtype="float64", name="wide")(x)
+    model = gk.Model(x, layers.Dense(2, name="narrow")(hidden))
+    proto = assert_exports_faithfully(model)
+    assert [node.name for node in proto.graph.node if node.op_type == "Cast"] == [
+        "wide:Cast",
+        "narrow:Cast",
+    ]
+
+
 def test_a_sequential_model():
     model = gk.Sequential(
         [gk.Input((8, 8, 1)), layers.Conv2D(3, 3), layers.MaxPooling2D(), layers.Flatten()]

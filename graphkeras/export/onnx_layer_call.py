@@ -27,6 +27,8 @@ class OnnxLayerCall:
         self.layer = node.outbound_layer
         self.path = path
         self.inputs = list(inputs)
+        # The dtypes of ``inputs``; autocasting (see onnx_model.py) updates both together.
+        self.input_dtypes = [str(tensor.dtype) for tensor in node.input_tensors]
         self._pending: list[dict] = []
 
     # ------------------------------------------------------------ what is called
@@ -41,10 +43,6 @@ class OnnxLayerCall:
     @property
     def output_shapes(self) -> list[tuple]:
         return [tuple(tensor.shape) for tensor in self.node.output_tensors]
-
-    @property
-    def input_dtypes(self) -> list[str]:
-        return [str(tensor.dtype) for tensor in self.node.input_tensors]
 
     @property
     def dtype(self) -> str:

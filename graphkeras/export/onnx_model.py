@@ -26,11 +26,14 @@ from collections import Counter
 
 import numpy as np
 
+from graphkeras import backend as K
+from graphkeras.engine.node import is_keras_tensor
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_graph_builder import OnnxGraphBuilder
 from graphkeras.export.onnx_layer_call import OnnxLayerCall
 from graphkeras.export.onnx_registry import converter_entry
 from graphkeras.export.onnx_requirement import require_onnx
+from graphkeras.utils import nest
 from graphkeras.version import __version__
 
 DEFAULT_OPSET = 17
@@ -226,6 +229,7 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
                 names[id(tensor)] = result
             continue
         call = OnnxLayerCall(builder, node, path, inputs)
+        _autocast(call)
         results = converter_entry(layer).converter(call)
         results = [results] if isinstance(results, str) else list(results)
         if len(results) != len(outputs):
@@ -237,6 +241,21 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
         for tensor, target in zip(outputs, targets, strict=True):
             names[id(tensor)] = target
     return [names[id(tensor)] for tensor in network.outputs]
+
+
+def _autocast(call) -> None:
+    """Float inputs cast to the layer's dtype, as the engine autocasts them before ``call``."""
+    layer, node = call.layer, call.node
+    if not getattr(layer, "autocast", False):
+        return
+    first = node.call_args[0]
+    count = sum(1 for leaf in nest.flatten(first) if is_keras_tensor(leaf))
+    dtype = str(layer.compute_dtype)
+    for index in range(count):
+        current = call.input_dtypes[index]
+        if current != dtype and K.is_float_dtype(current):
+            call.inputs[index] = call.cast(call.inputs[index], dtype)
+            call.input_dtypes[index] = dtype
 
 
 def _value_info(onnx, name: str, tensor, dynamic_batch: bool, model):
