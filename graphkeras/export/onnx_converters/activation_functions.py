@@ -130,7 +130,7 @@ def write_activation(call, function: Callable, x: str, shape: tuple) -> str:
     if isinstance(function, functools.partial) and not function.args:
         function, options = function.func, dict(function.keywords)
     writer = WRITERS.get(function)
-    if writer is not None and _takes(writer, options):
+    if writer is not None and (not options or _takes(writer, options)):
         return writer(call, x, shape, **options)
     name = getattr(function, "__name__", repr(function))
     raise OnnxExportError(
