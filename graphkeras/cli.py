@@ -6,7 +6,7 @@ import argparse
 import sys
 
 import graphkeras
-from graphkeras import cli_export, cli_inspect
+from graphkeras import cli_export, cli_inspect, cli_view
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_inspect.add_commands(commands)
     cli_export.add_command(commands)
+    cli_view.add_command(commands)
     return parser
 
 
@@ -39,5 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return cli_inspect.run(arguments)
     if arguments.command == "export":
         return cli_export.run(arguments)
+    if arguments.command == "view":
+        return cli_view.run(arguments)
     parser.print_help(sys.stderr)
     return 2

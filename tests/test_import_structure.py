@@ -31,6 +31,7 @@ ABOVE_THE_ENGINE = {
     "cli",
     "cli_inspect",
     "cli_export",
+    "cli_view",
     "demo",
 }
 

@@ -5,6 +5,7 @@ from graphkeras.utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sam
 from graphkeras.utils.dataset_utils import split_dataset
 from graphkeras.utils.model_graph import to_networkx
 from graphkeras.utils.model_to_dot import model_to_dot
+from graphkeras.utils.model_viewer import ModelView, view_model
 from graphkeras.utils.nest import flatten, pack_sequence_as
 from graphkeras.utils.node_table import node_rows, node_table
 from graphkeras.utils.numerical_utils import normalize, to_categorical
@@ -29,6 +30,7 @@ from graphkeras.utils.serialization_lib import deserialize_keras_object, seriali
 __all__ = [
     "CustomObjectScope",
     "ModelDiagram",
+    "ModelView",
     "Progbar",
     "PyDataset",
     "Sequence",
@@ -56,4 +58,5 @@ __all__ = [
     "to_categorical",
     "to_networkx",
     "unpack_x_y_sample_weight",
+    "view_model",
 ]
