@@ -6,7 +6,7 @@ import argparse
 import sys
 
 import graphkeras
-from graphkeras import cli_inspect, cli_view
+from graphkeras import cli_export, cli_inspect, cli_view
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and node table; run it on pairs of real handwritten digits.",
     )
     cli_inspect.add_commands(commands)
+    cli_export.add_command(commands)
     cli_view.add_command(commands)
     return parser
 
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command in ("summary", "nodes", "plot"):
         return cli_inspect.run(arguments)
+    if arguments.command == "export":
+        return cli_export.run(arguments)
     if arguments.command == "view":
         return cli_view.run(arguments)
     parser.print_help(sys.stderr)

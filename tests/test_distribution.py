@@ -19,16 +19,17 @@ process on any backend: they never touch a device until a JAX array is made.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from child_python import HUNG_AFTER_SECONDS, PACKAGE_ROOT, run_python
+from child_python import (
+    free_port,
+    jax_devices_environment,
+    last_json_line,
+    run_python,
+    run_pythons_together,
+)
 from compiled_step_tools import backend_selected
 
 import graphkeras as gk
@@ -53,70 +54,34 @@ needs_jax = pytest.mark.skipif(
 )
 
 
-def _environment(device_count: int, **variables: str) -> dict[str, str]:
-    flags = (
-        f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count={device_count}"
-    )
-    return {"XLA_FLAGS": flags.strip(), "GRAPHKERAS_BACKEND": "jax", **variables}
-
-
-def _report(stdout: str) -> dict:
-    return json.loads(stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def runs() -> dict:
-    child = run_python([str(RUNS), "eight-devices"], env=_environment(8))
+    child = run_python([str(RUNS), "eight-devices"], env=jax_devices_environment(8))
     assert child.returncode == 0, child.stderr[-4000:]
-    return _report(child.stdout)
+    return last_json_line(child.stdout)
 
 
 @pytest.fixture(scope="module")
 def two_processes() -> dict:
     """A data-parallel fit by two processes of 2 devices each, and by one process of 4."""
-    coordinator = f"127.0.0.1:{_free_port()}"
-    children = [
-        subprocess.Popen(
-            [sys.executable, str(RUNS), "data-parallel", coordinator, "2", str(process_id)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_child_environment(2),
-        )
-        for process_id in (0, 1)
-    ]
-    outputs = []
-    try:
-        for child in children:
-            outputs.append(child.communicate(timeout=HUNG_AFTER_SECONDS))
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
-    for index, (child, (stdout, stderr)) in enumerate(zip(children, outputs, strict=True)):
-        assert child.returncode == 0, f"process {index} failed:\n{stderr[-4000:]}\n{stdout[-2000:]}"
-    alone = run_python([str(RUNS), "data-parallel"], env=_environment(4))
+    coordinator = f"127.0.0.1:{free_port()}"
+    finished = run_pythons_together(
+        [
+            (
+                [str(RUNS), "data-parallel", coordinator, "2", str(process_id)],
+                jax_devices_environment(2),
+            )
+            for process_id in (0, 1)
+        ]
+    )
+    for index, child in enumerate(finished):
+        assert child.returncode == 0, f"process {index} failed:\n{child.stderr[-4000:]}"
+    alone = run_python([str(RUNS), "data-parallel"], env=jax_devices_environment(4))
     assert alone.returncode == 0, alone.stderr[-4000:]
     return {
-        "processes": [_report(stdout) for stdout, _ in outputs],
-        "one_process": _report(alone.stdout),
+        "processes": [last_json_line(child.stdout) for child in finished],
+        "one_process": last_json_line(alone.stdout),
     }
-
-
-def _child_environment(device_count: int) -> dict[str, str]:
-    python_path = [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]
-    return {
-        **os.environ,
-        **_environment(device_count),
-        "PYTHONPATH": os.pathsep.join(filter(None, python_path)),
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _assert_same_training(first: dict, second: dict) -> None:
@@ -217,7 +182,8 @@ def test_a_batch_the_devices_do_not_divide_is_refused_with_the_numbers(runs):
 def test_two_processes_train_together_and_agree_on_the_weights(two_processes):
     first, second = two_processes["processes"]
     assert first["devices"] == second["devices"] and len(first["devices"]) == 4
-    # Both processes read back the same replicated arrays: the same numbers.
+    # Exact: each process reads its own copy of replicated weights, and the copies
+    # are equal bit for bit (one all-reduced gradient, the same update on each).
     assert first["weights"] == second["weights"]
     assert first["losses"] == second["losses"]
     assert first["kernel_sharding"]["devices"] == 4
@@ -241,6 +207,19 @@ def test_the_numpy_backend_refuses_a_distribution_and_names_jax():
             list_devices("gpu")
         with pytest.raises(ValueError, match="JAX backend"):
             gk.distribution.initialize("127.0.0.1:1234", 1, 0)
+
+
+@needs_jax
+def test_switching_to_numpy_drops_the_distribution():
+    with backend_selected("jax"):
+        set_distribution(DataParallel(devices=list_devices()[:1]))
+        assert distribution() is not None
+        with backend_selected("numpy"):
+            assert distribution() is None
+            model = gk.Sequential([gk.layers.Dense(2)])
+            model.build((None, 3))  # the weight is made on numpy, placed nowhere
+            assert model.layers[0].kernel.shape == (3, 2)
+        set_distribution(None)
 
 
 def test_a_scope_refused_on_numpy_leaves_no_distribution_behind():

@@ -7,17 +7,18 @@ starts; the argument checks run here, as they fail before JAX is touched.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import distribution_worker
 import numpy as np
 import pytest
-from child_python import PACKAGE_ROOT
+from child_python import (
+    free_port,
+    jax_devices_environment,
+    last_json_line,
+    run_python,
+    run_pythons_together,
+)
 
 from graphkeras import backend as K
 
@@ -26,33 +27,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 WORKER = Path(__file__).with_name("distribution_worker.py")
-HUNG_AFTER_SECONDS = 240  # far above what a run needs: it only stops a hung child
-
-
-def _child_environment(device_count: int, **variables: str) -> dict[str, str]:
-    """This environment with ``device_count`` simulated CPU devices and the jax backend."""
-    flags = (
-        f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count={device_count}"
-    )
-    python_path = [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]
-    return {
-        **os.environ,
-        "XLA_FLAGS": flags.strip(),
-        "GRAPHKERAS_BACKEND": "jax",
-        "PYTHONPATH": os.pathsep.join(filter(None, python_path)),
-        **variables,
-    }
-
-
-def _report(stdout: str) -> dict:
-    """The JSON line a worker prints last."""
-    return json.loads(stdout.strip().splitlines()[-1])
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -67,15 +41,9 @@ def distribution():
 
 @pytest.fixture(scope="module")
 def placement_report() -> dict:
-    finished = subprocess.run(
-        [sys.executable, str(WORKER), "placement"],
-        capture_output=True,
-        text=True,
-        env=_child_environment(8),
-        timeout=HUNG_AFTER_SECONDS,
-    )
+    finished = run_python([str(WORKER), "placement"], env=jax_devices_environment(8))
     assert finished.returncode == 0, finished.stderr
-    return _report(finished.stdout)
+    return last_json_line(finished.stdout)
 
 
 def test_list_devices_names_every_simulated_device(placement_report):
@@ -134,9 +102,9 @@ def _numpy_training() -> dict[str, np.ndarray]:
 def two_process_reports() -> list[dict]:
     """Two processes of 2 devices each train together; process 0 gets arguments, 1 the
     environment with only the coordinator's address."""
-    coordinator = f"127.0.0.1:{_free_port()}"
+    coordinator = f"127.0.0.1:{free_port()}"
     commands = [
-        ([f"{coordinator},127.0.0.1:{_free_port()}", "2", "0"], {}),
+        ([f"{coordinator},127.0.0.1:{free_port()}", "2", "0"], {}),
         (
             [],
             {
@@ -146,28 +114,15 @@ def two_process_reports() -> list[dict]:
             },
         ),
     ]
-    children = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), "data-parallel", *arguments],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=_child_environment(2, **variables),
-        )
-        for arguments, variables in commands
-    ]
-    outputs = []
-    try:
-        for child in children:
-            outputs.append(child.communicate(timeout=HUNG_AFTER_SECONDS))
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
-    for index, (child, (stdout, stderr)) in enumerate(zip(children, outputs, strict=True)):
-        assert child.returncode == 0, f"process {index} failed:\n{stderr}\n{stdout}"
-    return [_report(stdout) for stdout, _ in outputs]
+    finished = run_pythons_together(
+        [
+            ([str(WORKER), "data-parallel", *arguments], jax_devices_environment(2, **variables))
+            for arguments, variables in commands
+        ]
+    )
+    for index, child in enumerate(finished):
+        assert child.returncode == 0, f"process {index} failed:\n{child.stderr}\n{child.stdout}"
+    return [last_json_line(child.stdout) for child in finished]
 
 
 def test_processes_see_each_other_and_all_four_devices(two_process_reports):
@@ -188,6 +143,8 @@ def test_each_process_holds_only_its_own_rows_of_a_batch(two_process_reports):
 
 def test_data_parallel_training_agrees_across_processes_and_with_numpy(two_process_reports):
     first, second = two_process_reports
+    # Exact: each process reads its own copy of the replicated weights, equal bit for
+    # bit (one all-reduced gradient, the same update on each copy).
     assert first["kernel"] == second["kernel"] and first["bias"] == second["bias"]
     expected = _numpy_training()
     # float32 on 4 devices against float64 numpy: rounding differs in the last bits.

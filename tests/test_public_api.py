@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from child_python import run_python
+from child_python import jax_devices_environment, run_python
 
 import graphkeras as gk
 from graphkeras import backend as K
@@ -123,9 +123,6 @@ def test_readme_many_devices_example_trains_on_eight_simulated_devices():
     script = distributed[0] + (
         "\nprint(len(list_devices()), model.layers[1].kernel.value.sharding.num_devices)\n"
     )
-    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count=8"
-    child = run_python(
-        ["-c", script], env={"XLA_FLAGS": flags.strip(), "GRAPHKERAS_BACKEND": "jax"}
-    )
+    child = run_python(["-c", script], env=jax_devices_environment(8))
     assert child.returncode == 0, child.stderr[-4000:]
     assert child.stdout.strip().splitlines()[-1] == "8 8"

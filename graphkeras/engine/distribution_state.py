@@ -49,6 +49,17 @@ def set_current(distribution: Any) -> None:
     _variable_shardings.clear()
 
 
+def _forget_off_jax() -> None:
+    """A switch to another backend (``K.set_backend`` clears the session) drops the distribution."""
+    global _current
+    if _current is not None and K.backend() != "jax":
+        _current = None
+        _variable_shardings.clear()
+
+
+K.on_clear_session(_forget_off_jax)
+
+
 def variable_sharding(variable: Any, reference: Any = None) -> Any:
     """The jax ``Sharding`` of ``variable``: its layout, or ``reference``'s (an optimizer slot)."""
     sharding = _variable_shardings.get(variable)

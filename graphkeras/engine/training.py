@@ -48,6 +48,7 @@ from graphkeras.engine.epoch_iterator import EpochIterator
 from graphkeras.engine.input_spec import assert_input_compatibility
 from graphkeras.engine.layer_registry import register_layer
 from graphkeras.engine.metric_tracking import CompileMetricsGroup, MetricAttributes
+from graphkeras.engine.model_exports import export_model
 from graphkeras.engine.model_files import model_files
 from graphkeras.engine.network import Network
 from graphkeras.engine.state_tree import ModelStateTree
@@ -152,6 +153,21 @@ class Model(Network, ModelStateTree, MetricAttributes):
         model_files().save_model(
             self, filepath, overwrite=overwrite, include_optimizer=include_optimizer
         )
+
+    def export(
+        self,
+        filepath: str | os.PathLike,
+        format: str = "onnx",
+        opset: int | None = None,
+        dynamic_batch: bool = True,
+    ) -> None:
+        """Write the model's inference graph for a serving runtime (``format="onnx"``).
+
+        See ``gk.export.to_onnx``: a layer with no converter is refused by
+        name before anything is written, and the file appears whole or not at
+        all. ``dynamic_batch`` leaves the batch dimension symbolic.
+        """
+        export_model(self, filepath, format, opset=opset, dynamic_batch=dynamic_batch)
 
     def get_compile_config(self) -> dict | None:
         """``compile``'s arguments as JSON-ready data (None before compile).

@@ -1,0 +1,17 @@
+"""The built-in ONNX converters, one module per layer family; importing registers them."""
+
+from graphkeras.export.onnx_converters import (
+    activation_layers,
+    convolution,
+    dense,
+    embedding,
+    identities,
+    merging,
+    normalization,
+    operators,
+    pooling,
+    preprocessing,
+    reshaping,
+    residual,
+    spatial_reshaping,
+)

@@ -1,0 +1,127 @@
+"""OnnxLayerCall: what a converter sees of one layer call, and how it adds ONNX nodes.
+
+A converter receives one of these per node of the model. It reads
+``layer``, ``inputs`` (the ONNX names of the call's input tensors, in the
+node's order), ``input_shapes`` and ``output_shapes`` (the KerasTensors'
+shapes, ``None`` for unknown dims), adds nodes with :meth:`add` and returns
+its output names. :meth:`finish` then names what was added: a call that
+added one node names it ``path`` (the layer's name, prefixed by the nested
+models around it), one that added several names them ``path:OpType``; the
+outputs are renamed to the names the graph expects, so a converter never
+deals with naming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+class OnnxLayerCall:
+    """One node of a model being written as ONNX nodes (see the module docstring)."""
+
+    def __init__(self, builder, node, path: str, inputs: list[str]) -> None:
+        self._builder = builder
+        self.node = node
+        self.layer = node.outbound_layer
+        self.path = path
+        self.inputs = list(inputs)
+        # The dtypes of ``inputs``; autocasting (see onnx_model.py) updates both together.
+        self.input_dtypes = [str(tensor.dtype) for tensor in node.input_tensors]
+        self._pending: list[dict] = []
+
+    # ------------------------------------------------------------ what is called
+    @property
+    def opset(self) -> int:
+        return self._builder.opset
+
+    @property
+    def input_shapes(self) -> list[tuple]:
+        return [tuple(tensor.shape) for tensor in self.node.input_tensors]
+
+    @property
+    def output_shapes(self) -> list[tuple]:
+        return [tuple(tensor.shape) for tensor in self.node.output_tensors]
+
+    @property
+    def dtype(self) -> str:
+        """The dtype the layer computes in."""
+        return str(getattr(self.layer, "compute_dtype", "float32"))
+
+    # ------------------------------------------------------------ adding nodes
+    def add(self, op_type: str, inputs: list[str], outputs: int = 1, **attributes):
+        """Add an ``op_type`` node on ``inputs``; its output name (a list when ``outputs > 1``)."""
+        names = [
+            self._builder.unique_name(
+                f"{self.path}:{op_type}" + (f":{index}" if outputs > 1 else "")
+            )
+            for index in range(outputs)
+        ]
+        self._pending.append(
+            {"op_type": op_type, "inputs": list(inputs), "outputs": names, "attributes": attributes}
+        )
+        return names[0] if outputs == 1 else names
+
+    def weight(self, variable, transform: Callable | None = None, tag: str = "") -> str:
+        """The initializer of ``variable``, shared by every call that reads it (see the builder)."""
+        return self._builder.weight(variable, transform, tag)
+
+    def constant(self, value, dtype: str | None = None, role: str = "constant") -> str:
+        """An initializer holding ``value`` (in the layer's dtype unless ``dtype`` is given)."""
+        array = np.asarray(value, dtype=dtype or self.dtype)
+        return self._builder.initializer(array, f"{self.path}:{role}")
+
+    def int64s(self, values, role: str = "shape") -> str:
+        """An int64 vector initializer (shapes, axes, pads given as inputs)."""
+        return self.constant(np.asarray(list(values), dtype=np.int64), "int64", role)
+
+    def reduce(self, op_type: str, x: str, axes, keepdims: bool) -> str:
+        """``op_type`` (``ReduceMean``, ``ReduceMax``, ...) over ``axes``, as ``opset`` writes it.
+
+        ReduceSum takes its axes as an input from opset 13, the others from 18.
+        """
+        axes = [int(axis) for axis in axes]
+        takes_input = self.opset >= 18 or (op_type == "ReduceSum" and self.opset >= 13)
+        if takes_input:
+            return self.add(op_type, [x, self.int64s(axes, "axes")], keepdims=int(keepdims))
+        return self.add(op_type, [x], axes=axes, keepdims=int(keepdims))
+
+    def unsqueeze(self, x: str, axes) -> str:
+        """``x`` with unit axes inserted at ``axes`` (axes as an input, opset 13 on)."""
+        return self.add("Unsqueeze", [x, self.int64s(axes, "axes")])
+
+    def cast(self, x: str, dtype: str) -> str:
+        """``x`` converted to ``dtype`` (a NumPy dtype name)."""
+        element_type = self._builder.onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+        return self.add("Cast", [x], to=element_type)
+
+    def transpose(self, x: str, permutation) -> str:
+        return self.add("Transpose", [x], perm=[int(axis) for axis in permutation])
+
+    # ------------------------------------------------------------ naming
+    def finish(self, results: list[str], wanted: list[str]) -> None:
+        """Rename ``results`` to ``wanted`` and write the pending nodes with their names."""
+        produced = {name for entry in self._pending for name in entry["outputs"]}
+        renamed: dict[str, str] = {}
+        for result, target in zip(results, wanted, strict=True):
+            if result in produced and result not in renamed:
+                renamed[result] = target
+            else:
+                self.add("Identity", [renamed.get(result, result)])
+                renamed[self._pending[-1]["outputs"][0]] = target
+        counts: dict[str, int] = {}
+        single = len(self._pending) == 1
+        for entry in self._pending:
+            op_type = entry["op_type"]
+            counts[op_type] = counts.get(op_type, 0) + 1
+            suffix = "" if counts[op_type] == 1 else f"_{counts[op_type]}"
+            name = self.path if single else f"{self.path}:{op_type}{suffix}"
+            self._builder.add_node(
+                op_type,
+                [renamed.get(name_in, name_in) for name_in in entry["inputs"]],
+                [renamed.get(name_out, name_out) for name_out in entry["outputs"]],
+                name,
+                **entry["attributes"],
+            )
+        self._pending = []
