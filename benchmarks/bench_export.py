@@ -12,22 +12,10 @@ largest relative difference of their outputs.
 from __future__ import annotations
 
 import numpy as np
+from _models import residual_stack
 from _timing import compare
 
 import graphkeras as gk
-from graphkeras import layers
-
-WIDTH = 16
-
-
-def residual_stack(layer_count: int) -> tuple:
-    inputs = gk.Input(shape=(WIDTH,), name="features")
-    shared = layers.Dense(WIDTH, name="shared_projection")
-    tensor = inputs
-    for _ in range(max(1, (layer_count - 2) // 3)):
-        hidden = layers.Dense(WIDTH, activation="relu")(shared(tensor))
-        tensor = layers.add([tensor, layers.Dense(WIDTH)(hidden)])
-    return inputs, tensor
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _models import residual_stack
 from _timing import compare
 
 import graphkeras as gk
@@ -41,7 +42,6 @@ from graphkeras.utils.viewer_data import viewer_data
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser_tools import start_browser  # noqa: E402  (the tests' headless chromium)
 
-WIDTH = 16
 FIRST_PAINT_TARGETS = {"resnet": 1.0, "chain": 3.0}
 PAGE_LOADS = 3
 
@@ -60,12 +60,7 @@ def resnet_style(layer_count: int) -> gk.Model:
     """Residual blocks (shared Dense, Dense, Dense, add) up to about ``layer_count`` layers."""
     K.clear_session()
     gc.collect()
-    inputs = gk.Input(shape=(WIDTH,), name="features")
-    shared = layers.Dense(WIDTH, name="shared_projection")
-    tensor = inputs
-    for _ in range(max(1, (layer_count - 2) // 3)):
-        hidden = layers.Dense(WIDTH, activation="relu")(shared(tensor))
-        tensor = layers.add([tensor, layers.Dense(WIDTH)(hidden)])
+    inputs, tensor = residual_stack(layer_count)
     return gk.Model(inputs, tensor, name="resnet_style")
 
 
