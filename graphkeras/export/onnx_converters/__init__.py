@@ -11,6 +11,7 @@ from graphkeras.export.onnx_converters import (
     operators,
     pooling,
     preprocessing,
+    recurrent,
     reshaping,
     residual,
     spatial_reshaping,
