@@ -55,7 +55,7 @@ def _mlp() -> gk.Model:
     return model
 
 
-def _train(distribution, steps_per_execution: int = 1, jit_compile: bool = True) -> dict:
+def _train(distribution, steps_per_execution: int = 1) -> dict:
     """The seeded MLP trained for 3 epochs, under ``distribution`` (None: one device)."""
     gk.backend.clear_session()
     gk.utils.set_random_seed(7)
@@ -67,7 +67,6 @@ def _train(distribution, steps_per_execution: int = 1, jit_compile: bool = True)
             loss=gk.losses.SparseCategoricalCrossentropy(from_logits=True),
             metrics=["accuracy"],
             steps_per_execution=steps_per_execution,
-            jit_compile=jit_compile,
         )
         x, y = _data()
         history = model.fit(x, y, batch_size=16, epochs=3, verbose=0)
@@ -169,7 +168,6 @@ def eight_devices() -> dict:
         "data_parallel": _train(DataParallel()),
         "data_parallel_folded": _train(DataParallel(), steps_per_execution=2),
         "model_parallel": _train(_model_parallel()),
-        "data_parallel_op_by_op": _train(DataParallel(), jit_compile=False),
         "embedding_one_device": _train_embedding(None),
         "embedding_model_parallel": _train_embedding(_model_parallel()),
         "refused_batch": _refused_batch(),

@@ -163,11 +163,6 @@ def test_model_parallel_shards_an_embedding_table_and_trains_as_one_device(runs)
 
 
 @needs_jax
-def test_data_parallel_op_by_op_trains_as_one_device(runs):
-    _assert_same_training(runs["one_device"], runs["data_parallel_op_by_op"])
-
-
-@needs_jax
 def test_a_batch_the_devices_do_not_divide_is_refused_with_the_numbers(runs):
     message = runs["refused_batch"]
     assert "batch of 12 rows" in message
