@@ -17,6 +17,7 @@ import urllib.request
 
 import numpy as np
 import pytest
+from child_python import HUNG_AFTER_SECONDS
 from inspection_models import dense_chain, models_nested_twice, shared_pair
 
 import graphkeras as gk
@@ -417,11 +418,11 @@ def serve(file, *extra: str) -> tuple[int, dict]:
 
     def fetch(server: cli_view.PageServer) -> None:
         try:
-            with urllib.request.urlopen(server.url, timeout=10) as response:
+            with urllib.request.urlopen(server.url, timeout=HUNG_AFTER_SECONDS) as response:
                 fetched["page"] = response.read().decode("utf-8")
                 fetched["type"] = response.headers["Content-Type"]
             try:
-                urllib.request.urlopen(server.url + "etc/passwd", timeout=10)
+                urllib.request.urlopen(server.url + "etc/passwd", timeout=HUNG_AFTER_SECONDS)
             except urllib.error.HTTPError as error:
                 fetched["other"] = error.code
             fetched["url"] = server.url
@@ -476,7 +477,7 @@ def test_the_port_is_closed_once_the_command_returns(tmp_path):
     status, fetched = serve(path)
     assert status == 0 and "page" in fetched
     with pytest.raises(urllib.error.URLError):
-        urllib.request.urlopen(fetched["url"], timeout=10)
+        urllib.request.urlopen(fetched["url"], timeout=HUNG_AFTER_SECONDS)
 
 
 def test_view_command_reports_a_port_it_cannot_serve_on(tmp_path, capsys):
