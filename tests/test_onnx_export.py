@@ -20,59 +20,19 @@ import pytest
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
+from onnx_checks import (  # noqa: E402
+    ATOL,
+    RTOL,
+    assert_exports_faithfully,
+    chain,
+    random_inputs,
+    with_random_weights,
+)
+
 import graphkeras as gk  # noqa: E402
 from graphkeras import activations, cli, layers  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
 from graphkeras.export.onnx_converters.activation_functions import WRITERS  # noqa: E402
-
-RTOL = 1e-5
-ATOL = 1e-6
-BATCH_SIZES = (2, 5)
-
-
-def random_inputs(model, batch: int, seed: int) -> list[np.ndarray]:
-    """One array per model input: normal floats (scaled by 2), or ids in ``[0, 10)``."""
-    generator = np.random.default_rng(seed)
-    arrays = []
-    for tensor in model.inputs:
-        shape = (batch, *tensor.shape[1:])
-        if "int" in str(tensor.dtype):
-            arrays.append(generator.integers(0, 10, size=shape).astype(str(tensor.dtype)))
-        else:
-            arrays.append((2 * generator.standard_normal(shape)).astype(str(tensor.dtype)))
-    return arrays
-
-
-def graphkeras_outputs(model, arrays: list[np.ndarray]) -> list[np.ndarray]:
-    outputs = model.predict(arrays if len(arrays) > 1 else arrays[0], verbose=0)
-    return [np.asarray(output) for output in (outputs if isinstance(outputs, list) else [outputs])]
-
-
-def assert_exports_faithfully(model, opset: int | None = None, rtol=RTOL, atol=ATOL):
-    """Export, check, and compare onnxruntime with graphkeras on two batch sizes."""
-    proto = gk.export.to_onnx(model, opset=opset)
-    onnx.checker.check_model(proto, full_check=True)
-    session = onnxruntime.InferenceSession(
-        proto.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    for seed, batch in enumerate(BATCH_SIZES):
-        arrays = random_inputs(model, batch, seed)
-        feeds = dict(zip(model.input_names, arrays, strict=True))
-        exported = session.run(None, feeds)
-        expected = graphkeras_outputs(model, arrays)
-        assert len(exported) == len(expected)
-        for got, want in zip(exported, expected, strict=True):
-            assert got.shape == want.shape
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
-    return proto
-
-
-def chain(input_shape, *stack, dtype="float32"):
-    inputs = gk.Input(input_shape, dtype=dtype, name="features")
-    outputs = inputs
-    for layer in stack:
-        outputs = layer(outputs)
-    return gk.Model(inputs, outputs, name="chain")
 
 
 # ------------------------------------------------------------------ families
@@ -221,18 +181,6 @@ def test_one_dimensional_and_global_pooling_at_the_opsets_either_side_of_axes_in
     pooled = layers.AveragePooling1D(3, strides=1, padding="same")(pooled)
     outputs = [layers.GlobalAveragePooling1D()(pooled), layers.GlobalMaxPooling1D()(pooled)]
     assert_exports_faithfully(gk.Model(inputs, outputs), opset=opset)
-
-
-def with_random_weights(model, seed: int = 0):
-    """Every weight drawn at random; variances kept positive (moving statistics)."""
-    generator = np.random.default_rng(seed)
-    model.set_weights(
-        [
-            np.abs(generator.standard_normal(weight.shape)).astype(weight.dtype) + 0.1
-            for weight in model.get_weights()
-        ]
-    )
-    return model
 
 
 @pytest.mark.filterwarnings("ignore:LayerNormalization.rms_scaling=True. is deprecated")
