@@ -293,13 +293,6 @@ def test_python_operators_on_tensors():
     assert_exports_faithfully(gk.Model([x, y, ids], outputs))
 
 
-def test_an_operator_without_a_converter_is_refused_by_name():
-    x = gk.Input((4,), name="x")
-    model = gk.Model(x, x[:, 1:])
-    with pytest.raises(OnnxExportError, match="OperatorLayer layer 'getitem.*'getitem'"):
-        gk.export.to_onnx(model)
-
-
 def test_residual_scaling_layers():
     shortcut, branch = gk.Input((3, 4), name="shortcut"), gk.Input((3, 4), name="branch")
     scaled = layers.LayerScale(0.3, 4)(branch)

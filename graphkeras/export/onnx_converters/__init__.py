@@ -8,6 +8,7 @@ from graphkeras.export.onnx_converters import (
     identities,
     merging,
     normalization,
+    operations,
     operators,
     pooling,
     preprocessing,

@@ -1,0 +1,64 @@
+"""``gk.ops`` calls in a graph (OperationLayer) as ONNX nodes: the table of writers.
+
+An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
+``WRITERS`` maps each operation with an exact ONNX form to the function
+writing it, one module per family (element-wise, activations, reductions,
+sorting, shapes, linear algebra). A writer receives an
+:class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
+and returns the ONNX name of each output. An operation without a writer
+(linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
+name, and so is an argument value a writer cannot write exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphkeras.export.onnx_converters import (
+    operations_activations,
+    operations_elementwise,
+    operations_linear_algebra,
+    operations_reductions,
+    operations_shapes,
+    operations_sorting,
+)
+from graphkeras.export.onnx_converters.operation_call import OperationCall
+from graphkeras.export.onnx_export_error import OnnxExportError
+from graphkeras.export.onnx_registry import register_onnx_converter
+from graphkeras.ops.operation_layer import OperationLayer
+
+
+def _table() -> dict[str, Callable]:
+    table: dict[str, Callable] = {}
+    for family in (
+        operations_elementwise,
+        operations_activations,
+        operations_reductions,
+        operations_sorting,
+        operations_shapes,
+        operations_linear_algebra,
+    ):
+        overlap = set(table) & set(family.WRITERS)
+        if overlap:
+            raise RuntimeError(f"ONNX writers for {sorted(overlap)} are defined twice.")
+        table.update(family.WRITERS)
+    return table
+
+
+WRITERS: dict[str, Callable] = _table()
+
+
+def operation_layer(call) -> str | list[str]:
+    """Write ``call.layer``'s operation with its writer, or refuse it by name."""
+    layer = call.layer
+    writer = WRITERS.get(layer.operation)
+    if writer is None:
+        raise OnnxExportError(
+            f"OperationLayer '{layer.name}' (ops.{layer.operation}) has no ONNX converter; "
+            "the operations with one are listed in "
+            "graphkeras.export.onnx_converters.operations.WRITERS."
+        )
+    return writer(OperationCall(call))
+
+
+register_onnx_converter(OperationLayer, operation_layer)

@@ -1,0 +1,157 @@
+"""Reducing ``gk.ops`` (sums, means, extremes, ``var``, ``logsumexp``, ``argmax``, ``cumsum``).
+
+Axes are the call's static ``axis`` argument (None: every axis, known from
+the input's rank), written as ``Reduce*`` takes them at the export's opset
+(an attribute before 18, an input from 18; ReduceSum's an input from 13).
+The input is cast to the result's dtype first, so an integer mean is a
+float mean and a boolean sum counts. ``any`` and ``all`` reduce booleans
+as int32 (ONNX reduces no booleans before opset 20); ``argmax`` and
+``argmin`` give the first position among ties, as NumPy and ONNX
+(``select_last_index=0``) both do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from graphkeras.export.onnx_converters.operation_call import OperationCall
+
+
+def _keepdims(op: OperationCall) -> bool:
+    keepdims = op["keepdims"]
+    if not isinstance(keepdims, bool):
+        op.refuse("keepdims", "must be True or False")
+    return keepdims
+
+
+def _reduction(op_type: str, bound: str | None = None) -> Callable:
+    """``op_type`` over ``axis``; ``bound`` names an ``initial`` argument (max, min)."""
+
+    def write(op: OperationCall) -> str:
+        if op.output_dtype() == "bool":
+            op.refuse("x", "is boolean; ONNX reduces booleans only from opset 20")
+        dtype = op.output_dtype()
+        x = op.tensor("x")
+        result = op.reduce(
+            op_type, op.operand(x, dtype, "x"), op.axes("axis", x.rank), _keepdims(op)
+        )
+        if bound is not None and op["initial"] is not None:
+            extreme = "Max" if op_type == "ReduceMax" else "Min"
+            result = op.add(extreme, [result, op.operand(op["initial"], dtype, "initial")])
+        return result
+
+    return write
+
+
+def _boolean_reduction(op_type: str) -> Callable:
+    """any (ReduceMax) / all (ReduceMin) over booleans, reduced as int32."""
+
+    def write(op: OperationCall) -> str:
+        x = op.tensor("x")
+        as_int = op.cast(op.operand(x, "bool", "x"), "int32")
+        reduced = op.reduce(op_type, as_int, op.axes("axis", x.rank), _keepdims(op))
+        return op.cast(reduced, "bool")
+
+    return write
+
+
+def _variance(op: OperationCall, root: bool) -> str:
+    """``mean((x - mean(x))^2)``, NumPy's two passes; its square root for ``std``."""
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    axes = op.axes("axis", x.rank)
+    value = op.operand(x, dtype, "x")
+    centred = op.add("Sub", [value, op.reduce("ReduceMean", value, axes, True)])
+    variance = op.reduce("ReduceMean", op.add("Mul", [centred, centred]), axes, _keepdims(op))
+    return op.add("Sqrt", [variance]) if root else variance
+
+
+def _logsumexp(op: OperationCall) -> str:
+    """``m + log(sum(exp(x - m)))`` with ``m`` the largest entry (0 where it is infinite)."""
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    axes = op.axes("axis", x.rank)
+    keepdims = _keepdims(op)
+    value = op.operand(x, dtype, "x")
+    largest = op.reduce("ReduceMax", value, axes, True)
+    zero = op.constant(0.0, dtype, "zero")
+    shift = op.add("Where", [op.add("IsInf", [largest]), zero, largest])
+    total = op.reduce("ReduceSum", op.add("Exp", [op.add("Sub", [value, shift])]), axes, keepdims)
+    if not keepdims:
+        shift = op.add("Squeeze", [shift, op.int64s(axes, "axes")]) if axes else shift
+    return op.add("Add", [op.add("Log", [total]), shift])
+
+
+def _flattened(op: OperationCall, name: str) -> str:
+    return op.add("Reshape", [name, op.int64s([-1])])
+
+
+def _arg_extreme(op_type: str) -> Callable:
+    """ArgMax / ArgMin along ``axis`` (of the flattened ``x`` when None), int32."""
+
+    def write(op: OperationCall) -> str:
+        x = op.tensor("x")
+        keepdims = _keepdims(op)
+        value = x.name
+        if x.dtype == "bool":
+            value = op.cast(value, "int32")
+        if op["axis"] is None:
+            index = op.add(op_type, [_flattened(op, value)], axis=0, keepdims=0)
+            if keepdims:
+                index = op.add("Reshape", [index, op.int64s([1] * x.rank)])
+        else:
+            axis = op.axis("axis", x.rank)
+            index = op.add(op_type, [value], axis=axis, keepdims=int(keepdims))
+        return op.cast(index, op.output_dtype())
+
+    return write
+
+
+def _cumsum(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    if dtype == "bool":
+        op.refuse("x", "is boolean; ONNX CumSum takes numbers")
+    x = op.tensor("x")
+    value = op.operand(x, dtype, "x")
+    if op["axis"] is None:
+        return op.add("CumSum", [_flattened(op, value), op.scalar_int64(0, "axis")])
+    return op.add("CumSum", [value, op.scalar_int64(op.axis("axis", x.rank), "axis")])
+
+
+def _count_nonzero(op: OperationCall) -> str:
+    x = op.tensor("x")
+    zero = op.constant(np.zeros((), x.dtype), x.dtype, "zero")
+    nonzero = op.cast(op.add("Not", [op.add("Equal", [x.name, zero])]), op.output_dtype())
+    return op.reduce("ReduceSum", nonzero, op.axes("axis", x.rank), False)
+
+
+def _ptp(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    axes, keepdims = op.axes("axis", x.rank), _keepdims(op)
+    value = op.operand(x, dtype, "x")
+    largest = op.reduce("ReduceMax", value, axes, keepdims)
+    return op.add("Sub", [largest, op.reduce("ReduceMin", value, axes, keepdims)])
+
+
+WRITERS: dict[str, Callable] = {
+    "sum": _reduction("ReduceSum"),
+    "mean": _reduction("ReduceMean"),
+    "max": _reduction("ReduceMax", bound="initial"),
+    "min": _reduction("ReduceMin", bound="initial"),
+    "amax": _reduction("ReduceMax"),
+    "amin": _reduction("ReduceMin"),
+    "prod": _reduction("ReduceProd"),
+    "any": _boolean_reduction("ReduceMax"),
+    "all": _boolean_reduction("ReduceMin"),
+    "var": lambda op: _variance(op, root=False),
+    "std": lambda op: _variance(op, root=True),
+    "logsumexp": _logsumexp,
+    "argmax": _arg_extreme("ArgMax"),
+    "argmin": _arg_extreme("ArgMin"),
+    "cumsum": _cumsum,
+    "count_nonzero": _count_nonzero,
+    "ptp": _ptp,
+}

@@ -1,0 +1,418 @@
+"""ONNX export of ``gk.ops`` calls (OperationLayer) and of ``x[key]``, ``//`` and ``%``.
+
+Each model strings several ops together and is checked by
+``assert_exports_faithfully``: ``onnx.checker.check_model(full_check=True)``
+passes and onnxruntime's outputs equal graphkeras's within rtol 1e-5, atol
+1e-6 on random batches of two sizes. Integer inputs are ids in ``[0, 10)``,
+shifted in the graph where negatives matter (``mod`` and ``floor_divide``
+follow NumPy's signs). Ops whose ONNX form changes with the opset
+(reductions, ``Pad``'s modes) are checked at opsets 17 and 18. Then the
+refusals: an op without a converter and an argument without an exact ONNX
+form are named. Last, the guide example's models and the Keras 3 fixture
+with ops in its graph.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+onnxruntime = pytest.importorskip("onnxruntime")
+
+from onnx_checks import assert_exports_faithfully, with_random_weights  # noqa: E402
+
+import graphkeras as gk  # noqa: E402
+from graphkeras import ops  # noqa: E402
+from graphkeras.export import OnnxExportError  # noqa: E402
+from graphkeras.export.onnx_converters.operations import WRITERS  # noqa: E402
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_elementwise_math_ops():
+    x = gk.Input((3, 4), name="x")
+    unit = ops.sigmoid(x)  # in (0, 1): inside every domain below
+    positive = ops.exp(x)
+    tiny = ops.multiply(x, 1e-6)  # where expm1 and log1p differ from exp - 1, log(1 + x)
+    outputs = [
+        ops.abs(x),
+        ops.negative(x),
+        ops.expm1(tiny),
+        ops.expm1(x),
+        ops.log1p(tiny),
+        ops.log1p(positive),
+        ops.log(positive),
+        ops.log2(positive),
+        ops.log10(positive),
+        ops.sqrt(positive),
+        ops.rsqrt(positive),
+        ops.square(x),
+        ops.reciprocal(positive),
+        ops.sin(x),
+        ops.cos(x),
+        ops.tan(unit),
+        ops.arcsin(unit),
+        ops.arccos(unit),
+        ops.arctan(x),
+        ops.sinh(x),
+        ops.cosh(x),
+        ops.tanh(x),
+        ops.arcsinh(x),
+        ops.arccosh(ops.add(positive, 1.0)),
+        ops.arctanh(ops.subtract(unit, 0.5)),
+        ops.sign(x),
+        ops.floor(x),
+        ops.ceil(x),
+        ops.round(ops.multiply(x, 2.0)),
+        ops.round(ops.array([0.5, 1.5, 2.5, -0.5, -2.5]) + ops.multiply(x[:, :1, :1], 0.0)),
+        ops.trunc(x),
+        ops.erf(x),
+        ops.exp2(x),
+        ops.deg2rad(x),
+        ops.rad2deg(x),
+        ops.fabs(x),
+    ]
+    assert_exports_faithfully(gk.Model(x, outputs))
+
+
+def test_expm1_and_log1p_keep_their_digits_near_zero():
+    """Without ``atol`` a plain ``exp(x) - 1`` or ``log(1 + x)`` would fail here."""
+    x = gk.Input((6,), name="x")
+    tiny = ops.multiply(x, 1e-7)
+    assert_exports_faithfully(gk.Model(x, [ops.expm1(tiny), ops.log1p(tiny)]), atol=0)
+
+
+def test_binary_comparison_and_logic_ops():
+    x, y = gk.Input((5,), name="x"), gk.Input((5,), name="y")
+    ids = gk.Input((5,), dtype="int32", name="ids")
+    signed = ops.subtract(ids, 5)  # -5 .. 4, zero included
+    outputs = [
+        ops.add(x, y),
+        ops.subtract(x, 2.0),
+        ops.multiply(2.5, y),
+        ops.divide(x, y),
+        ops.true_divide(ids, 4),
+        ops.power(ops.abs(x), y),
+        ops.maximum(x, y),
+        ops.minimum(x, 0.0),
+        ops.fmax(x, y),
+        ops.fmin(x, y),
+        ops.mod(x, y),
+        ops.mod(signed, 3),
+        ops.mod(signed, -3),
+        ops.mod(signed, signed),
+        ops.floor_divide(x, y),
+        ops.floor_divide(signed, 3),
+        ops.floor_divide(signed, -4),
+        ops.floor_divide(signed, signed),  # zero divisors give 0, as NumPy gives
+        ops.fmod(x, y),
+        ops.fmod(signed, 3),
+        ops.arctan2(x, y),
+        ops.arctan2(ops.multiply(x, 0.0), ops.multiply(y, 0.0)),  # signed zeros
+        ops.divide_no_nan(x, ops.maximum(y, 0.0)),
+        ops.add(signed, 2.5),
+        ops.equal(signed, 0),
+        ops.not_equal(x, y),
+        ops.less(x, y),
+        ops.less_equal(ids, 4.5),
+        ops.greater(x, y),
+        ops.greater_equal(signed, ids),
+        ops.logical_and(ops.greater(x, 0.0), ops.less(y, 0.0)),
+        ops.logical_or(x, ops.less(y, 0.0)),
+        ops.logical_xor(ops.greater(x, 0.0), signed),
+        ops.logical_not(signed),
+        ops.isnan(ops.log(x)),
+        ops.isinf(ops.divide(x, ops.maximum(y, 0.0))),
+        ops.isfinite(ops.log(x)),
+        ops.isnan(ids),
+        ops.where(ops.greater(x, y), x, signed),
+        ops.clip(x, -0.5, 0.5),
+        ops.clip(signed, -2, 3),
+        ops.clip(x, y, 1.0),
+        ops.cast(x, "int32"),
+        ops.cast(signed, "bool"),
+        ops.cast(ops.greater(x, 0.0), "float32"),
+    ]
+    assert_exports_faithfully(gk.Model([x, y, ids], outputs))
+
+
+def test_activation_ops():
+    x = gk.Input((3, 6), name="x")
+    ids = gk.Input((6,), dtype="int32", name="ids")
+    outputs = [
+        ops.relu(x),
+        ops.relu6(ops.multiply(x, 4.0)),
+        ops.sigmoid(x),
+        ops.softplus(x),
+        ops.softsign(x),
+        ops.silu(x),
+        ops.swish(x),
+        ops.gelu(x),
+        ops.gelu(x, approximate=False),
+        ops.elu(x, alpha=0.7),
+        ops.selu(x),
+        ops.celu(x, alpha=1.3),
+        ops.leaky_relu(x, negative_slope=0.1),
+        ops.hard_sigmoid(x),
+        ops.hard_silu(x),
+        ops.hard_tanh(x),
+        ops.softmax(x),
+        ops.softmax(x, axis=1),
+        ops.softmax(x, axis=(1, 2)),
+        ops.log_softmax(x, axis=-1),
+        ops.log_softmax(x, axis=(1, 2)),
+        ops.log_sigmoid(x),
+        ops.tanh_shrink(x),
+        ops.soft_shrink(x, threshold=0.3),
+        ops.hard_shrink(x),
+        ops.squareplus(x, b=2),
+        ops.sparse_plus(x),
+        ops.sparse_sigmoid(x),
+        ops.glu(x),
+        ops.glu(ops.concatenate([x, x], axis=1), axis=1),
+        ops.threshold(x, 0.2, -1.0),
+        ops.relu(ids),
+        ops.softmax(ids),
+    ]
+    assert_exports_faithfully(gk.Model([x, ids], outputs))
+
+
+@pytest.mark.parametrize("opset", [17, 18])
+def test_reduction_ops(opset):
+    x = gk.Input((3, 4), name="x")
+    ids = gk.Input((3, 4), dtype="int32", name="ids")
+    flags = ops.greater(x, 0.0)
+    outputs = [
+        ops.sum(x, axis=1),
+        ops.sum(ids, axis=(1, 2), keepdims=True),
+        ops.sum(flags, axis=-1),
+        ops.mean(x, axis=-1, keepdims=True),
+        ops.mean(ids, axis=1),
+        ops.max(x, axis=2),
+        ops.max(x, axis=1, initial=0.5),
+        ops.min(ids, axis=(1, 2)),
+        ops.amax(x, axis=-1),
+        ops.amin(x, axis=1, keepdims=True),
+        ops.prod(ops.add(ops.sigmoid(x), 0.5), axis=-1),
+        ops.any(flags, axis=1),
+        ops.all(flags, axis=-1, keepdims=True),
+        ops.var(x, axis=-1),
+        ops.std(x, axis=(1, 2)),
+        ops.logsumexp(x, axis=-1),
+        ops.logsumexp(x, axis=(1, 2), keepdims=True),
+        ops.argmax(ids, axis=-1),
+        ops.argmin(x, axis=1, keepdims=True),
+        ops.cumsum(x, axis=1),
+        ops.cumsum(ids, axis=-1),
+        ops.count_nonzero(ops.subtract(ids, 5), axis=-1),
+        ops.ptp(x, axis=-1),
+        ops.sum(x, axis=()),
+    ]
+    assert_exports_faithfully(gk.Model([x, ids], outputs), opset=opset)
+
+
+def test_sorting_ops_keep_graphkeras_order_of_ties():
+    x = gk.Input((7,), name="x")
+    ids = gk.Input((3, 7), dtype="int32", name="ids")  # ids in [0, 10): many ties
+    values, positions = ops.top_k(ids, 3)
+    float_values, float_positions = ops.top_k(x, 2)
+    outputs = [
+        values,
+        positions,
+        float_values,
+        float_positions,
+        ops.sort(ids),
+        ops.argsort(ids, axis=-1),
+        ops.argsort(ids, axis=1),
+        ops.sort(x, axis=0),
+        ops.argsort(x),
+    ]
+    assert_exports_faithfully(gk.Model([x, ids], outputs))
+
+
+@pytest.mark.parametrize("opset", [17, 18])
+def test_shape_ops(opset):
+    x = gk.Input((2, 3, 4), name="x")
+    y = gk.Input((2, 3, 4), name="y")
+    first, second, third = ops.split(x, 3, axis=-2)
+    halves = ops.array_split(x, [1, -1], axis=-1)
+    uneven = ops.array_split(y, 3, axis=-1)
+    rows = ops.unstack(x, axis=1)
+    outputs = [
+        ops.reshape(x, (-1, 4, 6)),
+        ops.ravel(x),
+        ops.transpose(x, (0, 3, 1, 2)),
+        ops.transpose(y),
+        ops.moveaxis(x, 1, -1),
+        ops.moveaxis(x, (1, 2), (3, 1)),
+        ops.swapaxes(x, 1, 3),
+        ops.expand_dims(x, -1),
+        ops.expand_dims(x, (1, 3)),
+        ops.squeeze(ops.expand_dims(x, 2), axis=2),
+        ops.squeeze(first, axis=-2),
+        ops.broadcast_to(ops.sum(x, axis=0), (3, 2, 3, 4)),
+        ops.tile(x, (1, 2, 1)),
+        ops.tile(x, (2, 1, 1, 1, 3)),
+        ops.repeat(x, 2, axis=-1),
+        ops.repeat(x, 3, axis=0),
+        ops.flip(x, axis=(1, -1)),
+        ops.fliplr(x),
+        ops.roll(x, 5, axis=-1),
+        ops.pad(x, ((0, 0), (1, 2), (0, 1), (2, 0)), constant_values=0.5),
+        ops.pad(x, ((0, 0), (1, 1), (2, 1), (0, 3)), mode="reflect"),
+        ops.pad(x, ((0, 0), (0, 2), (1, 1), (3, 0)), mode="edge"),
+        ops.concatenate([x, y, second], axis=-2),
+        ops.stack([x, y], axis=1),
+        ops.stack([x, y], axis=-1),
+        third,
+        *halves,
+        *uneven,
+        *rows,
+        ops.slice(x, (0, 1, 1, 0), (-1, 1, 2, 4)),
+        ops.take(x, np.array([2, 0, -1]), axis=-1),
+        ops.take(x, np.array([[1, 0], [1, 1]]), axis=1),
+        ops.take_along_axis(x, ops.argsort(y, axis=-1), axis=-1),
+        ops.zeros_like(x),
+        ops.ones_like(x, dtype="int32"),
+        ops.full_like(y, 3.5),
+        ops.copy(x),
+        ops.stop_gradient(y),
+    ]
+    assert_exports_faithfully(gk.Model([x, y], outputs), opset=opset)
+
+
+def test_integer_picking_ops():
+    ids = gk.Input((4,), dtype="int32", name="ids")
+    table = gk.Input((10, 3), name="table")
+    outputs = [
+        ops.one_hot(ids, 10),
+        ops.one_hot(ops.subtract(ids, 2), 6, axis=1, dtype="int32"),  # out of range: zeros
+        ops.one_hot(ids, 10, axis=0),
+        ops.take(table, ids, axis=1),
+        ops.take(table, ops.subtract(ids, 10), axis=1),
+        ops.take_along_axis(table, ops.cast(ops.multiply(ops.sigmoid(table), 2.9), "int32"), -1),
+    ]
+    assert_exports_faithfully(gk.Model([ids, table], outputs))
+
+
+def test_products():
+    x = gk.Input((3, 4), name="x")
+    y = gk.Input((4, 5), name="y")
+    v = gk.Input((4,), name="v")
+    ids = gk.Input((3, 4), dtype="int32", name="ids")
+    outputs = [
+        ops.matmul(x, y),
+        ops.matmul(v, y),
+        ops.matmul(ids, ops.cast(y, "int32")),
+        ops.einsum("bij,bjk->bik", x, y),
+        ops.einsum("...j,...j->...", x, ops.sin(x)),
+        ops.tensordot(v, ops.transpose(y, (1, 0, 2)), axes=1),
+        ops.tensordot(x, y, axes=([2], [1])),
+        ops.tensordot(x, x, axes=([1, 2], [1, 2])),
+        ops.dot(x, y),
+        ops.inner(x, v),
+        ops.outer(v, v),
+    ]
+    assert_exports_faithfully(gk.Model([x, y, v, ids], outputs))
+
+
+def test_getitem_floor_divide_and_mod_operators():
+    x = gk.Input((4, 5), name="x")
+    ids = gk.Input((6,), dtype="int32", name="ids")
+    signed = ids - 5
+    outputs = [
+        x[:, 1:],
+        x[:, ::-1],
+        x[:, -1],
+        x[..., 1::2],
+        x[:, None, 2, -3:0:-2],
+        x[0:1, ..., None],
+        x[::-1, 3, :2],
+        x[:, -5:-1, ::-3],
+        signed // 3,
+        signed // -2,
+        signed % 4,
+        -7 % ids,
+        x // 0.3,
+        x % -0.7,
+        7.5 // x,
+    ]
+    assert_exports_faithfully(gk.Model([x, ids], outputs))
+
+
+# ------------------------------------------------------------------ refusals
+def test_an_op_without_a_converter_is_refused_by_name():
+    x = gk.Input((3, 3), name="x")
+    model = gk.Model(x, ops.qr(x)[0])
+    assert "qr" not in WRITERS
+    with pytest.raises(OnnxExportError, match=r"OperationLayer 'qr.*' \(ops\.qr\) has no ONNX"):
+        gk.export.to_onnx(model)
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda x: ops.pad(x, 1, mode="symmetric"), r"ops\.pad\): mode='symmetric'"),
+        (lambda x: ops.round(x, 2), r"ops\.round\): decimals=2"),
+        (lambda x: ops.squeeze(x), r"ops\.squeeze\): axis=None"),
+        (lambda x: x[3:0:-1], r"'getitem.*steps backwards"),
+    ],
+)
+def test_argument_values_without_an_exact_form_are_refused_by_name(build, message, tmp_path):
+    x = gk.Input((3, 4), name="x")
+    model = gk.Model(x, build(x))
+    path = tmp_path / "refused.onnx"
+    with pytest.raises(OnnxExportError, match=message):
+        model.export(path, format="onnx")
+    assert not path.exists()
+
+
+def test_wrap_padding_is_written_from_opset_19():
+    x = gk.Input((3, 4), name="x")
+    model = gk.Model(x, ops.pad(x, ((0, 0), (1, 2), (3, 1)), mode="wrap"))
+    with pytest.raises(OnnxExportError, match="mode='wrap' has no ONNX Pad form at opset 17"):
+        gk.export.to_onnx(model)
+    if onnx.defs.onnx_opset_version() >= 19:
+        assert_exports_faithfully(model, opset=19)
+
+
+# ------------------------------------------------------------ examples, fixtures
+def _guide_example():
+    path = ROOT / "examples" / "keras_guides" / "functional_with_ops.py"
+    spec = importlib.util.spec_from_file_location("functional_with_ops", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_functional_guides_models_export():
+    guide = _guide_example()
+    for build in (
+        guide.first_model,
+        guide.residual_model,
+        guide.shared_embedding_model,
+        guide.ticket_model,
+    ):
+        model = with_random_weights(build())
+        # The ticket model takes and gives dicts: the same graph with lists is compared.
+        assert_exports_faithfully(gk.Model(model.inputs, model.outputs))
+
+
+def test_the_keras_3_fixture_with_ops_exports():
+    pytest.importorskip("h5py")
+    path = ROOT / "tests" / "fixtures" / "keras" / "ops_graph.keras"
+    model = gk.models.load_model(path)
+    assert_exports_faithfully(model)
+    arrays = np.load(f"{path}.npz")
+    inputs = [arrays[k] for k in sorted(arrays.files) if k.startswith("input_")]
+    expected = [arrays[k] for k in sorted(arrays.files) if k.startswith("output_")]
+    session = onnxruntime.InferenceSession(
+        gk.export.to_onnx(model).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    got = session.run(None, dict(zip(model.input_names, inputs, strict=True)))
+    for ours, keras in zip(got, expected, strict=True):
+        np.testing.assert_allclose(ours, keras, rtol=1e-5, atol=1e-6)
