@@ -86,6 +86,8 @@ def test_expm1_and_log1p_keep_their_digits_near_zero():
     assert_exports_faithfully(gk.Model(x, [ops.expm1(tiny), ops.log1p(tiny)]), atol=0)
 
 
+# NaN, infinities and zero divisors are fed on purpose: NumPy warns while computing them.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_binary_comparison_and_logic_ops():
     x, y = gk.Input((5,), name="x"), gk.Input((5,), name="y")
     ids = gk.Input((5,), dtype="int32", name="ids")
@@ -114,6 +116,19 @@ def test_binary_comparison_and_logic_ops():
         ops.arctan2(x, y),
         ops.arctan2(ops.multiply(x, 0.0), ops.multiply(y, 0.0)),  # signed zeros
         ops.divide_no_nan(x, ops.maximum(y, 0.0)),
+        ops.logaddexp(x, y),
+        ops.logaddexp2(x, ops.log(x)),  # NaN and -inf entries too
+        ops.hypot(x, y),
+        ops.heaviside(ops.round(x), y),
+        ops.nan_to_num(ops.log(x)),
+        ops.nan_to_num(ops.divide(x, ops.maximum(y, 0.0)), nan=1.0, posinf=9.0, neginf=-9.0),
+        ops.isclose(x, ops.add(x, ops.multiply(y, 1e-6))),
+        ops.isclose(ops.log(x), ops.log(x), equal_nan=True),
+        ops.isclose(signed, 1),
+        ops.isposinf(ops.divide(x, ops.maximum(y, 0.0))),
+        ops.isneginf(ops.log(ops.maximum(x, 0.0))),
+        ops.signbit(ops.multiply(x, 0.0)),
+        ops.signbit(signed),
         ops.add(signed, 2.5),
         ops.equal(signed, 0),
         ops.not_equal(x, y),
@@ -215,6 +230,30 @@ def test_reduction_ops(opset):
     assert_exports_faithfully(gk.Model([x, ids], outputs), opset=opset)
 
 
+def test_normalization_ops():
+    x = gk.Input((3, 4), name="x")
+    row = ops.mean(x, axis=1, keepdims=True)  # a per-sample scale, shaped as x's rank
+    vector = np.linspace(0.5, 1.5, 4, dtype="float32")
+    grid = np.linspace(0.5, 1.5, 12, dtype="float32").reshape(3, 4)
+    mean, variance = ops.moments(x, axes=(0, 1))
+    outputs = [
+        ops.layer_normalization(x),
+        ops.layer_normalization(x, gamma=ops.sigmoid(row), beta=row, epsilon=1e-3),
+        ops.layer_normalization(x, gamma=vector, beta=-vector),
+        ops.layer_normalization(x, gamma=grid, axis=(1, 2)),
+        ops.rms_normalization(x, scale=vector),
+        ops.rms_normalization(x, scale=row, axis=(1, 2), epsilon=0.1),
+        ops.batch_normalization(x, vector, vector, axis=-1, offset=-vector, scale=vector),
+        ops.batch_normalization(x, vector[:3], vector[:3], axis=1, epsilon=0.01),
+        mean,
+        variance,
+        *ops.moments(x, axes=[-1], keepdims=True),
+        ops.normalize(x),
+        ops.normalize(x, axis=1, order=1),
+    ]
+    assert_exports_faithfully(gk.Model(x, outputs))
+
+
 def test_sorting_ops_keep_graphkeras_order_of_ties():
     x = gk.Input((7,), name="x")
     ids = gk.Input((3, 7), dtype="int32", name="ids")  # ids in [0, 10): many ties
@@ -268,6 +307,13 @@ def test_shape_ops(opset):
         ops.concatenate([x, y, second], axis=-2),
         ops.stack([x, y], axis=1),
         ops.stack([x, y], axis=-1),
+        ops.append(x, y, axis=2),
+        ops.append(x, y),
+        ops.hstack([x, y]),
+        ops.vstack([x, y]),
+        ops.tril(x),
+        ops.triu(x, k=1),
+        ops.tril(y, k=-1),
         third,
         *halves,
         *uneven,
@@ -320,6 +366,8 @@ def test_products():
     assert_exports_faithfully(gk.Model([x, y, v, ids], outputs))
 
 
+# NaN, infinities and zero divisors are fed on purpose: NumPy warns while computing them.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_getitem_floor_divide_and_mod_operators():
     x = gk.Input((4, 5), name="x")
     ids = gk.Input((6,), dtype="int32", name="ids")

@@ -3,7 +3,7 @@
 An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 ``WRITERS`` maps each operation with an exact ONNX form to the function
 writing it, one module per family (element-wise, activations, reductions,
-sorting, shapes, linear algebra). A writer receives an
+normalizations, sorting, shapes, linear algebra). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
 (linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
@@ -18,6 +18,7 @@ from graphkeras.export.onnx_converters import (
     operations_activations,
     operations_elementwise,
     operations_linear_algebra,
+    operations_normalization,
     operations_reductions,
     operations_shapes,
     operations_sorting,
@@ -34,6 +35,7 @@ def _table() -> dict[str, Callable]:
         operations_elementwise,
         operations_activations,
         operations_reductions,
+        operations_normalization,
         operations_sorting,
         operations_shapes,
         operations_linear_algebra,

@@ -280,6 +280,142 @@ def _ignoring_nan(op_type: str) -> Callable:
     return write
 
 
+def _log_add_exp(op: OperationCall, x1: str, x2: str, dtype: str) -> str:
+    """The larger plus softplus of the negative gap; equal infinities give themselves."""
+    first_larger = op.add("GreaterOrEqual", [x1, x2])
+    value = op.add(
+        "Where",
+        [
+            first_larger,
+            op.add("Add", [x1, op.add("Softplus", [op.add("Sub", [x2, x1])])]),
+            op.add("Add", [x2, op.add("Softplus", [op.add("Sub", [x1, x2])])]),
+        ],
+    )
+    same_infinity = op.add("And", [op.add("IsInf", [x1]), op.add("Equal", [x1, x2])])
+    return op.add("Where", [same_infinity, x1, value])
+
+
+def _logaddexp(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    return _log_add_exp(op, x1, x2, dtype)
+
+
+def _logaddexp2(op: OperationCall) -> str:
+    """``logaddexp(x1 ln 2, x2 ln 2) / ln 2``, graphkeras's formula."""
+    dtype = op.output_dtype()
+    log_2 = op.constant(math.log(2.0), dtype, "log_2")
+    x1 = op.add("Mul", [op.operand(op["x1"], dtype, "x1"), log_2])
+    x2 = op.add("Mul", [op.operand(op["x2"], dtype, "x2"), log_2])
+    return op.add("Div", [_log_add_exp(op, x1, x2, dtype), log_2])
+
+
+def _hypot(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    return op.add("Sqrt", [op.add("Add", [op.add("Mul", [x1, x1]), op.add("Mul", [x2, x2])])])
+
+
+def _heaviside(op: OperationCall) -> str:
+    """0 below zero, 1 above, ``x2`` at zero, NaN at NaN."""
+    dtype = op.output_dtype()
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    zero, one = op.constant(0.0, dtype, "zero"), op.constant(1.0, dtype, "one")
+    step = op.add("Where", [op.add("Greater", [x1, zero]), one, x2])
+    step = op.add("Where", [op.add("Less", [x1, zero]), zero, step])
+    return op.add("Where", [op.add("IsNaN", [x1]), x1, step])
+
+
+def _nan_to_num(op: OperationCall) -> str:
+    x = op.tensor("x")
+    if not _is_float(x.dtype):
+        return op.add("Identity", [x.name])
+    limits = np.finfo(x.dtype)
+    replacements = {
+        "nan": op["nan"],
+        "posinf": limits.max if op["posinf"] is None else op["posinf"],
+        "neginf": limits.min if op["neginf"] is None else op["neginf"],
+    }
+    for name, value in replacements.items():
+        if isinstance(value, OnnxTensor):
+            op.refuse(name, "is a tensor; only a constant replacement is exported")
+    value = op.add(
+        "Where",
+        [op.add("IsNaN", [x.name]), op.constant(replacements["nan"], x.dtype, "nan"), x.name],
+    )
+    value = op.add(
+        "Where",
+        [
+            op.add("IsInf", [value], detect_negative=0),
+            op.constant(replacements["posinf"], x.dtype, "posinf"),
+            value,
+        ],
+    )
+    return op.add(
+        "Where",
+        [
+            op.add("IsInf", [value], detect_positive=0),
+            op.constant(replacements["neginf"], x.dtype, "neginf"),
+            value,
+        ],
+    )
+
+
+def _isclose(op: OperationCall) -> str:
+    """``|x1 - x2| <= atol + rtol |x2|``, or equal (infinities), or both NaN with equal_nan."""
+    floats = []
+    for name in ("x1", "x2"):
+        dtype = _common_dtype(op, (name,))
+        floats.append(dtype if _is_float(dtype) else "float32")
+    dtype = str(K.result_type(*floats))
+    for name in ("rtol", "atol"):
+        if isinstance(op[name], bool) or not isinstance(op[name], (int, float)):
+            op.refuse(name, "must be a static number for the ONNX export")
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    tolerance = op.add(
+        "Add",
+        [
+            op.constant(op["atol"], dtype, "atol"),
+            op.add("Mul", [op.constant(op["rtol"], dtype, "rtol"), op.add("Abs", [x2])]),
+        ],
+    )
+    close = op.add("LessOrEqual", [op.add("Abs", [op.add("Sub", [x1, x2])]), tolerance])
+    close = op.add("Or", [close, op.add("Equal", [x1, x2])])
+    if op["equal_nan"]:
+        both_nan = op.add("And", [op.add("IsNaN", [x1]), op.add("IsNaN", [x2])])
+        close = op.add("Or", [close, both_nan])
+    return close
+
+
+def _as_float(op: OperationCall) -> str:
+    """``x`` as floats (an integer or boolean is never infinite, NaN or -0.0 as a float32)."""
+    x = op.tensor("x")
+    return x.name if _is_float(x.dtype) else op.cast(x.name, "float32")
+
+
+def _infinity(detect_positive: int) -> Callable:
+    def write(op: OperationCall) -> str:
+        return op.add(
+            "IsInf",
+            [_as_float(op)],
+            detect_positive=detect_positive,
+            detect_negative=1 - detect_positive,
+        )
+
+    return write
+
+
+def _signbit(op: OperationCall) -> str:
+    """Negative, or a zero whose reciprocal is -inf (-0.0)."""
+    x = _as_float(op)
+    dtype = op["x"].dtype if _is_float(op["x"].dtype) else "float32"
+    zero, one = op.constant(0.0, dtype, "zero"), op.constant(1.0, dtype, "one")
+    negative = op.add("Less", [x, zero])
+    reciprocal_negative = op.add("Less", [op.add("Div", [one, x]), zero])
+    negative_zero = op.add("And", [op.add("Equal", [x, zero]), reciprocal_negative])
+    return op.add("Or", [negative, negative_zero])
+
+
 # ------------------------------------------------------------ selection and dtype
 def _where(op: OperationCall) -> str:
     if op["x1"] is None or op["x2"] is None:
@@ -359,6 +495,15 @@ WRITERS: dict[str, Callable] = {
     "fmod": _fmod,
     "arctan2": _arctan2,
     "divide_no_nan": _divide_no_nan,
+    "logaddexp": _logaddexp,
+    "logaddexp2": _logaddexp2,
+    "hypot": _hypot,
+    "heaviside": _heaviside,
+    "nan_to_num": _nan_to_num,
+    "isclose": _isclose,
+    "isposinf": _infinity(detect_positive=1),
+    "isneginf": _infinity(detect_positive=0),
+    "signbit": _signbit,
     "equal": _comparison("Equal"),
     "not_equal": _comparison("Equal", negate=True),
     "less": _comparison("Less"),

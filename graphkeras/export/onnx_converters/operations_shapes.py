@@ -235,6 +235,53 @@ def _concatenate(op: OperationCall) -> str:
     return op.add("Concat", [op.operand(t, dtype, "xs") for t in tensors], axis=axis)
 
 
+def _append(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    if op["axis"] is None:
+        flat = op.int64s([-1])
+        return op.add(
+            "Concat", [op.add("Reshape", [x1, flat]), op.add("Reshape", [x2, flat])], axis=0
+        )
+    return op.add("Concat", [x1, x2], axis=op.axis("axis", len(op.output_shape())))
+
+
+def _hstack(op: OperationCall) -> str:
+    """Along axis 1 (axis 0 for vectors)."""
+    dtype = op.output_dtype()
+    axis = 0 if len(op.output_shape()) == 1 else 1
+    return op.add("Concat", [op.operand(t, dtype, "xs") for t in op["xs"]], axis=axis)
+
+
+def _vstack(op: OperationCall) -> str:
+    """Along axis 0, vectors as rows."""
+    dtype = op.output_dtype()
+    rows = []
+    for value in op["xs"]:
+        row = op.operand(value, dtype, "xs")
+        rank = value.rank if isinstance(value, OnnxTensor) else np.ndim(value)
+        rows.append(op.add("Reshape", [row, op.int64s([1, -1])]) if rank == 1 else row)
+    return op.add("Concat", rows, axis=0)
+
+
+def _triangle(lower: bool) -> Callable:
+    """tril / triu: a constant mask over the last two axes, whose sizes must be static."""
+
+    def write(op: OperationCall) -> str:
+        x = op.tensor("x")
+        k = op.integer("k")
+        if x.rank < 2 or None in x.shape[-2:]:
+            op.refuse("x", f"of shape {x.shape} needs two static last axes for the mask")
+        rows, columns = x.shape[-2:]
+        kept = np.tri(rows, columns, k, dtype=bool)
+        if not lower:
+            kept = ~np.tri(rows, columns, k - 1, dtype=bool)
+        zero = op.constant(np.zeros((), x.dtype), x.dtype, "zero")
+        return op.add("Where", [op.constant(kept, "bool", "mask"), x.name, zero])
+
+    return write
+
+
 def _stack(op: OperationCall) -> str:
     tensors = op["x"]
     rank = len(op.output_shape())
@@ -405,6 +452,11 @@ WRITERS: dict[str, Callable] = {
     "stop_gradient": _identity("variable"),
     "concatenate": _concatenate,
     "stack": _stack,
+    "append": _append,
+    "hstack": _hstack,
+    "vstack": _vstack,
+    "tril": _triangle(lower=True),
+    "triu": _triangle(lower=False),
     "split": _splitter(even=True),
     "array_split": _splitter(even=False),
     "unstack": _unstack,
