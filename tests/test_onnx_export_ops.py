@@ -392,6 +392,20 @@ def test_getitem_floor_divide_and_mod_operators():
     assert_exports_faithfully(gk.Model([x, ids], outputs))
 
 
+def test_image_resize_with_keras_sampling():
+    images = gk.Input((5, 6, 2), name="images")
+    first = gk.Input((2, 4, 3), name="channels_first")
+    outputs = [
+        ops.image.resize(images, (8, 4)),
+        ops.image.resize(images, (3, 9), interpolation="nearest"),
+        ops.image.resize(images, (2, 3), antialias=True),
+        ops.image.resize(images, (7, 7), interpolation="bicubic"),
+        ops.image.resize(images, (4, 4), interpolation="area"),
+        ops.image.resize(first, (3, 5), data_format="channels_first"),
+    ]
+    assert_exports_faithfully(gk.Model([images, first], outputs))
+
+
 # ------------------------------------------------------------------ refusals
 def test_an_op_without_a_converter_is_refused_by_name():
     x = gk.Input((3, 3), name="x")
@@ -407,6 +421,10 @@ def test_an_op_without_a_converter_is_refused_by_name():
         (lambda x: ops.pad(x, 1, mode="symmetric"), r"ops\.pad\): mode='symmetric'"),
         (lambda x: ops.round(x, 2), r"ops\.round\): decimals=2"),
         (lambda x: ops.squeeze(x), r"ops\.squeeze\): axis=None"),
+        (
+            lambda x: ops.image.resize(x[..., None], (2, 2), crop_to_aspect_ratio=True),
+            r"ops\.resize\): crop_to_aspect_ratio=True",
+        ),
         (lambda x: x[3:0:-1], r"'getitem.*steps backwards"),
     ],
 )
