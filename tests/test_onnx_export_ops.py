@@ -406,6 +406,22 @@ def test_image_resize_with_keras_sampling():
     assert_exports_faithfully(gk.Model([images, first], outputs))
 
 
+def test_dot_product_attention():
+    query = gk.Input((4, 6, 8), name="query")
+    key = gk.Input((5, 3, 8), name="key")  # grouped: two query heads per key head
+    value = gk.Input((5, 3, 8), name="value")
+    steps = gk.Input((4, 8), name="steps")
+    mask = ops.greater(ops.sum(key, axis=(2, 3))[:, None, None, :], -1.0)  # (B, 1, 1, S)
+    square = ops.reshape(steps, (-1, 4, 1, 8))
+    outputs = [
+        ops.dot_product_attention(query, key, value),
+        ops.dot_product_attention(query, key, value, mask=mask, scale=0.3),
+        ops.dot_product_attention(query, key, value, bias=ops.multiply(mask, -2.0)),
+        ops.dot_product_attention(square, square, square, is_causal=True),
+    ]
+    assert_exports_faithfully(gk.Model([query, key, value, steps], outputs))
+
+
 # ------------------------------------------------------------------ refusals
 def test_an_op_without_a_converter_is_refused_by_name():
     x = gk.Input((3, 3), name="x")

@@ -3,7 +3,8 @@
 An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 ``WRITERS`` maps each operation with an exact ONNX form to the function
 writing it, one module per family (element-wise, activations, reductions,
-normalizations, sorting, shapes, linear algebra, image resizing). A writer receives an
+normalizations, sorting, shapes, linear algebra, image resizing,
+attention). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
 (linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 from graphkeras.export.onnx_converters import (
     operations_activations,
+    operations_attention,
     operations_elementwise,
     operations_image,
     operations_linear_algebra,
@@ -41,6 +43,7 @@ def _table() -> dict[str, Callable]:
         operations_shapes,
         operations_linear_algebra,
         operations_image,
+        operations_attention,
     ):
         overlap = set(table) & set(family.WRITERS)
         if overlap:

@@ -137,6 +137,11 @@ def _repeat(op: OperationCall) -> str:
         name, rank, axis = op.add("Reshape", [name, op.int64s([-1])]), 1, 0
     else:
         axis = op.axis("axis", rank)
+    return repeat_entries(op, name, axis, count)
+
+
+def repeat_entries(op: OperationCall, name: str, axis: int, count: int) -> str:
+    """``name`` with each entry along ``axis`` repeated ``count`` times (NumPy's ``repeat``)."""
     shape = op.add("Shape", [name])
     leading = op.add("Slice", [shape, op.int64s([0], "starts"), op.int64s([axis], "ends")])
     through = op.add("Slice", [shape, op.int64s([0], "starts"), op.int64s([axis + 1], "ends")])
