@@ -406,6 +406,28 @@ def test_image_resize_with_keras_sampling():
     assert_exports_faithfully(gk.Model([images, first], outputs))
 
 
+def test_convolution_and_pooling_ops():
+    images = gk.Input((7, 6, 3), name="images")
+    signal = gk.Input((4, 9), name="signal")  # channels first
+    kernel = np.linspace(-1.0, 1.0, 3 * 3 * 3 * 4, dtype="float32").reshape(3, 3, 3, 4)
+    grouped = np.linspace(-1.0, 1.0, 2 * 3 * 1 * 6, dtype="float32").reshape(2, 3, 1, 6)
+    depthwise = np.linspace(-1.0, 1.0, 3 * 3 * 3 * 2, dtype="float32").reshape(3, 3, 3, 2)
+    kernel_1d = np.linspace(-1.0, 1.0, 3 * 4 * 5, dtype="float32").reshape(3, 4, 5)
+    outputs = [
+        ops.conv(images, kernel, padding="same"),
+        ops.conv(images, kernel, strides=2, dilation_rate=1),
+        ops.conv(images, kernel, padding="same", dilation_rate=(2, 1)),
+        ops.conv(images, grouped, strides=(1, 2)),
+        ops.conv(signal, kernel_1d, padding="causal", data_format="channels_first"),
+        ops.depthwise_conv(images, depthwise, padding="same", strides=2),
+        ops.max_pool(images, 2),
+        ops.max_pool(images, (3, 2), strides=(2, 1), padding="same"),
+        ops.average_pool(images, 3, strides=2, padding="same"),
+        ops.average_pool(signal, 2, data_format="channels_first"),
+    ]
+    assert_exports_faithfully(gk.Model([images, signal], outputs))
+
+
 def test_dot_product_attention():
     query = gk.Input((4, 6, 8), name="query")
     key = gk.Input((5, 3, 8), name="key")  # grouped: two query heads per key head

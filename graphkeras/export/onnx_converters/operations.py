@@ -4,7 +4,7 @@ An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 ``WRITERS`` maps each operation with an exact ONNX form to the function
 writing it, one module per family (element-wise, activations, reductions,
 normalizations, sorting, shapes, linear algebra, image resizing,
-attention). A writer receives an
+attention, convolution and pooling). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
 (linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from graphkeras.export.onnx_converters import (
     operations_activations,
     operations_attention,
+    operations_convolution,
     operations_elementwise,
     operations_image,
     operations_linear_algebra,
@@ -44,6 +45,7 @@ def _table() -> dict[str, Callable]:
         operations_linear_algebra,
         operations_image,
         operations_attention,
+        operations_convolution,
     ):
         overlap = set(table) & set(family.WRITERS)
         if overlap:

@@ -1,0 +1,121 @@
+"""``ops.conv``, ``ops.depthwise_conv`` and the fixed-window pools as ONNX Conv and *Pool nodes.
+
+The kernel is an argument of the call (a tensor of the graph or a constant),
+kept as Keras keeps it, ``(*kernel_size, in, out)``; it is rearranged into
+ONNX's ``(out, in, *kernel_size)`` by a Transpose node (a depthwise kernel
+``(*k, in, multiplier)`` into grouped form ``(in * multiplier, 1, *k)``,
+channel ``c * multiplier + j`` first, as the backend orders its outputs).
+Inputs go channels-first for ONNX and back, and Keras's ``"same"`` and
+``"causal"`` padding become explicit pads, through ``spatial_layout.py``
+as for the convolution and pooling layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphkeras import backend as K
+from graphkeras.export.onnx_converters.operation_call import OperationCall
+from graphkeras.export.onnx_converters.spatial_layout import (
+    from_channels_first,
+    padding_attributes,
+    to_channels_first,
+)
+
+
+def _per_axis(op: OperationCall, argument: str, count: int, value=None) -> list[int]:
+    """An int or one int per spatial axis, as a list of ``count`` ints."""
+    value = op[argument] if value is None else value
+    items = list(value) if isinstance(value, (list, tuple)) else [value] * count
+    if len(items) != count:
+        op.refuse(argument, f"must give one value per spatial axis ({count})")
+    return [op.integer(argument, item) for item in items]
+
+
+def _layout(op: OperationCall) -> tuple[str, str, int]:
+    """``(channels-first inputs, data_format, rank)``."""
+    inputs = op.tensor("inputs")
+    data_format = K.standardize_data_format(op["data_format"])
+    dtype = op.output_dtype()
+    x = op.operand(inputs, dtype, "inputs")
+    return to_channels_first(op.call, x, inputs.rank, data_format), data_format, inputs.rank
+
+
+def _padding(op: OperationCall) -> str:
+    padding = op["padding"]
+    if not isinstance(padding, str):
+        op.refuse("padding", "must be 'valid', 'same' or 'causal'")
+    return padding.lower()
+
+
+def _convolution(depthwise: bool) -> Callable:
+    def write(op: OperationCall) -> str:
+        x, data_format, rank = _layout(op)
+        spatial = rank - 2
+        kernel = op["kernel"]
+        kernel_shape = kernel.shape if hasattr(kernel, "shape") else ()
+        if len(kernel_shape) != rank or None in kernel_shape:
+            op.refuse("kernel", f"must have a static shape of rank {rank}")
+        weight = op.operand(kernel, op.output_dtype(), "kernel")
+        channels = op.call.input_shapes[0][-1 if data_format == "channels_last" else 1]
+        if depthwise:
+            flat = op.add("Reshape", [weight, op.int64s([*kernel_shape[:spatial], -1])])
+            weight = op.call.unsqueeze(op.call.transpose(flat, [spatial, *range(spatial)]), [1])
+            group = kernel_shape[-2]
+        else:
+            weight = op.call.transpose(weight, [spatial + 1, spatial, *range(spatial)])
+            if channels is None:
+                op.refuse("inputs", "have a channel count unknown until run time")
+            group = channels // kernel_shape[-2]
+        kernel_size = list(kernel_shape[:spatial])
+        strides = _per_axis(op, "strides", spatial)
+        dilations = _per_axis(op, "dilation_rate", spatial)
+        attributes = padding_attributes(
+            op.call,
+            op.call.input_shapes[0],
+            data_format,
+            kernel_size,
+            strides,
+            dilations,
+            _padding(op),
+        )
+        result = op.add(
+            "Conv",
+            [x, weight],
+            kernel_shape=kernel_size,
+            strides=strides,
+            dilations=dilations,
+            group=int(group),
+            **attributes,
+        )
+        return from_channels_first(op.call, result, rank, data_format)
+
+    return write
+
+
+def _pool(op_type: str) -> Callable:
+    def write(op: OperationCall) -> str:
+        x, data_format, rank = _layout(op)
+        spatial = rank - 2
+        window = _per_axis(op, "pool_size", spatial)
+        strides = window if op["strides"] is None else _per_axis(op, "strides", spatial)
+        padding = _padding(op)
+        if padding not in ("valid", "same"):
+            op.refuse("padding", "must be 'valid' or 'same'")
+        attributes = padding_attributes(
+            op.call, op.call.input_shapes[0], data_format, window, strides, [1] * spatial, padding
+        )
+        if op_type == "AveragePool":
+            attributes["count_include_pad"] = 0  # Keras averages the positions inside only
+        result = op.add(op_type, [x], kernel_shape=window, strides=strides, **attributes)
+        return from_channels_first(op.call, result, rank, data_format)
+
+    return write
+
+
+WRITERS: dict[str, Callable] = {
+    "conv": _convolution(depthwise=False),
+    "depthwise_conv": _convolution(depthwise=True),
+    "max_pool": _pool("MaxPool"),
+    "average_pool": _pool("AveragePool"),
+}
