@@ -196,11 +196,13 @@ def test_activation_ops():
     assert_exports_faithfully(gk.Model([x, ids], outputs))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN entries, made on purpose
 @pytest.mark.parametrize("opset", [17, 18])
 def test_reduction_ops(opset):
     x = gk.Input((3, 4), name="x")
     ids = gk.Input((3, 4), dtype="int32", name="ids")
     flags = ops.greater(x, 0.0)
+    gappy = ops.log(x)  # NaN where x < 0
     outputs = [
         ops.sum(x, axis=1),
         ops.sum(ids, axis=(1, 2), keepdims=True),
@@ -226,6 +228,13 @@ def test_reduction_ops(opset):
         ops.count_nonzero(ops.subtract(ids, 5), axis=-1),
         ops.ptp(x, axis=-1),
         ops.sum(x, axis=()),
+        ops.nansum(gappy, axis=-1),
+        ops.nanprod(gappy, axis=1),
+        ops.nanmean(gappy, axis=(1, 2), keepdims=True),
+        ops.nanmax(gappy, axis=-1),
+        ops.nanmin(ops.log(ops.minimum(x, -1.0)), axis=-1),  # NaN-only rows give NaN
+        ops.nanmin(gappy, axis=1),
+        ops.nanmax(ids, axis=1),
     ]
     assert_exports_faithfully(gk.Model([x, ids], outputs), opset=opset)
 

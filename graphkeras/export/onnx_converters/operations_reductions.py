@@ -136,6 +136,47 @@ def _ptp(op: OperationCall) -> str:
     return op.add("Sub", [largest, op.reduce("ReduceMin", value, axes, keepdims)])
 
 
+def _without_nan(op: OperationCall, value: str, dtype: str, fill: float) -> str:
+    """``value`` with NaN entries replaced by ``fill`` (integers have none)."""
+    if np.dtype(dtype).kind != "f":
+        return value
+    return op.add("Where", [op.add("IsNaN", [value]), op.constant(fill, dtype, "fill"), value])
+
+
+def _nan_reduction(op_type: str, fill: float) -> Callable:
+    """``op_type`` over the entries that are not NaN; max / min give NaN for all-NaN slices."""
+
+    def write(op: OperationCall) -> str:
+        dtype = op.output_dtype()
+        if dtype == "bool":
+            op.refuse("x", "is boolean; ONNX reduces booleans only from opset 20")
+        x = op.tensor("x")
+        axes, keepdims = op.axes("axis", x.rank), _keepdims(op)
+        value = op.operand(x, dtype, "x")
+        result = op.reduce(op_type, _without_nan(op, value, dtype, fill), axes, keepdims)
+        if op_type in ("ReduceSum", "ReduceProd") or np.dtype(dtype).kind != "f":
+            return result
+        valid = op.cast(op.add("Not", [op.add("IsNaN", [value])]), "int32")
+        none_valid = op.add(
+            "Equal",
+            [op.reduce("ReduceMax", valid, axes, keepdims), op.constant(0, "int32", "zero")],
+        )
+        return op.add("Where", [none_valid, op.constant(np.nan, dtype, "nan"), result])
+
+    return write
+
+
+def _nanmean(op: OperationCall) -> str:
+    """The sum of the entries that are not NaN over their count (NaN for all-NaN slices)."""
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    axes, keepdims = op.axes("axis", x.rank), _keepdims(op)
+    value = op.operand(x, dtype, "x")
+    valid = op.cast(op.add("Not", [op.add("IsNaN", [value])]), dtype)
+    total = op.reduce("ReduceSum", _without_nan(op, value, dtype, 0.0), axes, keepdims)
+    return op.add("Div", [total, op.reduce("ReduceSum", valid, axes, keepdims)])
+
+
 WRITERS: dict[str, Callable] = {
     "sum": _reduction("ReduceSum"),
     "mean": _reduction("ReduceMean"),
@@ -154,4 +195,9 @@ WRITERS: dict[str, Callable] = {
     "cumsum": _cumsum,
     "count_nonzero": _count_nonzero,
     "ptp": _ptp,
+    "nansum": _nan_reduction("ReduceSum", 0.0),
+    "nanprod": _nan_reduction("ReduceProd", 1.0),
+    "nanmax": _nan_reduction("ReduceMax", -np.inf),
+    "nanmin": _nan_reduction("ReduceMin", np.inf),
+    "nanmean": _nanmean,
 }
