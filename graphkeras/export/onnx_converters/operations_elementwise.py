@@ -416,6 +416,26 @@ def _signbit(op: OperationCall) -> str:
     return op.add("Or", [negative, negative_zero])
 
 
+def _cbrt(op: OperationCall) -> str:
+    """``|x| ** (1/3)`` given the sign of ``x``, graphkeras's odd extension."""
+    dtype = op.output_dtype()
+    x = op.operand(op["x"], dtype, "x")
+    non_negative = op.add("GreaterOrEqual", [x, op.constant(0.0, dtype, "zero")])
+    magnitude = op.add("Where", [non_negative, x, op.add("Neg", [x])])
+    root = op.add("Pow", [magnitude, op.constant(1.0 / 3.0, dtype, "third")])
+    return op.add("Where", [non_negative, root, op.add("Neg", [root])])
+
+
+def _sinc(op: OperationCall) -> str:
+    """``sin(pi x) / (pi x)``, 1 at 0."""
+    dtype = op.output_dtype()
+    x = op.operand(op["x"], dtype, "x")
+    one = op.constant(1.0, dtype, "one")
+    is_zero = op.add("Equal", [x, op.constant(0.0, dtype, "zero")])
+    scaled = op.add("Mul", [op.add("Where", [is_zero, one, x]), op.constant(math.pi, dtype, "pi")])
+    return op.add("Where", [is_zero, one, op.add("Div", [op.add("Sin", [scaled]), scaled])])
+
+
 # ------------------------------------------------------------ selection and dtype
 def _where(op: OperationCall) -> str:
     if op["x1"] is None or op["x2"] is None:
@@ -504,6 +524,8 @@ WRITERS: dict[str, Callable] = {
     "isposinf": _infinity(detect_positive=1),
     "isneginf": _infinity(detect_positive=0),
     "signbit": _signbit,
+    "cbrt": _cbrt,
+    "sinc": _sinc,
     "equal": _comparison("Equal"),
     "not_equal": _comparison("Equal", negate=True),
     "less": _comparison("Less"),

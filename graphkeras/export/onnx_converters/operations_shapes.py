@@ -408,19 +408,98 @@ def _take_along_axis(op: OperationCall) -> str:
     return op.add("GatherElements", [name, _indices(op, "indices", shape[axis])], axis=axis)
 
 
+def _encoded(op: OperationCall, labels: str, dtype: str, rank: int, argument: str) -> str:
+    """Booleans: ``labels == class`` for each class, the class axis at ``argument``."""
+    classes = op.integer("num_classes")
+    axis = op.axis(argument, rank + 1)
+    expanded = op.call.unsqueeze(labels, [rank])
+    hits = op.add("Equal", [expanded, op.constant(np.arange(classes), dtype, "classes")])
+    if axis != rank:
+        hits = op.call.transpose(hits, [*range(axis), rank, *range(axis, rank)])
+    return hits
+
+
 def _one_hot(op: OperationCall) -> str:
     x = op.tensor("x")
     if op["sparse"]:
         op.refuse("sparse", "is True; ONNX tensors are dense")
-    classes = op.integer("num_classes")
-    rank = x.rank + 1
-    axis = op.axis("axis", rank)
-    labels = op.call.unsqueeze(x.name, [x.rank])
-    hits = op.add("Equal", [labels, op.constant(np.arange(classes), x.dtype, "classes")])
-    if axis != rank - 1:
-        permutation = [*range(axis), rank - 1, *range(axis, rank - 1)]
-        hits = op.call.transpose(hits, permutation)
-    return op.cast(hits, op.output_dtype())
+    return op.cast(_encoded(op, x.name, x.dtype, x.rank, "axis"), op.output_dtype())
+
+
+def _multi_hot(op: OperationCall) -> str:
+    """One-hot rows of the int32 labels, combined by their maximum over the label axis."""
+    x = op.tensor("inputs")
+    if op["sparse"]:
+        op.refuse("sparse", "is True; ONNX tensors are dense")
+    labels = op.operand(x, "int32", "inputs")
+    encoded = op.cast(_encoded(op, labels, "int32", x.rank, "axis"), op.output_dtype())
+    return op.reduce("ReduceMax", encoded, [1 if x.rank > 1 else 0], False)
+
+
+def _diff(op: OperationCall) -> str:
+    """``n`` times: the entries after the first minus those before the last (``!=`` on bools)."""
+    a = op.tensor("a")
+    axis = op.axis("axis", a.rank)
+    count = op.integer("n")
+    if count < 0:
+        op.refuse("n", "is negative")
+    value = a.name
+    for _ in range(count):
+        later = _slice(op, value, axis, 1, LAST)
+        earlier = _slice(op, value, axis, 0, -1)
+        if a.dtype == "bool":
+            value = op.add("Not", [op.add("Equal", [later, earlier])])
+        else:
+            value = op.add("Sub", [later, earlier])
+    return value if count else op.add("Identity", [value])
+
+
+def _pixel_shuffle(to_space: bool) -> Callable:
+    """depth_to_space / space_to_depth: graphkeras's reshape, transpose, reshape."""
+
+    def write(op: OperationCall) -> str:
+        x = op.tensor("x")
+        block = op.integer("block_size")
+        data_format = op["data_format"]
+        if x.rank != 4 or data_format not in ("channels_last", "channels_first"):
+            op.refuse("data_format", "and x must be 'channels_last' or 'channels_first' images")
+        if data_format == "channels_last":
+            height, width, channels = x.shape[1:]
+        else:
+            channels, height, width = x.shape[1:]
+        if None in (height, width, channels):
+            op.refuse("x", f"of shape {x.shape} has image sizes unknown until run time")
+        last = data_format == "channels_last"
+        if to_space:
+            depth = channels // (block * block)
+            first = (
+                [-1, height, width, block, block, depth]
+                if last
+                else [-1, depth, block, block, height, width]
+            )
+            order = [0, 1, 3, 2, 4, 5] if last else [0, 1, 4, 2, 5, 3]
+            final = (
+                [-1, height * block, width * block, depth]
+                if last
+                else [-1, depth, height * block, width * block]
+            )
+        else:
+            rows, columns = height // block, width // block
+            first = (
+                [-1, rows, block, columns, block, channels]
+                if last
+                else [-1, channels, rows, block, columns, block]
+            )
+            order = [0, 1, 3, 2, 4, 5] if last else [0, 1, 3, 5, 2, 4]
+            final = (
+                [-1, rows, columns, channels * block * block]
+                if last
+                else [-1, channels * block * block, rows, columns]
+            )
+        blocks = op.add("Reshape", [x.name, op.int64s(first)])
+        return op.add("Reshape", [op.call.transpose(blocks, order), op.int64s(final)])
+
+    return write
 
 
 def _filled(value) -> Callable:
@@ -469,6 +548,10 @@ WRITERS: dict[str, Callable] = {
     "take": _take,
     "take_along_axis": _take_along_axis,
     "one_hot": _one_hot,
+    "multi_hot": _multi_hot,
+    "diff": _diff,
+    "depth_to_space": _pixel_shuffle(to_space=True),
+    "space_to_depth": _pixel_shuffle(to_space=False),
     "zeros_like": _filled(0),
     "ones_like": _filled(1),
     "full_like": _filled(None),
