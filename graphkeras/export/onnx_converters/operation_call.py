@@ -19,8 +19,20 @@ from typing import Any
 
 import numpy as np
 
+from graphkeras import backend as K
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.ops.arguments import TensorSlot, fill_slots
+
+LAST = np.iinfo(np.int64).max
+"""A Slice bound past the last entry of any axis."""
+
+FIRST = np.iinfo(np.int64).min
+"""A Slice bound before the first entry of any axis (for backward steps)."""
+
+
+def is_float(dtype: str) -> bool:
+    """Whether ``dtype`` (a NumPy dtype name) is a floating-point dtype."""
+    return np.dtype(dtype).kind == "f"
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,30 @@ class OperationCall:
         shown = "a tensor" if isinstance(value, OnnxTensor) else repr(value)
         raise OnnxExportError(f"{self.describe()}: {argument}={shown:.120} {why}.")
 
+    def refuse_boolean_result(self, argument: str = "x") -> None:
+        """Refuse arithmetic whose result is boolean (ONNX's arithmetic takes numbers)."""
+        if self.output_dtype() == "bool":
+            self.refuse(argument, "is boolean; this arithmetic has no ONNX form on booleans")
+
+    def common_dtype(self, *arguments: str) -> str:
+        """The dtype graphkeras computes ``arguments`` in together (tensors' and constants')."""
+        dtypes: list = []
+        for argument in arguments:
+            value = self.arguments.get(argument)
+            if isinstance(value, OnnxTensor):
+                dtypes.append(value.dtype)
+            elif isinstance(value, (bool, int, float)):
+                dtypes.append(type(value))
+            else:
+                dtypes.append(np.asarray(value).dtype.name)
+        return str(K.result_type(*dtypes))
+
+    def integers(self, argument: str, value: Any = None) -> list[int]:
+        """``argument`` (an int or a sequence of ints) as a list of static ints."""
+        value = self.arguments.get(argument) if value is None else value
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        return [self.integer(argument, item) for item in items]
+
     def integer(self, argument: str, value: Any = None) -> int:
         """``argument`` (or ``value`` read for it) as a static int, refused otherwise."""
         value = self.arguments.get(argument) if value is None else value
@@ -118,6 +154,14 @@ class OperationCall:
         if not axes:
             return self.add("Identity", [x])
         return self.call.reduce(op_type, x, axes, keepdims)
+
+    def slice_axis(self, x: str, axis: int, start: int, end: int, step: int = 1) -> str:
+        """``x`` cut to ``[start, end)`` (by ``step``) along ``axis``, Python's clamping."""
+        inputs = [x, self.int64s([start], "starts"), self.int64s([end], "ends")]
+        inputs.append(self.int64s([axis], "axes"))
+        if step != 1:
+            inputs.append(self.int64s([step], "steps"))
+        return self.add("Slice", inputs)
 
     def cast(self, name: str, dtype: str) -> str:
         return self.call.cast(name, dtype)

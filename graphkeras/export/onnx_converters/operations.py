@@ -2,9 +2,10 @@
 
 An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 ``WRITERS`` maps each operation with an exact ONNX form to the function
-writing it, one module per family (element-wise, activations, reductions,
-normalizations, sorting, shapes, linear algebra, image resizing,
-attention, convolution and pooling). A writer receives an
+writing it, one module per family (math, element-wise arithmetic and
+logic, activations, reductions, normalizations, sorting, shapes, joining,
+indexing, linear algebra, image resizing, attention, convolution and
+pooling). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
 (linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
@@ -21,7 +22,10 @@ from graphkeras.export.onnx_converters import (
     operations_convolution,
     operations_elementwise,
     operations_image,
+    operations_indexing,
+    operations_joining,
     operations_linear_algebra,
+    operations_math,
     operations_normalization,
     operations_reductions,
     operations_shapes,
@@ -36,12 +40,15 @@ from graphkeras.ops.operation_layer import OperationLayer
 def _table() -> dict[str, Callable]:
     table: dict[str, Callable] = {}
     for family in (
+        operations_math,
         operations_elementwise,
         operations_activations,
         operations_reductions,
         operations_normalization,
         operations_sorting,
         operations_shapes,
+        operations_joining,
+        operations_indexing,
         operations_linear_algebra,
         operations_image,
         operations_attention,

@@ -16,6 +16,7 @@ import numpy as np
 from graphkeras import backend as K
 from graphkeras.engine.op_layer import BOOLEAN_OPERATORS, OPERATORS, OperatorLayer
 from graphkeras.export.onnx_converters.floored_division import write_floor_divide, write_mod
+from graphkeras.export.onnx_converters.operation_call import FIRST, LAST
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import register_onnx_converter
 
@@ -41,10 +42,6 @@ ONNX_OPERATORS = {
 
 
 FLOORED_OPERATORS = {"floor_divide": write_floor_divide, "mod": write_mod}
-
-FIRST = np.iinfo(np.int64).min
-LAST = np.iinfo(np.int64).max
-"""Slice bounds before the first and past the last entry of any axis."""
 
 
 def operator(call):

@@ -1,0 +1,161 @@
+"""``gk.ops`` that join tensors or cut them into pieces (concatenate, stack, split, slice, diff).
+
+Joined operands are cast to the result's dtype first. Pieces of
+``split``, ``array_split``, ``slice`` and ``diff`` are ONNX ``Slice``
+nodes, whose clamping of negative and too-large bounds is Python's, so
+split points given as indices work on an axis of unknown size; equal
+sections need the axis' size to be static.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from graphkeras.export.onnx_converters.operation_call import LAST, OnnxTensor, OperationCall
+
+
+def _concatenate(op: OperationCall) -> str:
+    tensors = op["xs"]
+    if op["axis"] is None:
+        op.refuse("axis", "is None (flattening first) has no converter; give an axis")
+    rank = len(op.output_shape())
+    axis = op.axis("axis", rank)
+    dtype = op.output_dtype()
+    return op.add("Concat", [op.operand(t, dtype, "xs") for t in tensors], axis=axis)
+
+
+def _append(op: OperationCall) -> str:
+    dtype = op.output_dtype()
+    x1, x2 = op.operand(op["x1"], dtype, "x1"), op.operand(op["x2"], dtype, "x2")
+    if op["axis"] is None:
+        flat = op.int64s([-1])
+        return op.add(
+            "Concat", [op.add("Reshape", [x1, flat]), op.add("Reshape", [x2, flat])], axis=0
+        )
+    return op.add("Concat", [x1, x2], axis=op.axis("axis", len(op.output_shape())))
+
+
+def _hstack(op: OperationCall) -> str:
+    """Along axis 1 (axis 0 for vectors)."""
+    dtype = op.output_dtype()
+    axis = 0 if len(op.output_shape()) == 1 else 1
+    return op.add("Concat", [op.operand(t, dtype, "xs") for t in op["xs"]], axis=axis)
+
+
+def _vstack(op: OperationCall) -> str:
+    """Along axis 0, vectors as rows."""
+    dtype = op.output_dtype()
+    rows = []
+    for value in op["xs"]:
+        row = op.operand(value, dtype, "xs")
+        rank = value.rank if isinstance(value, OnnxTensor) else np.ndim(value)
+        rows.append(op.add("Reshape", [row, op.int64s([1, -1])]) if rank == 1 else row)
+    return op.add("Concat", rows, axis=0)
+
+
+def _stack(op: OperationCall) -> str:
+    tensors = op["x"]
+    rank = len(op.output_shape())
+    axis = op.axis("axis", rank)
+    dtype = op.output_dtype()
+    pieces = [op.call.unsqueeze(op.operand(t, dtype, "x"), [axis]) for t in tensors]
+    return op.add("Concat", pieces, axis=axis)
+
+
+def _cut_bounds(op: OperationCall, x: OnnxTensor, axis: int, even: bool) -> list[tuple[int, int]]:
+    """The (start, end) of each piece along ``axis``, as NumPy's split / array_split cut."""
+    sections = op["indices_or_sections"]
+    size = x.shape[axis]
+    if isinstance(sections, (list, tuple)):
+        cuts = op.integers("indices_or_sections")
+        starts = [0, *cuts]
+        ends = [*cuts, LAST]
+        return list(zip(starts, ends, strict=True))
+    count = op.integer("indices_or_sections")
+    if size is None:
+        op.refuse("axis", "has a size unknown until run time; equal sections need it")
+    if count <= 0 or (even and size % count):
+        op.refuse("indices_or_sections", f"does not divide the axis of size {size}")
+    small, extra = divmod(size, count)
+    bounds, start = [], 0
+    for index in range(count):
+        end = start + small + (1 if index < extra else 0)
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+def _splitter(even: bool) -> Callable:
+    def write(op: OperationCall) -> list[str]:
+        x = op.tensor("x")
+        axis = op.axis("axis", x.rank)
+        return [
+            op.slice_axis(x.name, axis, start, end) for start, end in _cut_bounds(op, x, axis, even)
+        ]
+
+    return write
+
+
+def _unstack(op: OperationCall) -> list[str]:
+    x = op.tensor("x")
+    axis = op.axis("axis", x.rank)
+    count = len(op.call.node.output_tensors)
+    return [op.add("Gather", [x.name, op.scalar_int64(index)], axis=axis) for index in range(count)]
+
+
+def _slice_box(op: OperationCall) -> str:
+    """``slice(inputs, start_indices, shape)``: a box that fits (graphkeras refuses others)."""
+    x = op.tensor("inputs")
+    starts = op.integers("start_indices")
+    sizes = op.integers("shape")
+    if len(starts) != x.rank or len(sizes) != x.rank:
+        op.refuse("start_indices", f"and shape must give one entry per axis (rank {x.rank})")
+    ends = []
+    for axis, (start, size) in enumerate(zip(starts, sizes, strict=True)):
+        known = x.shape[axis]
+        if start < 0 or size < -1 or (known is not None and size != -1 and start + size > known):
+            op.refuse("start_indices", f"and shape put the box outside axis {axis} ({known})")
+        ends.append(LAST if size == -1 else start + size)
+    return op.add(
+        "Slice",
+        [
+            x.name,
+            op.int64s(starts, "starts"),
+            op.int64s(ends, "ends"),
+            op.int64s(range(x.rank), "axes"),
+        ],
+    )
+
+
+def _diff(op: OperationCall) -> str:
+    """``n`` times: the entries after the first minus those before the last (``!=`` on bools)."""
+    a = op.tensor("a")
+    axis = op.axis("axis", a.rank)
+    count = op.integer("n")
+    if count < 0:
+        op.refuse("n", "is negative")
+    value = a.name
+    for _ in range(count):
+        later = op.slice_axis(value, axis, 1, LAST)
+        earlier = op.slice_axis(value, axis, 0, -1)
+        if a.dtype == "bool":
+            value = op.add("Not", [op.add("Equal", [later, earlier])])
+        else:
+            value = op.add("Sub", [later, earlier])
+    return value if count else op.add("Identity", [value])
+
+
+WRITERS: dict[str, Callable] = {
+    "concatenate": _concatenate,
+    "append": _append,
+    "hstack": _hstack,
+    "vstack": _vstack,
+    "stack": _stack,
+    "split": _splitter(even=True),
+    "array_split": _splitter(even=False),
+    "unstack": _unstack,
+    "slice": _slice_box,
+    "diff": _diff,
+}
