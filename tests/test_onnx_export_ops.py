@@ -132,6 +132,10 @@ def test_binary_comparison_and_logic_ops():
         ops.isneginf(ops.log(ops.maximum(x, 0.0))),
         ops.signbit(ops.multiply(x, 0.0)),
         ops.signbit(signed),
+        ops.select([ops.less(x, -1.0), ops.greater(x, 1.0)], [y, ops.negative(y)], 0.5),
+        ops.isin(signed, np.array([-3, 0, 2])),
+        ops.isin(ids, signed, invert=True),
+        ops.ldexp(x, signed),
         ops.add(signed, 2.5),
         ops.equal(signed, 0),
         ops.not_equal(x, y),
@@ -230,6 +234,9 @@ def test_reduction_ops(opset):
         ops.cumsum(ids, axis=-1),
         ops.count_nonzero(ops.subtract(ids, 5), axis=-1),
         ops.ptp(x, axis=-1),
+        ops.average(x, axis=1),
+        ops.average(x, axis=-1, weights=np.array([1.0, 2.0, 0.5, 3.0], "float32")),
+        ops.average(x, axis=2, weights=ops.abs(x)),
         ops.sum(x, axis=()),
         ops.nansum(gappy, axis=-1),
         ops.nanprod(gappy, axis=1),
@@ -242,7 +249,8 @@ def test_reduction_ops(opset):
     assert_exports_faithfully(gk.Model([x, ids], outputs), opset=opset)
 
 
-def test_normalization_ops():
+@pytest.mark.parametrize("opset", [17, 18])
+def test_normalization_ops(opset):
     x = gk.Input((3, 4), name="x")
     row = ops.mean(x, axis=1, keepdims=True)  # a per-sample scale, shaped as x's rank
     vector = np.linspace(0.5, 1.5, 4, dtype="float32")
@@ -263,7 +271,7 @@ def test_normalization_ops():
         ops.normalize(x),
         ops.normalize(x, axis=1, order=1),
     ]
-    assert_exports_faithfully(gk.Model(x, outputs))
+    assert_exports_faithfully(gk.Model(x, outputs), opset=opset)
 
 
 def test_sorting_ops_keep_graphkeras_order_of_ties():
@@ -379,6 +387,7 @@ def test_products():
         ops.dot(x, y),
         ops.inner(x, v),
         ops.outer(v, v),
+        ops.cdist(x, ops.transpose(y, (0, 2, 1))),
     ]
     assert_exports_faithfully(gk.Model([x, y, v, ids], outputs))
 
@@ -429,6 +438,7 @@ def test_convolution_and_pooling_ops():
     kernel = np.linspace(-1.0, 1.0, 3 * 3 * 3 * 4, dtype="float32").reshape(3, 3, 3, 4)
     grouped = np.linspace(-1.0, 1.0, 2 * 3 * 1 * 6, dtype="float32").reshape(2, 3, 1, 6)
     depthwise = np.linspace(-1.0, 1.0, 3 * 3 * 3 * 2, dtype="float32").reshape(3, 3, 3, 2)
+    pointwise = np.linspace(-1.0, 1.0, 6 * 2, dtype="float32").reshape(1, 1, 6, 2)
     kernel_1d = np.linspace(-1.0, 1.0, 3 * 4 * 5, dtype="float32").reshape(3, 4, 5)
     outputs = [
         ops.conv(images, kernel, padding="same"),
@@ -437,6 +447,9 @@ def test_convolution_and_pooling_ops():
         ops.conv(images, grouped, strides=(1, 2)),
         ops.conv(signal, kernel_1d, padding="causal", data_format="channels_first"),
         ops.depthwise_conv(images, depthwise, padding="same", strides=2),
+        ops.separable_conv(images, depthwise, pointwise, dilation_rate=2),
+        ops.image.rgb_to_grayscale(images),
+        ops.image.rgb_to_grayscale(ops.cast(ops.multiply(images, 50.0), "int32")),
         ops.depth_to_space(ops.tile(images, (1, 1, 1, 4)), 2),
         ops.space_to_depth(images[:, :6], 2),
         ops.depth_to_space(ops.tile(signal[:, None], (1, 4, 1, 1)), 2, "channels_first"),

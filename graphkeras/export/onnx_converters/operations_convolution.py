@@ -1,4 +1,4 @@
-"""``ops.conv``, ``ops.depthwise_conv`` and the fixed-window pools as ONNX Conv and *Pool nodes.
+"""``ops.conv``, ``depthwise_conv``, ``separable_conv`` and the fixed-window pools as ONNX nodes.
 
 The kernel is an argument of the call (a tensor of the graph or a constant),
 kept as Keras keeps it, ``(*kernel_size, in, out)``; it is rearranged into
@@ -49,14 +49,14 @@ def _padding(op: OperationCall) -> str:
 
 
 def _convolution(depthwise: bool) -> Callable:
-    def write(op: OperationCall) -> str:
+    def write(op: OperationCall, kernel_argument: str = "kernel") -> str:
         x, data_format, rank = _layout(op)
         spatial = rank - 2
-        kernel = op["kernel"]
+        kernel = op[kernel_argument]
         kernel_shape = kernel.shape if hasattr(kernel, "shape") else ()
         if len(kernel_shape) != rank or None in kernel_shape:
-            op.refuse("kernel", f"must have a static shape of rank {rank}")
-        weight = op.operand(kernel, op.output_dtype(), "kernel")
+            op.refuse(kernel_argument, f"must have a static shape of rank {rank}")
+        weight = op.operand(kernel, op.output_dtype(), kernel_argument)
         channels = op.call.input_shapes[0][-1 if data_format == "channels_last" else 1]
         if depthwise:
             flat = op.add("Reshape", [weight, op.int64s([*kernel_shape[:spatial], -1])])
@@ -113,9 +113,31 @@ def _pool(op_type: str) -> Callable:
     return write
 
 
+def _separable_convolution(op: OperationCall) -> str:
+    """A depthwise convolution, then a 1x1 convolution mixing channels (``valid``, stride 1)."""
+    depthwise = _convolution(depthwise=True)(op, kernel_argument="depthwise_kernel")
+    rank = op.tensor("inputs").rank
+    data_format = K.standardize_data_format(op["data_format"])
+    x = to_channels_first(op.call, depthwise, rank, data_format)
+    spatial = rank - 2
+    kernel = op.operand(op["pointwise_kernel"], op.output_dtype(), "pointwise_kernel")
+    weight = op.call.transpose(kernel, [spatial + 1, spatial, *range(spatial)])
+    ones = [1] * spatial
+    result = op.add(
+        "Conv",
+        [x, weight],
+        kernel_shape=ones,
+        strides=ones,
+        dilations=_per_axis(op, "dilation_rate", spatial),
+        pads=[0] * (2 * spatial),
+    )
+    return from_channels_first(op.call, result, rank, data_format)
+
+
 WRITERS: dict[str, Callable] = {
     "conv": _convolution(depthwise=False),
     "depthwise_conv": _convolution(depthwise=True),
     "max_pool": _pool("MaxPool"),
     "average_pool": _pool("AveragePool"),
+    "separable_conv": _separable_convolution,
 }

@@ -156,6 +156,44 @@ def _cast(op: OperationCall) -> str:
     return op.add("Identity", [op.operand(op["x"], op.output_dtype(), "x")])
 
 
+def _select(op: OperationCall) -> str:
+    """The choice of the first condition that holds, else ``default``: Where from the last."""
+    conditions, choices = op["condlist"], op["choicelist"]
+    if not isinstance(conditions, (list, tuple)) or len(conditions) != len(choices):
+        op.refuse("condlist", "and choicelist must be lists of one length")
+    dtype = op.output_dtype()
+    result = op.operand(op["default"], dtype, "default")
+    for condition, choice in reversed(list(zip(conditions, choices, strict=True))):
+        result = op.add(
+            "Where",
+            [
+                op.operand(condition, "bool", "condlist"),
+                op.operand(choice, dtype, "choicelist"),
+                result,
+            ],
+        )
+    return result
+
+
+def _isin(op: OperationCall) -> str:
+    """Whether each entry equals one of ``x2``'s (flattened), as graphkeras compares them."""
+    x1 = op.tensor("x1")
+    dtype = op.common_dtype("x1", "x2")
+    candidates = op.add("Reshape", [op.operand(op["x2"], dtype, "x2"), op.int64s([-1])])
+    expanded = op.call.unsqueeze(op.operand(x1, dtype, "x1"), [x1.rank])
+    hits = op.cast(op.add("Equal", [expanded, candidates]), "int32")
+    found = op.cast(op.reduce("ReduceMax", hits, [x1.rank], False), "bool")
+    return op.add("Not", [found]) if op["invert"] else found
+
+
+def _ldexp(op: OperationCall) -> str:
+    """``x1 * 2 ** x2`` with the integer exponents as floats."""
+    dtype = op.output_dtype()
+    two = op.constant(2.0, dtype, "two")
+    scale = op.add("Pow", [two, op.operand(op["x2"], dtype, "x2")])
+    return op.add("Mul", [op.operand(op["x1"], dtype, "x1"), scale])
+
+
 WRITERS: dict[str, Callable] = {
     "logical_not": _logical_not,
     "add": _binary("Add"),
@@ -186,4 +224,7 @@ WRITERS: dict[str, Callable] = {
     "clip": _clip,
     "cast": _cast,
     "array": _cast,
+    "select": _select,
+    "isin": _isin,
+    "ldexp": _ldexp,
 }

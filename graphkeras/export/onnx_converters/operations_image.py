@@ -1,4 +1,4 @@
-"""``ops.image.resize`` as ONNX nodes: two constant interpolation matrices and one Einsum.
+"""``ops.image.resize`` (two constant interpolation matrices, one Einsum) and ``rgb_to_grayscale``.
 
 graphkeras resizes separably: each output row is a fixed weighted sum of
 input rows and each output column of input columns, whatever the
@@ -11,6 +11,8 @@ one axis gives that axis' matrix exactly. The ONNX graph then computes
 arithmetic rather than ONNX ``Resize``'s own (whose kernels and edge
 handling differ from Keras's for everything but the simplest cases).
 ``crop_to_aspect_ratio`` and ``pad_to_aspect_ratio`` are refused.
+``rgb_to_grayscale`` is graphkeras's weighted sum of the channels, in
+floats, cast back to the images' dtype.
 """
 
 from __future__ import annotations
@@ -76,4 +78,26 @@ def _resize(op: OperationCall) -> str:
     )
 
 
-WRITERS: dict[str, Callable] = {"resize": _resize}
+def _rgb_to_grayscale(op: OperationCall) -> str:
+    """``0.2989 R + 0.5870 G + 0.1140 B`` summed in floats, then in the images' dtype."""
+    images = op.tensor("images")
+    if images.rank not in (3, 4):
+        op.refuse("images", f"has rank {images.rank}; expected 3 or 4")
+    data_format = K.standardize_data_format(op["data_format"])
+    axis = images.rank - 1 if data_format == "channels_last" else images.rank - 3
+    channels = images.shape[axis]
+    if channels == 1:
+        return op.add("Identity", [images.name])
+    if channels != 3:
+        op.refuse("images", f"has {channels} channels; expected 3 or 1")
+    dtype = images.dtype if np.dtype(images.dtype).kind == "f" else K.floatx()
+    shape = [1] * images.rank
+    shape[axis] = 3
+    weights = np.asarray([0.2989, 0.5870, 0.1140], dtype=dtype).reshape(shape)
+    luma = op.constant(weights, dtype, "luma")
+    weighted = op.add("Mul", [op.operand(images, dtype, "images"), luma])
+    gray = op.reduce("ReduceSum", weighted, [axis], True)
+    return gray if dtype == images.dtype else op.cast(gray, images.dtype)
+
+
+WRITERS: dict[str, Callable] = {"resize": _resize, "rgb_to_grayscale": _rgb_to_grayscale}

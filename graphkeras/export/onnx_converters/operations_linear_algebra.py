@@ -106,6 +106,18 @@ def _outer(op: OperationCall) -> str:
     return op.add("Mul", [column, row])
 
 
+def _cdist(op: OperationCall) -> str:
+    """``sqrt(sum((x[..., :, None, :] - y[..., None, :, :]) ** 2, -1))``."""
+    dtype = op.output_dtype()
+    x, y = op.tensor("x"), op.tensor("y")
+    rows = op.call.unsqueeze(op.operand(x, dtype, "x"), [x.rank - 1])
+    columns = op.call.unsqueeze(op.operand(y, dtype, "y"), [y.rank - 2])
+    differences = op.add("Sub", [rows, columns])
+    squares = op.add("Mul", [differences, differences])
+    rank = max(x.rank, y.rank) + 1
+    return op.add("Sqrt", [op.reduce("ReduceSum", squares, [rank - 1], False)])
+
+
 WRITERS: dict[str, Callable] = {
     "matmul": _matmul,
     "einsum": _einsum,
@@ -113,4 +125,5 @@ WRITERS: dict[str, Callable] = {
     "dot": _dot,
     "inner": _inner,
     "outer": _outer,
+    "cdist": _cdist,
 }

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graphkeras.export.onnx_converters.operation_call import OperationCall
+from graphkeras.export.onnx_converters.operation_call import OnnxTensor, OperationCall
 
 
 def _keepdims(op: OperationCall) -> bool:
@@ -177,6 +177,32 @@ def _nanmean(op: OperationCall) -> str:
     return op.add("Div", [total, op.reduce("ReduceSum", valid, axes, keepdims)])
 
 
+def _average(op: OperationCall) -> str:
+    """The mean, or ``sum(x * w) / sum(w)``; a 1-D ``weights`` is laid along ``axis``."""
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    value = op.operand(x, dtype, "x")
+    if op["weights"] is None:
+        return op.reduce("ReduceMean", value, op.axes("axis", x.rank), False)
+    weights = op["weights"]
+    weight_rank = weights.rank if isinstance(weights, OnnxTensor) else np.ndim(weights)
+    scale = op.operand(weights, dtype, "weights")
+    if op["axis"] is None:
+        product_axes = list(range(max(x.rank, weight_rank)))
+        weight_axes = list(range(weight_rank))
+    else:
+        axis = op.axis("axis", x.rank)
+        if weight_rank == 1 and x.rank > 1:
+            shape = [1] * x.rank
+            shape[axis] = -1
+            scale = op.add("Reshape", [scale, op.int64s(shape)])
+        elif weight_rank != x.rank:
+            op.refuse("weights", "must be 1-D or have x's rank")
+        product_axes = weight_axes = [axis]
+    total = op.reduce("ReduceSum", op.add("Mul", [value, scale]), product_axes, False)
+    return op.add("Div", [total, op.reduce("ReduceSum", scale, weight_axes, False)])
+
+
 WRITERS: dict[str, Callable] = {
     "sum": _reduction("ReduceSum"),
     "mean": _reduction("ReduceMean"),
@@ -200,4 +226,5 @@ WRITERS: dict[str, Callable] = {
     "nanmax": _nan_reduction("ReduceMax", -np.inf),
     "nanmin": _nan_reduction("ReduceMin", np.inf),
     "nanmean": _nanmean,
+    "average": _average,
 }
