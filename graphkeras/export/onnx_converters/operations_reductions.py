@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from graphkeras.backend.common.norm_arguments import check_ord, norm_axes
 from graphkeras.export.onnx_converters.operation_call import OnnxTensor, OperationCall
 
 
@@ -203,6 +204,51 @@ def _average(op: OperationCall) -> str:
     return op.add("Div", [total, op.reduce("ReduceSum", scale, weight_axes, False)])
 
 
+def _norm(op: OperationCall) -> str:
+    """Vector norms of every order and the matrix norms without singular values.
+
+    The axes and orders are read as graphkeras reads them
+    (``norm_arguments.py``); the singular-value norms of matrices (``2``,
+    ``-2``, ``'nuc'``) have no ONNX form and are refused.
+    """
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    order = op["ord"]
+    try:
+        axes = list(norm_axes("norm", x.rank, order, op["axis"]))
+        check_ord(order, tuple(axes))
+    except ValueError as error:
+        op.refuse("ord", f"does not fit axis={op['axis']!r}: {error}")
+    value = op.operand(x, dtype, "x")
+    magnitude = op.add("Abs", [value])
+    if order in (None, "fro", 2) and (len(axes) == 1 or order != 2):
+        squares = op.add("Mul", [value, value])
+        result = op.add("Sqrt", [op.reduce("ReduceSum", squares, axes, True)])
+    elif len(axes) == 1:
+        if order == 1:
+            result = op.reduce("ReduceSum", magnitude, axes, True)
+        elif order in (np.inf, -np.inf):
+            result = op.reduce("ReduceMax" if order > 0 else "ReduceMin", magnitude, axes, True)
+        elif order == 0:
+            zero = op.constant(0.0, dtype, "zero")
+            nonzero = op.cast(op.add("Not", [op.add("Equal", [value, zero])]), dtype)
+            result = op.reduce("ReduceSum", nonzero, axes, True)
+        else:
+            powers = op.add("Pow", [magnitude, op.constant(order, dtype, "ord")])
+            total = op.reduce("ReduceSum", powers, axes, True)
+            result = op.add("Pow", [total, op.constant(1.0 / order, dtype, "inverse_ord")])
+    elif order in (1, -1, np.inf, -np.inf):
+        rows, columns = axes
+        summed, extreme = (rows, columns) if order in (1, -1) else (columns, rows)
+        sums = op.reduce("ReduceSum", magnitude, [summed], True)
+        result = op.reduce("ReduceMax" if order > 0 else "ReduceMin", sums, [extreme], True)
+    else:
+        op.refuse("ord", "asks for singular values, which have no ONNX form")
+    if _keepdims(op):
+        return result
+    return op.add("Squeeze", [result, op.int64s(sorted(axes), "axes")])
+
+
 WRITERS: dict[str, Callable] = {
     "sum": _reduction("ReduceSum"),
     "mean": _reduction("ReduceMean"),
@@ -226,5 +272,6 @@ WRITERS: dict[str, Callable] = {
     "nanmax": _nan_reduction("ReduceMax", -np.inf),
     "nanmin": _nan_reduction("ReduceMin", np.inf),
     "nanmean": _nanmean,
+    "norm": _norm,
     "average": _average,
 }
