@@ -190,12 +190,12 @@ def _pad(op: OperationCall) -> str:
         op.refuse("pad_width", f"is not (before, after) widths for rank {x.rank}")
     if (widths < 0).any():
         op.refuse("pad_width", "has a negative width")
-    if mode != "constant":
-        for axis, (before, after) in enumerate(widths.tolist()):
-            size = x.shape[axis]
-            if (before or after) and (
-                size is None or (mode == "reflect" and max(before, after) >= size)
-            ):
+    # ONNX reflects and wraps only within one copy of the axis; NumPy goes on repeating.
+    reach = {"reflect": -1, "wrap": 0}.get(mode)
+    for axis, (before, after) in enumerate(widths.tolist()):
+        size = x.shape[axis]
+        if reach is not None and (before or after):
+            if size is None or max(before, after) > size + reach:
                 op.refuse(
                     "pad_width",
                     f"pads axis {axis} (size {size}) further than ONNX {mode} padding reaches",
