@@ -58,7 +58,9 @@ def operator(call):
     tensor_names = iter(call.inputs)
     positions = {constant["position"]: constant["value"] for constant in layer.constants}
     if layer.operator in BOOLEAN_OPERATORS:
-        dtype = K.result_type(*call.input_dtypes)
+        # Constants count too: an int tensor compared with 2.5 is compared as floats.
+        constant_dtypes = [_constant_dtype(value) for value in positions.values()]
+        dtype = str(K.result_type(*call.input_dtypes, *constant_dtypes))
     else:
         dtype = str(call.node.output_tensors[0].dtype)
     operands = []
@@ -79,6 +81,13 @@ def operator(call):
             )
         return FLOORED_OPERATORS[layer.operator](call, *operands, dtype)
     return call.add(ONNX_OPERATORS[layer.operator], operands)
+
+
+def _constant_dtype(value):
+    """A constant operand's dtype as ``result_type`` weighs it (Python scalars weakly)."""
+    if isinstance(value, (bool, int, float)):
+        return type(value)
+    return np.asarray(K.convert_to_numpy(value)).dtype.name
 
 
 def _expanded_key(key, rank: int) -> list:
