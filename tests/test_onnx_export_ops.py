@@ -299,6 +299,13 @@ def test_sorting_ops_keep_graphkeras_order_of_ties():
         ops.argsort(ids, axis=1),
         ops.sort(x, axis=0),
         ops.argsort(x),
+        ops.in_top_k(ops.argmax(x, axis=-1), x, 1),
+        ops.in_top_k(ops.minimum(ids[:, 0, 0], 6) - 3, x, 2),  # negative targets count back
+        ops.in_top_k(ids[:, 0, 0] % 7, ids[:, 1], 3),  # integer scores with ties
+        ops.searchsorted(np.array([1.0, 2.0, 2.0, 5.0]), ids),
+        ops.searchsorted(np.array([-1.0, 0.0, 0.5]), x, side="right"),
+        ops.digitize(x, np.array([-1.0, 0.0, 0.0, 2.0])),
+        ops.digitize(ids, np.array([8, 5, 2])),
     ]
     assert_exports_faithfully(gk.Model([x, ids], outputs))
 
