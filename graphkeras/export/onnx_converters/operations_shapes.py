@@ -157,6 +157,30 @@ def _flip(op: OperationCall) -> str:
     return _flip_axes(op, x, op.axes("axis", x.rank))
 
 
+def _rot90(op: OperationCall) -> str:
+    """``k`` quarter turns in the plane of ``axes``: flips and a swap of the two axes."""
+    x = op.tensor("array")
+    axes = op.integers("axes")
+    if len(axes) != 2:
+        op.refuse("axes", "must name two axes")
+    first, second = (op.axis("axes", x.rank, axis) for axis in axes)
+    if first == second:
+        op.refuse("axes", "must name two different axes")
+    order = list(range(x.rank))
+    order[first], order[second] = second, first
+    turns = op.integer("k") % 4
+    if turns == 0:
+        return op.add("Identity", [x.name])
+    if turns == 2:
+        return _flip_axes(op, x, sorted((first, second)))
+    if turns == 1:
+        flipped = _flip_axes(op, x, [second])
+        return op.call.transpose(flipped, order)
+    swapped_shape = tuple(x.shape[axis] for axis in order)
+    swapped = OnnxTensor(op.call.transpose(x.name, order), x.dtype, swapped_shape)
+    return _flip_axes(op, swapped, [second])
+
+
 def _roll(op: OperationCall) -> str:
     """``x`` rolled by ``shift`` along one ``axis``: the last ``shift`` entries moved first."""
     x = op.tensor("x")
@@ -276,6 +300,7 @@ WRITERS: dict[str, Callable] = {
     "fliplr": lambda op: _flip_axes(op, op.tensor("x"), [1]),
     "flipud": lambda op: _flip_axes(op, op.tensor("x"), [0]),
     "roll": _roll,
+    "rot90": _rot90,
     "pad": _pad,
     "copy": _identity("x"),
     "stop_gradient": _identity("variable"),
