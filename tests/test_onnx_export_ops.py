@@ -78,6 +78,11 @@ def test_elementwise_math_ops():
         ops.deg2rad(x),
         ops.rad2deg(x),
         ops.fabs(x),
+        ops.absolute(x),
+        ops.real(x),
+        ops.conjugate(x),
+        ops.imag(x),
+        ops.isreal(x),
     ]
     assert_exports_faithfully(gk.Model(x, outputs))
 
@@ -337,6 +342,12 @@ def test_shape_ops(opset):
         ops.repeat(x, 3, axis=0),
         ops.flip(x, axis=(1, -1)),
         ops.fliplr(x),
+        ops.flipud(x),
+        ops.column_stack([x, y]),
+        ops.dstack([x, y]),
+        *ops.hsplit(x, 2),
+        *ops.vsplit(y, [1]),
+        *ops.dsplit(x, 3),
         ops.roll(x, 5, axis=-1),
         ops.rot90(x, axes=(1, 2)),
         ops.rot90(x, k=2, axes=(-1, 1)),
@@ -408,6 +419,7 @@ def test_products():
         ops.dot(x, y),
         ops.inner(x, v),
         ops.outer(v, v),
+        ops.vdot(x, ops.cos(x)),
         ops.cdist(x, ops.transpose(y, (0, 2, 1))),
     ]
     assert_exports_faithfully(gk.Model([x, y, v, ids], outputs))

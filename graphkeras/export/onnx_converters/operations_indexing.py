@@ -134,4 +134,8 @@ WRITERS: dict[str, Callable] = {
     "zeros_like": _filled(0),
     "ones_like": _filled(1),
     "full_like": _filled(None),
+    "imag": _filled(0),  # graphkeras's tensors are real: no imaginary part
+    "isreal": _filled(True),
+    "real": lambda op: op.add("Identity", [op.tensor("x").name]),
+    "conjugate": lambda op: op.add("Identity", [op.tensor("x").name]),
 }

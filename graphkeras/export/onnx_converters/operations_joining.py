@@ -55,6 +55,32 @@ def _vstack(op: OperationCall) -> str:
     return op.add("Concat", rows, axis=0)
 
 
+def _column_stack(op: OperationCall) -> str:
+    """Along axis 1, vectors as columns."""
+    dtype = op.output_dtype()
+    columns = []
+    for value in op["xs"]:
+        column = op.operand(value, dtype, "xs")
+        rank = value.rank if isinstance(value, OnnxTensor) else np.ndim(value)
+        columns.append(op.add("Reshape", [column, op.int64s([-1, 1])]) if rank <= 1 else column)
+    return op.add("Concat", columns, axis=1)
+
+
+def _dstack(op: OperationCall) -> str:
+    """Along axis 2: vectors as ``(1, n, 1)``, matrices as ``(m, n, 1)``."""
+    dtype = op.output_dtype()
+    pieces = []
+    for value in op["xs"]:
+        piece = op.operand(value, dtype, "xs")
+        rank = value.rank if isinstance(value, OnnxTensor) else np.ndim(value)
+        if rank <= 1:
+            piece = op.add("Reshape", [piece, op.int64s([1, -1, 1])])
+        elif rank == 2:
+            piece = op.call.unsqueeze(piece, [2])
+        pieces.append(piece)
+    return op.add("Concat", pieces, axis=2)
+
+
 def _stack(op: OperationCall) -> str:
     tensors = op["x"]
     rank = len(op.output_shape())
@@ -87,10 +113,12 @@ def _cut_bounds(op: OperationCall, x: OnnxTensor, axis: int, even: bool) -> list
     return bounds
 
 
-def _splitter(even: bool) -> Callable:
+def _splitter(even: bool, fixed_axis: Callable | None = None) -> Callable:
+    """split / array_split on ``axis``; hsplit, vsplit, dsplit on ``fixed_axis(rank)``."""
+
     def write(op: OperationCall) -> list[str]:
         x = op.tensor("x")
-        axis = op.axis("axis", x.rank)
+        axis = op.axis("axis", x.rank) if fixed_axis is None else fixed_axis(x.rank)
         return [
             op.slice_axis(x.name, axis, start, end) for start, end in _cut_bounds(op, x, axis, even)
         ]
@@ -152,9 +180,14 @@ WRITERS: dict[str, Callable] = {
     "append": _append,
     "hstack": _hstack,
     "vstack": _vstack,
+    "column_stack": _column_stack,
+    "dstack": _dstack,
     "stack": _stack,
     "split": _splitter(even=True),
     "array_split": _splitter(even=False),
+    "hsplit": _splitter(even=True, fixed_axis=lambda rank: 0 if rank == 1 else 1),
+    "vsplit": _splitter(even=True, fixed_axis=lambda rank: 0),
+    "dsplit": _splitter(even=True, fixed_axis=lambda rank: 2),
     "unstack": _unstack,
     "slice": _slice_box,
     "diff": _diff,

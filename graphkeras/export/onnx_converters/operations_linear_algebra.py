@@ -118,6 +118,14 @@ def _cdist(op: OperationCall) -> str:
     return op.add("Sqrt", [op.reduce("ReduceSum", squares, [rank - 1], False)])
 
 
+def _vdot(op: OperationCall) -> str:
+    """The sum of the products of the flattened operands (real numbers: no conjugation)."""
+    first, second = _operands(op, ("x1", "x2"))
+    flat = op.int64s([-1])
+    products = op.add("Mul", [op.add("Reshape", [first, flat]), op.add("Reshape", [second, flat])])
+    return op.reduce("ReduceSum", products, [0], False)
+
+
 WRITERS: dict[str, Callable] = {
     "matmul": _matmul,
     "einsum": _einsum,
@@ -126,4 +134,5 @@ WRITERS: dict[str, Callable] = {
     "inner": _inner,
     "outer": _outer,
     "cdist": _cdist,
+    "vdot": _vdot,
 }
