@@ -249,6 +249,29 @@ def _norm(op: OperationCall) -> str:
     return op.add("Squeeze", [result, op.int64s(sorted(axes), "axes")])
 
 
+def _nan_variance(root: bool) -> Callable:
+    """nanvar / nanstd: squared deviations from the NaN-skipping mean, over the count."""
+
+    def write(op: OperationCall) -> str:
+        dtype = op.output_dtype()
+        x = op.tensor("x")
+        axes, keepdims = op.axes("axis", x.rank), _keepdims(op)
+        value = op.operand(x, dtype, "x")
+        counts = op.reduce(
+            "ReduceSum", op.cast(op.add("Not", [op.add("IsNaN", [value])]), dtype), axes, True
+        )
+        total = op.reduce("ReduceSum", _without_nan(op, value, dtype, 0.0), axes, True)
+        deviations = op.add("Sub", [value, op.add("Div", [total, counts])])
+        deviations = _without_nan(op, deviations, dtype, 0.0)
+        squares = op.reduce("ReduceSum", op.add("Mul", [deviations, deviations]), axes, True)
+        result = op.add("Div", [squares, counts])
+        if not keepdims and axes:
+            result = op.add("Squeeze", [result, op.int64s(axes, "axes")])
+        return op.add("Sqrt", [result]) if root else result
+
+    return write
+
+
 WRITERS: dict[str, Callable] = {
     "sum": _reduction("ReduceSum"),
     "mean": _reduction("ReduceMean"),
@@ -272,6 +295,8 @@ WRITERS: dict[str, Callable] = {
     "nanmax": _nan_reduction("ReduceMax", -np.inf),
     "nanmin": _nan_reduction("ReduceMin", np.inf),
     "nanmean": _nanmean,
+    "nanvar": _nan_variance(root=False),
+    "nanstd": _nan_variance(root=True),
     "norm": _norm,
     "average": _average,
 }
