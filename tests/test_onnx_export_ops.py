@@ -373,6 +373,10 @@ def test_shape_ops(opset):
         *uneven,
         *rows,
         ops.slice(x, (0, 1, 1, 0), (-1, 1, 2, 4)),
+        ops.slice_update(x, (0, 1, 1, 0), ops.slice(y, (0, 0, 0, 0), (-1, 1, 2, 4))),
+        ops.slice_update(
+            x, (0, 0, 2, 1), ops.multiply(ops.slice(y, (0, 0, 0, 0), (-1, 2, 1, 3)), 2.0)
+        ),
         ops.take(x, np.array([2, 0, -1]), axis=-1),
         ops.take(x, np.array([[1, 0], [1, 1]]), axis=1),
         ops.take_along_axis(x, ops.argsort(y, axis=-1), axis=-1),
@@ -530,6 +534,10 @@ def test_an_op_without_a_converter_is_refused_by_name():
         (lambda x: ops.pad(x, 1, mode="symmetric"), r"ops\.pad\): mode='symmetric'"),
         (lambda x: ops.round(x, 2), r"ops\.round\): decimals=2"),
         (lambda x: ops.squeeze(x), r"ops\.squeeze\): axis=None"),
+        (
+            lambda x: ops.slice_update(x, (0, 1, 1), np.ones((1, 1, 1), "float32")),
+            r"ops\.slice_update\): updates=.* part of axis 0, whose size is unknown",
+        ),
         (lambda x: ops.norm(x, ord="nuc", axis=(1, 2)), r"ops\.norm\): ord='nuc'.*singular"),
         (
             lambda x: ops.image.resize(x[..., None], (2, 2), crop_to_aspect_ratio=True),

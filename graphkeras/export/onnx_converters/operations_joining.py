@@ -157,6 +157,35 @@ def _slice_box(op: OperationCall) -> str:
     )
 
 
+def _slice_update(op: OperationCall) -> str:
+    """``inputs`` with the box at ``start_indices`` replaced: padded ``updates`` and a mask.
+
+    The pads around the box need the sizes of ``inputs`` on every axis the
+    box does not cover whole (the batch axis is usually covered whole).
+    """
+    x = op.tensor("inputs")
+    updates = op["updates"]
+    update_shape = updates.shape if isinstance(updates, OnnxTensor) else np.shape(updates)
+    starts = op.integers("start_indices")
+    if len(starts) != x.rank or len(update_shape) != x.rank:
+        op.refuse("start_indices", f"and updates must give one entry per axis (rank {x.rank})")
+    befores, afters = [], []
+    for axis, (start, size, known) in enumerate(zip(starts, update_shape, x.shape, strict=True)):
+        whole = start == 0 and size == known
+        if not whole and (size is None or known is None):
+            op.refuse("updates", f"cover part of axis {axis}, whose size is unknown until run time")
+        befores.append(start)
+        afters.append(0 if whole else known - start - size)
+        if afters[-1] < 0 or start < 0:
+            op.refuse("start_indices", f"put the box outside axis {axis} ({known})")
+    pads = op.int64s(befores + afters, "pads")
+    value = op.operand(updates, x.dtype, "updates")
+    patch = op.add("Pad", [value, pads])
+    ones = op.add("Expand", [op.constant(1, "int32", "one"), op.add("Shape", [value])])
+    inside = op.cast(op.add("Pad", [ones, pads]), "bool")  # 1 inside the box, 0 around it
+    return op.add("Where", [inside, patch, x.name])
+
+
 def _diff(op: OperationCall) -> str:
     """``n`` times: the entries after the first minus those before the last (``!=`` on bools)."""
     a = op.tensor("a")
@@ -190,5 +219,6 @@ WRITERS: dict[str, Callable] = {
     "dsplit": _splitter(even=True, fixed_axis=lambda rank: 2),
     "unstack": _unstack,
     "slice": _slice_box,
+    "slice_update": _slice_update,
     "diff": _diff,
 }
