@@ -495,6 +495,11 @@ def test_convolution_and_pooling_ops():
         ops.space_to_depth(images[:, :6], 2),
         ops.depth_to_space(ops.tile(signal[:, None], (1, 4, 1, 1)), 2, "channels_first"),
         ops.space_to_depth(signal[:, None, :, :8], 2, "channels_first"),
+        ops.conv_transpose(images, kernel.transpose(0, 1, 3, 2), strides=2, padding="same"),
+        ops.conv_transpose(images, kernel.transpose(0, 1, 3, 2), strides=(2, 3), output_padding=1),
+        ops.conv_transpose(
+            signal, kernel_1d.transpose(0, 2, 1)[:, :3], 2, data_format="channels_first"
+        ),
         ops.max_pool(images, 2),
         ops.max_pool(images, (3, 2), strides=(2, 1), padding="same"),
         ops.average_pool(images, 3, strides=2, padding="same"),

@@ -1,4 +1,4 @@
-"""``ops.conv``, ``depthwise_conv``, ``separable_conv`` and the fixed-window pools as ONNX nodes.
+"""``ops.conv`` and its depthwise, separable and transposed forms, and the pools, as ONNX nodes.
 
 The kernel is an argument of the call (a tensor of the graph or a constant),
 kept as Keras keeps it, ``(*kernel_size, in, out)``; it is rearranged into
@@ -19,6 +19,7 @@ from graphkeras.export.onnx_converters.operation_call import OperationCall
 from graphkeras.export.onnx_converters.spatial_layout import (
     from_channels_first,
     padding_attributes,
+    spatial_sizes,
     to_channels_first,
 )
 
@@ -93,6 +94,48 @@ def _convolution(depthwise: bool) -> Callable:
     return write
 
 
+def _transposed_convolution(op: OperationCall) -> str:
+    """ONNX ConvTranspose with the pads and output padding that give the recorded output size.
+
+    As for the transposed convolution layers: the total padding of the
+    forward convolution, split as it splits it, becomes ``pads``, and what
+    remains of the output size ``output_padding``; the spatial sizes must be
+    known.
+    """
+    x, data_format, rank = _layout(op)
+    spatial = rank - 2
+    kernel = op["kernel"]
+    kernel_shape = kernel.shape if hasattr(kernel, "shape") else ()
+    if len(kernel_shape) != rank or None in kernel_shape:
+        op.refuse("kernel", f"must have a static shape of rank {rank}")
+    inputs = spatial_sizes(op.call.input_shapes[0], data_format)
+    outputs = spatial_sizes(op.output_shape(), data_format)
+    if None in inputs or None in outputs:
+        op.refuse("inputs", f"of shape {op.call.input_shapes[0]} have unknown spatial sizes")
+    kernel_size = list(kernel_shape[:spatial])
+    strides = _per_axis(op, "strides", spatial)
+    dilations = _per_axis(op, "dilation_rate", spatial)
+    begins, ends, extra = [], [], []
+    for size, out, k, s, d in zip(inputs, outputs, kernel_size, strides, dilations, strict=True):
+        extent = (k - 1) * d + 1
+        total = max((size - 1) * s + extent - out, 0)
+        begins.append(total // 2)
+        ends.append(total - total // 2)
+        extra.append(out - ((size - 1) * s + extent - total))
+    weight = op.operand(kernel, op.output_dtype(), "kernel")
+    weight = op.call.transpose(weight, [rank - 1, rank - 2, *range(spatial)])
+    result = op.add(
+        "ConvTranspose",
+        [x, weight],
+        kernel_shape=kernel_size,
+        strides=strides,
+        dilations=dilations,
+        pads=begins + ends,
+        output_padding=extra,
+    )
+    return from_channels_first(op.call, result, rank, data_format)
+
+
 def _pool(op_type: str) -> Callable:
     def write(op: OperationCall) -> str:
         x, data_format, rank = _layout(op)
@@ -140,4 +183,5 @@ WRITERS: dict[str, Callable] = {
     "max_pool": _pool("MaxPool"),
     "average_pool": _pool("AveragePool"),
     "separable_conv": _separable_convolution,
+    "conv_transpose": _transposed_convolution,
 }
