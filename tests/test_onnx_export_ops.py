@@ -508,6 +508,26 @@ def test_convolution_and_pooling_ops():
     assert_exports_faithfully(gk.Model([images, signal], outputs))
 
 
+def test_loss_ops():
+    logits = gk.Input((3, 5), name="logits")
+    labels = gk.Input((3,), dtype="int32", name="labels")  # 0..9: some beyond the 5 classes
+    probabilities = ops.softmax(logits)
+    truth = ops.one_hot(ops.minimum(labels, 4), 5)
+    outputs = [
+        ops.binary_crossentropy(ops.sigmoid(logits), probabilities),
+        ops.binary_crossentropy(truth, logits, from_logits=True),
+        ops.categorical_crossentropy(truth, probabilities),
+        ops.categorical_crossentropy(truth, logits, from_logits=True),
+        ops.categorical_crossentropy(
+            ops.moveaxis(truth, 1, 2), ops.moveaxis(ops.sigmoid(logits), 1, 2), axis=1
+        ),
+        ops.sparse_categorical_crossentropy(labels, probabilities),
+        ops.sparse_categorical_crossentropy(labels[..., None], logits, from_logits=True),
+        ops.psnr(probabilities, ops.sigmoid(logits), 1.0),
+    ]
+    assert_exports_faithfully(gk.Model([logits, labels], outputs))
+
+
 def test_dot_product_attention():
     query = gk.Input((4, 6, 8), name="query")
     key = gk.Input((5, 3, 8), name="key")  # grouped: two query heads per key head

@@ -5,7 +5,7 @@ An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 writing it, one module per family (math, element-wise arithmetic and
 logic, activations, reductions, normalizations, sorting, shapes, joining,
 indexing, linear algebra, image resizing, attention, convolution and
-pooling). A writer receives an
+pooling, losses). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
 (linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
@@ -25,6 +25,7 @@ from graphkeras.export.onnx_converters import (
     operations_indexing,
     operations_joining,
     operations_linear_algebra,
+    operations_losses,
     operations_math,
     operations_normalization,
     operations_reductions,
@@ -53,6 +54,7 @@ def _table() -> dict[str, Callable]:
         operations_image,
         operations_attention,
         operations_convolution,
+        operations_losses,
     ):
         overlap = set(table) & set(family.WRITERS)
         if overlap:

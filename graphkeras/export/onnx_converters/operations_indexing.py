@@ -64,9 +64,15 @@ def _take_along_axis(op: OperationCall) -> str:
     return op.add("GatherElements", [name, _indices(op, "indices", shape[axis])], axis=axis)
 
 
-def _encoded(op: OperationCall, labels: str, dtype: str, rank: int, argument: str) -> str:
-    """Booleans: ``labels == class`` for each class, the class axis at ``argument``."""
-    classes = op.integer("num_classes")
+def encoded_labels(
+    op: OperationCall, labels: str, dtype: str, rank: int, argument: str, classes: int | None = None
+) -> str:
+    """Booleans: ``labels == class`` for each class (``num_classes`` of them by default).
+
+    ``labels`` has rank ``rank`` and ``dtype``; the class axis goes where
+    the argument ``argument`` says (an axis of the result).
+    """
+    classes = op.integer("num_classes") if classes is None else classes
     axis = op.axis(argument, rank + 1)
     expanded = op.call.unsqueeze(labels, [rank])
     hits = op.add("Equal", [expanded, op.constant(np.arange(classes), dtype, "classes")])
@@ -79,7 +85,7 @@ def _one_hot(op: OperationCall) -> str:
     x = op.tensor("x")
     if op["sparse"]:
         op.refuse("sparse", "is True; ONNX tensors are dense")
-    return op.cast(_encoded(op, x.name, x.dtype, x.rank, "axis"), op.output_dtype())
+    return op.cast(encoded_labels(op, x.name, x.dtype, x.rank, "axis"), op.output_dtype())
 
 
 def _multi_hot(op: OperationCall) -> str:
@@ -88,7 +94,7 @@ def _multi_hot(op: OperationCall) -> str:
     if op["sparse"]:
         op.refuse("sparse", "is True; ONNX tensors are dense")
     labels = op.operand(x, "int32", "inputs")
-    encoded = op.cast(_encoded(op, labels, "int32", x.rank, "axis"), op.output_dtype())
+    encoded = op.cast(encoded_labels(op, labels, "int32", x.rank, "axis"), op.output_dtype())
     return op.reduce("ReduceMax", encoded, [1 if x.rank > 1 else 0], False)
 
 
