@@ -258,6 +258,8 @@ def test_reduction_ops(opset):
         ops.nanmean(gappy, axis=(1, 2), keepdims=True),
         ops.nanmax(gappy, axis=-1),
         ops.nanvar(gappy, axis=-1),
+        ops.nancumsum(gappy, axis=1),
+        ops.cumsum(flags),
         ops.nanstd(gappy, axis=(1, 2), keepdims=True),
         ops.nanmin(ops.log(ops.minimum(x, -1.0)), axis=-1),  # NaN-only rows give NaN
         ops.nanmin(gappy, axis=1),

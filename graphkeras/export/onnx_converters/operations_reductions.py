@@ -110,15 +110,26 @@ def _arg_extreme(op_type: str) -> Callable:
     return write
 
 
-def _cumsum(op: OperationCall) -> str:
-    dtype = op.output_dtype()
-    if dtype == "bool":
-        op.refuse("x", "is boolean; ONNX CumSum takes numbers")
-    x = op.tensor("x")
-    value = op.operand(x, dtype, "x")
+def _cumsum(skip_nan: bool) -> Callable:
+    """cumsum (nancumsum: NaN counted as 0) along ``axis``, of the flattened ``x`` when None."""
+
+    def write(op: OperationCall) -> str:
+        dtype = op.output_dtype()
+        if dtype == "bool":
+            op.refuse("x", "is boolean; ONNX CumSum takes numbers")
+        x = op.tensor("x")
+        value = op.operand(x, dtype, "x")
+        if skip_nan:
+            value = _without_nan(op, value, dtype, 0.0)
+        return _running_sum(op, value, x.rank)
+
+    return write
+
+
+def _running_sum(op: OperationCall, value: str, rank: int) -> str:
     if op["axis"] is None:
         return op.add("CumSum", [_flattened(op, value), op.scalar_int64(0, "axis")])
-    return op.add("CumSum", [value, op.scalar_int64(op.axis("axis", x.rank), "axis")])
+    return op.add("CumSum", [value, op.scalar_int64(op.axis("axis", rank), "axis")])
 
 
 def _count_nonzero(op: OperationCall) -> str:
@@ -287,7 +298,8 @@ WRITERS: dict[str, Callable] = {
     "logsumexp": _logsumexp,
     "argmax": _arg_extreme("ArgMax"),
     "argmin": _arg_extreme("ArgMin"),
-    "cumsum": _cumsum,
+    "cumsum": _cumsum(skip_nan=False),
+    "nancumsum": _cumsum(skip_nan=True),
     "count_nonzero": _count_nonzero,
     "ptp": _ptp,
     "nansum": _nan_reduction("ReduceSum", 0.0),
