@@ -17,12 +17,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from graphkeras.export.onnx_export_error import OnnxExportError
+
 
 class OnnxLayerCall:
     """One node of a model being written as ONNX nodes (see the module docstring)."""
 
-    def __init__(self, builder, node, path: str, inputs: list[str]) -> None:
+    def __init__(self, builder, node, path: str, inputs: list[str], masks=None) -> None:
         self._builder = builder
+        self._masks = masks  # The walk's OnnxMasks (onnx_masks.py): masks written on request.
         self.node = node
         self.layer = node.outbound_layer
         self.path = path
@@ -48,6 +51,27 @@ class OnnxLayerCall:
     def dtype(self) -> str:
         """The dtype the layer computes in."""
         return str(getattr(self.layer, "compute_dtype", "float32"))
+
+    def input_name(self, tensor) -> str:
+        """The ONNX name of ``tensor``, one of the node's input tensors (after any autocast)."""
+        for index, candidate in enumerate(self.node.input_tensors):
+            if candidate is tensor:
+                return self.inputs[index]
+        raise ValueError(f"'{tensor.name}' is not an input of node '{self.path}'.")
+
+    def mask_of(self, tensor) -> str | None:
+        """The mask ``tensor`` carries as an ONNX ``bool`` tensor, or None when it has none.
+
+        Written on first request (see onnx_masks.py); a converter that reads
+        masks is registered with ``masks_carried=True``, so a mask that
+        cannot be written is refused before the export starts.
+        """
+        if self._masks is None:
+            raise OnnxExportError(
+                f"The converter of {type(self.layer).__name__} layer '{self.layer.name}' asks "
+                "for a mask, but the walk gave it none."
+            )
+        return self._masks.of(tensor)
 
     # ------------------------------------------------------------ adding nodes
     def add(self, op_type: str, inputs: list[str], outputs: int = 1, **attributes):

@@ -18,23 +18,29 @@ from typing import NamedTuple
 
 
 class ConverterEntry(NamedTuple):
-    """A registered converter and whether its layer's result ignores input masks."""
+    """A registered converter; whether its layer ignores input masks, or writes them itself."""
 
     converter: Callable
     masks_ignored: bool
+    masks_carried: bool = False
 
 
 _converters: dict[type, ConverterEntry] = {}
 
 
 def register_onnx_converter(
-    layer_class: type, converter: Callable, masks_ignored: bool = False
+    layer_class: type,
+    converter: Callable,
+    masks_ignored: bool = False,
+    masks_carried: bool = False,
 ) -> None:
     """Use ``converter`` to write layers of ``layer_class`` (replacing any before).
 
     ``masks_ignored=True`` says the layer's ``call`` takes a mask that never
     changes its result (``Add`` ignores masks), so a masked input does not
-    block the export.
+    block the export. ``masks_carried=True`` says the converter reads its
+    inputs' masks itself (``call.mask_of``, see onnx_masks.py): a masked input
+    is exported when its mask can be written as ONNX nodes.
     """
     if not isinstance(layer_class, type):
         raise TypeError(
@@ -46,7 +52,7 @@ def register_onnx_converter(
             "register_onnx_converter: converter must be callable as converter(call), "
             f"received {converter!r}."
         )
-    _converters[layer_class] = ConverterEntry(converter, bool(masks_ignored))
+    _converters[layer_class] = ConverterEntry(converter, bool(masks_ignored), bool(masks_carried))
 
 
 def converter_entry(layer) -> ConverterEntry | None:

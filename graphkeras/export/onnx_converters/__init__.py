@@ -2,10 +2,12 @@
 
 from graphkeras.export.onnx_converters import (
     activation_layers,
+    attention,
     convolution,
     dense,
     embedding,
     identities,
+    mask_of,
     merging,
     normalization,
     operators,
