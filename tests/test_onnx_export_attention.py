@@ -47,7 +47,9 @@ def small_random_weights(model, seed: int = 0):
     return model
 
 
-def assert_runs_like_graphkeras(model, feeds: list[list[np.ndarray]], opset=None):
+def assert_runs_like_graphkeras(
+    model, feeds: list[list[np.ndarray]], opset=None, rtol=RTOL, atol=ATOL
+):
     """Export ``model`` and compare onnxruntime with graphkeras on each list of input arrays."""
     proto = gk.export.to_onnx(model, opset=opset)
     onnx.checker.check_model(proto, full_check=True)
@@ -60,7 +62,7 @@ def assert_runs_like_graphkeras(model, feeds: list[list[np.ndarray]], opset=None
         assert len(exported) == len(expected)
         for got, want in zip(exported, expected, strict=True):
             assert got.shape == want.shape
-            np.testing.assert_allclose(got, want, rtol=RTOL, atol=ATOL)
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
     return proto
 
 
@@ -129,15 +131,15 @@ def embedded_ids(output_dim: int = 6):
 def test_padding_masks_reach_every_attention_layer_and_pass_through_others():
     """Embedding(mask_zero) masks, handed on by Dropout, LayerNormalization and Add (an or),
     read by each attention layer; scores returned (masked weights zeroed) and not (a fully
-    masked row uniform), and a mask passed explicitly."""
+    masked row uniform), with a sliding window, and masks passed explicitly."""
     ids, embedded = embedded_ids()
     attended = layers.Attention(name="attention")([embedded, embedded], use_causal_mask=True)
     additive = layers.AdditiveAttention(name="additive")([embedded, attended])
     dropped = layers.Dropout(0.5)(additive)
     summed = layers.LayerNormalization()(layers.Add()([embedded, dropped]))
-    heads = layers.MultiHeadAttention(2, 3, name="heads")(summed, summed)
+    heads = layers.MultiHeadAttention(2, 3, sliding_window=2, name="heads")(summed, summed)
     heads_output, heads_scores = layers.MultiHeadAttention(2, 3, name="scored")(
-        embedded, heads, return_attention_scores=True
+        embedded, heads, key=summed, value_mask=embedded._keras_mask, return_attention_scores=True
     )
     explicit = layers.Attention(name="explicit")(
         [heads, embedded], mask=[None, embedded._keras_mask]
@@ -164,6 +166,19 @@ def test_a_mask_made_inside_a_nested_model_reaches_attention_outside_it():
     model = gk.Model(outer_ids, layers.MultiHeadAttention(2, 3)(encoded, encoded))
     proto = assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS]])
     assert "encoder/embed:mask:Equal" in [node.name for node in proto.graph.node]
+
+
+def test_float16_attention_casts_a_float32_value_and_masks_with_float16_offsets():
+    """A float16 layer's value input stays float32 until its projection casts it, as the
+    sublayer does; masked scores use float16's offsets. Compared within float16's own
+    precision (rtol 2e-3, about two units in the last place)."""
+    ids, embedded = embedded_ids(8)
+    tokens = gk.Input((5, 8), name="tokens")
+    heads = layers.MultiHeadAttention(2, 4, dtype="float16", name="heads")(tokens, embedded)
+    attended = layers.Attention(dtype="float16", name="attended")([tokens, embedded])
+    model = small_random_weights(gk.Model([tokens, ids], [heads, attended]))
+    rows = np.random.default_rng(5).standard_normal((4, 5, 8)).astype("float32")
+    assert_runs_like_graphkeras(model, [[rows, PADDED_IDS]], rtol=2e-3, atol=2e-3)
 
 
 def test_causal_masks_follow_sequence_lengths_unknown_at_export():

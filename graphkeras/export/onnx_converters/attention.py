@@ -47,6 +47,14 @@ def _as_bool(call, tensor) -> str | None:
     return name if str(tensor.dtype) == "bool" else call.cast(name, "bool")
 
 
+def _dtype_of(call, tensor) -> str:
+    """The dtype of ``tensor``'s ONNX name in this call (after the engine's autocast)."""
+    for index, candidate in enumerate(call.node.input_tensors):
+        if candidate is tensor:
+            return call.input_dtypes[index]
+    return str(tensor.dtype)
+
+
 # ---------------------------------------------------------------- position masks
 def _length(call, x: str, axis: int) -> str:
     """The size of ``x`` along ``axis`` as an int64 scalar."""
@@ -225,12 +233,15 @@ def multi_head_attention(call):
     lengths = (query_shape[1], tuple(value_tensor.shape)[1])
     combined = _multi_head_masks(call, arguments, query, value, lengths)
 
+    def project(dense, name: str, tensor) -> str:
+        return write_einsum_dense(call, dense, name, tuple(tensor.shape), _dtype_of(call, tensor))
+
     gate = None
     if layer._gate_dense is not None:
-        gate = write_einsum_dense(call, layer._gate_dense, query, query_shape)
-    projected_query = write_einsum_dense(call, layer.query_dense, query, query_shape)
-    projected_key = write_einsum_dense(call, layer.key_dense, key, tuple(key_tensor.shape))
-    projected_value = write_einsum_dense(call, layer.value_dense, value, tuple(value_tensor.shape))
+        gate = project(layer._gate_dense, query, query_tensor)
+    projected_query = project(layer.query_dense, query, query_tensor)
+    projected_key = project(layer.key_dense, key, key_tensor)
+    projected_value = project(layer.value_dense, value, value_tensor)
     scaling = call.constant(1.0 / math.sqrt(float(layer.key_dim)), role="scale")
     projected_query = call.add("Mul", [projected_query, scaling])
     equations = layer._equations

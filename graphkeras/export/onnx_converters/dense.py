@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graphkeras import backend as K
 from graphkeras import layers
 from graphkeras.export.onnx_converters.activation_functions import write_activation
 from graphkeras.export.onnx_registry import register_onnx_converter
@@ -21,12 +22,19 @@ def dense(call):
     return _bias_and_activation(call, outputs)
 
 
-def write_einsum_dense(call, layer, x: str, input_shape: tuple) -> str:
+def write_einsum_dense(
+    call, layer, x: str, input_shape: tuple, input_dtype: str | None = None
+) -> str:
     """``layer`` (an EinsumDense) on ``x``: Einsum on its equation, the bias, the activation.
 
     ``layer`` need not be ``call.layer``: MultiHeadAttention writes its
-    projections, EinsumDense sublayers, with this inside its own call.
+    projections, EinsumDense sublayers, with this inside its own call. A
+    float ``x`` of another ``input_dtype`` is first cast to the layer's
+    dtype, as a sublayer's call autocasts it.
     """
+    dtype = str(layer.compute_dtype)
+    if input_dtype is not None and input_dtype != dtype and K.is_float_dtype(input_dtype):
+        x = call.cast(x, dtype)
     outputs = call.add("Einsum", [x, call.weight(layer.kernel)], equation=layer.equation)
     shape = tuple(layer.compute_output_shape(tuple(input_shape)))
     return _bias_and_activation(call, outputs, layer, shape)
