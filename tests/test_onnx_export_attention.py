@@ -27,6 +27,7 @@ from onnx_checks import (  # noqa: E402
 )
 
 import graphkeras as gk  # noqa: E402
+from graphkeras import backend as K  # noqa: E402
 from graphkeras import layers  # noqa: E402
 from graphkeras.export import OnnxExportError, register_onnx_converter  # noqa: E402
 
@@ -226,14 +227,41 @@ def test_group_and_unit_normalization(opset):
     assert_exports_faithfully(with_random_weights(model), opset=opset)
 
 
+class KeepsPositiveSteps(layers.Layer):
+    """Masks the steps whose features sum to 0 or less: a mask of its own, with no ONNX form."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return K.greater(K.sum(inputs, axis=-1), 0.0)
+
+
 def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers():
-    ids, embedded = embedded_ids()
-    joined = layers.Concatenate(axis=1, name="joined")([embedded, embedded])
-    model = gk.Model(ids, layers.MultiHeadAttention(2, 3, name="heads")(joined, joined))
+    register_onnx_converter(KeepsPositiveSteps, lambda call: call.inputs[0])
+    tokens = gk.Input((5, 4), name="tokens")
+    kept = KeepsPositiveSteps(name="kept")(tokens)
+    model = gk.Model(tokens, layers.MultiHeadAttention(2, 3, name="heads")(kept, kept))
     with pytest.raises(
-        OnnxExportError, match="MultiHeadAttention layer 'heads'.*Concatenate layer 'joined'"
+        OnnxExportError, match="MultiHeadAttention layer 'heads'.*KeepsPositiveSteps layer 'kept'"
     ):
         gk.export.to_onnx(model)
+
+
+def test_concatenated_masks_on_either_axis():
+    ids, embedded = embedded_ids()
+    plain = gk.Input((5, 6), name="plain")
+    features = layers.Concatenate(name="features")([embedded, plain, embedded])
+    steps = layers.Concatenate(axis=1, name="steps")([embedded, plain])
+    model = gk.Model(
+        [ids, plain],
+        [
+            layers.Attention(name="on_features")([features, features]),
+            layers.MultiHeadAttention(2, 3, name="on_steps")(steps, steps),
+        ],
+    )
+    rows = np.random.default_rng(6).standard_normal((4, 5, 6)).astype("float32")
+    assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS, rows]])
 
 
 def test_the_transformer_encoder_example_model():

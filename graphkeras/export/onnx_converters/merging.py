@@ -6,8 +6,9 @@ nodes (Sum, Mean, Max, Min) take every input at once; Mul is folded
 pairwise. Masks: Add, Subtract, Average and Concatenate ignore them, so a
 masked input does not block the export; Multiply, Maximum and Minimum use
 them and are refused when a mask reaches them. Their output mask (the
-logical or of the inputs' masks when every input has one) is written when a
-layer that carries masks reads it (onnx_masks.py).
+logical or of the inputs' masks when every input has one; Concatenate's
+joins them) is written when a layer that carries masks reads it
+(onnx_masks.py).
 
 Dot is one Einsum contracting its two axes, after L2-normalising both
 inputs along them with ``normalize=True`` (the squared norm floored at 1e-12, as the
@@ -87,8 +88,28 @@ def merged_mask(call):
     return merged
 
 
+def concatenated_mask(call):
+    """``Concatenate.compute_mask``: each input's mask spread over its features (all True
+    without one), joined on the layer's axis, then any over the last axis."""
+    masks = [call.mask_of(tensor) for tensor in call.node.input_tensors]
+    if all(mask is None for mask in masks):
+        return None
+    rank = len(call.input_shapes[0])
+    spread = []
+    for value, tensor, mask in zip(call.inputs, call.node.input_tensors, masks, strict=True):
+        if mask is None or len(tensor._keras_mask.shape) < rank:
+            filler = call.constant(mask is None, "bool", role="filler")
+            filled = call.add("Expand", [filler, call.add("Shape", [value])])
+            mask = filled if mask is None else call.add("Or", [call.unsqueeze(mask, [-1]), filled])
+        spread.append(mask)
+    joined = call.add("Concat", spread, axis=int(call.layer.axis))
+    counted = call.reduce("ReduceMax", call.cast(joined, "int32"), [rank - 1], keepdims=False)
+    return call.cast(counted, "bool")
+
+
 register_onnx_converter(layers.Dot, dot, masks_ignored=True)
 register_onnx_mask_writer(layers.Merge, merged_mask)
+register_onnx_mask_writer(layers.Concatenate, concatenated_mask)
 register_onnx_converter(layers.Add, _variadic("Sum"), masks_ignored=True)
 register_onnx_converter(layers.Subtract, subtract, masks_ignored=True)
 register_onnx_converter(layers.Average, _variadic("Mean"), masks_ignored=True)
