@@ -5,11 +5,11 @@ run by onnxruntime; its outputs must equal graphkeras's within rtol 1e-5 and
 atol 1e-6 (two float32 computations of the same formula). Masked models are
 fed ids chosen to hold padding (0), including a sample that is all padding,
 so that masked scores, zeroed query steps and fully masked rows are all met.
+The Keras-made ``transformer_block`` fixtures are exported and compared with
+Keras's recorded outputs in test_onnx_export_models.py.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,14 +29,18 @@ from onnx_checks import (  # noqa: E402
 import graphkeras as gk  # noqa: E402
 from graphkeras import backend as K  # noqa: E402
 from graphkeras import layers  # noqa: E402
-from graphkeras.export import OnnxExportError, register_onnx_converter  # noqa: E402
-
-FIXTURES = Path(__file__).parent / "fixtures" / "keras"
+from graphkeras.export import OnnxExportError, onnx_registry, register_onnx_converter  # noqa: E402
 
 # Padding (id 0) inside sequences, at the ends, and a sample of padding only.
 PADDED_IDS = np.array(
     [[3, 0, 5, 7, 0], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [9, 8, 0, 0, 0]], dtype="int32"
 )
+
+
+@pytest.fixture
+def own_registry(monkeypatch):
+    """Converters registered in a test are forgotten after it (other tests expect refusals)."""
+    monkeypatch.setattr(onnx_registry, "_converters", dict(onnx_registry._converters))
 
 
 def small_random_weights(model, seed: int = 0):
@@ -237,7 +241,7 @@ class KeepsPositiveSteps(layers.Layer):
         return K.greater(K.sum(inputs, axis=-1), 0.0)
 
 
-def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers():
+def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers(own_registry):
     register_onnx_converter(KeepsPositiveSteps, lambda call: call.inputs[0])
     tokens = gk.Input((5, 4), name="tokens")
     kept = KeepsPositiveSteps(name="kept")(tokens)
@@ -264,7 +268,7 @@ def test_concatenated_masks_on_either_axis():
     assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS, rows]])
 
 
-def test_the_transformer_encoder_example_model():
+def test_the_transformer_encoder_example_model(own_registry):
     example = load_example("transformer_encoder.py")
 
     def position_embedding(call):  # The example's custom layer: add its position vectors.
@@ -274,12 +278,3 @@ def test_the_transformer_encoder_example_model():
     model = with_random_weights(example.build_model())
     proto = assert_exports_faithfully(model)
     assert any(node.name.startswith("multi_head_attention") for node in proto.graph.node)
-
-
-@pytest.mark.parametrize("extension", [".keras", ".h5"])
-def test_the_transformer_block_fixture(extension):
-    pytest.importorskip("h5py")
-    model = gk.models.load_model(f"{FIXTURES}/transformer_block{extension}")
-    arrays = np.load(f"{FIXTURES}/transformer_block{extension}.npz")
-    inputs = [arrays[name] for name in sorted(arrays.files) if name.startswith("input_")]
-    assert_runs_like_graphkeras(model, [inputs, [input_[:1] for input_ in inputs]])

@@ -181,8 +181,9 @@ def _refusals(model) -> list[str]:
                             f"{problem}."
                         )
                 continue
-            explicit_mask = node.call_kwargs.get("mask") is not None
-            if (masked or explicit_mask) and not entry.masks_ignored:
+            # Keras files record ``mask: None`` for calls given no mask: only a mask counts.
+            given_mask = node.call_kwargs.get("mask") is not None
+            if (masked or given_mask) and not entry.masks_ignored:
                 if _call_takes_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "

@@ -118,7 +118,8 @@ def unit_normalization(call):
     return call.add("Div", [x, call.add("Sqrt", [call.add("Max", [squares, floor])])])
 
 
-register_onnx_converter(layers.BatchNormalization, batch_normalization)
+# A mask only chooses the rows of the training statistics; inference ignores it.
+register_onnx_converter(layers.BatchNormalization, batch_normalization, masks_ignored=True)
 register_onnx_converter(layers.LayerNormalization, layer_normalization)
 register_onnx_converter(layers.GroupNormalization, group_normalization)
 register_onnx_converter(layers.UnitNormalization, unit_normalization)
