@@ -252,7 +252,10 @@ def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers(own_registry)
         gk.export.to_onnx(model)
 
 
-def test_concatenated_masks_on_either_axis():
+@pytest.mark.parametrize("opset", [17, 18])
+def test_concatenated_masks_on_either_axis(opset):
+    """Concatenate's mask: any over the features of the joined, spread masks (ReduceMax's
+    axes become an input at opset 18)."""
     ids, embedded = embedded_ids()
     plain = gk.Input((5, 6), name="plain")
     features = layers.Concatenate(name="features")([embedded, plain, embedded])
@@ -265,7 +268,7 @@ def test_concatenated_masks_on_either_axis():
         ],
     )
     rows = np.random.default_rng(6).standard_normal((4, 5, 6)).astype("float32")
-    assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS, rows]])
+    assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS, rows]], opset=opset)
 
 
 def test_the_transformer_encoder_example_model(own_registry):

@@ -4,11 +4,12 @@ A converter receives one of these per node of the model. It reads
 ``layer``, ``inputs`` (the ONNX names of the call's input tensors, in the
 node's order), ``input_shapes`` and ``output_shapes`` (the KerasTensors'
 shapes, ``None`` for unknown dims), adds nodes with :meth:`add` and returns
-its output names. :meth:`finish` then names what was added: a call that
-added one node names it ``path`` (the layer's name, prefixed by the nested
-models around it), one that added several names them ``path:OpType``; the
-outputs are renamed to the names the graph expects, so a converter never
-deals with naming.
+its output names (:meth:`input_name` finds the name of one input tensor,
+:meth:`mask_of` the ONNX form of the mask it carries). :meth:`finish` then
+names what was added: a call that added one node names it ``path`` (the
+layer's name, prefixed by the nested models around it), one that added
+several names them ``path:OpType``; the outputs are renamed to the names the
+graph expects, so a converter never deals with naming.
 """
 
 from __future__ import annotations
