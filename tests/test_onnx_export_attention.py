@@ -29,7 +29,13 @@ from onnx_checks import (  # noqa: E402
 import graphkeras as gk  # noqa: E402
 from graphkeras import backend as K  # noqa: E402
 from graphkeras import layers  # noqa: E402
-from graphkeras.export import OnnxExportError, onnx_registry, register_onnx_converter  # noqa: E402
+from graphkeras.export import (  # noqa: E402
+    OnnxExportError,
+    onnx_masks,
+    onnx_registry,
+    register_onnx_converter,
+    register_onnx_mask_writer,
+)
 
 # Padding (id 0) inside sequences, at the ends, and a sample of padding only.
 PADDED_IDS = np.array(
@@ -39,8 +45,9 @@ PADDED_IDS = np.array(
 
 @pytest.fixture
 def own_registry(monkeypatch):
-    """Converters registered in a test are forgotten after it (other tests expect refusals)."""
+    """Converters and mask writers registered in a test are forgotten after it."""
     monkeypatch.setattr(onnx_registry, "_converters", dict(onnx_registry._converters))
+    monkeypatch.setattr(onnx_masks, "_mask_writers", dict(onnx_masks._mask_writers))
 
 
 def small_random_weights(model, seed: int = 0):
@@ -241,7 +248,7 @@ class KeepsPositiveSteps(layers.Layer):
         return K.greater(K.sum(inputs, axis=-1), 0.0)
 
 
-def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers(own_registry):
+def test_a_custom_mask_is_refused_naming_both_layers_until_it_has_a_mask_writer(own_registry):
     register_onnx_converter(KeepsPositiveSteps, lambda call: call.inputs[0])
     tokens = gk.Input((5, 4), name="tokens")
     kept = KeepsPositiveSteps(name="kept")(tokens)
@@ -250,6 +257,13 @@ def test_a_mask_without_an_onnx_form_is_refused_naming_both_layers(own_registry)
         OnnxExportError, match="MultiHeadAttention layer 'heads'.*KeepsPositiveSteps layer 'kept'"
     ):
         gk.export.to_onnx(model)
+
+    def positive_steps(call):
+        summed = call.reduce("ReduceSum", call.inputs[0], [2], keepdims=False)
+        return call.add("Greater", [summed, call.constant(0.0)])
+
+    register_onnx_mask_writer(KeepsPositiveSteps, positive_steps)
+    assert_exports_faithfully(small_random_weights(model))
 
 
 @pytest.mark.parametrize("opset", [17, 18])
