@@ -2,10 +2,13 @@
 
 from graphkeras.export.onnx_converters import (
     activation_layers,
+    categorical,
     convolution,
     dense,
     embedding,
     identities,
+    image_augmentation,
+    image_resizing,
     merging,
     normalization,
     operators,
