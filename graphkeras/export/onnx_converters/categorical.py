@@ -30,7 +30,7 @@ import numpy as np
 
 from graphkeras import layers
 from graphkeras.export.onnx_export_error import OnnxExportError
-from graphkeras.export.onnx_registry import register_onnx_converter
+from graphkeras.export.onnx_registry import register_onnx_converter, register_onnx_refusal
 
 
 def describe(layer) -> str:
@@ -238,17 +238,8 @@ _REFUSALS = {
 }
 
 
-def refused(call):
-    layer = call.layer
-    reason = next(text for cls, text in _REFUSALS.items() if isinstance(layer, cls))
-    raise OnnxExportError(
-        f"{describe(layer)} cannot be exported to ONNX: it {reason}. Run it "
-        "before the exported model, on the data fed to it."
-    )
-
-
 register_onnx_converter(layers.Discretization, discretization)
 register_onnx_converter(layers.CategoryEncoding, category_encoding)
 register_onnx_converter(layers.IntegerLookup, integer_lookup)
-for _class in _REFUSALS:
-    register_onnx_converter(_class, refused)
+for _class, _reason in _REFUSALS.items():
+    register_onnx_refusal(_class, _reason + "; run it on the data before the exported model")

@@ -16,7 +16,10 @@ with the ONNX form that computes the same numbers:
   dropped and the rest renormalised: Resize's ``cubic`` mode with
   ``cubic_coeff_a=-0.5`` and ``exclude_outside=1``. Shrinking with
   ``antialias`` stretches the kernel by the shrink factor; so does Resize's
-  ``antialias=1``, which exists from opset 18.
+  ``antialias=1``, which exists from opset 18. A channels-last shrink of
+  known size is written as matrices (below): onnxruntime's layout optimizer
+  moves the transposes around the Resize, and its kernel then refuses a
+  cubic shrink on channels-last images.
 - ``"lanczos3"``, ``"lanczos5"``, ``"area"``, and ``"bilinear"`` shrinking
   with ``antialias`` (onnxruntime's antialiased linear mode gives other
   numbers) have no Resize form. They are written as the computation
@@ -46,8 +49,8 @@ from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import register_onnx_converter
 from graphkeras.utils import image_utils
 
-_FIRST_OPSET_WITH_RESIZE_AXES = 18
-"""Resize gains ``axes`` and ``antialias`` at opset 18."""
+_FIRST_OPSET_WITH_ANTIALIAS = 18
+"""Resize gains ``antialias`` (and ``axes``) at opset 18."""
 
 
 def describe(layer) -> str:
@@ -124,11 +127,10 @@ def as_compute_dtype(call, x: str) -> str:
 
 
 # ---------------------------------------------------------------- resizing
-def _resize_attributes(call, interpolation: str, antialias: bool, image_size, size):
-    """Resize's attributes for this resize, or None when only the matrix form is exact."""
-    shrinks = any(
-        known is None or target < known for known, target in zip(image_size, size, strict=True)
-    )
+def _resize_attributes(call, interpolation: str, antialias: bool, image_size, size, data_format):
+    """Resize's attributes for this resize, or None when it is written as matrices."""
+    known = all(dim is not None for dim in image_size)
+    shrinks = not known or any(target < dim for dim, target in zip(image_size, size, strict=True))
     if interpolation == "nearest":
         return {
             "mode": "nearest",
@@ -137,28 +139,31 @@ def _resize_attributes(call, interpolation: str, antialias: bool, image_size, si
         }
     if interpolation == "bilinear" and not (antialias and shrinks):
         return {"mode": "linear", "coordinate_transformation_mode": "half_pixel"}
-    if interpolation == "bicubic":
-        cubic = {
-            "mode": "cubic",
-            "coordinate_transformation_mode": "half_pixel",
-            "cubic_coeff_a": -0.5,
-            "exclude_outside": 1,
-        }
-        if not (antialias and shrinks):
-            return cubic
-        if call.opset >= _FIRST_OPSET_WITH_RESIZE_AXES:
-            return {**cubic, "antialias": 1}
-    return None
+    if interpolation != "bicubic":
+        return None
+    cubic = {
+        "mode": "cubic",
+        "coordinate_transformation_mode": "half_pixel",
+        "cubic_coeff_a": -0.5,
+        "exclude_outside": 1,
+    }
+    if antialias and shrinks:
+        return {**cubic, "antialias": 1} if call.opset >= _FIRST_OPSET_WITH_ANTIALIAS else None
+    if shrinks and known and data_format == "channels_last":
+        # onnxruntime's layout optimizer moves the transposes around this Resize, and its
+        # kernel then refuses a cubic shrink on channels-last images: the matrices are exact.
+        return None
+    return cubic
 
 
 def _resize_node(call, x: str, size, attributes: dict, scales=None) -> str:
-    """One Resize of channels-first ``x`` to ``size`` (or by ``scales``) on its last two axes."""
-    if call.opset >= _FIRST_OPSET_WITH_RESIZE_AXES:
-        if scales is not None:
-            target = ["", call.constant(scales, "float32", role="scales")]
-        else:
-            target = ["", "", call.int64s(size, "sizes")]
-        return call.add("Resize", [x, "", *target], axes=[2, 3], **attributes)
+    """One Resize of channels-first ``x`` to ``size`` (or by ``scales``) on its last two axes.
+
+    Sizes and scales name every axis, the batch and channels kept, also from
+    opset 18 on, where ``axes`` could name only the last two: onnxruntime's
+    transpose optimizer permutes a two-entry sizes input as if it named
+    every axis, and the graph then fails to run.
+    """
     if scales is not None:
         whole = call.constant([1.0, 1.0, *scales], "float32", role="scales")
         return call.add("Resize", [x, "", whole], **attributes)
@@ -179,14 +184,27 @@ def _matrix_resize(call, x: str, image_size, size, interpolation: str, antialias
 
 
 def resized(
-    call, x: str, image_size, size, interpolation: str, antialias: bool, data_format: str
+    call,
+    x: str,
+    image_size,
+    size,
+    interpolation: str,
+    antialias: bool,
+    data_format: str,
+    rounded: bool = False,
 ) -> str:
     """``K.resize(x, size, interpolation, antialias, data_format)`` for a batch of images.
 
     ``image_size`` is the input's ``(height, width)``, ``None`` where unknown.
+    ``rounded`` says the result is rounded next (integer images): only
+    graphkeras's own weights, in its order, land on a value's half exactly
+    where graphkeras does, so interpolating resizes are then written as
+    matrices.
     """
     size = (int(size[0]), int(size[1]))
-    attributes = _resize_attributes(call, interpolation, antialias, image_size, size)
+    attributes = _resize_attributes(call, interpolation, antialias, image_size, size, data_format)
+    if rounded and interpolation != "nearest":
+        attributes = None
     channels_first = to_channels_first(call, x, 4, data_format)
     if attributes is not None:
         result = _resize_node(call, channels_first, size, attributes)
@@ -196,9 +214,14 @@ def resized(
             advice = ""
             if interpolation == "bicubic":
                 advice = " (opset 18 writes it as one Resize: export with opset=18)"
+            form = (
+                "on integer images, whose results are rounded, has no exact Resize form"
+                if rounded
+                else f"has no ONNX Resize form at opset {call.opset}{advice}"
+            )
             raise OnnxExportError(
-                f"{describe(call.layer)}: {setting} has no ONNX Resize form at opset "
-                f"{call.opset}{advice}; it is written as graphkeras's interpolation matrices, "
+                f"{describe(call.layer)}: {setting} {form}; it is written as graphkeras's "
+                "interpolation matrices, "
                 f"which need the images' height and width, but the input shape is "
                 f"{call.input_shapes[0]}."
             )
@@ -239,10 +262,18 @@ def resizing(call):
             fill = call.constant(layer.fill_value, role="fill_value")
             x = call.add("Pad", [x, call.int64s(pads, "pads"), fill], mode="constant")
             image_size = (image_size[0] + 2 * rows, image_size[1] + 2 * columns)
+    integer_images = not np.issubdtype(np.dtype(input_dtype), np.floating)
     result = resized(
-        call, x, image_size, size, layer.interpolation, layer.antialias, layer.data_format
+        call,
+        x,
+        image_size,
+        size,
+        layer.interpolation,
+        layer.antialias,
+        layer.data_format,
+        rounded=integer_images,
     )
-    if np.issubdtype(np.dtype(input_dtype), np.floating):
+    if not integer_images:
         return result
     return as_declared_dtype(call, _saturated(call, result, input_dtype), input_dtype)
 
