@@ -262,3 +262,24 @@ def test_the_keras_preprocessing_fixture_exports_every_layer():
     cropped, bins = session.run(None, {model.input_names[0]: recorded["input_0"]})
     np.testing.assert_allclose(cropped, recorded["output_0"], rtol=1e-5, atol=RESIZE_ATOL)
     np.testing.assert_array_equal(bins, recorded["output_1"])
+
+
+# ------------------------------------------------------------------ Pipeline
+def test_a_pipeline_writes_its_layers_in_order_named_inside_it():
+    pipeline = layers.Pipeline(
+        [
+            layers.Rescaling(1 / 8, name="scale"),
+            layers.RandomFlip(name="flip"),
+            layers.CenterCrop(5, 6, name="crop"),
+            layers.Resizing(7, 7, name="resize"),
+        ],
+        name="prep",
+    )
+    model = chain((6, 8, 3), pipeline, dtype="uint8")
+    proto = assert_exports_faithfully(model, atol=RESIZE_ATOL)
+    names = [node.name for node in proto.graph.node]
+    assert names[0].startswith("prep/scale") and "prep/flip" in names and "prep/crop" in names
+    assert names[-1] == "prep"
+    hashed = layers.Pipeline([layers.Hashing(3, name="bins")], name="wrapped")
+    with pytest.raises(OnnxExportError, match="Hashing layer 'bins' inside Pipeline 'wrapped'"):
+        gk.export.to_onnx(chain((2,), hashed, dtype="int64"))

@@ -30,9 +30,15 @@ with the ONNX form that computes the same numbers:
 Resize always runs on ``(batch, channels, height, width)`` (a channels-last
 input is transposed there and back): runtimes implement the interpolating
 modes on the two innermost axes (onnxruntime's cubic mode only there). The
-runtime computes the sampling weights in float32 from a float32 scale,
-graphkeras in float64 before rounding them, so results differ by a few
-units in the last place of the images' magnitude.
+runtime computes the sample positions in float32 from a float32 scale,
+graphkeras in float64 before rounding the weights to float32: a position
+is off by a few float32 ulps of the input size, so an interpolated value
+is off by that fraction of the step between neighbouring pixels (of the
+order of the input size times 1e-7 of the step, measured with
+onnxruntime).
+``"nearest"`` picks the same pixels exactly. Integer images, whose results
+are rounded, are resized with the matrices, so halves round as in
+graphkeras.
 """
 
 from __future__ import annotations
