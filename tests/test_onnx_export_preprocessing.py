@@ -48,6 +48,7 @@ def test_resizing_every_interpolation_and_aspect_setting(opset):
         layers.Resizing(5, 4),
         layers.Resizing(9, 13, interpolation="nearest"),
         layers.Resizing(4, 3, interpolation="nearest"),
+        layers.Resizing(11, 13, interpolation="bicubic"),
         layers.Resizing(11, 6, interpolation="bicubic"),
         layers.Resizing(4, 6, interpolation="bicubic", crop_to_aspect_ratio=True),
         layers.Resizing(3, 4, interpolation="bicubic", antialias=True),
