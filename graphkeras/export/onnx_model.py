@@ -175,7 +175,9 @@ def _refusals(model) -> list[str]:
                     f"{described} was called with training=True; ONNX export writes the "
                     "inference graph. Call it without training=True."
                 )
-            if (masked or "mask" in node.call_kwargs) and not entry.masks_ignored:
+            # Keras files record ``mask: None`` for calls given no mask: only a mask counts.
+            given_mask = node.call_kwargs.get("mask") is not None
+            if (masked or given_mask) and not entry.masks_ignored:
                 if _call_takes_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "
