@@ -9,11 +9,12 @@ from a float32 scale, graphkeras in float64 before rounding them to
 float32, so on images of magnitude about 4 (``random_inputs``) the results
 differ by a few float32 ulps of the images, not of the (possibly
 cancelling) result. Lookups, bins and encodings are compared exactly.
+The Keras-made ``fixtures/keras/preprocessing.keras`` (Rescaling,
+Normalization, a cropped bicubic Resizing, CenterCrop, Discretization) is
+exported with the other Keras-made files in ``test_onnx_export_models.py``.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,7 +29,6 @@ from graphkeras import layers  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
 
 RESIZE_ATOL = 1e-5
-FIXTURE = Path(__file__).parent / "fixtures" / "keras" / "preprocessing.keras"
 
 
 def branches(input_shape, stack, dtype="float32"):
@@ -245,24 +245,6 @@ def test_integer_lookup_indices_oov_buckets_mask_and_encodings():
 def test_layers_without_an_exact_onnx_form_are_refused_by_name(layer, dtype, reason):
     with pytest.raises(OnnxExportError, match=reason):
         gk.export.to_onnx(chain((3,), layer, dtype=dtype))
-
-
-# ------------------------------------------------------------------ a file Keras wrote
-def test_the_keras_preprocessing_fixture_exports_every_layer():
-    """Rescaling, Normalization, Resizing (bicubic, cropped), CenterCrop, Discretization.
-
-    Every layer of the file Keras wrote has an exact ONNX form, so none is
-    refused; onnxruntime also reproduces the outputs Keras recorded with it.
-    """
-    model = gk.models.load_model(FIXTURE)
-    proto = assert_exports_faithfully(model, atol=RESIZE_ATOL)
-    recorded = np.load(str(FIXTURE) + ".npz")
-    session = onnxruntime.InferenceSession(
-        proto.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    cropped, bins = session.run(None, {model.input_names[0]: recorded["input_0"]})
-    np.testing.assert_allclose(cropped, recorded["output_0"], rtol=1e-5, atol=RESIZE_ATOL)
-    np.testing.assert_array_equal(bins, recorded["output_1"])
 
 
 # ------------------------------------------------------------------ Pipeline
