@@ -244,12 +244,6 @@ def test_padding_cropping_and_up_sampling(data_format):
     )
 
 
-def test_bilinear_up_sampling_is_refused_by_name():
-    model = chain((4, 4, 2), layers.UpSampling2D(2, interpolation="bilinear", name="smooth"))
-    with pytest.raises(OnnxExportError, match="UpSampling2D layer 'smooth'.*bilinear"):
-        gk.export.to_onnx(model)
-
-
 def test_merge_layers_with_an_input_of_lower_rank():
     first, second = gk.Input((3, 4), name="first"), gk.Input((3, 4), name="second")
     low = gk.Input((4,), name="low")

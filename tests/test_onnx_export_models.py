@@ -39,7 +39,6 @@ PENDING = {
     "embedding_recurrent.keras",
     "ops_graph.keras",
     "ops_graph.keras3.h5",
-    "preprocessing.keras",
     "wrapped_recurrent.h5",
     "wrapped_recurrent.keras",
 }

@@ -6,7 +6,8 @@ and each node becomes the ONNX nodes its layer's converter adds
 models included, is checked, so a model that cannot be exported is refused
 with every reason at once:
 
-* a layer with no converter, named by class and name;
+* a layer with no converter, named by class and name (with the reason,
+  for a class registered as refused);
 * a call recorded with ``training=True`` (ONNX carries the inference graph);
 * a masked input reaching a layer whose result the mask changes, unless its
   converter carries masks and the mask can be written (onnx_masks.py).
@@ -33,7 +34,7 @@ from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_graph_builder import OnnxGraphBuilder
 from graphkeras.export.onnx_layer_call import OnnxLayerCall
 from graphkeras.export.onnx_masks import OnnxMasks, mask_problem
-from graphkeras.export.onnx_registry import converter_entry
+from graphkeras.export.onnx_registry import converter_entry, refusal_reason
 from graphkeras.export.onnx_requirement import require_onnx
 from graphkeras.utils import nest
 from graphkeras.version import __version__
@@ -162,6 +163,10 @@ def _refusals(model) -> list[str]:
                         "model cannot be carried into ONNX."
                     )
                 pending.append((layer, path + "/"))
+                continue
+            reason = refusal_reason(layer)
+            if reason is not None:
+                problems.append(f"{described} cannot be exported to ONNX: it {reason}.")
                 continue
             entry = converter_entry(layer)
             if entry is None:

@@ -9,6 +9,11 @@ here exactly as a user's do, one module per layer family.
 A class is looked up along its MRO, but an ancestor's converter is taken
 only when the subclass runs the ancestor's ``call`` unchanged: a subclass
 that computes something else must register its own converter.
+
+A class ONNX cannot express is registered with the reason instead
+(``register_onnx_refusal``), so the export refuses it by name and reason
+before anything is written, even when its inputs (strings) have no ONNX
+type.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class ConverterEntry(NamedTuple):
 
 
 _converters: dict[type, ConverterEntry] = {}
+_refusal_reasons: dict[type, str] = {}
 
 
 def register_onnx_converter(
@@ -67,4 +73,27 @@ def converter_entry(layer) -> ConverterEntry | None:
         ):
             return entry
         return None
+    return None
+
+
+def register_onnx_refusal(layer_class: type, reason: str) -> None:
+    """Refuse layers of ``layer_class`` (and subclasses without a converter) saying ``reason``.
+
+    ``reason`` completes "<Class> layer '<name>' cannot be exported to ONNX: it ...".
+    """
+    if not isinstance(layer_class, type):
+        raise TypeError(
+            "register_onnx_refusal: layer_class must be a class, "
+            f"received {layer_class!r} of type {type(layer_class).__name__}."
+        )
+    _refusal_reasons[layer_class] = str(reason)
+
+
+def refusal_reason(layer) -> str | None:
+    """Why ``layer`` cannot be written, or None; the nearest class along its MRO decides."""
+    for ancestor in type(layer).__mro__:
+        if ancestor in _converters:
+            return None
+        if ancestor in _refusal_reasons:
+            return _refusal_reasons[ancestor]
     return None

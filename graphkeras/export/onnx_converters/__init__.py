@@ -3,10 +3,13 @@
 from graphkeras.export.onnx_converters import (
     activation_layers,
     attention,
+    categorical,
     convolution,
     dense,
     embedding,
     identities,
+    image_augmentation,
+    image_resizing,
     mask_of,
     merging,
     normalization,
