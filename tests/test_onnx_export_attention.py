@@ -17,7 +17,6 @@ import pytest
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
-from example_scripts import load_example  # noqa: E402
 from onnx_checks import (  # noqa: E402
     ATOL,
     RTOL,
@@ -283,15 +282,3 @@ def test_concatenated_masks_on_either_axis(opset):
     )
     rows = np.random.default_rng(6).standard_normal((4, 5, 6)).astype("float32")
     assert_runs_like_graphkeras(small_random_weights(model), [[PADDED_IDS, rows]], opset=opset)
-
-
-def test_the_transformer_encoder_example_model(own_registry):
-    example = load_example("transformer_encoder.py")
-
-    def position_embedding(call):  # The example's custom layer: add its position vectors.
-        return call.add("Add", [call.inputs[0], call.weight(call.layer.positions)])
-
-    register_onnx_converter(example.PositionEmbedding, position_embedding)
-    model = with_random_weights(example.build_model())
-    proto = assert_exports_faithfully(model)
-    assert any(node.name.startswith("multi_head_attention") for node in proto.graph.node)

@@ -34,7 +34,6 @@ PENDING = {
     "functional_with_ops (first model)",
     "functional_with_ops (tickets)",
     "functional_with_ops (toy ResNet)",
-    "transformer_encoder",
     "embedding_recurrent.h5",
     "embedding_recurrent.keras",
     "ops_graph.keras",
