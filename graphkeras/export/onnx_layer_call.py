@@ -9,10 +9,16 @@ added one node names it ``path`` (the layer's name, prefixed by the nested
 models around it), one that added several names them ``path:OpType``; the
 outputs are renamed to the names the graph expects, so a converter never
 deals with naming.
+
+A wrapper's converter writes its inner layer's call with :meth:`sub_call`: a
+call of that layer on other inputs and shapes, whose nodes go into the same
+pending list under the path ``path:inner_name`` (so every ONNX node name
+still starts with the model node's path, then ``:``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -29,7 +35,41 @@ class OnnxLayerCall:
         self.inputs = list(inputs)
         # The dtypes of ``inputs``; autocasting (see onnx_model.py) updates both together.
         self.input_dtypes = [str(tensor.dtype) for tensor in node.input_tensors]
+        self._input_shapes = [tuple(tensor.shape) for tensor in node.input_tensors]
+        self._output_shapes = [tuple(tensor.shape) for tensor in node.output_tensors]
+        # The ONNX name of each input's bool mask, None where none is carried
+        # (set by the graph walk, see onnx_sequence_masks.py).
+        self.input_masks: list = [None] * len(self.inputs)
         self._pending: list[dict] = []
+
+    def sub_call(
+        self,
+        layer,
+        inputs: list[str],
+        input_shapes: list[tuple],
+        output_shapes: list[tuple],
+        input_dtypes: list[str] | None = None,
+        input_masks: list | None = None,
+    ) -> OnnxLayerCall:
+        """A call of ``layer`` (held by this call's layer) on ``inputs`` of ``input_shapes``.
+
+        Its nodes join this call's and are named under ``path:layer.name``;
+        its ``node`` is None. A wrapper runs the inner layer's converter on
+        it (``converter_entry(layer).converter(inner)``) and uses the names
+        it returns.
+        """
+        inner = object.__new__(OnnxLayerCall)
+        inner._builder = self._builder
+        inner.node = None
+        inner.layer = layer
+        inner.path = f"{self.path}:{layer.name}"
+        inner.inputs = list(inputs)
+        inner.input_dtypes = list(input_dtypes or [self.dtype] * len(inputs))
+        inner._input_shapes = [tuple(shape) for shape in input_shapes]
+        inner._output_shapes = [tuple(shape) for shape in output_shapes]
+        inner.input_masks = list(input_masks) if input_masks else [None] * len(inputs)
+        inner._pending = self._pending
+        return inner
 
     # ------------------------------------------------------------ what is called
     @property
@@ -38,11 +78,11 @@ class OnnxLayerCall:
 
     @property
     def input_shapes(self) -> list[tuple]:
-        return [tuple(tensor.shape) for tensor in self.node.input_tensors]
+        return list(self._input_shapes)
 
     @property
     def output_shapes(self) -> list[tuple]:
-        return [tuple(tensor.shape) for tensor in self.node.output_tensors]
+        return list(self._output_shapes)
 
     @property
     def dtype(self) -> str:
@@ -59,7 +99,13 @@ class OnnxLayerCall:
             for index in range(outputs)
         ]
         self._pending.append(
-            {"op_type": op_type, "inputs": list(inputs), "outputs": names, "attributes": attributes}
+            {
+                "op_type": op_type,
+                "inputs": list(inputs),
+                "outputs": names,
+                "attributes": attributes,
+                "path": self.path,
+            }
         )
         return names[0] if outputs == 1 else names
 
@@ -110,13 +156,16 @@ class OnnxLayerCall:
             else:
                 self.add("Identity", [renamed.get(result, result)])
                 renamed[self._pending[-1]["outputs"][0]] = target
-        counts: dict[str, int] = {}
-        single = len(self._pending) == 1
+        counts: dict[tuple, int] = {}
+        per_path = Counter(entry["path"] for entry in self._pending)
         for entry in self._pending:
-            op_type = entry["op_type"]
-            counts[op_type] = counts.get(op_type, 0) + 1
-            suffix = "" if counts[op_type] == 1 else f"_{counts[op_type]}"
-            name = self.path if single else f"{self.path}:{op_type}{suffix}"
+            op_type, path = entry["op_type"], entry["path"]
+            key = (path, op_type)
+            counts[key] = counts.get(key, 0) + 1
+            suffix = "" if counts[key] == 1 else f"_{counts[key]}"
+            # A sub-call's path already has ``:``; its single node still says its op.
+            single = per_path[path] == 1 and path == self.path
+            name = path if single else f"{path}:{op_type}{suffix}"
             self._builder.add_node(
                 op_type,
                 [renamed.get(name_in, name_in) for name_in in entry["inputs"]],

@@ -8,7 +8,9 @@ with every reason at once:
 
 * a layer with no converter, named by class and name;
 * a call recorded with ``training=True`` (ONNX carries the inference graph);
-* a masked input reaching a layer whose result the mask changes.
+* a masked input reaching a layer whose result the mask changes, unless
+  its converter carries masks (``masks_carried``) and the mask can be
+  written (``onnx_sequence_masks.py``).
 
 Names follow the model: graph inputs and outputs are ``model.input_names``
 and ``model.output_names`` (a repeated output name gets ``_2``, ``_3``); a
@@ -33,6 +35,7 @@ from graphkeras.export.onnx_graph_builder import OnnxGraphBuilder
 from graphkeras.export.onnx_layer_call import OnnxLayerCall
 from graphkeras.export.onnx_registry import converter_entry
 from graphkeras.export.onnx_requirement import require_onnx
+from graphkeras.export.onnx_sequence_masks import SequenceMaskPlan, ignores_mask
 from graphkeras.utils import nest
 from graphkeras.version import __version__
 
@@ -146,6 +149,7 @@ def _refusals(model) -> list[str]:
     while pending:
         network, prefix = pending.pop()
         counts = Counter(id(node.outbound_layer) for node in _layer_nodes(network))
+        masks = SequenceMaskPlan(_layer_nodes(network))
         for node in _layer_nodes(network):
             layer = node.outbound_layer
             path = _node_path(prefix, node, counts)
@@ -170,8 +174,16 @@ def _refusals(model) -> list[str]:
                     f"{described} was called with training=True; ONNX export writes the "
                     "inference graph. Call it without training=True."
                 )
+            if masks.reads_mask(node):
+                if not masks.can_read(node):
+                    problems.append(
+                        f"{described} receives a mask that is not written to ONNX: only the "
+                        "masks of Masking and Embedding(mask_zero=True), passed on unchanged, "
+                        "are carried."
+                    )
+                continue
             if (masked or "mask" in node.call_kwargs) and not entry.masks_ignored:
-                if _call_takes_mask(layer):
+                if _call_takes_mask(layer) and not ignores_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "
                         "cannot carry; export the model without mask_zero / Masking."
@@ -212,6 +224,8 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
             preferred.setdefault(id(tensor), name)
     nodes = _layer_nodes(network)
     counts = Counter(id(node.outbound_layer) for node in nodes)
+    masks = SequenceMaskPlan(nodes)
+    mask_names: dict[int, str] = {}
     for node in nodes:
         layer = node.outbound_layer
         path = _node_path(prefix, node, counts)
@@ -230,6 +244,7 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
             continue
         call = OnnxLayerCall(builder, node, path, inputs)
         _autocast(call)
+        masks.attach_input_masks(call, node, mask_names)
         results = converter_entry(layer).converter(call)
         results = [results] if isinstance(results, str) else list(results)
         if len(results) != len(outputs):
@@ -237,6 +252,7 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
                 f"The ONNX converter of {type(layer).__name__} layer '{layer.name}' returned "
                 f"{len(results)} output names; the layer has {len(outputs)} outputs."
             )
+        masks.write_output_masks(call, node, mask_names)
         call.finish(results, targets)
         for tensor, target in zip(outputs, targets, strict=True):
             names[id(tensor)] = target

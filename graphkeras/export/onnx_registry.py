@@ -18,23 +18,26 @@ from typing import NamedTuple
 
 
 class ConverterEntry(NamedTuple):
-    """A registered converter and whether its layer's result ignores input masks."""
+    """A registered converter, whether its layer ignores input masks, and whether it reads them."""
 
     converter: Callable
     masks_ignored: bool
+    masks_carried: bool = False
 
 
 _converters: dict[type, ConverterEntry] = {}
 
 
 def register_onnx_converter(
-    layer_class: type, converter: Callable, masks_ignored: bool = False
+    layer_class: type, converter: Callable, masks_ignored: bool = False, masks_carried: bool = False
 ) -> None:
     """Use ``converter`` to write layers of ``layer_class`` (replacing any before).
 
     ``masks_ignored=True`` says the layer's ``call`` takes a mask that never
     changes its result (``Add`` ignores masks), so a masked input does not
-    block the export.
+    block the export. ``masks_carried=True`` says the converter reads its
+    first input's mask (``call.input_masks[0]``, an ONNX bool tensor) and
+    writes exactly what the masked call computes.
     """
     if not isinstance(layer_class, type):
         raise TypeError(
@@ -46,7 +49,7 @@ def register_onnx_converter(
             "register_onnx_converter: converter must be callable as converter(call), "
             f"received {converter!r}."
         )
-    _converters[layer_class] = ConverterEntry(converter, bool(masks_ignored))
+    _converters[layer_class] = ConverterEntry(converter, bool(masks_ignored), bool(masks_carried))
 
 
 def converter_entry(layer) -> ConverterEntry | None:

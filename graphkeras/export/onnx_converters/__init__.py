@@ -6,6 +6,7 @@ from graphkeras.export.onnx_converters import (
     dense,
     embedding,
     identities,
+    masking,
     merging,
     normalization,
     operators,
@@ -15,4 +16,5 @@ from graphkeras.export.onnx_converters import (
     reshaping,
     residual,
     spatial_reshaping,
+    wrappers,
 )
