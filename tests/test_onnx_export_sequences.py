@@ -229,9 +229,7 @@ def test_rnn_over_built_in_cells_and_stacked_cells():
         *layers.RNN(cells, return_sequences=True, return_state=True, go_backwards=True)(masked),
         layers.RNN(layers.LSTMCell(3), return_sequences=True)(inputs),
         layers.RNN(layers.GRUCell(3, reset_after=False), go_backwards=True)(masked),
-        layers.RNN([layers.GRUCell(3), layers.SimpleRNNCell(2)], zero_output_for_mask=True)(
-            masked
-        ),
+        layers.RNN([layers.GRUCell(3), layers.SimpleRNNCell(2)], zero_output_for_mask=True)(masked),
     ]
     model = randomised(gk.Model(inputs, outputs, name="cells"))
     proto = assert_matches(model, sequences_only)
