@@ -18,7 +18,6 @@ still starts with the model node's path, then ``:``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -53,10 +52,11 @@ class OnnxLayerCall:
     ) -> OnnxLayerCall:
         """A call of ``layer`` (held by this call's layer) on ``inputs`` of ``input_shapes``.
 
-        Its nodes join this call's and are named under ``path:layer.name``;
-        its ``node`` is None. A wrapper runs the inner layer's converter on
-        it (``converter_entry(layer).converter(inner)``) and uses the names
-        it returns.
+        Its nodes join this call's and are named ``path:layer.name:OpType``;
+        its ``node`` is None. ``input_dtypes`` defaults to this call's dtype
+        for each input, ``input_masks`` to none. A wrapper runs the inner
+        layer's converter on it (``converter_entry(layer).converter(inner)``)
+        and uses the names it returns.
         """
         inner = object.__new__(OnnxLayerCall)
         inner._builder = self._builder
@@ -157,14 +157,13 @@ class OnnxLayerCall:
                 self.add("Identity", [renamed.get(result, result)])
                 renamed[self._pending[-1]["outputs"][0]] = target
         counts: dict[tuple, int] = {}
-        per_path = Counter(entry["path"] for entry in self._pending)
         for entry in self._pending:
             op_type, path = entry["op_type"], entry["path"]
             key = (path, op_type)
             counts[key] = counts.get(key, 0) + 1
             suffix = "" if counts[key] == 1 else f"_{counts[key]}"
-            # A sub-call's path already has ``:``; its single node still says its op.
-            single = per_path[path] == 1 and path == self.path
+            # A sub-call's path already has ``:``; its nodes always say their op.
+            single = len(self._pending) == 1 and path == self.path
             name = path if single else f"{path}:{op_type}{suffix}"
             self._builder.add_node(
                 op_type,

@@ -1,4 +1,4 @@
-"""SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU operators.
+"""SimpleRNN, LSTM, GRU and RNN over their cells as ONNX's RNN, LSTM and GRU operators.
 
 ONNX's recurrent operators read time-major sequences ``(time, batch,
 features)`` and write ``Y`` as ``(time, directions, batch, units)`` and the
@@ -16,6 +16,14 @@ forward scan of the reversed sequence. Initial states passed to the layer
 become the operator's ``initial_h`` / ``initial_c``. Dropout is the identity
 at inference and ``unroll`` changes no value, so both are ignored; a
 stateful layer (whose states live between batches) is refused by name.
+
+``RNN(cell)`` with a SimpleRNNCell, LSTMCell or GRUCell is the same
+operator; ``StackedRNNCells`` is one operator per cell, each reading the
+previous one's sequence, with the flat final states in the cells' order.
+Other cells, and ConvLSTM (a convolution at each step), are refused by name.
+
+A mask (``call.input_masks[0]``) is carried exactly, whatever its pattern:
+see :func:`_compacted` and :func:`_expanded_sequences`.
 """
 
 from __future__ import annotations
@@ -158,15 +166,15 @@ def _cell_forms(call) -> list[_CellForm]:
     return forms
 
 
-def _reverse_time(call, x: str) -> str:
-    """``x`` with its first (time) axis reversed."""
+def reversed_axis(call, x: str, axis: int) -> str:
+    """``x`` with ``axis`` reversed (a Slice stepping back from the last element)."""
     return call.add(
         "Slice",
         [
             x,
             call.int64s([-1], "starts"),
             call.int64s([_BEFORE_FIRST], "ends"),
-            call.int64s([0], "axes"),
+            call.int64s([axis], "axes"),
             call.int64s([-1], "steps"),
         ],
     )
@@ -228,46 +236,62 @@ def recurrent(call):
 
     sequences = call.transpose(call.inputs[0], (1, 0, 2))
     if layer.go_backwards:
-        sequences = _reverse_time(call, sequences)
+        sequences = reversed_axis(call, sequences, 0)
     mask = call.input_masks[0] if call.input_masks else None
     compaction = None
     if mask is not None:
         _check_masked_stack(call, forms)
         present = call.transpose(mask, (1, 0))
         if layer.go_backwards:
-            present = _reverse_time(call, present)
-        sequences, compaction = _compacted(call, sequences, present)
+            present = reversed_axis(call, present, 0)
+        # Final states are read (held where a row is empty) for return_state or the last output.
+        held = bool(call.inputs[1:]) and (layer.return_state or not layer.return_sequences)
+        sequences, compaction = _compacted(call, sequences, present, held)
 
-    finals: list[list[str]] = []
-    for form, states in zip(forms, initial, strict=True):
+    onnx_finals: list[list[str]] = []
+    for index, (form, states) in enumerate(zip(forms, initial, strict=True)):
         sequence, cell_finals = _operator(call, form, sequences, states, compaction)
-        sequences = call.add("Squeeze", [sequence, call.int64s([1], "axes")])
-        finals.append(cell_finals)
+        onnx_finals.append(cell_finals)
+        if index < len(forms) - 1 or layer.return_sequences:
+            sequences = call.add("Squeeze", [sequence, call.int64s([1], "axes")])
 
-    last_initial_h = initial[-1][0] if initial[-1] else None
-    if compaction is None:
-        if layer.return_sequences:
-            output = call.transpose(sequences, (1, 0, 2))
-        else:
-            output = finals[-1][0]
+    written: dict[tuple[int, int], str] = {}
+
+    def final_state(cell_index: int, state_index: int) -> str:
+        """A cell's final state ``(batch, units)``, written once when first used."""
+        key = (cell_index, state_index)
+        if key not in written:
+            final = call.add(
+                "Squeeze", [onnx_finals[cell_index][state_index], call.int64s([0], "axes")]
+            )
+            if compaction is not None and initial[cell_index]:
+                final = _held_if_empty(call, final, initial[cell_index][state_index], compaction)
+            written[key] = final
+        return written[key]
+
+    if layer.return_sequences and compaction is None:
+        output = call.transpose(sequences, (1, 0, 2))
+    elif layer.return_sequences:
+        initial_h = initial[-1][0] if initial[-1] else None
+        output = _expanded_sequences(call, layer, sequences, initial_h, compaction)
     else:
-        finals = [
-            [
-                _held_if_empty(call, final, states[index] if states else None, compaction)
-                for index, final in enumerate(cell_finals)
-            ]
-            for cell_finals, states in zip(finals, initial, strict=True)
-        ]
-        output = _expanded_output(call, layer, sequences, finals[-1][0], last_initial_h, compaction)
+        output = final_state(len(forms) - 1, 0)
+        if compaction is not None and layer.zero_output_for_mask:
+            output = _zeroed_if_last_absent(call, output, compaction)
     if not layer.return_state:
         return output
-    return [output, *(final for cell_finals in finals for final in cell_finals)]
+    states = [
+        final_state(cell_index, state_index)
+        for cell_index, form in enumerate(forms)
+        for state_index in range(form.states)
+    ]
+    return [output, *states]
 
 
 def _operator(call, form: _CellForm, sequences: str, states: list[str], compaction):
     """One ONNX recurrent node over time-major ``sequences``: ``(Y, [final states])``.
 
-    ``Y`` is ``(time, 1, batch, units)``; the final states are ``(batch, units)``.
+    ``Y`` is ``(time, 1, batch, units)``; the final states are ``(1, batch, units)``.
     """
     cell = form.cell
     units = int(cell.units)
@@ -299,8 +323,7 @@ def _operator(call, form: _CellForm, sequences: str, states: list[str], compacti
     outputs = call.add(
         form.op_type, operands, outputs=1 + form.states, hidden_size=units, **form.attributes
     )
-    sequence, *onnx_finals = outputs
-    finals = [call.add("Squeeze", [final, call.int64s([0], "axes")]) for final in onnx_finals]
+    sequence, *finals = outputs
     return sequence, finals
 
 
@@ -310,17 +333,18 @@ class _Compaction(NamedTuple):
 
     ``present`` is ``(time, batch)`` bool in processing order, ``taken``
     ``(time, batch)`` int64 the number of present steps up to and including
-    each step, ``count`` ``(batch,)`` int64 the present steps of each row and
-    ``lengths`` the same as int32, the operators' ``sequence_lens``.
+    each step, ``lengths`` ``(batch,)`` int32 the present steps of each row
+    (the operators' ``sequence_lens``) and ``nonempty`` ``(batch, 1)`` bool
+    whether a row has any (written only when initial states are given).
     """
 
     present: str
     taken: str
-    count: str
     lengths: str
+    nonempty: str
 
 
-def _compacted(call, sequences: str, present: str) -> tuple[str, _Compaction]:
+def _compacted(call, sequences: str, present: str, held: bool) -> tuple[str, _Compaction]:
     """``sequences`` (time-major) with each row's present steps first, in order.
 
     ONNX's ``sequence_lens`` only cuts a row's trailing steps, while a mask
@@ -342,40 +366,42 @@ def _compacted(call, sequences: str, present: str) -> tuple[str, _Compaction]:
     positions = call.add("Expand", [call.unsqueeze(positions, [2]), call.add("Shape", [sequences])])
     compact = call.add("ScatterElements", [sequences, positions, sequences], axis=0)
     lengths = call.cast(count, "int32")
-    return compact, _Compaction(present, taken, count, lengths)
+    nonempty = ""
+    if held:
+        zero = call.constant(0, "int64", "zero")
+        nonempty = call.add("Greater", [call.unsqueeze(count, [1]), zero])
+    return compact, _Compaction(present, taken, lengths, nonempty)
 
 
 def _held_if_empty(call, final: str, initial: str | None, compaction: _Compaction) -> str:
     """A final state, or the initial one in rows without a present step.
 
-    ONNX leaves a row of length 0 at zeros; graphkeras keeps its initial
-    state, which is zeros too unless initial states were given.
+    onnxruntime leaves the final states of a row of length 0 at zeros;
+    graphkeras keeps its initial states, zeros too unless they were given.
     """
     if initial is None:
         return final
-    any_present = call.add(
-        "Greater", [call.unsqueeze(compaction.count, [1]), call.constant(0, "int64", "zero")]
+    return call.add("Where", [compaction.nonempty, final, initial])
+
+
+def _zeroed_if_last_absent(call, output: str, compaction: _Compaction) -> str:
+    """The last output, zeros where the last processed step is masked (zero_output_for_mask)."""
+    last_present = call.add(
+        "Gather", [compaction.present, call.constant(-1, "int64", "last_step")], axis=0
     )
-    return call.add("Where", [any_present, final, initial])
+    return call.add("Where", [call.unsqueeze(last_present, [1]), output, call.constant(0)])
 
 
-def _expanded_output(call, layer, compact: str, final_h: str, initial_h, compaction) -> str:
-    """The layer's output from the compacted scan, step by step as graphkeras gives it.
+def _expanded_sequences(call, layer, compact: str, initial_h, compaction) -> str:
+    """Every step's output from the compacted scan, as graphkeras gives it (batch-major).
 
     At a masked step graphkeras outputs the state held from the step before
     (the initial state before any present step), or zeros with
-    ``zero_output_for_mask``. Prepending the initial state to the compacted
-    outputs, the output at a step is entry ``taken`` of that, read with
-    GatherElements along time.
+    ``zero_output_for_mask``. With the initial state put before the
+    compacted outputs, the output at a step is entry ``taken`` of them
+    (read with GatherElements along time); entries past a row's length,
+    which ONNX leaves at zeros, are never read.
     """
-    if not layer.return_sequences:
-        if not layer.zero_output_for_mask:
-            return final_h
-        last_present = call.add(
-            "Gather", [compaction.present, call.constant(-1, "int64", "last_step")], axis=0
-        )
-        zeros = call.constant(0)
-        return call.add("Where", [call.unsqueeze(last_present, [1]), final_h, zeros])
     if initial_h is None:
         pads = call.int64s([1, 0, 0, 0, 0, 0], "pads")
         history = call.add("Pad", [compact, pads])

@@ -12,11 +12,10 @@ nodes are named ``path:inner_name:OpType`` (see ``OnnxLayerCall.sub_call``).
 from __future__ import annotations
 
 from graphkeras import layers
+from graphkeras.export.onnx_converters.recurrent import reversed_axis
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import converter_entry, register_onnx_converter
 
-# The smallest int64: as a Slice end it means "through the first element" when stepping back.
-_BEFORE_FIRST = -(2**63)
 # The largest int64: as a Slice end, "through the last element".
 _THROUGH_LAST = 2**63 - 1
 
@@ -82,16 +81,7 @@ def bidirectional(call):
     forward_output, *forward_states = forward
     backward_output, *backward_states = backward
     if layer.return_sequences:
-        backward_output = call.add(
-            "Slice",
-            [
-                backward_output,
-                call.int64s([-1], "starts"),
-                call.int64s([_BEFORE_FIRST], "ends"),
-                call.int64s([1], "axes"),
-                call.int64s([-1], "steps"),
-            ],
-        )
+        backward_output = reversed_axis(call, backward_output, 1)
     mode = layer.merge_mode
     if mode is None:
         outputs = [forward_output, backward_output]
