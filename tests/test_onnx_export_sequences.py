@@ -302,6 +302,25 @@ def test_time_distributed_conv_dense_and_nested():
     assert {name.split(":")[0] for name in names} <= model_paths(model)
 
 
+def test_time_distributed_folds_the_mask_for_recurrent_layers():
+    """Masked documents of sentences: each sentence read by an LSTM, then a Bidirectional GRU."""
+    documents = gk.Input((3, TIMESTEPS, FEATURES), name="documents")
+    masked = layers.Masking()(documents)
+    words = layers.TimeDistributed(layers.LSTM(3, return_sequences=True, go_backwards=True))
+    sentences = layers.TimeDistributed(layers.Bidirectional(layers.GRU(2)))(words(masked))
+    model = randomised(gk.Model(documents, sentences, name="documents"))
+
+    def make_inputs(batch, seed):
+        rows = [masked_sequences(batch, seed + sentence) for sentence in range(3)]
+        return [np.stack(rows, axis=1)]
+
+    assert_matches(model, make_inputs)
+
+    pooled = layers.TimeDistributed(layers.GlobalAveragePooling1D(), name="pool")(masked)
+    message = refusal(gk.Model(documents, pooled))
+    assert "TimeDistributed layer 'pool'" in message and "GlobalAveragePooling1D" in message
+
+
 # ------------------------------------------------------------------ refusals
 def refusal(model) -> str:
     with pytest.raises(OnnxExportError) as raised:

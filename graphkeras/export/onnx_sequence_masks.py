@@ -143,7 +143,7 @@ class SequenceMaskPlan:
     def reads_mask(node) -> bool:
         """Whether ``node``'s converter reads a mask: an explicit one, or its first input's."""
         entry = converter_entry(node.outbound_layer)
-        if entry is None or not entry.masks_carried:
+        if entry is None or not entry.masks_carried or ignores_mask(node.outbound_layer):
             return False
         if explicit_mask(node) is not None:
             return True

@@ -3,9 +3,10 @@
 Bidirectional writes its forward and backward layers' calls (each its
 registered converter, e.g. an ONNX LSTM node; the backward layer reads the
 sequence from its end through its ``go_backwards``), flips the backward
-sequence output back into time order as the layer does, then merges.
-TimeDistributed folds time into the batch with a Reshape, writes the
-wrapped layer's call on the folded tensor, and unfolds its output. Inner
+sequence output back into time order as the layer does, then merges; a
+mask goes to both. TimeDistributed folds time into the batch with a
+Reshape, writes the wrapped layer's call on the folded tensor (with the
+mask folded alike when that layer reads one), and unfolds its output. Inner
 nodes are named ``path:inner_name:OpType`` (see ``OnnxLayerCall.sub_call``).
 """
 
@@ -15,6 +16,7 @@ from graphkeras import layers
 from graphkeras.export.onnx_converters.recurrent import reversed_axis
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import converter_entry, register_onnx_converter
+from graphkeras.export.onnx_sequence_masks import ignores_mask
 
 # The largest int64: as a Slice end, "through the last element".
 _THROUGH_LAST = 2**63 - 1
@@ -104,6 +106,31 @@ def _shape_part(call, shape: str, start: int, end: int) -> str:
     return call.add("Slice", [shape, call.int64s([start], "starts"), call.int64s([end], "ends")])
 
 
+def _folded_mask(call, entry) -> str | None:
+    """The input mask folded like the input, for a wrapped layer that reads masks; else None.
+
+    As the layer does, the mask goes in only when the wrapped layer's
+    ``call`` takes one (``onnx_sequence_masks.ignores_mask``).
+    """
+    mask = call.input_masks[0]
+    layer, inner = call.layer, call.layer.layer
+    if mask is None or ignores_mask(layer):
+        return None
+    if not entry.masks_carried:
+        raise OnnxExportError(
+            f"TimeDistributed layer '{layer.name}' receives a mask, which the "
+            f"{type(inner).__name__} layer '{inner.name}' it wraps reads but cannot carry "
+            "into ONNX."
+        )
+    mask_dims = call.add("Shape", [mask])
+    folded_shape = call.add(
+        "Concat",
+        [call.int64s([-1], "folded"), _shape_part(call, mask_dims, 2, _THROUGH_LAST)],
+        axis=0,
+    )
+    return call.add("Reshape", [mask, folded_shape])
+
+
 def time_distributed(call):
     """``(batch, time, ...)`` folded to ``(batch * time, ...)``, the layer, then unfolded."""
     layer = call.layer
@@ -125,6 +152,7 @@ def time_distributed(call):
         [(None, *input_shape[2:])],
         [(None, *output_shape[2:])],
         input_dtypes=call.input_dtypes[:1],
+        input_masks=[_folded_mask(call, entry)],
     )
     results = _as_list(entry.converter(sub))
     if len(results) != 1:
@@ -146,4 +174,4 @@ def time_distributed(call):
 
 
 register_onnx_converter(layers.Bidirectional, bidirectional, masks_carried=True)
-register_onnx_converter(layers.TimeDistributed, time_distributed)
+register_onnx_converter(layers.TimeDistributed, time_distributed, masks_carried=True)
