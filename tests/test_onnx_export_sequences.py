@@ -77,6 +77,7 @@ def assert_matches(model, make_inputs, opset=None):
     """
     proto = gk.export.to_onnx(model, opset=opset)
     onnx.checker.check_model(proto, full_check=True)
+    assert unused_nodes(proto) == []
     session = onnxruntime.InferenceSession(
         proto.SerializeToString(), providers=["CPUExecutionProvider"]
     )
@@ -90,6 +91,13 @@ def assert_matches(model, make_inputs, opset=None):
             assert exported.shape == np.asarray(wanted).shape
             np.testing.assert_allclose(exported, np.asarray(wanted), rtol=RTOL, atol=ATOL)
     return proto
+
+
+def unused_nodes(proto) -> list[str]:
+    """Nodes none of whose outputs is read (a recurrent node's unread states are optional)."""
+    read = {name for node in proto.graph.node for name in node.input}
+    read |= {output.name for output in proto.graph.output}
+    return [node.name for node in proto.graph.node if not read.intersection(node.output)]
 
 
 def sequences_only(batch: int, seed: int) -> list[np.ndarray]:
@@ -204,6 +212,10 @@ def test_embedding_mask_zero_through_bidirectional_dropout_and_time_distributed(
     model = randomised(gk.Model(ids, outputs, name="tokens"))
     proto = assert_matches(model, lambda batch, seed: [padded_ids(batch, seed)])
     assert {node.name.split(":")[0] for node in proto.graph.node} <= model_paths(model)
+
+    # A mask no layer reads is not written.
+    unread = gk.Model(ids, layers.Embedding(10, 2, mask_zero=True, name="unread")(ids))
+    assert [node.name for node in gk.export.to_onnx(unread).graph.node] == ["unread"]
 
 
 def test_a_mask_given_explicitly_in_the_keras_fixture():
