@@ -365,3 +365,7 @@ def test_what_cannot_be_written_is_refused_by_name():
     custom = layers.RNN(Doubling(3), name="custom")(inputs)
     message = refusal(gk.Model(inputs, custom))
     assert "RNN layer 'custom'" in message and "Doubling" in message
+
+    counts = gk.Input((TIMESTEPS, FEATURES), dtype="int32", name="counts")
+    message = refusal(gk.Model(counts, layers.Masking(name="int_mask")(counts)))
+    assert "Masking layer 'int_mask' reads int32 inputs" in message

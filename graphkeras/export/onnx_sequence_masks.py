@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import inspect
 
-import numpy as np
-
 from graphkeras import layers
 from graphkeras.engine.base_layer import Layer
 from graphkeras.engine.node import is_keras_tensor
@@ -42,12 +40,10 @@ def is_mask_source(layer) -> bool:
 def present_steps(call, keepdims: bool) -> str:
     """Masking's test as ONNX nodes: any feature differs from ``mask_value`` (bool).
 
-    NaN differs from every value, as in the layer. Integer inputs are
-    compared as float64, as NumPy compares them with a Python float.
+    NaN differs from every value, as in the layer. The Masking converter
+    takes float inputs only, compared in their own dtype.
     """
     x, dtype = call.inputs[0], call.input_dtypes[0]
-    if not np.issubdtype(np.dtype(dtype), np.floating):
-        x, dtype = call.cast(x, "float64"), "float64"
     value = call.constant(call.layer.mask_value, dtype, "mask_value")
     differs = call.cast(call.add("Not", [call.add("Equal", [x, value])]), "int32")
     return call.cast(call.reduce("ReduceMax", differs, [-1], keepdims), "bool")

@@ -6,15 +6,25 @@ Its mask, the same test without the kept axis, is written by
 
 from __future__ import annotations
 
+import numpy as np
+
 from graphkeras import layers
+from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import register_onnx_converter
 from graphkeras.export.onnx_sequence_masks import present_steps
 
 
 def masking(call):
     """``Where(any(x != mask_value, axis=-1, keepdims), x, 0)``, NaN-safe as the layer is."""
-    x = call.inputs[0]
-    zero = call.constant(0, call.input_dtypes[0], "zero")
+    x, dtype = call.inputs[0], call.input_dtypes[0]
+    if not np.issubdtype(np.dtype(dtype), np.floating):
+        layer = call.layer
+        raise OnnxExportError(
+            f"Masking layer '{layer.name}' reads {dtype} inputs; ONNX export writes Masking on "
+            "float inputs (on other dtypes its output keeps the input dtype while the graph "
+            "declares its float dtype). Cast the input to float first."
+        )
+    zero = call.constant(0, dtype, "zero")
     return call.add("Where", [present_steps(call, keepdims=True), x, zero])
 
 
