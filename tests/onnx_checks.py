@@ -34,8 +34,13 @@ def random_inputs(model, batch: int, seed: int) -> list[np.ndarray]:
 
 
 def graphkeras_outputs(model, arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """``predict``'s outputs as a list in the order of ``model.outputs`` (the ONNX order)."""
     outputs = model.predict(arrays if len(arrays) > 1 else arrays[0], verbose=0)
-    return [np.asarray(output) for output in (outputs if isinstance(outputs, list) else [outputs])]
+    if isinstance(outputs, dict):
+        outputs = [outputs[name] for name in model.output_names]
+    elif not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    return [np.asarray(output) for output in outputs]
 
 
 def assert_exports_faithfully(model, opset: int | None = None, rtol=RTOL, atol=ATOL):

@@ -287,16 +287,6 @@ def test_rnn_over_built_in_cells_and_stacked_cells():
     assert [node.op_type for node in proto.graph.node].count("LSTM") == 2
 
 
-def test_the_example_lstm_classifier_model():
-    """The model of examples/lstm_sequence_classifier.py (built inside its main)."""
-    inputs = gk.Input(shape=(8, 8), name="rows")
-    read = layers.LSTM(64, name="reader")(inputs)
-    outputs = layers.Dense(10, activation="softmax", name="digit")(read)
-    model = randomised(gk.Model(inputs, outputs, name="lstm_digits"))
-    generator = np.random.default_rng(0)
-    assert_matches(model, lambda batch, seed: [generator.random((batch, 8, 8), dtype="float32")])
-
-
 # ------------------------------------------------------------------ TimeDistributed
 def test_time_distributed_conv_dense_and_nested():
     frames = gk.Input((4, 6, 6, 2), name="frames")

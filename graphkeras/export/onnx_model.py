@@ -182,7 +182,9 @@ def _refusals(model) -> list[str]:
                         "are carried."
                     )
                 continue
-            if (masked or "mask" in node.call_kwargs) and not entry.masks_ignored:
+            # Keras files record ``mask: None`` for calls given no mask: only a mask counts.
+            given_mask = node.call_kwargs.get("mask") is not None
+            if (masked or given_mask) and not entry.masks_ignored:
                 if _call_takes_mask(layer) and not ignores_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "

@@ -143,7 +143,8 @@ class SequenceMaskPlan:
             return False
         if explicit_mask(node) is not None:
             return True
-        return "mask" not in node.call_kwargs and _masked(node.input_tensors[0])
+        # ``mask=None`` (which Keras files record) means the input's own mask, as in the engine.
+        return node.call_kwargs.get("mask") is None and _masked(node.input_tensors[0])
 
     def can_read(self, node) -> bool:
         """Whether the mask a reading ``node`` needs can be written."""

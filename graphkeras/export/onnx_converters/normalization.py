@@ -69,5 +69,6 @@ def layer_normalization(call):
     return _normalize(call, x, mean, variance, layer.gamma, layer.beta, shape, tag)
 
 
-register_onnx_converter(layers.BatchNormalization, batch_normalization)
+# A mask only chooses the rows of the training statistics; inference ignores it.
+register_onnx_converter(layers.BatchNormalization, batch_normalization, masks_ignored=True)
 register_onnx_converter(layers.LayerNormalization, layer_normalization)
