@@ -34,12 +34,9 @@ PENDING = {
     "functional_with_ops (first model)",
     "functional_with_ops (tickets)",
     "functional_with_ops (toy ResNet)",
-    "embedding_recurrent.h5",
     "embedding_recurrent.keras",
     "ops_graph.keras",
     "ops_graph.keras3.h5",
-    "wrapped_recurrent.h5",
-    "wrapped_recurrent.keras",
 }
 
 

@@ -11,6 +11,7 @@ from graphkeras.export.onnx_converters import (
     image_augmentation,
     image_resizing,
     mask_of,
+    masking,
     merging,
     normalization,
     operators,
@@ -20,4 +21,5 @@ from graphkeras.export.onnx_converters import (
     reshaping,
     residual,
     spatial_reshaping,
+    wrappers,
 )

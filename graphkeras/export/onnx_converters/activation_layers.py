@@ -76,13 +76,11 @@ def softmax(call):
 
 
 def _softmax_mask(call) -> str | None:
-    """The mask as an ONNX bool tensor (``> 0.5`` for a non-boolean one), or None."""
-    explicit = call.node.call_kwargs.get("mask")
-    if explicit is None:
-        return call.mask_of(call.node.input_tensors[0])
+    """The mask as an ONNX bool tensor (``> 0.5`` for a non-boolean one given), or None."""
+    explicit = call.node.call_kwargs.get("mask") if call.node is not None else None
+    if explicit is None or str(explicit.dtype) == "bool":
+        return call.sequence_mask()
     name = call.input_name(explicit)
-    if str(explicit.dtype) == "bool":
-        return name
     return call.add("Greater", [name, call.constant(0.5, str(explicit.dtype), role="half")])
 
 

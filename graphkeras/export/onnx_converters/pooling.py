@@ -59,13 +59,7 @@ def global_average_pooling_1d(call):
     input carries; without either it is the plain mean.
     """
     layer = call.layer
-    explicit = call.node.call_kwargs.get("mask")
-    if explicit is not None:
-        mask = call.input_name(explicit)
-        if str(explicit.dtype) != "bool":
-            mask = call.cast(mask, "bool")
-    else:
-        mask = call.mask_of(call.node.input_tensors[0])
+    mask = call.sequence_mask()
     if mask is None:
         return global_pooling(call)
     x = call.inputs[0]
