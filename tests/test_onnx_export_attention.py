@@ -11,6 +11,8 @@ Keras's recorded outputs in test_onnx_export_models.py.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -18,10 +20,9 @@ onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
 from onnx_checks import (  # noqa: E402
-    ATOL,
-    RTOL,
     assert_exports_faithfully,
-    graphkeras_outputs,
+    assert_runs_like_graphkeras,
+    randomised,
     with_random_weights,
 )
 
@@ -36,6 +37,10 @@ from graphkeras.export import (  # noqa: E402
     register_onnx_mask_writer,
 )
 
+# Small weights of mixed signs: the scores of deep attention stacks stay where float32
+# rounding cannot dominate the softmax.
+small_random_weights = functools.partial(randomised, scale=0.3)
+
 # Padding (id 0) inside sequences, at the ends, and a sample of padding only.
 PADDED_IDS = np.array(
     [[3, 0, 5, 7, 0], [1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [9, 8, 0, 0, 0]], dtype="int32"
@@ -47,34 +52,6 @@ def own_registry(monkeypatch):
     """Converters and mask writers registered in a test are forgotten after it."""
     monkeypatch.setattr(onnx_registry, "_converters", dict(onnx_registry._converters))
     monkeypatch.setattr(onnx_masks, "_mask_writers", dict(onnx_masks._mask_writers))
-
-
-def small_random_weights(model, seed: int = 0):
-    """Every weight normal with scale 0.3, signs mixed: the scores of a deep attention stack
-    then stay small enough that float32 rounding cannot dominate the softmax."""
-    generator = np.random.default_rng(seed)
-    for variable in model.weights:
-        variable.assign((0.3 * generator.standard_normal(tuple(variable.shape))).astype("float32"))
-    return model
-
-
-def assert_runs_like_graphkeras(
-    model, feeds: list[list[np.ndarray]], opset=None, rtol=RTOL, atol=ATOL
-):
-    """Export ``model`` and compare onnxruntime with graphkeras on each list of input arrays."""
-    proto = gk.export.to_onnx(model, opset=opset)
-    onnx.checker.check_model(proto, full_check=True)
-    session = onnxruntime.InferenceSession(
-        proto.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    for arrays in feeds:
-        exported = session.run(None, dict(zip(model.input_names, arrays, strict=True)))
-        expected = graphkeras_outputs(model, arrays)
-        assert len(exported) == len(expected)
-        for got, want in zip(exported, expected, strict=True):
-            assert got.shape == want.shape
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
-    return proto
 
 
 def test_attention_and_additive_attention_in_each_scoring_setting():

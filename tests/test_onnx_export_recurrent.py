@@ -15,6 +15,8 @@ import pytest
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
+from onnx_checks import randomised  # noqa: E402
+
 import graphkeras as gk  # noqa: E402
 from graphkeras import layers  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
@@ -24,15 +26,6 @@ ATOL = 1e-6
 BATCH_SIZES = (2, 5)
 TIMESTEPS = 6
 FEATURES = 3
-
-
-def randomised(model, seed: int = 0):
-    """``model`` with every weight (biases included) set to small random values."""
-    generator = np.random.default_rng(seed)
-    for variable in model.weights:
-        shape = tuple(variable.shape)
-        variable.assign((0.5 * generator.standard_normal(shape)).astype("float32"))
-    return model
 
 
 def exported_outputs(proto, feeds: dict) -> list[np.ndarray]:

@@ -22,6 +22,8 @@ from hypothesis.extra.numpy import arrays
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
+from onnx_checks import randomised  # noqa: E402
+
 import graphkeras as gk  # noqa: E402
 from graphkeras import layers  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
@@ -32,15 +34,6 @@ BATCH_SIZES = (5, 8)
 TIMESTEPS = 7
 FEATURES = 3
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "keras"
-
-
-def randomised(model, seed: int = 0):
-    """``model`` with every weight (biases included) set to small random values."""
-    generator = np.random.default_rng(seed)
-    for variable in model.weights:
-        shape = tuple(variable.shape)
-        variable.assign((0.5 * generator.standard_normal(shape)).astype("float32"))
-    return model
 
 
 def present_steps(batch: int, seed: int) -> np.ndarray:

@@ -23,7 +23,6 @@ inlined, not called.
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 
 import numpy as np
@@ -34,7 +33,7 @@ from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_graph_builder import OnnxGraphBuilder
 from graphkeras.export.onnx_layer_call import OnnxLayerCall
 from graphkeras.export.onnx_masks import OnnxMasks, mask_problem
-from graphkeras.export.onnx_registry import converter_entry, refusal_reason
+from graphkeras.export.onnx_registry import call_takes_mask, converter_entry, refusal_reason
 from graphkeras.export.onnx_requirement import require_onnx
 from graphkeras.utils import nest
 from graphkeras.version import __version__
@@ -189,19 +188,12 @@ def _refusals(model) -> list[str]:
             # Keras files record ``mask: None`` for calls given no mask: only a mask counts.
             given_mask = node.call_kwargs.get("mask") is not None
             if (masked or given_mask) and not entry.masks_ignored:
-                if _call_takes_mask(layer):
+                if call_takes_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "
                         "cannot carry; export the model without mask_zero / Masking."
                     )
     return problems
-
-
-def _call_takes_mask(layer) -> bool:
-    try:
-        return "mask" in inspect.signature(layer.call).parameters
-    except (TypeError, ValueError):
-        return True
 
 
 def _node_path(prefix: str, node, counts: Counter) -> str:

@@ -18,6 +18,7 @@ type.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -97,3 +98,11 @@ def refusal_reason(layer) -> str | None:
         if ancestor in _refusal_reasons:
             return _refusal_reasons[ancestor]
     return None
+
+
+def call_takes_mask(layer) -> bool:
+    """Whether ``layer.call`` has a ``mask`` parameter (so a mask can change its result)."""
+    try:
+        return "mask" in inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return True

@@ -12,13 +12,15 @@ nodes are named ``path:inner_name:OpType`` (see ``OnnxLayerCall.sub_call``).
 
 from __future__ import annotations
 
-import inspect
-
 from graphkeras import layers
 from graphkeras.export.onnx_converters.recurrent import reversed_axis, sequence_output_masks
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_masks import register_onnx_mask_writer
-from graphkeras.export.onnx_registry import converter_entry, register_onnx_converter
+from graphkeras.export.onnx_registry import (
+    call_takes_mask,
+    converter_entry,
+    register_onnx_converter,
+)
 
 # The largest int64: as a Slice end, "through the last element".
 _THROUGH_LAST = 2**63 - 1
@@ -40,14 +42,6 @@ def _inner_converter(call, inner):
             f"layer '{inner.name}', which has no ONNX converter."
         )
     return entry
-
-
-def _takes_mask(layer) -> bool:
-    """Whether ``layer.call`` has a ``mask`` parameter (what TimeDistributed hands it)."""
-    try:
-        return "mask" in inspect.signature(layer.call).parameters
-    except (TypeError, ValueError):
-        return True
 
 
 def _as_list(results) -> list[str]:
@@ -124,7 +118,7 @@ def _folded_mask(call, entry) -> str | None:
     ``call`` takes one, and it is not read when that layer ignores it.
     """
     layer, inner = call.layer, call.layer.layer
-    if not _takes_mask(inner) or entry.masks_ignored:
+    if not call_takes_mask(inner) or entry.masks_ignored:
         return None
     mask = call.sequence_mask()
     if mask is None:
