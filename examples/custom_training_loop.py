@@ -33,6 +33,14 @@ def quick_mode(argv: list[str] | None) -> bool:
     return parser.parse_args(argv).quick or os.environ.get("GRAPHKERAS_EXAMPLES_QUICK") == "1"
 
 
+def build_model() -> gk.Model:
+    """A plain MLP on the 64 pixels: two hidden ReLU layers of 64, ten logits out."""
+    inputs = gk.Input(shape=(64,))
+    hidden = layers.Dense(64, activation="relu")(inputs)
+    hidden = layers.Dense(64, activation="relu")(hidden)
+    return gk.Model(inputs, layers.Dense(10)(hidden))
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Train, print progress and the test accuracy; returns each epoch's mean loss and it."""
     quick = quick_mode(argv)
@@ -46,10 +54,7 @@ def main(argv: list[str] | None = None) -> dict:
     x_train = x_train.reshape(-1, 64).astype("float32") / 16.0
     x_test = x_test.reshape(-1, 64).astype("float32") / 16.0
 
-    inputs = gk.Input(shape=(64,))
-    hidden = layers.Dense(64, activation="relu")(inputs)
-    hidden = layers.Dense(64, activation="relu")(hidden)
-    model = gk.Model(inputs, layers.Dense(10)(hidden))
+    model = build_model()
 
     loss_fn = gk.losses.SparseCategoricalCrossentropy(from_logits=True)
     optimizer = gk.optimizers.Adam(learning_rate=0.005)

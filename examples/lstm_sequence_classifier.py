@@ -32,6 +32,14 @@ def quick_mode(argv: list[str] | None) -> bool:
     return parser.parse_args(argv).quick or os.environ.get("GRAPHKERAS_EXAMPLES_QUICK") == "1"
 
 
+def build_model() -> gk.Model:
+    """8 rows of 8 pixels in, an LSTM(64) reading them, a softmax over the ten digits out."""
+    inputs = gk.Input(shape=(8, 8), name="rows")
+    read = layers.LSTM(64, name="reader")(inputs)
+    outputs = layers.Dense(10, activation="softmax", name="digit")(read)
+    return gk.Model(inputs, outputs, name="lstm_digits")
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Train, evaluate and print the results; returns the History's record and the test accuracy."""
     quick = quick_mode(argv)
@@ -45,10 +53,7 @@ def main(argv: list[str] | None = None) -> dict:
     x_train = x_train.astype("float32") / 16.0
     x_test = x_test.astype("float32") / 16.0
 
-    inputs = gk.Input(shape=(8, 8), name="rows")
-    read = layers.LSTM(64, name="reader")(inputs)
-    outputs = layers.Dense(10, activation="softmax", name="digit")(read)
-    model = gk.Model(inputs, outputs, name="lstm_digits")
+    model = build_model()
     model.compile(
         optimizer=gk.optimizers.Adam(learning_rate=0.01),
         loss="sparse_categorical_crossentropy",

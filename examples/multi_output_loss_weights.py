@@ -32,6 +32,15 @@ def quick_mode(argv: list[str] | None) -> bool:
     return parser.parse_args(argv).quick or os.environ.get("GRAPHKERAS_EXAMPLES_QUICK") == "1"
 
 
+def build_model() -> gk.Model:
+    """One trunk on the 64 pixels, two heads: the digit (softmax) and the mean ink (linear)."""
+    pixels = gk.Input(shape=(64,), name="pixels")
+    trunk = layers.Dense(64, activation="relu", name="trunk")(pixels)
+    digit = layers.Dense(10, activation="softmax", name="digit")(trunk)
+    ink = layers.Dense(1, name="ink")(trunk)
+    return gk.Model(pixels, {"digit": digit, "ink": ink})
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Train, evaluate and print the results; returns the History's record and the test numbers."""
     quick = quick_mode(argv)
@@ -46,11 +55,7 @@ def main(argv: list[str] | None = None) -> dict:
     ink_train = x_train.mean(axis=1, keepdims=True)
     ink_test = x_test.mean(axis=1, keepdims=True)
 
-    pixels = gk.Input(shape=(64,), name="pixels")
-    trunk = layers.Dense(64, activation="relu", name="trunk")(pixels)
-    digit = layers.Dense(10, activation="softmax", name="digit")(trunk)
-    ink = layers.Dense(1, name="ink")(trunk)
-    model = gk.Model(pixels, {"digit": digit, "ink": ink})
+    model = build_model()
 
     model.compile(
         optimizer="adam",

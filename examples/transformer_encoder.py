@@ -10,7 +10,8 @@ tokens feeds a softmax over the ten digits.
 
 The block is built with the functional API from ``MultiHeadAttention``,
 ``Add``, ``LayerNormalization`` and ``Dense``; the position vectors show how a
-custom layer with its own weight joins such a graph.
+custom layer with its own weight joins such a graph, and (with one registered
+converter) leaves it again in an ONNX file: ``model.export("encoder.onnx")``.
 
 Run: ``python examples/transformer_encoder.py``; with ``--quick`` (or
 ``GRAPHKERAS_EXAMPLES_QUICK=1``) it trains on 300 digits for 2 epochs, a
@@ -44,6 +45,14 @@ class PositionEmbedding(layers.Layer):
         return K.add(inputs, self.positions)
 
 
+def write_position_embedding(call: gk.export.OnnxLayerCall) -> str:
+    """PositionEmbedding as ONNX: one Add of the positions (broadcast over the batch)."""
+    return call.add("Add", [call.inputs[0], call.weight(call.layer.positions)])
+
+
+gk.export.register_onnx_converter(PositionEmbedding, write_position_embedding)
+
+
 def encoder_block(x, num_heads: int, key_dim: int, feed_forward_dim: int):
     """Self-attention then a feed-forward network, each with a residual and a LayerNorm."""
     attended = layers.MultiHeadAttention(num_heads=num_heads, key_dim=key_dim)(x, x)
@@ -54,6 +63,7 @@ def encoder_block(x, num_heads: int, key_dim: int, feed_forward_dim: int):
 
 
 def build_model(model_dim: int = 32) -> gk.Model:
+    """Rows projected to ``model_dim``, positions added, one encoder block, mean, softmax."""
     rows = gk.Input(shape=(8, 8), name="rows")
     tokens = PositionEmbedding(name="positions")(layers.Dense(model_dim)(rows))
     encoded = encoder_block(tokens, num_heads=4, key_dim=8, feed_forward_dim=64)

@@ -244,12 +244,6 @@ def test_padding_cropping_and_up_sampling(data_format):
     )
 
 
-def test_bilinear_up_sampling_is_refused_by_name():
-    model = chain((4, 4, 2), layers.UpSampling2D(2, interpolation="bilinear", name="smooth"))
-    with pytest.raises(OnnxExportError, match="UpSampling2D layer 'smooth'.*bilinear"):
-        gk.export.to_onnx(model)
-
-
 def test_merge_layers_with_an_input_of_lower_rank():
     first, second = gk.Input((3, 4), name="first"), gk.Input((3, 4), name="second")
     low = gk.Input((4,), name="low")
@@ -519,9 +513,26 @@ def test_a_subclass_that_changes_call_does_not_inherit_its_parents_converter():
 def test_a_mask_that_changes_the_result_is_refused():
     ids = gk.Input((4,), dtype="int32", name="ids")
     embedded = layers.Embedding(10, 3, mask_zero=True, name="embed")(ids)
-    model = gk.Model(ids, layers.GlobalAveragePooling1D(name="pool")(embedded))
-    with pytest.raises(OnnxExportError, match="GlobalAveragePooling1D layer 'pool'.*mask"):
+    # Minimum skips masked positions; its converter does not carry masks.
+    model = gk.Model(ids, layers.Minimum(name="low")([embedded, embedded]))
+    with pytest.raises(OnnxExportError, match="Minimum layer 'low'.*mask"):
         gk.export.to_onnx(model)
+
+
+def test_masked_mean_pooling_and_masked_softmax():
+    """Padding ids (0) leave the mean; masked scores get probability 0, given or carried."""
+    ids = gk.Input((6,), dtype="int32", name="ids")
+    embedded = layers.Embedding(10, 4, mask_zero=True)(ids)
+    scores = gk.Input((3, 5), name="scores")
+    weights = gk.Input((3, 5), name="weights")
+    steps = gk.Input((5,), name="steps")
+    outputs = [
+        layers.GlobalAveragePooling1D()(embedded),
+        layers.GlobalAveragePooling1D(data_format="channels_first")(scores, mask=steps > 0.0),
+        layers.Softmax(axis=[1, 2])(scores, mask=weights),  # a float mask: kept where > 0.5
+        layers.Softmax()(scores, mask=weights > 0.0),
+    ]
+    assert_exports_faithfully(gk.Model([ids, scores, weights, steps], outputs))
 
 
 def test_a_mask_that_a_layer_ignores_does_not_block_the_export():

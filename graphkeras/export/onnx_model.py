@@ -6,9 +6,11 @@ and each node becomes the ONNX nodes its layer's converter adds
 models included, is checked, so a model that cannot be exported is refused
 with every reason at once:
 
-* a layer with no converter, named by class and name;
+* a layer with no converter, named by class and name (with the reason,
+  for a class registered as refused);
 * a call recorded with ``training=True`` (ONNX carries the inference graph);
-* a masked input reaching a layer whose result the mask changes.
+* a masked input reaching a layer whose result the mask changes, unless its
+  converter carries masks and the mask can be written (onnx_masks.py).
 
 Names follow the model: graph inputs and outputs are ``model.input_names``
 and ``model.output_names`` (a repeated output name gets ``_2``, ``_3``); a
@@ -21,7 +23,6 @@ inlined, not called.
 
 from __future__ import annotations
 
-import inspect
 from collections import Counter
 
 import numpy as np
@@ -31,7 +32,8 @@ from graphkeras.engine.node import is_keras_tensor
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_graph_builder import OnnxGraphBuilder
 from graphkeras.export.onnx_layer_call import OnnxLayerCall
-from graphkeras.export.onnx_registry import converter_entry
+from graphkeras.export.onnx_masks import OnnxMasks, mask_problem
+from graphkeras.export.onnx_registry import call_takes_mask, converter_entry, refusal_reason
 from graphkeras.export.onnx_requirement import require_onnx
 from graphkeras.utils import nest
 from graphkeras.version import __version__
@@ -76,7 +78,7 @@ def to_onnx(model, opset: int | None = None, dynamic_batch: bool = True):
         graph_inputs.append(_value_info(onnx, name, tensor, dynamic_batch, model))
     # Two outputs of one layer share its name in output_names; ONNX needs distinct names.
     output_names = [builder.unique_name(name) for name in model.output_names]
-    produced = _write_network(builder, model, list(model.input_names), "", output_names)
+    produced, _ = _write_network(builder, model, list(model.input_names), "", output_names)
     graph_outputs = []
     for tensor, name, result in zip(model.outputs, output_names, produced, strict=True):
         if result != name:
@@ -161,6 +163,10 @@ def _refusals(model) -> list[str]:
                     )
                 pending.append((layer, path + "/"))
                 continue
+            reason = refusal_reason(layer)
+            if reason is not None:
+                problems.append(f"{described} cannot be exported to ONNX: it {reason}.")
+                continue
             entry = converter_entry(layer)
             if entry is None:
                 problems.append(f"{described} has no ONNX converter.")
@@ -170,20 +176,24 @@ def _refusals(model) -> list[str]:
                     f"{described} was called with training=True; ONNX export writes the "
                     "inference graph. Call it without training=True."
                 )
-            if (masked or "mask" in node.call_kwargs) and not entry.masks_ignored:
-                if _call_takes_mask(layer):
+            if entry.masks_carried:
+                for tensor in node.input_tensors:
+                    problem = mask_problem(tensor)
+                    if problem is not None:
+                        problems.append(
+                            f"{described} reads the mask of its input '{tensor.name}', but "
+                            f"{problem}."
+                        )
+                continue
+            # Keras files record ``mask: None`` for calls given no mask: only a mask counts.
+            given_mask = node.call_kwargs.get("mask") is not None
+            if (masked or given_mask) and not entry.masks_ignored:
+                if call_takes_mask(layer):
                     problems.append(
                         f"{described} receives a mask that changes its result, which ONNX "
                         "cannot carry; export the model without mask_zero / Masking."
                     )
     return problems
-
-
-def _call_takes_mask(layer) -> bool:
-    try:
-        return "mask" in inspect.signature(layer.call).parameters
-    except (TypeError, ValueError):
-        return True
 
 
 def _node_path(prefix: str, node, counts: Counter) -> str:
@@ -195,13 +205,18 @@ def _node_path(prefix: str, node, counts: Counter) -> str:
 
 
 # ---------------------------------------------------------------- writing
-def _write_network(builder, network, input_names: list[str], prefix: str, wanted: list) -> list:
-    """Write ``network``'s nodes with its inputs named ``input_names``; its outputs' names.
+def _write_network(
+    builder, network, input_names: list[str], prefix: str, wanted: list
+) -> tuple[list, OnnxMasks]:
+    """Write ``network``'s nodes with its inputs named ``input_names``.
 
     ``wanted[i]`` (or None) is the name output ``i`` should get: the graph's
     output name at the top, the nested call's output name when inlined.
+    Returns the outputs' names and the network's masks (written on request).
     """
     names: dict[int, str] = {}
+    paths: dict[int, str] = {}
+    masks = OnnxMasks(builder, names, paths)
     input_ids = set()
     for tensor, name in zip(network.inputs, input_names, strict=True):
         names[id(tensor)] = name
@@ -215,6 +230,7 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
     for node in nodes:
         layer = node.outbound_layer
         path = _node_path(prefix, node, counts)
+        paths[id(node)] = path
         inputs = [names[id(tensor)] for tensor in node.input_tensors]
         outputs = node.output_tensors
         targets = []
@@ -224,11 +240,12 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
                 target = builder.unique_name(path if len(outputs) == 1 else f"{path}:{index}")
             targets.append(target)
         if _is_nested_graph(layer):
-            results = _write_network(builder, layer, inputs, path + "/", targets)
-            for tensor, result in zip(outputs, results, strict=True):
+            results, inner_masks = _write_network(builder, layer, inputs, path + "/", targets)
+            for tensor, result, inner in zip(outputs, results, layer.outputs, strict=True):
                 names[id(tensor)] = result
+                masks.alias(tensor, inner_masks, inner)
             continue
-        call = OnnxLayerCall(builder, node, path, inputs)
+        call = OnnxLayerCall(builder, node, path, inputs, masks)
         _autocast(call)
         results = converter_entry(layer).converter(call)
         results = [results] if isinstance(results, str) else list(results)
@@ -240,7 +257,7 @@ def _write_network(builder, network, input_names: list[str], prefix: str, wanted
         call.finish(results, targets)
         for tensor, target in zip(outputs, targets, strict=True):
             names[id(tensor)] = target
-    return [names[id(tensor)] for tensor in network.outputs]
+    return [names[id(tensor)] for tensor in network.outputs], masks
 
 
 def _autocast(call) -> None:

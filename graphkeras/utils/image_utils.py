@@ -44,26 +44,31 @@ def crop_to_aspect_ratio(images, size, data_format=None):
     return K.getitem(images, tuple(key))
 
 
-def pad_to_aspect_ratio(images, size, fill_value: float = 0.0, data_format=None):
-    """``images`` padded evenly on the short side to the aspect ratio of ``size``.
+def aspect_ratio_padding(height: int, width: int, size) -> tuple[int, int]:
+    """``(rows, columns)`` added on each side to reach ``size``'s aspect ratio (one is 0).
 
-    Each side gets half the shortfall, rounded down (so an odd shortfall
-    leaves the padded image one pixel short, as Keras 3); padding is
-    ``fill_value``.
+    Each side gets half the shortfall, rounded down, so an odd shortfall
+    leaves the padded image one pixel short, as Keras 3.
     """
-    height_axis, width_axis = _height_width_axes(K.ndim(images), data_format)
-    shape = K.int_shape(images)
-    height, width = shape[height_axis], shape[width_axis]
     target_height, target_width = size
     padded_height = max(height, int(width * target_height / target_width))
     padded_width = max(width, int(height * target_width / target_height))
-    pad_width = [(0, 0)] * len(shape)
     if (padded_height - height) // 2 > 0:
-        margin = (padded_height - height) // 2
-        pad_width[height_axis] = (margin, margin)
-    elif (padded_width - width) // 2 > 0:
-        margin = (padded_width - width) // 2
-        pad_width[width_axis] = (margin, margin)
-    else:
+        return (padded_height - height) // 2, 0
+    return 0, max((padded_width - width) // 2, 0)
+
+
+def pad_to_aspect_ratio(images, size, fill_value: float = 0.0, data_format=None):
+    """``images`` padded evenly on the short side to the aspect ratio of ``size``.
+
+    The margins are :func:`aspect_ratio_padding`'s; padding is ``fill_value``.
+    """
+    height_axis, width_axis = _height_width_axes(K.ndim(images), data_format)
+    shape = K.int_shape(images)
+    rows, columns = aspect_ratio_padding(shape[height_axis], shape[width_axis], size)
+    if rows == 0 and columns == 0:
         return images
+    pad_width = [(0, 0)] * len(shape)
+    pad_width[height_axis] = (rows, rows)
+    pad_width[width_axis] = (columns, columns)
     return K.pad(images, pad_width, constant_values=fill_value)

@@ -2,10 +2,16 @@
 
 from graphkeras.export.onnx_converters import (
     activation_layers,
+    attention,
+    categorical,
     convolution,
     dense,
     embedding,
     identities,
+    image_augmentation,
+    image_resizing,
+    mask_of,
+    masking,
     merging,
     normalization,
     operations,
@@ -16,4 +22,5 @@ from graphkeras.export.onnx_converters import (
     reshaping,
     residual,
     spatial_reshaping,
+    wrappers,
 )

@@ -46,18 +46,42 @@ def prelu(call):
 
 
 def softmax(call):
-    """One axis: ONNX Softmax; several: ``exp(x - max) / sum`` over them."""
+    """One axis: ONNX Softmax; several: ``exp(x - max) / sum`` over them.
+
+    With a mask (passed as ``mask=``, else carried by the input), masked
+    scores are replaced as graphkeras replaces them (``-1e9``; ``-3e4`` in
+    float16) and their probabilities set to 0, so a fully masked row is 0.
+    """
     rank = len(call.input_shapes[0])
     axis = call.layer.axis
     axes = sorted(
         {int(item) % rank for item in (axis if isinstance(axis, (list, tuple)) else [axis])}
     )
     x = call.inputs[0]
+    mask = _softmax_mask(call)
+    if mask is not None:
+        filler = call.constant(-3e4 if call.dtype == "float16" else -1e9, role="masked_score")
+        x = call.add("Where", [mask, x, filler])
     if len(axes) == 1:
-        return call.add("Softmax", [x], axis=axes[0])
-    shifted = call.add("Sub", [x, call.reduce("ReduceMax", x, axes, keepdims=True)])
-    exponentials = call.add("Exp", [shifted])
-    return call.add("Div", [exponentials, call.reduce("ReduceSum", exponentials, axes, True)])
+        probabilities = call.add("Softmax", [x], axis=axes[0])
+    else:
+        shifted = call.add("Sub", [x, call.reduce("ReduceMax", x, axes, keepdims=True)])
+        exponentials = call.add("Exp", [shifted])
+        probabilities = call.add(
+            "Div", [exponentials, call.reduce("ReduceSum", exponentials, axes, True)]
+        )
+    if mask is None:
+        return probabilities
+    return call.add("Where", [mask, probabilities, call.constant(0.0, role="zero")])
+
+
+def _softmax_mask(call) -> str | None:
+    """The mask as an ONNX bool tensor (``> 0.5`` for a non-boolean one given), or None."""
+    explicit = call.node.call_kwargs.get("mask") if call.node is not None else None
+    if explicit is None or str(explicit.dtype) == "bool":
+        return call.sequence_mask()
+    name = call.input_name(explicit)
+    return call.add("Greater", [name, call.constant(0.5, str(explicit.dtype), role="half")])
 
 
 register_onnx_converter(layers.Activation, activation)
@@ -65,4 +89,4 @@ register_onnx_converter(layers.ReLU, relu)
 register_onnx_converter(layers.LeakyReLU, leaky_relu)
 register_onnx_converter(layers.ELU, elu)
 register_onnx_converter(layers.PReLU, prelu)
-register_onnx_converter(layers.Softmax, softmax)
+register_onnx_converter(layers.Softmax, softmax, masks_carried=True)

@@ -1,9 +1,13 @@
-"""BatchNormalization (inference form) and LayerNormalization as ONNX nodes.
+"""BatchNormalization (inference form), Layer-, Group- and UnitNormalization as ONNX nodes.
 
 Both are written as graphkeras computes them, ``x * inverse + offset`` with
 ``inverse = gamma / sqrt(variance + epsilon)`` and ``offset = beta - mean *
 inverse``: the statistics' arithmetic runs on the small weight vectors
 (initializers shared by every call), then one Mul and one Add over ``x``.
+GroupNormalization does the same on a grouped view of ``x`` (the channel
+axis split into ``(groups, channels per group)``, shapes read at run time so
+any unknown dims stay free); UnitNormalization divides by the L2 norm, its
+square floored at ``1e-24`` as the layer floors it.
 """
 
 from __future__ import annotations
@@ -69,5 +73,53 @@ def layer_normalization(call):
     return _normalize(call, x, mean, variance, layer.gamma, layer.beta, shape, tag)
 
 
-register_onnx_converter(layers.BatchNormalization, batch_normalization)
+def group_normalization(call):
+    """Mean and population variance per group of channels, then scale and offset per channel."""
+    layer = call.layer
+    x = call.inputs[0]
+    rank = len(call.input_shapes[0])
+    axis, groups = layer._axis, layer._groups
+    channels = call.input_shapes[0][axis]
+    shape = call.add("Shape", [x])
+    parts = []
+    if axis > 0:
+        parts.append(call.add("Slice", [shape, call.int64s([0], "starts"), call.int64s([axis])]))
+    parts.append(call.int64s([groups, channels // groups], "groups"))
+    if axis < rank - 1:
+        parts.append(
+            call.add("Slice", [shape, call.int64s([axis + 1], "starts"), call.int64s([rank])])
+        )
+    grouped_shape = call.add("Concat", parts, axis=0)
+    grouped = call.add("Reshape", [x, grouped_shape])
+    axes = list(layer._reduction_axes)
+    mean = call.reduce("ReduceMean", grouped, axes, keepdims=True)
+    deviation = call.add("Sub", [grouped, mean])
+    variance = call.reduce("ReduceMean", call.add("Mul", [deviation, deviation]), axes, True)
+    weight_shape = layer._weight_shape
+    normalized = _normalize(
+        call, grouped, mean, variance, layer.gamma, layer.beta, weight_shape, "grouped"
+    )
+    return call.add("Reshape", [normalized, shape])
+
+
+def unit_normalization(call):
+    """``x / sqrt(max(sum(x * x), 1e-24))`` over the layer's axes."""
+    layer = call.layer
+    rank = len(call.input_shapes[0])
+    axes = sorted(
+        {
+            int(item) % rank
+            for item in (layer.axis if isinstance(layer.axis, (list, tuple)) else [layer.axis])
+        }
+    )
+    x = call.inputs[0]
+    squares = call.reduce("ReduceSum", call.add("Mul", [x, x]), axes, keepdims=True)
+    floor = call.constant(1e-12 * 1e-12, role="norm_floor")
+    return call.add("Div", [x, call.add("Sqrt", [call.add("Max", [squares, floor])])])
+
+
+# A mask only chooses the rows of the training statistics; inference ignores it.
+register_onnx_converter(layers.BatchNormalization, batch_normalization, masks_ignored=True)
 register_onnx_converter(layers.LayerNormalization, layer_normalization)
+register_onnx_converter(layers.GroupNormalization, group_normalization)
+register_onnx_converter(layers.UnitNormalization, unit_normalization)

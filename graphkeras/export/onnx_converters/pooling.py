@@ -52,6 +52,27 @@ def global_pooling(call):
     return call.reduce(operation, call.inputs[0], layer._axes, keepdims=bool(layer.keepdims))
 
 
+def global_average_pooling_1d(call):
+    """The mean over the unmasked steps when a mask arrives (a fully masked row gives 0/0).
+
+    The mask is the one passed as ``mask=`` or, failing that, the one the
+    input carries; without either it is the plain mean.
+    """
+    layer = call.layer
+    mask = call.sequence_mask()
+    if mask is None:
+        return global_pooling(call)
+    x = call.inputs[0]
+    feature_axis = 2 if layer.data_format == "channels_last" else 1
+    kept = call.unsqueeze(mask, [feature_axis])
+    zero = call.constant(0.0, role="zero")
+    total = call.reduce(
+        "ReduceSum", call.add("Where", [kept, x, zero]), layer._axes, bool(layer.keepdims)
+    )
+    count = call.reduce("ReduceSum", call.cast(kept, call.dtype), layer._axes, bool(layer.keepdims))
+    return call.add("Div", [total, count])
+
+
 for _class in (
     layers.MaxPooling1D,
     layers.MaxPooling2D,
@@ -65,8 +86,10 @@ for _class in (
     layers.GlobalMaxPooling1D,
     layers.GlobalMaxPooling2D,
     layers.GlobalMaxPooling3D,
-    layers.GlobalAveragePooling1D,
     layers.GlobalAveragePooling2D,
     layers.GlobalAveragePooling3D,
 ):
     register_onnx_converter(_class, global_pooling)
+register_onnx_converter(
+    layers.GlobalAveragePooling1D, global_average_pooling_1d, masks_carried=True
+)

@@ -2,14 +2,15 @@
 
 Each layer reads its per-axis settings for an input of the call's rank, so
 ``data_format`` is already resolved: padding becomes Pad, cropping Slice,
-and up-sampling by repetition a nearest-neighbour Resize at whole-number
-scales (which repeats each entry exactly).
+up-sampling by repetition a nearest-neighbour Resize at whole-number
+scales (which repeats each entry exactly), and ``UpSampling2D``'s bilinear
+interpolation the linear Resize that ``image_resizing.py`` explains.
 """
 
 from __future__ import annotations
 
 from graphkeras import layers
-from graphkeras.export.onnx_export_error import OnnxExportError
+from graphkeras.export.onnx_converters.image_resizing import bilinear_up_sampling
 from graphkeras.export.onnx_registry import register_onnx_converter
 
 _TO_THE_END = 2**63 - 1
@@ -39,12 +40,8 @@ def cropping(call):
 
 def up_sampling(call):
     layer = call.layer
-    interpolation = getattr(layer, "interpolation", "nearest")
-    if interpolation != "nearest":
-        raise OnnxExportError(
-            f"{type(layer).__name__} layer '{layer.name}': interpolation={interpolation!r} "
-            "has no ONNX converter yet; only 'nearest' is written."
-        )
+    if getattr(layer, "interpolation", "nearest") == "bilinear":
+        return bilinear_up_sampling(call)
     rank = len(call.input_shapes[0])
     factors = layer._factors(rank)
     scales = [float(factors.get(axis, 1)) for axis in range(rank)]
