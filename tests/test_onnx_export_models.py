@@ -30,14 +30,7 @@ from graphkeras.export import OnnxExportError  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
 #: Cases whose layers get converters in work not yet merged (removed as they land).
-PENDING = {
-    "functional_with_ops (first model)",
-    "functional_with_ops (tickets)",
-    "functional_with_ops (toy ResNet)",
-    "embedding_recurrent.keras",
-    "ops_graph.keras",
-    "ops_graph.keras3.h5",
-}
+PENDING: set[str] = set()
 
 
 def pending(names):

@@ -8,14 +8,12 @@ shifted in the graph where negatives matter (``mod`` and ``floor_divide``
 follow NumPy's signs). Ops whose ONNX form changes with the opset
 (reductions, ``Pad``'s modes) are checked at opsets 17 and 18. Then the
 refusals: an op without a converter and an argument without an exact ONNX
-form are named. Last, the guide example's models and the Keras 3 fixture
-with ops in its graph.
+form are named. The guide example's models and the Keras 3 fixture with
+ops in its graph (``ops_graph.keras``) are exported, and compared with
+Keras's recorded outputs, in ``test_onnx_export_models.py``.
 """
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,14 +21,12 @@ import pytest
 onnx = pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
-from onnx_checks import assert_exports_faithfully, with_random_weights  # noqa: E402
+from onnx_checks import assert_exports_faithfully  # noqa: E402
 
 import graphkeras as gk  # noqa: E402
 from graphkeras import ops  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
 from graphkeras.export.onnx_converters.operations import WRITERS  # noqa: E402
-
-ROOT = Path(__file__).parent.parent
 
 
 def test_elementwise_math_ops():
@@ -589,41 +585,3 @@ def test_wrap_padding_is_written_from_opset_19():
         gk.export.to_onnx(model)
     if onnx.defs.onnx_opset_version() >= 19:
         assert_exports_faithfully(model, opset=19)
-
-
-# ------------------------------------------------------------ examples, fixtures
-def _guide_example():
-    path = ROOT / "examples" / "keras_guides" / "functional_with_ops.py"
-    spec = importlib.util.spec_from_file_location("functional_with_ops", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_functional_guides_models_export():
-    guide = _guide_example()
-    for build in (
-        guide.first_model,
-        guide.residual_model,
-        guide.shared_embedding_model,
-        guide.ticket_model,
-    ):
-        model = with_random_weights(build())
-        # The ticket model takes and gives dicts: the same graph with lists is compared.
-        assert_exports_faithfully(gk.Model(model.inputs, model.outputs))
-
-
-def test_the_keras_3_fixture_with_ops_exports():
-    pytest.importorskip("h5py")
-    path = ROOT / "tests" / "fixtures" / "keras" / "ops_graph.keras"
-    model = gk.models.load_model(path)
-    assert_exports_faithfully(model)
-    arrays = np.load(f"{path}.npz")
-    inputs = [arrays[k] for k in sorted(arrays.files) if k.startswith("input_")]
-    expected = [arrays[k] for k in sorted(arrays.files) if k.startswith("output_")]
-    session = onnxruntime.InferenceSession(
-        gk.export.to_onnx(model).SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    got = session.run(None, dict(zip(model.input_names, inputs, strict=True)))
-    for ours, keras in zip(got, expected, strict=True):
-        np.testing.assert_allclose(ours, keras, rtol=1e-5, atol=1e-6)
