@@ -29,17 +29,6 @@ from graphkeras.applications import convnext, inception_resnet_v2, nasnet  # noq
 from graphkeras.export import OnnxExportError  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
-#: Cases whose layers get converters in work not yet merged (removed as they land).
-PENDING: set[str] = set()
-
-
-def pending(names):
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True)) if name in PENDING else name
-        for name in names
-    ]
-
-
 APPLICATIONS = FIXTURES / "applications"
 
 
@@ -88,7 +77,7 @@ def _chained(first, second):
     return gk.Model(inputs, second(first(inputs)), name="gan")
 
 
-@pytest.mark.parametrize("name", pending(sorted(EXAMPLE_MODELS)))
+@pytest.mark.parametrize("name", sorted(EXAMPLE_MODELS))
 def test_each_examples_model_exports_faithfully(name):
     gk.backend.clear_session()
     gk.utils.set_random_seed(0)
@@ -101,7 +90,7 @@ KERAS_FILES = sorted(path.name.removesuffix(".npz") for path in FIXTURES.glob("*
 REFUSED = {"lookup.keras": "StringLookup"}
 
 
-@pytest.mark.parametrize("file_name", pending(KERAS_FILES))
+@pytest.mark.parametrize("file_name", KERAS_FILES)
 def test_each_keras_made_file_exports_and_reproduces_keras(file_name):
     model = gk.models.load_model(FIXTURES / file_name)
     if file_name in REFUSED:

@@ -543,12 +543,17 @@ def test_dot_product_attention():
 
 
 # ------------------------------------------------------------------ refusals
-def test_an_op_without_a_converter_is_refused_by_name():
+def test_ops_without_a_converter_are_refused_by_name_all_at_once_before_writing(tmp_path):
     x = gk.Input((3, 3), name="x")
-    model = gk.Model(x, ops.qr(x)[0])
-    assert "qr" not in WRITERS
-    with pytest.raises(OnnxExportError, match=r"OperationLayer 'qr.*' \(ops\.qr\) has no ONNX"):
-        gk.export.to_onnx(model)
+    model = gk.Model(x, [ops.qr(x)[0], ops.det(x)])
+    assert "qr" not in WRITERS and "det" not in WRITERS
+    path = tmp_path / "model.onnx"
+    with pytest.raises(OnnxExportError) as raised:
+        model.export(path)
+    message = str(raised.value)
+    assert "OperationLayer layer 'qr" in message and "calls ops.qr, which has no ONNX" in message
+    assert "OperationLayer layer 'det" in message and "calls ops.det" in message
+    assert not path.exists()
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ class ConverterEntry(NamedTuple):
 
 
 _converters: dict[type, ConverterEntry] = {}
-_refusal_reasons: dict[type, str] = {}
+_refusal_reasons: dict[type, str | Callable] = {}
 
 
 def register_onnx_converter(
@@ -77,26 +77,32 @@ def converter_entry(layer) -> ConverterEntry | None:
     return None
 
 
-def register_onnx_refusal(layer_class: type, reason: str) -> None:
+def register_onnx_refusal(layer_class: type, reason: str | Callable) -> None:
     """Refuse layers of ``layer_class`` (and subclasses without a converter) saying ``reason``.
 
     ``reason`` completes "<Class> layer '<name>' cannot be exported to ONNX: it ...".
+    It may instead be ``reason(layer) -> str | None``, for a class whose
+    converter writes some of its layers only (an ``OperationLayer`` whose op
+    has no ONNX form): None lets the converter write the layer.
     """
     if not isinstance(layer_class, type):
         raise TypeError(
             "register_onnx_refusal: layer_class must be a class, "
             f"received {layer_class!r} of type {type(layer_class).__name__}."
         )
-    _refusal_reasons[layer_class] = str(reason)
+    _refusal_reasons[layer_class] = reason if callable(reason) else str(reason)
 
 
 def refusal_reason(layer) -> str | None:
     """Why ``layer`` cannot be written, or None; the nearest class along its MRO decides."""
     for ancestor in type(layer).__mro__:
+        reason = _refusal_reasons.get(ancestor)
+        if callable(reason):
+            reason = reason(layer)
+        if reason is not None:
+            return reason
         if ancestor in _converters:
             return None
-        if ancestor in _refusal_reasons:
-            return _refusal_reasons[ancestor]
     return None
 
 

@@ -33,8 +33,7 @@ from graphkeras.export.onnx_converters import (
     operations_sorting,
 )
 from graphkeras.export.onnx_converters.operation_call import OperationCall
-from graphkeras.export.onnx_export_error import OnnxExportError
-from graphkeras.export.onnx_registry import register_onnx_converter
+from graphkeras.export.onnx_registry import register_onnx_converter, register_onnx_refusal
 from graphkeras.ops.operation_layer import OperationLayer
 
 
@@ -66,17 +65,20 @@ def _table() -> dict[str, Callable]:
 WRITERS: dict[str, Callable] = _table()
 
 
+def unmapped_operation(layer) -> str | None:
+    """Why ``layer`` is refused (its op has no writer): checked before anything is written."""
+    if layer.operation in WRITERS:
+        return None
+    return (
+        f"calls ops.{layer.operation}, which has no ONNX converter (the operations with one are "
+        "listed in graphkeras.export.onnx_converters.operations.WRITERS)"
+    )
+
+
 def operation_layer(call) -> str | list[str]:
-    """Write ``call.layer``'s operation with its writer, or refuse it by name."""
-    layer = call.layer
-    writer = WRITERS.get(layer.operation)
-    if writer is None:
-        raise OnnxExportError(
-            f"OperationLayer '{layer.name}' (ops.{layer.operation}) has no ONNX converter; "
-            "the operations with one are listed in "
-            "graphkeras.export.onnx_converters.operations.WRITERS."
-        )
-    return writer(OperationCall(call))
+    """Write ``call.layer``'s operation with its writer (the others are refused up front)."""
+    return WRITERS[call.layer.operation](OperationCall(call))
 
 
 register_onnx_converter(OperationLayer, operation_layer)
+register_onnx_refusal(OperationLayer, unmapped_operation)
