@@ -472,6 +472,13 @@ def test_an_unmapped_layer_is_refused_by_class_and_name_before_anything_is_writt
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_lambda_layer_is_refused_by_name_with_the_reason():
+    inputs = gk.Input((3,), name="features")
+    model = gk.Model(inputs, layers.Lambda(lambda x: x * 2, name="double")(inputs))
+    with pytest.raises(OnnxExportError, match="Lambda layer 'double'.*runs a Python function"):
+        gk.export.to_onnx(model)
+
+
 def test_a_refused_export_leaves_an_existing_file_untouched(tmp_path):
     path = tmp_path / "model.onnx"
     path.write_bytes(b"previous")

@@ -18,6 +18,7 @@ from graphkeras.export.onnx_converters import (
     operators,
     pooling,
     preprocessing,
+    python_code,
     recurrent,
     reshaping,
     residual,

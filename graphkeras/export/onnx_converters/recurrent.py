@@ -36,7 +36,7 @@ import numpy as np
 from graphkeras import activations, layers
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_masks import register_onnx_mask_writer
-from graphkeras.export.onnx_registry import register_onnx_converter
+from graphkeras.export.onnx_registry import register_onnx_converter, register_onnx_refusal
 
 # Keras's LSTM gate blocks (i, f, c, o) listed in ONNX's order (i, o, f, c).
 _LSTM_GATE_ORDER = (0, 3, 1, 2)
@@ -418,20 +418,14 @@ def _expanded_sequences(call, layer, compact: str, initial_h, compaction) -> str
     return call.transpose(outputs, (1, 0, 2))
 
 
-def refuse_convolutional_recurrence(call):
-    """ConvLSTM has no ONNX operator: refused by name."""
-    layer = call.layer
-    raise OnnxExportError(
-        f"{type(layer).__name__} layer '{layer.name}' cannot be exported: ONNX's recurrent "
-        "operators (RNN, LSTM, GRU) multiply by dense weight matrices, while a ConvLSTM "
-        "convolves at every step, which no ONNX operator scans."
-    )
-
-
 for _recurrent_class in (layers.RNN, layers.SimpleRNN, layers.LSTM, layers.GRU):
     register_onnx_converter(_recurrent_class, recurrent, masks_carried=True)
 for _convolutional_class in (layers.ConvLSTM1D, layers.ConvLSTM2D, layers.ConvLSTM3D):
-    register_onnx_converter(_convolutional_class, refuse_convolutional_recurrence)
+    register_onnx_refusal(
+        _convolutional_class,
+        "convolves at every step, which no ONNX operator scans (ONNX's RNN, LSTM and GRU "
+        "multiply by dense weight matrices)",
+    )
 
 
 def sequence_output_masks(call) -> list | None:
