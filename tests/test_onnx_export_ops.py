@@ -542,17 +542,173 @@ def test_dot_product_attention():
     assert_exports_faithfully(gk.Model([query, key, value, steps], outputs))
 
 
+def _batched(value, like):
+    """``value`` (no batch axis) repeated over ``like``'s batch, so predict can concatenate it."""
+    per_sample = ops.sum(like, axis=tuple(range(1, len(like.shape))))  # finite inputs
+    zeros = ops.reshape(ops.multiply(per_sample, 0.0), (-1,) + (1,) * len(value.shape))
+    return ops.add(ops.expand_dims(value, 0), zeros)
+
+
+def test_matrix_ops():
+    x = gk.Input((3, 4), name="x")
+    m = gk.Input((3, 3), name="m")
+    ids = gk.Input((4,), dtype="int32", name="ids")
+    conditioned = ops.add(ops.multiply(m, 0.2), np.eye(3, dtype="float32"))  # |det| near 1
+    sign, magnitude = ops.slogdet(ops.negative(conditioned))
+    outputs = [
+        ops.diagonal(x, axis1=1, axis2=2),
+        ops.diagonal(x, offset=1, axis1=2, axis2=1),
+        ops.diagonal(x, offset=-2, axis1=1, axis2=2),
+        ops.trace(x, axis1=1, axis2=2),
+        ops.trace(ops.greater(x, 0.0), offset=1, axis1=-2, axis2=-1),
+        _batched(ops.diag(x[0, 0], k=1), x),
+        _batched(ops.diag(x[0, 0], k=-2), x),
+        _batched(ops.diag(x[0], k=-1), x),
+        _batched(ops.diagflat(x[0, :2, :2], k=1), x),
+        ops.kron(x, m[0, 0]),
+        ops.kron(m, ops.cast(ids[:, :2], "float32")),
+        ops.cross(x[:, :, :3], m),
+        ops.cross(x[:, :, :2], m),
+        ops.cross(x[:, :, :2], m[:, :, :2]),
+        ops.cross(m, x[:, :, :2], axisa=1, axisb=-1, axisc=1),
+        _batched(ops.vander(x[0, 0]), x),
+        _batched(ops.cast(ops.vander(ids[0], N=3, increasing=True), "float32"), x),
+        ops.matrix_power(m, 0),
+        ops.matrix_power(m, 1),
+        ops.matrix_power(ops.multiply(m, 0.5), 3),
+        ops.matrix_power(ops.multiply(m, 0.5), 6),
+        ops.det(conditioned),
+        ops.logdet(conditioned),
+        sign,
+        magnitude,
+        _batched(ops.corrcoef(x[0]), x),
+        _batched(ops.corrcoef(x[0, 0]), x),
+    ]
+    assert_exports_faithfully(gk.Model([x, m, ids], outputs))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN entries, made on purpose
+@pytest.mark.parametrize("opset", [17, 18])
+def test_order_statistics_and_running_products(opset):
+    x = gk.Input((3, 5), name="x")
+    ids = gk.Input((3, 5), dtype="int32", name="ids")
+    gappy = ops.log(x)  # NaN where x < 0
+    empty = ops.log(ops.minimum(x, -1.0))  # NaN only
+
+    def q_last(value):  # quantiles come first; the batch is moved back to the front
+        return ops.moveaxis(value, 0, -1)
+
+    outputs = [
+        ops.median(x, axis=-1),
+        ops.median(ids, axis=1, keepdims=True),
+        ops.median(x, axis=(1, 2)),
+        ops.quantile(x, 0.3, axis=-1),
+        ops.quantile(gappy, 0.5, axis=-1),  # rows with NaN give NaN
+        ops.percentile(x, 40.0, axis=1, keepdims=True),
+        *[
+            q_last(ops.quantile(x, [0.1, 0.5, 0.95], axis=(1, 2), method=method))
+            for method in ("linear", "lower", "higher", "midpoint", "nearest")
+        ],
+        q_last(ops.percentile(ids, [25, 50], axis=-1, method="nearest")),
+        ops.nanmedian(gappy, axis=-1),
+        ops.nanmedian(empty, axis=-1),
+        q_last(ops.nanquantile(gappy, [0.2, 0.7], axis=-1, method="midpoint")),
+        ops.nanpercentile(gappy, 40, axis=(1, 2), keepdims=True),
+        ops.nanargmax(gappy, axis=-1),
+        ops.nanargmin(gappy, axis=1, keepdims=True),
+        ops.nanargmax(empty, axis=-1),
+        ops.nanargmin(ids, axis=-1),
+        ops.trapezoid(x),
+        ops.trapezoid(x, dx=0.5, axis=1),
+        ops.trapezoid(ids, x=np.linspace(0.0, 1.0, 5, dtype="float32")),
+        ops.trapezoid(x, x=ops.cumsum(ops.abs(x), axis=-1)),
+        ops.cumprod(x, axis=-1),
+        ops.cumprod(ids, axis=1),
+        ops.nancumprod(gappy, axis=-1),
+        ops.sparsemax(x),
+        ops.sparsemax(ids, axis=1),
+    ]
+    assert_exports_faithfully(gk.Model([x, ids], outputs), opset=opset)
+
+
+@pytest.mark.parametrize("opset", [17, 18])
+def test_crops_pads_patches_and_adaptive_pools(opset):
+    images = gk.Input((7, 6, 3), name="images")
+    first = gk.Input((3, 5, 7), name="channels_first")
+    signal = gk.Input((4, 10), name="signal")
+    outputs = [
+        ops.image.crop_images(images, 1, 2, target_height=4, target_width=3),
+        ops.image.crop_images(
+            first,
+            bottom_cropping=1,
+            right_cropping=2,
+            target_height=3,
+            target_width=4,
+            data_format="channels_first",
+        ),
+        ops.image.pad_images(images, 1, 0, 2, 3),
+        ops.image.pad_images(
+            first,
+            top_padding=2,
+            target_height=6,
+            left_padding=1,
+            target_width=9,
+            data_format="channels_first",
+        ),
+        ops.image.extract_patches(images, 2),
+        ops.image.extract_patches(images, (3, 2), strides=(2, 1), padding="same"),
+        ops.image.extract_patches(images, 2, strides=1, dilation_rate=2),
+        ops.image.extract_patches(first, 2, data_format="channels_first"),
+        ops.adaptive_max_pool(images, (3, 4)),
+        ops.adaptive_average_pool(images, 4),
+        ops.adaptive_average_pool(first, (2, 3), data_format="channels_first"),
+        ops.adaptive_max_pool(signal, 3),
+        ops.extract_sequences(signal, 4, 3),
+        ops.extract_sequences(signal, 10, 1),
+    ]
+    assert_exports_faithfully(gk.Model([images, first, signal], outputs), opset=opset)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the NaN entries, made on purpose
+def test_casts_comparisons_and_coordinates():
+    x, y = gk.Input((5,), name="x"), gk.Input((5,), name="y")
+    ids = gk.Input((5,), dtype="int32", name="ids")
+    signed = ops.subtract(ids, 5)
+    rows, columns = ops.unravel_index(ops.multiply(signed, 7), (4, 5))
+    outputs = [
+        ops.saturate_cast(ops.multiply(x, 100.0), "int8"),
+        ops.saturate_cast(ops.multiply(x, 1e3), "uint8"),
+        ops.saturate_cast(ops.multiply(x, 1e10), "int32"),
+        ops.saturate_cast(ops.multiply(ids, 100), "int8"),
+        ops.saturate_cast(signed, "uint8"),
+        ops.angle(x),
+        ops.angle(signed),
+        ops.angle(ops.multiply(x, 0.0)),  # signed zeros: -0.0 is at angle pi
+        ops.angle(ops.log(x)),
+        _batched(ops.allclose(x, ops.add(x, ops.multiply(y, 1e-6))), x),
+        _batched(ops.allclose(x, ops.add(x, ops.multiply(y, 1e-2))), x),
+        _batched(ops.allclose(ops.log(x), ops.log(x), equal_nan=True), x),
+        *ops.unravel_index(ops.multiply(ids, 7), (4, 5, 3)),
+        rows,
+        columns,
+        *[_batched(grid, x) for grid in ops.meshgrid(x[0], y[0, :3])],
+        *[_batched(grid, x) for grid in ops.meshgrid(x[0], y[0, :3], ids[0], indexing="ij")],
+    ]
+    assert_exports_faithfully(gk.Model([x, y, ids], outputs))
+
+
 # ------------------------------------------------------------------ refusals
 def test_ops_without_a_converter_are_refused_by_name_all_at_once_before_writing(tmp_path):
     x = gk.Input((3, 3), name="x")
-    model = gk.Model(x, [ops.qr(x)[0], ops.det(x)])
-    assert "qr" not in WRITERS and "det" not in WRITERS
+    model = gk.Model(x, [ops.qr(x)[0], ops.cholesky(x), ops.erfc(x)])
+    assert not {"qr", "cholesky", "erfc", "solve"} & set(WRITERS)
     path = tmp_path / "model.onnx"
     with pytest.raises(OnnxExportError) as raised:
         model.export(path)
     message = str(raised.value)
     assert "OperationLayer layer 'qr" in message and "calls ops.qr, which has no ONNX" in message
-    assert "OperationLayer layer 'det" in message and "calls ops.det" in message
+    assert "OperationLayer layer 'cholesky" in message and "calls ops.cholesky" in message
+    assert "calls ops.erfc" in message
     assert not path.exists()
 
 
@@ -572,6 +728,10 @@ def test_ops_without_a_converter_are_refused_by_name_all_at_once_before_writing(
             r"ops\.resize\): crop_to_aspect_ratio=True",
         ),
         (lambda x: x[3:0:-1], r"'getitem.*steps backwards"),
+        (lambda x: ops.matrix_power(x[:, :3, :3], -1), r"ops\.matrix_power\): n=-1 is negative"),
+        (lambda x: ops.cumprod(x, axis=0), r"ops\.cumprod\): axis=0 has a length unknown"),
+        (lambda x: ops.diagonal(x), r"ops\.diagonal\): x=a tensor has a matrix axis unknown"),
+        (lambda x: ops.unravel_index(x, (2, 2)), r"ops\.unravel_index\): indices=a tensor are not"),
     ],
 )
 def test_argument_values_without_an_exact_form_are_refused_by_name(build, message, tmp_path):

@@ -5,10 +5,12 @@ An OperationLayer names its operation (a key of ``gk.ops.OPERATIONS``);
 writing it, one module per family (math, element-wise arithmetic and
 logic, activations, reductions, normalizations, sorting, shapes, joining,
 indexing, linear algebra, image resizing, attention, convolution and
-pooling, losses). A writer receives an
+pooling, losses, order statistics, matrices, windows and crops, casts and
+comparisons, coordinates). A writer receives an
 :class:`~graphkeras.export.onnx_converters.operation_call.OperationCall`
 and returns the ONNX name of each output. An operation without a writer
-(linear algebra decompositions, FFTs, loops, segment ops, ...) is refused by
+(linear algebra decompositions and solvers, FFTs, ``erfc``, loops, segment
+ops, ...) is refused by
 name, and so is an argument value a writer cannot write exactly.
 """
 
@@ -20,6 +22,7 @@ from graphkeras.export.onnx_converters import (
     operations_activations,
     operations_attention,
     operations_convolution,
+    operations_coordinates,
     operations_elementwise,
     operations_image,
     operations_indexing,
@@ -27,10 +30,14 @@ from graphkeras.export.onnx_converters import (
     operations_linear_algebra,
     operations_losses,
     operations_math,
+    operations_matrices,
     operations_normalization,
     operations_reductions,
     operations_shapes,
     operations_sorting,
+    operations_statistics,
+    operations_values,
+    operations_windows,
 )
 from graphkeras.export.onnx_converters.operation_call import OperationCall
 from graphkeras.export.onnx_registry import register_onnx_converter, register_onnx_refusal
@@ -54,6 +61,11 @@ def _table() -> dict[str, Callable]:
         operations_attention,
         operations_convolution,
         operations_losses,
+        operations_statistics,
+        operations_matrices,
+        operations_windows,
+        operations_values,
+        operations_coordinates,
     ):
         overlap = set(table) & set(family.WRITERS)
         if overlap:

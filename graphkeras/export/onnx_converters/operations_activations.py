@@ -5,12 +5,17 @@ the writers of ``activation_functions.py`` are reused with the op's
 arguments; integer inputs are cast to the result's float dtype first, as
 the ops do. Arguments those writers do not take (``glu`` on another axis
 than the last, ``squareplus`` with ``b`` other than 4, ``threshold``) are
-written here or refused by name.
+written here or refused by name, and so is ``sparsemax``: graphkeras's
+sort-based threshold (entries sorted largest first with ``TopK``, their
+running sums, the count of entries kept, ``tau`` from the last kept sum)
+along an axis of known length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import numpy as np
 
 from graphkeras import activations
 from graphkeras.export.onnx_converters.activation_functions import WRITERS as ACTIVATION_WRITERS
@@ -101,6 +106,31 @@ def _threshold(op: OperationCall) -> str:
     return op.add("Where", [above, x, op.operand(op["default_value"], dtype, "default_value")])
 
 
+def _sparsemax(op: OperationCall) -> str:
+    """``max(x - tau, 0)``, ``tau = (z_1 + ... + z_k - 1) / k`` with ``k`` the entries kept."""
+    dtype = op.output_dtype()
+    x = op.tensor("x")
+    axis = op.axis("axis", x.rank)
+    size = x.shape[axis]
+    if size is None:
+        op.refuse("axis", "has a length unknown until run time")
+    value = _input(op)
+    descending, _ = op.add(
+        "TopK", [value, op.int64s([size], "k")], outputs=2, axis=axis, largest=1, sorted=1
+    )
+    running = op.add("CumSum", [descending, op.scalar_int64(axis, "axis")])
+    shape = [1] * x.rank
+    shape[axis] = size
+    ranks = op.constant(np.arange(1, size + 1).reshape(shape), dtype, "ranks")
+    one = op.constant(1.0, dtype, "one")
+    kept = op.add("Greater", [op.add("Add", [one, op.add("Mul", [ranks, descending])]), running])
+    count = op.reduce("ReduceSum", op.cast(kept, "int32"), [axis], True)
+    last = op.add("Sub", [count, op.constant(1, "int32", "one_position")])
+    total = op.add("GatherElements", [running, op.cast(last, "int64")], axis=axis)
+    tau = op.add("Div", [op.add("Sub", [total, one]), op.cast(count, dtype)])
+    return op.add("Max", [op.add("Sub", [value, tau]), op.constant(0.0, dtype, "zero")])
+
+
 WRITERS: dict[str, Callable] = {
     "relu": _activation(activations.relu),
     "relu6": _activation(activations.relu6),
@@ -128,4 +158,5 @@ WRITERS: dict[str, Callable] = {
     "squareplus": _squareplus,
     "glu": _glu,
     "threshold": _threshold,
+    "sparsemax": _sparsemax,
 }
