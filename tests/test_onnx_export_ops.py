@@ -568,8 +568,10 @@ def test_matrix_ops(opset):
         _batched(ops.diagflat(x[0, :2, :2], k=1), x),
         ops.kron(x, m[0, 0]),
         ops.kron(m, ops.cast(ids[:, :2], "float32")),
+        ops.kron(x, np.array([[1.0, -2.0]], "float32")),
         ops.cross(x[:, :, :3], m),
         ops.cross(x[:, :, :2], m),
+        ops.cross(x[:, :, :3], np.array([1.0, -2.0, 0.5], "float32")),
         ops.cross(x[:, :, :2], m[:, :, :2]),
         ops.cross(m, x[:, :, :2], axisa=1, axisb=-1, axisc=1),
         _batched(ops.vander(x[0, 0]), x),
@@ -603,6 +605,8 @@ def test_order_statistics_and_running_products(opset):
         ops.median(x, axis=-1),
         ops.median(ids, axis=1, keepdims=True),
         ops.median(x, axis=(1, 2)),
+        _batched(ops.quantile(x, 0.3, axis=0), x),  # over the batch: counted at run time
+        _batched(ops.nanargmax(gappy), x),  # flattened, batch included
         ops.quantile(x, 0.3, axis=-1),
         ops.quantile(gappy, 0.5, axis=-1),  # rows with NaN give NaN
         ops.percentile(x, 40.0, axis=1, keepdims=True),
