@@ -664,6 +664,7 @@ def test_crops_pads_patches_and_adaptive_pools(opset):
         ops.image.extract_patches(images, (3, 2), strides=(2, 1), padding="same"),
         ops.image.extract_patches(images, 2, strides=1, dilation_rate=2),
         ops.image.extract_patches(first, 2, data_format="channels_first"),
+        _batched(ops.image.extract_patches(images[0], (2, 3), padding="same"), images),
         ops.adaptive_max_pool(images, (3, 4)),
         ops.adaptive_average_pool(images, 4),
         ops.adaptive_average_pool(first, (2, 3), data_format="channels_first"),

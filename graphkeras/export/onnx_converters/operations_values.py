@@ -3,7 +3,8 @@
 ``saturate_cast`` clips to the limits graphkeras computes (the range both
 dtypes share, held in the input's dtype and nudged inside the target's
 range where rounding pushed it out), then casts, as graphkeras does; a
-float cast to an integer truncates toward zero in both. ``angle`` of real
+float cast to an integer truncates toward zero in both (NaN, which no
+integer holds, is left to the cast in both, as C leaves it). ``angle`` of real
 numbers is ``arctan2(0, x)``: pi for negatives and -0.0, 0 for the others,
 NaN for NaN. ``allclose`` is ``isclose`` (its writer) over every entry.
 """
