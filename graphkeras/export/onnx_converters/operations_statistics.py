@@ -9,7 +9,7 @@ interpolated by ``method``. ``count`` is the row's length, or its number of
 entries that are not NaN for the ``nan`` forms; a row with NaN (an all-NaN
 row for the ``nan`` forms) gives NaN. ``q`` must be a constant: it is
 computed here with graphkeras's own arithmetic (``percentile`` divides it
-by 100 in the input's dtype).
+by 100 as a float first), then held in the input's float dtype.
 
 ``nanargmax`` / ``nanargmin`` take NaN as -inf / +inf and give -1 for an
 all-NaN slice; ``trapezoid`` sums the trapezoids' areas as graphkeras does;
