@@ -266,27 +266,34 @@ def associative_scan(f, elems, reverse=False, axis=0):
     return nest.pack_sequence_as(elems, stacked)
 
 
+def _dtype_limits(name: str) -> tuple:
+    if name == "bool":
+        return 0, 1
+    info = np.iinfo(name) if "int" in name else np.finfo(name)
+    return info.min, info.max
+
+
+def saturation_limits(source: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+    """The clip bounds, in dtype ``source``, that keep a cast to ``target`` inside its range.
+
+    A limit that rounds past the target's range in ``source`` is nudged inside it.
+    """
+    (in_low, in_high), (out_low, out_high) = _dtype_limits(source), _dtype_limits(target)
+    low = np.asarray(max(in_low, out_low)).astype(source)
+    high = np.asarray(min(in_high, out_high)).astype(source)
+    if low < out_low:
+        low = np.nextafter(low, np.zeros((), source))
+    if high > out_high:
+        high = np.nextafter(high, np.zeros((), source))
+    return low, high
+
+
 @operation
 def saturate_cast(x, dtype):
     """``x`` cast to ``dtype`` with values first clipped to its range (no wrap-around)."""
     x = as_tensor(x)
     dtype = K.standardize_dtype(dtype)
-
-    def limits(name: str) -> tuple:
-        if name == "bool":
-            return 0, 1
-        info = np.iinfo(name) if "int" in name else np.finfo(name)
-        return info.min, info.max
-
-    (in_low, in_high), (out_low, out_high) = limits(K.dtype(x)), limits(dtype)
-    source = np.dtype(K.dtype(x))
-    low = np.asarray(max(in_low, out_low)).astype(source)
-    high = np.asarray(min(in_high, out_high)).astype(source)
-    # A limit that rounds past the target's range in x's dtype is nudged inside it.
-    if low < out_low:
-        low = np.nextafter(low, np.zeros((), source))
-    if high > out_high:
-        high = np.nextafter(high, np.zeros((), source))
+    low, high = saturation_limits(K.dtype(x), dtype)
     return K.cast(K.clip(x, low.item(), high.item()), dtype)
 
 

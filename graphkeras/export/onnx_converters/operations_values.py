@@ -17,25 +17,7 @@ import numpy as np
 
 from graphkeras.export.onnx_converters import operations_elementwise
 from graphkeras.export.onnx_converters.operation_call import OperationCall
-
-
-def _limits(name: str) -> tuple:
-    if name == "bool":
-        return 0, 1
-    info = np.iinfo(name) if np.dtype(name).kind in "iu" else np.finfo(name)
-    return info.min, info.max
-
-
-def saturation_limits(source: str, target: str) -> tuple[np.ndarray, np.ndarray]:
-    """The clip bounds, in ``source``, that keep a cast to ``target`` inside its range."""
-    (in_low, in_high), (out_low, out_high) = _limits(source), _limits(target)
-    low = np.asarray(max(in_low, out_low)).astype(source)
-    high = np.asarray(min(in_high, out_high)).astype(source)
-    if low < out_low:
-        low = np.nextafter(low, np.zeros((), source))
-    if high > out_high:
-        high = np.nextafter(high, np.zeros((), source))
-    return low, high
+from graphkeras.ops.core import saturation_limits
 
 
 def _saturate_cast(op: OperationCall) -> str:
