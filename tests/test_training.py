@@ -372,7 +372,11 @@ def test_an_activity_penalty_counts_once_per_step_however_often_the_model_ran():
     for _ in range(3):
         np.testing.assert_allclose(model.train_on_batch(x, y), expected, rtol=1e-6)
         np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-6)
-    np.testing.assert_allclose(model.losses, [penalty], rtol=1e-6)
+    if gk.backend.backend() == "jax":
+        # Keras 3 on JAX keeps no losses after a compiled step: they live in the step's scope.
+        assert model.losses == []
+    else:
+        np.testing.assert_allclose(model.losses, [penalty], rtol=1e-6)
 
 
 def test_training_true_reaches_dropout_during_fit_only():
