@@ -16,6 +16,7 @@ from graphkeras.export.onnx_converters.spatial_layout import (
     padding_attributes,
     spatial_sizes,
     to_channels_first,
+    transposed_padding,
 )
 from graphkeras.export.onnx_export_error import OnnxExportError
 from graphkeras.export.onnx_registry import register_onnx_converter
@@ -142,15 +143,9 @@ def transposed_convolution(call):
             f"{type(layer).__name__} layer '{layer.name}' needs known spatial sizes to be "
             f"written as ONNX, received input shape {call.input_shapes[0]}."
         )
-    begins, ends, extra = [], [], []
-    for size, out, k, s, d in zip(
-        inputs, outputs, layer.kernel_size, layer.strides, layer.dilation_rate, strict=True
-    ):
-        extent = (k - 1) * d + 1
-        total = max((size - 1) * s + extent - out, 0)
-        begins.append(total // 2)
-        ends.append(total - total // 2)
-        extra.append(out - ((size - 1) * s + extent - total))
+    pads, extra = transposed_padding(
+        inputs, outputs, layer.kernel_size, layer.strides, layer.dilation_rate
+    )
     x = to_channels_first(call, call.inputs[0], rank, layer.data_format)
     weight = call.weight(
         layer.kernel,
@@ -163,7 +158,7 @@ def transposed_convolution(call):
         kernel_shape=list(layer.kernel_size),
         strides=list(layer.strides),
         dilations=list(layer.dilation_rate),
-        pads=begins + ends,
+        pads=pads,
         output_padding=extra,
     )
     return _finish(call, result)

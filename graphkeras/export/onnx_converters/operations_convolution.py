@@ -21,6 +21,7 @@ from graphkeras.export.onnx_converters.spatial_layout import (
     padding_attributes,
     spatial_sizes,
     to_channels_first,
+    transposed_padding,
 )
 
 
@@ -115,13 +116,7 @@ def _transposed_convolution(op: OperationCall) -> str:
     kernel_size = list(kernel_shape[:spatial])
     strides = _per_axis(op, "strides", spatial)
     dilations = _per_axis(op, "dilation_rate", spatial)
-    begins, ends, extra = [], [], []
-    for size, out, k, s, d in zip(inputs, outputs, kernel_size, strides, dilations, strict=True):
-        extent = (k - 1) * d + 1
-        total = max((size - 1) * s + extent - out, 0)
-        begins.append(total // 2)
-        ends.append(total - total // 2)
-        extra.append(out - ((size - 1) * s + extent - total))
+    pads, extra = transposed_padding(inputs, outputs, kernel_size, strides, dilations)
     weight = op.operand(kernel, op.output_dtype(), "kernel")
     weight = op.call.transpose(weight, [rank - 1, rank - 2, *range(spatial)])
     result = op.add(
@@ -130,7 +125,7 @@ def _transposed_convolution(op: OperationCall) -> str:
         kernel_shape=kernel_size,
         strides=strides,
         dilations=dilations,
-        pads=begins + ends,
+        pads=pads,
         output_padding=extra,
     )
     return from_channels_first(op.call, result, rank, data_format)

@@ -53,3 +53,20 @@ def padding_attributes(call, shape, data_format, kernel, strides, dilations, pad
         begins.append(total // 2)
         ends.append(total - total // 2)
     return {"pads": begins + ends}
+
+
+def transposed_padding(inputs, outputs, kernel_size, strides, dilations) -> tuple[list, list]:
+    """ConvTranspose's ``pads`` and ``output_padding`` that give the recorded output sizes.
+
+    A transposed convolution is the gradient of a forward one: that one's
+    total padding, split as it splits it (the smaller half first), becomes
+    ``pads``; what the output size still lacks becomes ``output_padding``.
+    """
+    begins, ends, extra = [], [], []
+    for size, out, k, s, d in zip(inputs, outputs, kernel_size, strides, dilations, strict=True):
+        extent = (k - 1) * d + 1
+        total = max((size - 1) * s + extent - out, 0)
+        begins.append(total // 2)
+        ends.append(total - total // 2)
+        extra.append(out - ((size - 1) * s + extent - total))
+    return begins + ends, extra
