@@ -23,9 +23,11 @@ onnxruntime = pytest.importorskip("onnxruntime")
 
 from example_scripts import load_example  # noqa: E402
 from onnx_checks import assert_exports_faithfully  # noqa: E402
+from test_applications_convnext import narrow_convnext  # noqa: E402
+from test_applications_nasnet import narrow_mobile  # noqa: E402
 
 import graphkeras as gk  # noqa: E402
-from graphkeras.applications import convnext, inception_resnet_v2, nasnet  # noqa: E402
+from graphkeras.applications import inception_resnet_v2  # noqa: E402
 from graphkeras.export import OnnxExportError  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "keras"
@@ -129,10 +131,7 @@ APPLICATION_BUILDERS = {
         include_top=False,
     ),
     "narrow_convnext": functools.partial(
-        convnext.ConvNeXt,
-        depths=[1, 1, 1, 1],
-        projection_dims=[8, 16, 24, 32],
-        name="narrow",
+        narrow_convnext,
         weights=None,
         input_shape=(32, 32, 3),
         classes=5,
@@ -140,16 +139,7 @@ APPLICATION_BUILDERS = {
         layer_scale_init_value=0.5,
     ),
     "narrow_nasnet": functools.partial(
-        nasnet.NASNet,
-        penultimate_filters=96,
-        num_blocks=1,
-        stem_block_filters=8,
-        skip_reduction=False,
-        default_size=224,
-        input_shape=(32, 32, 3),
-        include_top=False,
-        pooling="avg",
-        weights=None,
+        narrow_mobile, input_shape=(32, 32, 3), include_top=False, pooling="avg", weights=None
     ),
     "inception_resnet_blocks": _inception_resnet_blocks,
 }
